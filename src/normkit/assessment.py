@@ -1,0 +1,376 @@
+"""Assessment: an inventory against a norm set on a date.
+
+For every unit: the pure-norm need (``norm_fte``), the adopted need after
+overrides (``required_fte``), staffed FTE and the gap (need − staffed, so a
+positive gap is a shortfall). A unit whose bed type no rule covers is "no
+norm": its figures are ``null`` with a reason, never 0, and the totals count
+its places. Totals are sums of what is known, and say what is not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from .inventory import Facility, Inventory, Staffing, Unit, staffed_on
+from .normset import AppliedNeed, AppliedOverride, ResolvedNormSet
+from .provenance import Source
+from .rules.base import FTE, Step, fmt
+from .rules.threshold import Alert
+
+Status = Literal["norm", "adopted", "no_norm", "unknown"]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class OverrideInfo(_Out):
+    id: str
+    reason: str
+    normset: str
+    source: Source | None = None
+
+
+class UnitAssessment(_Out):
+    """One unit (or a facility-level need such as a medical lead)."""
+
+    facility: str
+    unit: str
+    bed_type: str | None
+    beds: int | None
+    status: Status
+    norm_fte: float | None
+    required_fte: float | None
+    staffed_fte: float | None
+    gap_fte: float | None
+    need: str | None = None
+    note: str | None = None
+    override: OverrideInfo | None = None
+    source: Source | None = None
+    explanation: dict[str, Any] | None = None
+
+
+class FacilityAssessment(_Out):
+    facility: str
+    beds: int
+    norm_fte: float
+    required_fte: float
+    staffed_fte: float | None
+    gap_fte: float | None
+    places_without_norm: int
+    places_unknown: int
+    staffing_note: str | None = None
+
+
+class Totals(_Out):
+    beds: int
+    norm_fte: float
+    required_fte: float
+    staffed_fte: float
+    gap_fte: float
+    places_without_norm: int
+    units_without_norm: int
+    places_unknown: int
+    units_unknown: int
+    gap_cost_nok_per_year: float | None = None
+
+
+class NormSetInfo(_Out):
+    id: str
+    title: str
+    version: str | None
+    valid_from: dt.date
+    valid_to: dt.date | None
+    source: Source
+    extends: list[str]
+
+
+class Assessment(_Out):
+    """The result of :func:`assess`; ``model_dump_json()`` is the documented JSON."""
+
+    normset: NormSetInfo
+    at: dt.date
+    inventory: str | None
+    units: list[UnitAssessment]
+    facilities: list[FacilityAssessment]
+    totals: Totals
+    alerts: list[Alert]
+    notes: list[str]
+
+
+def assess(inventory: Inventory, normset: ResolvedNormSet, explain: bool = True) -> Assessment:
+    """Assess ``inventory`` against a resolved norm set (see :meth:`Kit.resolve`)."""
+    at = normset.at
+    units: list[UnitAssessment] = []
+    facilities: list[FacilityAssessment] = []
+    for facility in inventory.facilities:
+        rows = [_assess_unit(facility, unit, normset, at, explain) for unit in facility.units]
+        rows.extend(_facility_needs(facility, normset, explain))
+        units.extend(rows)
+        facilities.append(_sum_facility(facility, rows, at))
+    totals = _totals(units, facilities, normset)
+    alerts, notes = _alerts(inventory, totals, normset)
+    top = normset.normset
+    return Assessment(
+        normset=NormSetInfo(
+            id=top.id,
+            title=top.title,
+            version=top.version,
+            valid_from=top.valid_from,
+            valid_to=top.valid_to,
+            source=top.source,
+            extends=[n.id for n in normset.chain[1:]],
+        ),
+        at=at,
+        inventory=inventory.name,
+        units=units,
+        facilities=facilities,
+        totals=totals,
+        alerts=alerts,
+        notes=notes,
+    )
+
+
+def _inputs(unit: Unit) -> dict[str, float]:
+    return {"places": float(unit.beds)}
+
+
+def _unit_staffing(records: tuple[Staffing, ...], at: dt.date) -> float | None:
+    return staffed_on(records, at) if records else None
+
+
+def _assess_unit(
+    facility: Facility, unit: Unit, normset: ResolvedNormSet, at: dt.date, explain: bool
+) -> UnitAssessment:
+    inputs = _inputs(unit)
+    applied = normset.need_for(facility.name, unit.bed_type)
+    norm_fte: float | None = None
+    norm_step: Step | None = None
+    if applied is not None:
+        norm_fte = float(applied.need.rule.evaluate(inputs))
+        if explain:
+            norm_step = _need_step(applied, inputs)
+    chosen = normset.override_for(
+        facility.name, unit.name, unit.bed_type, applied.need.id if applied else None
+    )
+    staffed = _unit_staffing(unit.staffing, at)
+    unknown = normset.unknown_for(unit.bed_type) if applied is None else None
+
+    if chosen is not None:
+        required = float(chosen.override.rule.evaluate(inputs))
+        status: Status = "adopted"
+        note = chosen.override.reason
+        if norm_fte is None:
+            note = f"{note} (no norm for {unit.bed_type} in '{normset.normset.id}')"
+        step = _override_step(chosen, inputs, norm_step, norm_fte) if explain else None
+    elif applied is not None:
+        required, status, note, step = norm_fte, "norm", None, norm_step
+    elif unknown is not None:
+        required, status, step = None, "unknown", None
+        note = f"unknown: {unknown.what}"
+        if unknown.source is not None:
+            note += f" ({unknown.source.cite()})"
+    else:
+        required, status, step = None, "no_norm", None
+        note = f"no norm: '{normset.normset.id}' has no rule for bed type '{unit.bed_type}'"
+    return UnitAssessment(
+        facility=facility.name,
+        unit=unit.name,
+        bed_type=unit.bed_type,
+        beds=unit.beds,
+        status=status,
+        norm_fte=norm_fte,
+        required_fte=required,
+        staffed_fte=staffed,
+        gap_fte=None if required is None or staffed is None else required - staffed,
+        need=applied.need.id if applied else None,
+        note=note,
+        override=_override_info(chosen),
+        source=applied.need.source if applied else None,
+        explanation=step.to_dict() if step is not None else None,
+    )
+
+
+def _override_info(chosen: AppliedOverride | None) -> OverrideInfo | None:
+    if chosen is None:
+        return None
+    return OverrideInfo(
+        id=chosen.override.id,
+        reason=chosen.override.reason,
+        normset=chosen.normset.id,
+        source=chosen.override.source,
+    )
+
+
+def _need_step(applied: AppliedNeed, inputs: dict[str, float]) -> Step:
+    inner = applied.need.rule.explain(inputs)
+    source = applied.need.source or applied.normset.source
+    label = applied.need.label or applied.need.id
+    children: tuple[Step, ...] = ()
+    if applied.replaced is not None:
+        old = applied.replaced
+        replaced = old.need.rule.explain(inputs)
+        children = (
+            Step(
+                f"replaces '{old.need.id}' of '{old.normset.id}': {replaced.text} "
+                f"(reason: {applied.need.reason})",
+                replaced.value, replaced.unit, old.need.id, old.need.source,
+            ),
+        )
+    return Step(
+        f"{label} [{applied.normset.id}]: {inner.text}", inner.value, FTE, applied.need.id,
+        source, children,
+    )
+
+
+def _override_step(
+    chosen: AppliedOverride, inputs: dict[str, float], norm_step: Step | None,
+    norm_fte: float | None,
+) -> Step:
+    inner = chosen.override.rule.explain(inputs)
+    value = float(inner.value or 0)
+    base = (
+        f"pure norm {fmt(norm_fte, FTE)}" if norm_fte is not None else "no norm for this unit"
+    )
+    text = (
+        f"adopted {fmt(value, FTE)} by override '{chosen.override.id}' "
+        f"[{chosen.normset.id}] ({base}): {chosen.override.reason}"
+    )
+    children = (inner,) + ((norm_step,) if norm_step is not None else ())
+    return Step(text, value, FTE, chosen.override.id, chosen.override.source, children)
+
+
+def _facility_needs(
+    facility: Facility, normset: ResolvedNormSet, explain: bool
+) -> list[UnitAssessment]:
+    rows = []
+    for applied in normset.facility_needs(facility.name):
+        inputs = {"places": float(facility.beds)}
+        value = float(applied.need.rule.evaluate(inputs))
+        chosen = normset.override_for(facility.name, None, None, applied.need.id)
+        required = value if chosen is None else float(chosen.override.rule.evaluate(inputs))
+        step = None
+        if explain:
+            step = _need_step(applied, inputs)
+            if chosen is not None:
+                step = _override_step(chosen, inputs, step, value)
+        rows.append(
+            UnitAssessment(
+                facility=facility.name,
+                unit=applied.need.label or applied.need.id,
+                bed_type=None,
+                beds=None,
+                status="norm" if chosen is None else "adopted",
+                norm_fte=value,
+                required_fte=required,
+                staffed_fte=None,
+                gap_fte=None,
+                need=applied.need.id,
+                note=applied.need.reason if chosen is None else chosen.override.reason,
+                override=_override_info(chosen),
+                source=applied.need.source,
+                explanation=step.to_dict() if step is not None else None,
+            )
+        )
+    return rows
+
+
+def _sum(values: list[float | None]) -> float:
+    return math.fsum(v for v in values if v is not None)
+
+
+def _sum_facility(facility: Facility, rows: list[UnitAssessment], at: dt.date) -> FacilityAssessment:
+    unit_records = [u.staffing for u in facility.units if u.staffing]
+    recorded = bool(unit_records) or bool(facility.staffing)
+    staffed: float | None = None
+    note = None
+    if recorded:
+        staffed = staffed_on(facility.staffing, at) + _sum(
+            [staffed_on(r, at) for r in unit_records]
+        )
+        ended = [
+            r for r in (*facility.staffing, *(s for rec in unit_records for s in rec))
+            if not r.in_force(at)
+        ]
+        if ended:
+            note = "; ".join(
+                f"{fmt(r.fte, FTE)} not in force on {at.isoformat()}"
+                + (f" ({r.note})" if r.note else "")
+                for r in ended
+            )
+    else:
+        note = "no staffing recorded"
+    required = _sum([r.required_fte for r in rows])
+    return FacilityAssessment(
+        facility=facility.name,
+        beds=facility.beds,
+        norm_fte=_sum([r.norm_fte for r in rows]),
+        required_fte=required,
+        staffed_fte=staffed,
+        gap_fte=None if staffed is None else required - staffed,
+        places_without_norm=sum(r.beds or 0 for r in rows if r.status == "no_norm"),
+        places_unknown=sum(r.beds or 0 for r in rows if r.status == "unknown"),
+        staffing_note=note,
+    )
+
+
+def _totals(
+    units: list[UnitAssessment], facilities: list[FacilityAssessment], normset: ResolvedNormSet
+) -> Totals:
+    required = _sum([f.required_fte for f in facilities])
+    staffed = _sum([f.staffed_fte for f in facilities])
+    gap = required - staffed
+    cost = None
+    if normset.fte_cost is not None:
+        cost = float(normset.fte_cost.evaluate({"fte": max(gap, 0.0)}))
+    return Totals(
+        beds=sum(f.beds for f in facilities),
+        norm_fte=_sum([f.norm_fte for f in facilities]),
+        required_fte=required,
+        staffed_fte=staffed,
+        gap_fte=gap,
+        places_without_norm=sum(u.beds or 0 for u in units if u.status == "no_norm"),
+        units_without_norm=sum(1 for u in units if u.status == "no_norm"),
+        places_unknown=sum(u.beds or 0 for u in units if u.status == "unknown"),
+        units_unknown=sum(1 for u in units if u.status == "unknown"),
+        gap_cost_nok_per_year=cost,
+    )
+
+
+def _alerts(
+    inventory: Inventory, totals: Totals, normset: ResolvedNormSet
+) -> tuple[list[Alert], list[str]]:
+    indicators = inventory.indicators()
+    indicators.update(
+        norm_fte=totals.norm_fte,
+        required_fte=totals.required_fte,
+        staffed_fte=totals.staffed_fte,
+        gap_fte=totals.gap_fte,
+    )
+    alerts: list[Alert] = []
+    notes: list[str] = []
+    for threshold in normset.thresholds:
+        if threshold.indicator not in indicators:
+            notes.append(
+                f"threshold '{threshold.id}' not checked: the inventory gives no "
+                f"'{threshold.indicator}'"
+            )
+            continue
+        alert = threshold.check(indicators[threshold.indicator])
+        if alert is not None:
+            alerts.append(alert)
+    if totals.units_without_norm:
+        notes.append(
+            f"{totals.places_without_norm} places in {totals.units_without_norm} unit(s) have no "
+            "norm; the need totals leave them out"
+        )
+    if totals.units_unknown:
+        notes.append(
+            f"{totals.places_unknown} places in {totals.units_unknown} unit(s) have a norm the "
+            "source leaves out (unknown); the need totals leave them out"
+        )
+    return alerts, notes

@@ -1,0 +1,27 @@
+"""The built-in national plugin: bed types and the 2012 recommended norm.
+
+It registers through the same hooks as any municipality's plugin; it is
+loaded by every kit unless blocked by name (``national``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..bed_types import STANDARD_BED_TYPES
+from ..hookspecs import Register, hookimpl
+
+HERE = Path(__file__).parent
+NORM_FILES = (HERE / "legeforeningen-2012.yaml",)
+
+
+@hookimpl
+def normkit_register_bed_types(register: Register) -> None:
+    for bed_type in STANDARD_BED_TYPES:
+        register(bed_type)
+
+
+@hookimpl
+def normkit_register_normsets(register: Register) -> None:
+    for path in NORM_FILES:
+        register(path)

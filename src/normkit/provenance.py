@@ -1,0 +1,45 @@
+"""Provenance: where a norm, a figure or a rule comes from."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Source(BaseModel):
+    """The decision or document behind a norm or rule.
+
+    ``body`` is the adopting body (bystyret, kommunestyret, Legeforeningen),
+    ``case`` its case number, ``date`` the date of the decision, ``section`` the
+    place in the document. Only ``document`` is required: a plan often leaves
+    the rest out, and normkit never invents it.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    document: str
+    body: str | None = None
+    case: str | None = None
+    date: dt.date | None = None
+    section: str | None = None
+    url: str | None = None
+    note: str | None = None
+
+    def cite(self) -> str:
+        """One line a planner can quote: document, section, body, case, date."""
+        parts = [self.document]
+        if self.section:
+            parts.append(f"§ {self.section}" if self.section[:1].isdigit() else self.section)
+        decided = " ".join(
+            p
+            for p in (
+                f"adopted by {self.body}" if self.body else None,
+                f"case {self.case}" if self.case else None,
+                f"on {self.date.isoformat()}" if self.date else None,
+            )
+            if p
+        )
+        if decided:
+            parts.append(decided)
+        return ", ".join(parts)

@@ -1,0 +1,174 @@
+"""The rule protocol: immutable objects that evaluate to a value with a unit.
+
+A rule is a frozen pydantic model. Its fields are checked (units included)
+when it is built; evaluation then runs on plain floats (:meth:`Rule.evaluate`)
+or numpy arrays (:meth:`Rule.evaluate_array`), and :meth:`Rule.explain` gives
+the same value as a readable chain of steps.
+
+Rules nest (a sum of rates, a rounded rate...). Nested rules are read through
+:data:`RuleRef`, which picks the class by the ``kind`` field from the rule
+kinds in the validation context: the built-in ones, plus those a kit's plugins
+registered. Nothing here is global or mutable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Any, ClassVar
+
+import numpy as np
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    SerializeAsAny,
+    ValidationInfo,
+    WrapValidator,
+)
+from pydantic_core import PydanticCustomError
+
+from ..provenance import Source
+
+Inputs = Mapping[str, Any]
+Arrays = Mapping[str, np.ndarray]
+
+FTE = "FTE"
+NOK_PER_YEAR = "NOK/year"
+BOOLEAN = "yes/no"
+NUMBER = "1"
+
+
+def fmt(value: float, unit: str = "") -> str:
+    """A number as a planner reads it: at most 2 decimals, trailing zeros cut."""
+    if value is None:
+        return "unknown"
+    text = f"{value:,.2f}".replace(",", " ").rstrip("0").rstrip(".")
+    if text in {"-0", ""}:
+        text = "0"
+    return f"{text} {unit}".strip()
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of an explanation, with the steps that fed it."""
+
+    text: str
+    value: float | bool | None
+    unit: str
+    rule: str
+    source: Source | None = None
+    children: tuple[Step, ...] = field(default_factory=tuple)
+
+    def lines(self, indent: int = 0) -> list[str]:
+        out = ["  " * indent + self.text]
+        if self.source is not None:
+            out.append("  " * indent + f"  source: {self.source.cite()}")
+        for child in self.children:
+            out.extend(child.lines(indent + 1))
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "text": self.text,
+            "value": self.value,
+            "unit": self.unit,
+            "rule": self.rule,
+        }
+        if self.source is not None:
+            data["source"] = self.source.model_dump(mode="json", exclude_none=True)
+        if self.children:
+            data["children"] = [c.to_dict() for c in self.children]
+        return data
+
+
+class Rule(BaseModel):
+    """Base of every rule kind. Subclasses set ``kind`` as a ``Literal`` field."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: str
+    label: str | None = None
+    source: Source | None = None
+
+    #: the unit of what :meth:`evaluate` returns (``"FTE"``, ``"NOK/year"``...)
+    unit: ClassVar[str] = FTE
+
+    def output_unit(self) -> str:
+        return self.unit
+
+    def inputs(self) -> frozenset[str]:
+        """Names of the inputs this rule reads (``places``, ``listed_patients``...)."""
+        return frozenset()
+
+    def evaluate(self, inputs: Inputs) -> Any:
+        raise NotImplementedError
+
+    def evaluate_array(self, inputs: Arrays) -> np.ndarray:
+        """Vectorised :meth:`evaluate`; the default loops, kinds override it."""
+        names = sorted(self.inputs())
+        size = len(next(iter(inputs.values()))) if inputs else 1
+        return np.array(
+            [self.evaluate({n: inputs[n][i] for n in names}) for i in range(size)], dtype=float
+        )
+
+    def linear_in(self) -> tuple[str, float] | None:
+        """``(input, factor)`` when the rule is ``factor × input``; lets batches use one multiply."""
+        return None
+
+    def explain(self, inputs: Inputs) -> Step:
+        raise NotImplementedError
+
+    def title(self) -> str:
+        return self.label or self.kind
+
+    def children(self) -> tuple[Rule, ...]:
+        """Nested rules, for walking a rule tree."""
+        return ()
+
+
+def _require(inputs: Inputs, name: str, rule: Rule) -> float:
+    try:
+        value = inputs[name]
+    except KeyError:
+        from ..errors import RuleError
+
+        raise RuleError(
+            f"rule '{rule.title()}' needs the input '{name}', which was not given",
+            hint=f"inputs given: {', '.join(sorted(inputs)) or 'none'}",
+        ) from None
+    return float(value)
+
+
+def _dispatch(value: Any, handler: Any, info: ValidationInfo) -> Rule:
+    if isinstance(value, Rule):
+        return value
+    if not isinstance(value, Mapping):
+        raise PydanticCustomError("rule_type", "expected a rule (a mapping with a 'kind')")
+    kind = value.get("kind")
+    kinds = rule_kinds_from(info.context)
+    if kind not in kinds:
+        raise PydanticCustomError(
+            "rule_kind",
+            "unknown rule kind {kind!r}; known kinds: {known}",
+            {"kind": kind, "known": ", ".join(sorted(kinds))},
+        )
+    cls = kinds[kind]
+    return cls.model_validate(value, context=info.context)
+
+
+def rule_kinds_from(context: Any) -> Mapping[str, type[Rule]]:
+    if isinstance(context, Mapping) and "rule_kinds" in context:
+        kinds: Mapping[str, type[Rule]] = context["rule_kinds"]
+        return kinds
+    from . import BUILTIN_RULE_KINDS
+
+    return BUILTIN_RULE_KINDS
+
+
+RuleRef = Annotated[SerializeAsAny[Rule], WrapValidator(_dispatch)]
+"""A field holding any rule kind, chosen by its ``kind``."""
+
+
+def require(inputs: Inputs, name: str, rule: Rule) -> float:
+    """The input ``name`` as a float, or a :class:`RuleError` naming the rule."""
+    return _require(inputs, name, rule)

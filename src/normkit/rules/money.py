@@ -1,0 +1,155 @@
+"""Money: grants tied to list length, and the yearly cost of FTE.
+
+All return NOK per year as plain floats. Rates are parameters with units
+("330 NOK/patient/year"), checked once when the rule is built.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from pydantic import Field, PrivateAttr, model_validator
+
+from ..errors import Location, RuleError
+from ..units import Quantity
+from .base import NOK_PER_YEAR, Arrays, Inputs, Rule, Step, fmt, require
+
+_PER_PATIENT = "NOK/patient/year"
+
+
+class _Money(Rule):
+    unit = NOK_PER_YEAR
+
+
+class GrantAboveListLength(_Money):
+    """A grant per listed patient once the list is longer than ``above``.
+
+    ``counts: all`` pays for every listed patient when the list exceeds the
+    threshold (Kristiansand: +NOK 330 per patient for lists over 800, so a
+    list of 1000 gets 330 000); ``counts: above`` pays only for the patients
+    past the threshold.
+    """
+
+    kind: Literal["grant_above_list_length"] = "grant_above_list_length"
+    rate: Quantity
+    above: Quantity
+    counts: Literal["all", "above"] = "all"
+
+    _rate: float = PrivateAttr()
+    _above: float = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _check(self) -> GrantAboveListLength:
+        self._rate = self.rate.to(_PER_PATIENT, Location(field="rate"))
+        self._above = self.above.to("patient", Location(field="above"))
+        return self
+
+    def inputs(self) -> frozenset[str]:
+        return frozenset({"listed_patients"})
+
+    def paid_patients(self, listed: float) -> float:
+        if listed <= self._above:
+            return 0.0
+        return listed if self.counts == "all" else listed - self._above
+
+    def evaluate(self, inputs: Inputs) -> float:
+        return self._rate * self.paid_patients(require(inputs, "listed_patients", self))
+
+    def evaluate_array(self, inputs: Arrays) -> np.ndarray:
+        listed = np.asarray(inputs["listed_patients"], dtype=float)
+        paid = listed if self.counts == "all" else listed - self._above
+        return np.where(listed > self._above, paid * self._rate, 0.0)
+
+    def explain(self, inputs: Inputs) -> Step:
+        listed = require(inputs, "listed_patients", self)
+        paid = self.paid_patients(listed)
+        value = self._rate * paid
+        if paid == 0:
+            text = f"list of {fmt(listed)} is not above {self.above}: no grant, 0 NOK/year"
+        else:
+            text = f"list of {fmt(listed)} is above {self.above}: {fmt(paid)} patient × " \
+                   f"{self.rate} = {fmt(value, NOK_PER_YEAR)}"
+        return Step(text, value, NOK_PER_YEAR, self.title(), self.source)
+
+
+class GrantAsIfList(_Money):
+    """An operating grant as if the list had ``as_if`` patients (Bergen: 700).
+
+    It covers the patients the list lacks, ``as_if − listed``, and stops once
+    the real list reaches ``as_if``.
+    """
+
+    kind: Literal["grant_as_if_list"] = "grant_as_if_list"
+    as_if: Quantity
+    rate: Quantity
+
+    _as_if: float = PrivateAttr()
+    _rate: float = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _check(self) -> GrantAsIfList:
+        self._as_if = self.as_if.to("patient", Location(field="as_if"))
+        self._rate = self.rate.to(_PER_PATIENT, Location(field="rate"))
+        return self
+
+    def inputs(self) -> frozenset[str]:
+        return frozenset({"listed_patients"})
+
+    def covered_patients(self, listed: float) -> float:
+        """Patients the grant pays for on top of the real list."""
+        return max(0.0, self._as_if - listed)
+
+    def evaluate(self, inputs: Inputs) -> float:
+        return self._rate * self.covered_patients(require(inputs, "listed_patients", self))
+
+    def evaluate_array(self, inputs: Arrays) -> np.ndarray:
+        listed = np.asarray(inputs["listed_patients"], dtype=float)
+        return np.maximum(self._as_if - listed, 0.0) * self._rate
+
+    def explain(self, inputs: Inputs) -> Step:
+        listed = require(inputs, "listed_patients", self)
+        covered = self.covered_patients(listed)
+        value = covered * self._rate
+        text = f"as if the list had {self.as_if}: {fmt(self._as_if)} − {fmt(listed)} = " \
+               f"{fmt(covered)} patient × {self.rate} = {fmt(value, NOK_PER_YEAR)}"
+        return Step(text, value, NOK_PER_YEAR, self.title(), self.source)
+
+
+class FteCost(_Money):
+    """Yearly cost of the FTE given as input ``fte``: salary × employer-cost factor.
+
+    The factor is stated, never assumed (the Sarpsborg plan implies 1.35–1.37).
+    """
+
+    kind: Literal["fte_cost"] = "fte_cost"
+    salary: Quantity
+    employer_cost_factor: float = Field(ge=1.0)
+
+    _salary: float = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _check(self) -> FteCost:
+        self._salary = self.salary.to("NOK/year/FTE", Location(field="salary"))
+        if self._salary < 0:
+            raise RuleError("'salary' must not be negative", Location(field="salary"))
+        return self
+
+    def inputs(self) -> frozenset[str]:
+        return frozenset({"fte"})
+
+    def evaluate(self, inputs: Inputs) -> float:
+        return require(inputs, "fte", self) * self._salary * self.employer_cost_factor
+
+    def evaluate_array(self, inputs: Arrays) -> np.ndarray:
+        return np.asarray(inputs["fte"], dtype=float) * self._salary * self.employer_cost_factor
+
+    def linear_in(self) -> tuple[str, float] | None:
+        return ("fte", self._salary * self.employer_cost_factor)
+
+    def explain(self, inputs: Inputs) -> Step:
+        fte = require(inputs, "fte", self)
+        value = self.evaluate(inputs)
+        text = f"{fmt(fte)} FTE × {self.salary} × {self.employer_cost_factor:g} employer-cost " \
+               f"factor = {fmt(value, NOK_PER_YEAR)}"
+        return Step(text, value, NOK_PER_YEAR, self.title(), self.source)

@@ -1,0 +1,155 @@
+"""Rates per capacity unit: hours per week per bed, FTE per N beds, per inhabitant.
+
+``amount`` per ``per``: "1 hour/week" per "3 place" is the 2012 norm's long-term
+rate; "1 FTE" per "90 place" is the same rate in its other form; "13.5 FTE" per
+"186000 inhabitant" is a ratio per population. Hours become FTE only through
+``fte_basis``, which the norm states ("30 hour/week/FTE"); there is no default.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from pydantic import PrivateAttr, model_validator
+
+from ..errors import Location, UnitError
+from ..units import Q, Quantity
+from .base import FTE, Arrays, Inputs, Rule, Step, fmt, require
+
+_WEEKLY = "hour/week"
+
+
+class Rate(Rule):
+    """``amount`` per ``per`` of a counted input, converted to FTE."""
+
+    kind: Literal["rate"] = "rate"
+    amount: Quantity
+    per: Quantity = Q(1.0, "place", "1 place")
+    fte_basis: Quantity | None = None
+
+    _input: str = PrivateAttr()
+    _factor: float = PrivateAttr()
+    _per_count: float = PrivateAttr()
+    _hours_per_week: float | None = PrivateAttr(default=None)
+    _basis_hours: float | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _check_units(self) -> Rate:
+        counted = self.per.counted_input()
+        if counted is None:
+            raise UnitError(
+                f"'per' must count places, patients, inhabitants or shifts, got '{self.per}'",
+                Location(field="per"),
+                "e.g. per: '3 place' or per: '10000 inhabitant'",
+            )
+        per_count = self.per.magnitude
+        if per_count <= 0:
+            raise UnitError(f"'per' must be positive, got '{self.per}'", Location(field="per"))
+        if self.amount.magnitude < 0:
+            raise UnitError(
+                f"'amount' must not be negative, got '{self.amount}'", Location(field="amount")
+            )
+        if self.amount.is_dimension(FTE):
+            if self.fte_basis is not None:
+                raise UnitError(
+                    "'fte_basis' is only for amounts in hours; this amount is already FTE",
+                    Location(field="fte_basis"),
+                )
+            per_fte = self.amount.to(FTE)
+            hours = basis = None
+        elif self.amount.is_dimension("hour"):
+            raise UnitError(
+                f"'amount' '{self.amount}' has no time base",
+                Location(field="amount"),
+                "write hours per week, e.g. '1.5 hour/week'",
+            )
+        elif self.amount.is_dimension(_WEEKLY) and self.amount.has_time_base():
+            if self.fte_basis is None:
+                raise UnitError(
+                    f"'amount' '{self.amount}' is in hours, so the rule needs 'fte_basis'",
+                    Location(field="fte_basis"),
+                    "state the hours per FTE the norm uses, e.g. '30 hour/week/FTE'",
+                )
+            if not (
+                self.fte_basis.is_dimension("hour/week/FTE") and self.fte_basis.has_time_base()
+            ):
+                raise UnitError(
+                    f"'fte_basis' must be hours per week per FTE, got '{self.fte_basis}'",
+                    Location(field="fte_basis"),
+                    "e.g. '30 hour/week/FTE' or '37.5 hour/week/FTE'",
+                )
+            if self.fte_basis.magnitude <= 0:
+                raise UnitError(
+                    f"'fte_basis' must be positive, got '{self.fte_basis}'",
+                    Location(field="fte_basis"),
+                )
+            hours = self.amount.to(_WEEKLY)
+            basis = self.fte_basis.to("hour/week/FTE")
+            per_fte = hours / basis
+        else:
+            raise UnitError(
+                f"'amount' must be FTE or hours per week, got '{self.amount}' "
+                f"(dimension {self.amount.dimensionality})",
+                Location(field="amount"),
+                "e.g. amount: '1 FTE' per: '90 place', or amount: '1 hour/week' per: '3 place'",
+            )
+        self._input = counted
+        self._per_count = per_count
+        self._factor = per_fte / per_count
+        self._hours_per_week = hours
+        self._basis_hours = basis
+        return self
+
+    def inputs(self) -> frozenset[str]:
+        return frozenset({self._input})
+
+    @property
+    def input(self) -> str:
+        """The input counted: ``places``, ``inhabitants``, ``listed_patients``..."""
+        return self._input
+
+    @property
+    def fte_per_unit(self) -> float:
+        """FTE per single place (patient, inhabitant): the plain-float factor."""
+        return self._factor
+
+    def evaluate(self, inputs: Inputs) -> float:
+        return require(inputs, self._input, self) * self._factor
+
+    def evaluate_array(self, inputs: Arrays) -> np.ndarray:
+        return np.asarray(inputs[self._input], dtype=float) * self._factor
+
+    def linear_in(self) -> tuple[str, float] | None:
+        return (self._input, self._factor)
+
+    def explain(self, inputs: Inputs) -> Step:
+        count = require(inputs, self._input, self)
+        value = count * self._factor
+        noun = self.per.unit
+        several = plural(noun, self._per_count)
+        rate = f"{self.amount} per {fmt(self._per_count)} {several}"
+        if self._hours_per_week is not None:
+            hours = count * self._hours_per_week / self._per_count
+            per_one = self._hours_per_week / self._per_count
+            text = (
+                f"{fmt(count)} {plural(noun, count)} × {fmt_rate(per_one)} hour/week per {noun}"
+                + (f" (norm: {rate})" if self._per_count != 1 else "")
+                + f" = {fmt(hours)} hour/week ÷ {self.fte_basis} = {fmt(value, FTE)}"
+            )
+        else:
+            per = noun if self._per_count == 1 else f"{fmt(self._per_count)} {several}"
+            text = f"{fmt(count)} {plural(noun, count)} × {self.amount} per {per} = {fmt(value, FTE)}"
+        return Step(text, value, FTE, self.title(), self.source)
+
+
+def plural(noun: str, count: float) -> str:
+    """'place' → 'places' for counts other than one (the counted nouns are regular)."""
+    return noun if count == 1 or noun.endswith("s") else f"{noun}s"
+
+
+def fmt_rate(value: float) -> str:
+    """A per-unit rate with enough digits to be recomputed (1/3 → 0.3333)."""
+    return f"{value:.4g}"
+
+
