@@ -1,2 +1,82 @@
-"""normkit: municipal physician staffing norms as explainable code."""
+"""normkit: municipal physician staffing norms as explainable, composable code.
+
+The public API::
+
+    import datetime as dt
+    import normkit
+
+    kit = normkit.Kit()                              # built-in + installed plugins
+    inventory = kit.load_inventory("homes.yaml")     # YAML, JSON, TOML or CSV
+    result = kit.assess(inventory, "national", dt.date(2020, 4, 1))
+    result.totals.gap_fte                            # need − staffed, in FTE
+    print(result.model_dump_json(indent=2))          # the documented JSON
+
+Everything a kit holds is its own: two kits in one process never interfere.
+"""
+
+from __future__ import annotations
+
+from .assessment import (
+    Assessment,
+    FacilityAssessment,
+    Totals,
+    UnitAssessment,
+    assess,
+)
+from .batch import BatchResult, assess_batch
+from .bed_types import BedType
+from .errors import (
+    InventoryError,
+    Location,
+    NormkitError,
+    NormSetError,
+    OverrideConflict,
+    PluginError,
+    PluginFailure,
+    RuleError,
+    UnitError,
+)
+from .hookspecs import hookimpl
+from .inventory import Facility, GPList, Inventory, Population, Staffing, Unit, load_inventory
+from .kit import Kit
+from .municipality import Municipality, MunicipalityCode
+from .normset import Need, NormSet, ResolvedNormSet, Unknown, load_normset, resolve
+from .provenance import Source
+from .rules import (
+    Alert,
+    AllOf,
+    AnyOf,
+    Compare,
+    Fixed,
+    Floor,
+    FteCost,
+    GrantAboveListLength,
+    GrantAsIfList,
+    Maximum,
+    Minimum,
+    Not,
+    Override,
+    Rate,
+    Round,
+    Rule,
+    Scale,
+    Step,
+    Sum,
+    Threshold,
+)
+from .units import Q, Quantity
+from .validity import Validity
+
 __version__ = "0.1.0"
+
+__all__ = [
+    "Alert", "AllOf", "AnyOf", "Assessment", "BatchResult", "BedType", "Compare", "Facility",
+    "FacilityAssessment", "Fixed", "Floor", "FteCost", "GPList", "GrantAboveListLength",
+    "GrantAsIfList", "Inventory", "InventoryError", "Kit", "Location", "Maximum", "Minimum",
+    "Municipality", "MunicipalityCode", "Need", "NormSet", "NormSetError", "NormkitError", "Not",
+    "Override", "OverrideConflict", "PluginError", "PluginFailure", "Population", "Q", "Quantity",
+    "Rate", "ResolvedNormSet", "Round", "Rule", "RuleError", "Scale", "Source", "Staffing",
+    "Step", "Sum", "Threshold", "Totals", "Unit", "UnitAssessment", "UnitError", "Unknown",
+    "Validity", "__version__", "assess", "assess_batch", "hookimpl", "load_inventory",
+    "load_normset", "resolve",
+]

@@ -77,12 +77,27 @@ def read_document(path: str | Path, error: type[NormkitError]) -> tuple[Any, Lin
     )
 
 
+def _loader() -> Any:
+    """A safe loader that leaves dates as text, so pydantic reports a bad one with its field."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return Loader
+
+
 def _read_yaml(text: str, file: str, error: type[NormkitError]) -> tuple[Any, LineMap]:
     import yaml
 
+    loader = _loader()
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=loader)
+        data = yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

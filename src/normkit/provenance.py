@@ -31,15 +31,10 @@ class Source(BaseModel):
         parts = [self.document]
         if self.section:
             parts.append(f"§ {self.section}" if self.section[:1].isdigit() else self.section)
-        decided = " ".join(
-            p
-            for p in (
-                f"adopted by {self.body}" if self.body else None,
-                f"case {self.case}" if self.case else None,
-                f"on {self.date.isoformat()}" if self.date else None,
-            )
-            if p
-        )
-        if decided:
-            parts.append(decided)
+        if self.body:
+            parts.append(self.body)
+        if self.case:
+            parts.append(f"case {self.case}")
+        if self.date:
+            parts.append(self.date.isoformat())
         return ", ".join(parts)

@@ -121,6 +121,13 @@ class Rule(BaseModel):
     def title(self) -> str:
         return self.label or self.kind
 
+    def describe(self) -> str:
+        """The rule in one line, as written (kinds override this with prose)."""
+        fields = self.model_dump(mode="json", exclude={"kind", "label", "source"},
+                                 exclude_none=True)
+        inner = ", ".join(f"{k}={v}" for k, v in fields.items())
+        return f"{self.kind}({inner})"
+
     def children(self) -> tuple[Rule, ...]:
         """Nested rules, for walking a rule tree."""
         return ()
@@ -149,7 +156,7 @@ def _dispatch(value: Any, handler: Any, info: ValidationInfo) -> Rule:
     if kind not in kinds:
         raise PydanticCustomError(
             "rule_kind",
-            "unknown rule kind {kind!r}; known kinds: {known}",
+            "unknown rule kind '{kind}'; known kinds: {known}",
             {"kind": kind, "known": ", ".join(sorted(kinds))},
         )
     cls = kinds[kind]

@@ -50,6 +50,9 @@ class Fixed(Rule):
         size = len(next(iter(inputs.values()))) if inputs else 1
         return np.full(size, self._value)
 
+    def describe(self) -> str:
+        return f"fixed {self.amount}"
+
     def explain(self, inputs: Inputs) -> Step:
         return Step(
             f"fixed {fmt(self._value, self._unit)}", self._value, self._unit, self.title(),

@@ -123,6 +123,15 @@ class Rate(Rule):
     def linear_in(self) -> tuple[str, float] | None:
         return (self._input, self._factor)
 
+    def describe(self) -> str:
+        noun = self.per.unit
+        text = f"{self.amount} per {fmt(self._per_count)} {plural(noun, self._per_count)}"
+        if self.fte_basis is not None:
+            text += f", {self.fte_basis}"
+        if self._factor > 0:
+            text += f" (= 1 FTE per {fmt(1 / self._factor)} {plural(noun, 2)})"
+        return text
+
     def explain(self, inputs: Inputs) -> Step:
         count = require(inputs, self._input, self)
         value = count * self._factor

@@ -1,0 +1,341 @@
+"""The ``normkit`` command line: assess, plugins, norms, show."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from . import __version__
+from .errors import NormkitError
+
+app = typer.Typer(
+    name="normkit",
+    help="Physician staffing norms as code: need, staffed, gap, with every figure explained.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+EXAMPLE = "sarpsborg-nursing-homes-2020.yaml"
+
+
+class Format(str, enum.Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class ListFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+
+
+class _State:
+    debug = False
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"normkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    _State.debug = debug
+
+
+def _date(value: str | None, option: str = "--at") -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise NormkitError(
+            f"{option} expects a date as YYYY-MM-DD, got '{value}'"
+        ) from None
+
+
+def _kit() -> Any:
+    from .kit import Kit
+
+    return Kit()
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    console = Console(soft_wrap=False)
+    if not console.is_terminal:
+        # Piped output has no width to fit; wrap only very long notes.
+        console = Console(soft_wrap=False, width=160)
+    return console
+
+
+def _example_path() -> Path:
+    return Path(str(resources.files("normkit") / "examples" / EXAMPLE))
+
+
+@app.command()
+def assess(
+    file: Annotated[
+        Path | None,
+        typer.Argument(help="Inventory (.yaml, .json, .toml, .csv); default: the bundled example."),
+    ] = None,
+    norms: Annotated[str | None, typer.Option("--norms", help="Norm-set id.")] = None,
+    municipality: Annotated[
+        str | None,
+        typer.Option("--municipality", help="Use this municipality's norm set (name or code)."),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Date (YYYY-MM-DD); default: the inventory's as_of, else today."),
+    ] = None,
+    output: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show how every figure was computed.")
+    ] = False,
+) -> None:
+    """Assess an inventory: norm need, adopted need, staffed FTE and gap per unit."""
+    from .report import explanation_lines, heading, markdown, to_csv
+
+    if norms and municipality:
+        raise NormkitError("give --norms or --municipality, not both")
+    kit = _kit()
+    inventory = kit.load_inventory(file or _example_path())
+    on = _date(at) or inventory.as_of or dt.date.today()
+    if municipality:
+        normset: Any = kit.normset_for(municipality, on)
+    else:
+        normset = norms or "national"
+    result = kit.assess(inventory, normset, on, explain=explain)
+    if output is Format.json:
+        typer.echo(result.model_dump_json(indent=2))
+    elif output is Format.csv:
+        typer.echo(to_csv(result), nl=False)
+    elif output is Format.markdown:
+        typer.echo(markdown(result, explain), nl=False)
+    else:
+        _print_table(result, heading(result))
+        if explain:
+            typer.echo("\nExplanations")
+            for line in explanation_lines(result):
+                typer.echo(line)
+
+
+def _print_table(result: Any, title: str) -> None:
+    from rich.table import Table
+
+    from .report import HEADERS, total_row, unit_rows
+
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for header in HEADERS:
+        numeric = header.endswith("FTE") or header == "Beds"
+        if header == "Note":
+            table.add_column(header, overflow="fold", ratio=1, min_width=20)
+        else:
+            table.add_column(header, justify="right" if numeric else "left", no_wrap=True)
+    for row in unit_rows(result):
+        style = "bold" if row[1] == "(facility total)" else None
+        table.add_row(*row, style=style)
+    table.add_row(*total_row(result), style="bold reverse")
+    console = _console()
+    console.print(table)
+    for alert in result.alerts:
+        source = f" ({alert.source.cite()})" if alert.source else ""
+        console.print(f"[yellow]alert[/yellow] [{alert.severity}] {alert.message} → "
+                      f"{alert.action}{source}", highlight=False)
+    for note in result.notes:
+        console.print(f"note: {note}", highlight=False, markup=False)
+
+
+@app.command()
+def plugins(
+    output: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+) -> None:
+    """List loaded plugins, what each registered, and any that failed."""
+    kit = _kit()
+    rows = []
+    for info in kit.plugins.values():
+        municipalities = [kit.municipalities[m] for m in info.registered.get("municipalities", [])
+                          if m in kit.municipalities]
+        rows.append({
+            "plugin": info.name,
+            "distribution": info.distribution or ("normkit (built in)" if info.builtin else None),
+            "version": info.version,
+            "municipalities": [
+                {"id": m.id, "name": m.name,
+                 "codes": [c.model_dump(mode="json") for c in m.codes]}
+                for m in municipalities
+            ],
+            "normsets": info.registered.get("normsets", []),
+            "bed_types": info.registered.get("bed_types", []),
+            "rule_kinds": info.registered.get("rule_kinds", []),
+        })
+    problems = kit.problems()
+    if output is ListFormat.json:
+        typer.echo(json.dumps({"plugins": rows, "problems": problems}, indent=2,
+                              ensure_ascii=False))
+    else:
+        from rich.table import Table
+
+        table = Table(title="normkit plugins", title_justify="left")
+        for header in ("Plugin", "Distribution", "Municipalities", "Norm sets", "Registers"):
+            table.add_column(header, overflow="fold")
+        for row in rows:
+            munis = "\n".join(
+                f"{m['name']} ("
+                + ", ".join(
+                    c["code"] + (f" {c['valid_from'] or '…'}–{c['valid_to'] or '…'}"
+                                 if c["valid_from"] or c["valid_to"] else "")
+                    for c in m["codes"]
+                ) + ")"
+                for m in row["municipalities"]
+            )
+            extra = ", ".join(
+                f"{len(row[k])} {k.replace('_', ' ')}" for k in ("bed_types", "rule_kinds")
+                if row[k]
+            )
+            dist = row["distribution"] or ""
+            if row["version"]:
+                dist += f" {row['version']}"
+            table.add_row(row["plugin"], dist, munis, "\n".join(row["normsets"]), extra)
+        console = _console()
+        console.print(table)
+        for problem in problems:
+            console.print(f"[red]problem:[/red] {problem}", highlight=False)
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def norms(
+    municipality: Annotated[
+        str | None, typer.Option("--municipality", help="Only this municipality's norm sets.")
+    ] = None,
+    at: Annotated[str | None, typer.Option("--at", help="Only versions in force on this date.")]
+    = None,
+    output: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+) -> None:
+    """List norm sets and their versions."""
+    kit = _kit()
+    on = _date(at)
+    ids = kit.normset_ids()
+    if municipality:
+        ids = [i for i in kit.municipality(municipality).normsets if i in ids]
+    rows = [
+        {
+            "id": v.id,
+            "version": v.version,
+            "title": v.title,
+            "valid_from": v.validity.valid_from.isoformat() if v.validity.valid_from else None,
+            "valid_to": v.validity.valid_to.isoformat() if v.validity.valid_to else None,
+            "municipality": v.municipality,
+            "plugin": v.plugin,
+        }
+        for normset_id in ids
+        for v in kit.versions(normset_id)
+        if on is None or v.validity.in_force(on)
+    ]
+    if output is ListFormat.json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    table = Table(title="norm sets" + (f" in force on {on}" if on else ""), title_justify="left")
+    for header in ("Id", "Version", "Valid", "Title", "Municipality", "Plugin"):
+        table.add_column(header, overflow="fold")
+    for r in rows:
+        table.add_row(r["id"], r["version"] or "", f"{r['valid_from'] or '…'} to {r['valid_to'] or '…'}",
+                      r["title"], r["municipality"] or "national", r["plugin"])
+    _console().print(table)
+
+
+@app.command()
+def show(
+    normset_id: Annotated[str, typer.Argument(metavar="ID", help="Norm-set id.")],
+    at: Annotated[str | None, typer.Option("--at", help="Date (YYYY-MM-DD); default: today.")]
+    = None,
+    output: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+) -> None:
+    """Show a norm set as in force on a date: its rules, overrides and sources."""
+    kit = _kit()
+    on = _date(at) or dt.date.today()
+    resolved = kit.resolve(normset_id, on)
+    if output is ListFormat.json:
+        typer.echo(resolved.normset.model_dump_json(indent=2))
+        return
+    from rich.table import Table
+
+    console = _console()
+    top = resolved.normset
+    console.print(f"[bold]{top.id}[/bold] {top.version or ''} — {top.title}", highlight=False)
+    console.print(f"in force {top.validity.describe()}; shown as on {on.isoformat()}",
+                  highlight=False)
+    for version in resolved.chain:
+        console.print(f"source ({version.id}): {version.source.cite()}", highlight=False,
+                      markup=False)
+    needs = Table(title="Needs", title_justify="left")
+    for header in ("Id", "Applies to", "Rule", "From", "Source"):
+        needs.add_column(header, overflow="fold")
+    for applied in resolved.needs.values():
+        need = applied.need
+        scope = ", ".join(need.bed_types) or "facility"
+        if need.facility:
+            scope += f" in {need.facility}"
+        source = need.source or applied.normset.source
+        rule = need.rule.describe()
+        if applied.replaced is not None:
+            rule += f"\nreplaces {applied.replaced.normset.id}: {applied.replaced.need.rule.describe()}"
+            rule += f"\nreason: {need.reason}"
+        needs.add_row(need.id, scope, rule, applied.normset.id, source.cite())
+    console.print(needs)
+    if resolved.overrides:
+        table = Table(title="Overrides (adopted values)", title_justify="left")
+        for header in ("Id", "Targets", "Rule", "Reason", "Source"):
+            table.add_column(header, overflow="fold")
+        for o in resolved.overrides:
+            table.add_row(o.override.id, o.override.scope(), o.override.rule.describe(),
+                          o.override.reason, o.override.source.cite() if o.override.source else "")
+        console.print(table)
+    if resolved.thresholds:
+        table = Table(title="Thresholds", title_justify="left")
+        for header in ("Id", "Fires when", "Action", "Source"):
+            table.add_column(header, overflow="fold")
+        for t in resolved.thresholds:
+            table.add_row(t.id, t.condition(), t.action, t.source.cite() if t.source else "")
+        console.print(table)
+    for unknown in resolved.unknowns:
+        console.print(f"unknown: {', '.join(unknown.bed_types)} — {unknown.what}"
+                      + (f" ({unknown.source.cite()})" if unknown.source else ""),
+                      highlight=False, markup=False)
+
+
+def main() -> None:
+    """Entry point: run the app, turning normkit errors into one line on stderr."""
+    try:
+        app()
+    except NormkitError as exc:
+        if _State.debug:
+            raise
+        sys.stderr.write(f"error: {exc}\n")
+        sys.exit(1)
+    except typer.Exit:
+        raise
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,169 @@
+"""Rendering an assessment as a table, Markdown or CSV (JSON is the model's own)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from .assessment import Assessment, UnitAssessment
+from .rules.base import fmt
+
+NO_NORM = "no norm"
+UNKNOWN = "unknown"
+
+
+def _fte(value: float | None, status: str | None = None) -> str:
+    if value is None:
+        if status == "no_norm":
+            return NO_NORM
+        if status == "unknown":
+            return UNKNOWN
+        return "—"
+    return f"{value:.2f}"
+
+
+def unit_rows(assessment: Assessment) -> list[list[str]]:
+    """One row per unit and a subtotal per facility, as strings for tables."""
+    rows: list[list[str]] = []
+    by_facility: dict[str, list[UnitAssessment]] = {}
+    for unit in assessment.units:
+        by_facility.setdefault(unit.facility, []).append(unit)
+    for facility in assessment.facilities:
+        for u in by_facility.get(facility.facility, []):
+            rows.append([
+                facility.facility,
+                u.unit,
+                u.bed_type or "",
+                "" if u.beds is None else str(u.beds),
+                _fte(u.norm_fte, u.status),
+                _fte(u.required_fte, u.status),
+                _fte(u.staffed_fte),
+                _fte(u.gap_fte),
+                u.note or "",
+            ])
+        extra = []
+        if facility.places_without_norm:
+            extra.append(f"{facility.places_without_norm} places with no norm")
+        if facility.places_unknown:
+            extra.append(f"{facility.places_unknown} places unknown")
+        if facility.staffing_note:
+            extra.append(facility.staffing_note)
+        rows.append([
+            facility.facility,
+            "(facility total)",
+            "",
+            str(facility.beds),
+            _fte(facility.norm_fte),
+            _fte(facility.required_fte),
+            _fte(facility.staffed_fte),
+            _fte(facility.gap_fte),
+            "; ".join(extra),
+        ])
+    return rows
+
+
+HEADERS = ["Facility", "Unit", "Bed type", "Beds", "Norm FTE", "Required FTE",
+           "Staffed FTE", "Gap FTE", "Note"]
+
+
+def total_row(assessment: Assessment) -> list[str]:
+    t = assessment.totals
+    note = []
+    if t.units_without_norm:
+        note.append(f"{t.places_without_norm} places in {t.units_without_norm} unit(s) had no norm")
+    if t.units_unknown:
+        note.append(f"{t.places_unknown} places in {t.units_unknown} unit(s) unknown")
+    if t.gap_cost_nok_per_year is not None:
+        note.append(f"gap costs {fmt(t.gap_cost_nok_per_year, 'NOK/year')}")
+    return ["Total", "", "", str(t.beds), _fte(t.norm_fte), _fte(t.required_fte),
+            _fte(t.staffed_fte), _fte(t.gap_fte), "; ".join(note)]
+
+
+def heading(assessment: Assessment) -> str:
+    n = assessment.normset
+    version = f" {n.version}" if n.version else ""
+    extends = f", extending {', '.join(n.extends)}" if n.extends else ""
+    what = f"{assessment.inventory} — " if assessment.inventory else ""
+    return f"{what}norm set {n.id}{version} ({n.title}{extends}) on {assessment.at.isoformat()}"
+
+
+def markdown(assessment: Assessment, explain: bool = False) -> str:
+    out = [f"## {heading(assessment)}", ""]
+    out.append("| " + " | ".join(HEADERS) + " |")
+    out.append("|" + "|".join("---" for _ in HEADERS) + "|")
+    for row in [*unit_rows(assessment), total_row(assessment)]:
+        out.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
+    out.extend(_trailer(assessment, bullet="- "))
+    if explain:
+        out.extend(["", "### Explanations", ""])
+        for text in explanation_lines(assessment):
+            out.append(f"    {text}")
+    return "\n".join(out) + "\n"
+
+
+def _trailer(assessment: Assessment, bullet: str) -> list[str]:
+    out: list[str] = []
+    if assessment.alerts:
+        out.extend(["", "Alerts:"])
+        out.extend(
+            f"{bullet}[{a.severity}] {a.message} → {a.action}"
+            + (f" ({a.source.cite()})" if a.source else "")
+            for a in assessment.alerts
+        )
+    if assessment.notes:
+        out.extend(["", "Notes:"])
+        out.extend(f"{bullet}{n}" for n in assessment.notes)
+    return out
+
+
+def explanation_lines(assessment: Assessment) -> list[str]:
+    lines: list[str] = []
+    for unit in assessment.units:
+        lines.append(f"{unit.facility} › {unit.unit}:")
+        if unit.explanation is None:
+            lines.append(f"  {unit.note}")
+            continue
+        lines.extend(_step_lines(unit.explanation, 1))
+    return lines
+
+
+def _step_lines(step: dict[str, Any], depth: int) -> list[str]:
+    pad = "  " * depth
+    lines = [pad + step["text"]]
+    source = step.get("source")
+    if source:
+        from .provenance import Source
+
+        lines.append(pad + "  source: " + Source.model_validate(source).cite())
+    for child in step.get("children", []):
+        lines.extend(_step_lines(child, depth + 1))
+    return lines
+
+
+CSV_HEADERS = ["level", "facility", "unit", "bed_type", "beds", "status", "norm_fte",
+               "required_fte", "staffed_fte", "gap_fte", "note"]
+
+
+def to_csv(assessment: Assessment) -> str:
+    """Units, facility totals and the grand total; empty cells where a figure is null."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_HEADERS)
+
+    def cell(value: float | int | None) -> str:
+        return "" if value is None else repr(value) if isinstance(value, float) else str(value)
+
+    for u in assessment.units:
+        writer.writerow(["unit", u.facility, u.unit, u.bed_type or "", cell(u.beds), u.status,
+                         cell(u.norm_fte), cell(u.required_fte), cell(u.staffed_fte),
+                         cell(u.gap_fte), u.note or ""])
+    for f in assessment.facilities:
+        writer.writerow(["facility", f.facility, "", "", cell(f.beds), "", cell(f.norm_fte),
+                         cell(f.required_fte), cell(f.staffed_fte), cell(f.gap_fte),
+                         f.staffing_note or ""])
+    t = assessment.totals
+    writer.writerow(["total", "", "", "", cell(t.beds), "", cell(t.norm_fte),
+                     cell(t.required_fte), cell(t.staffed_fte), cell(t.gap_fte),
+                     total_row(assessment)[-1]])
+    return buffer.getvalue()

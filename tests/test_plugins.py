@@ -1,0 +1,200 @@
+"""Plugins: discovery through real entry points, isolation, conflicts, selection."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import normkit
+from normkit import Municipality, MunicipalityCode, NormSetError, PluginError
+
+GOOD = '''
+from normkit import hookimpl, Municipality, MunicipalityCode
+
+@hookimpl
+def normkit_register_municipalities(register):
+    register(Municipality(id="testby", name="Testby", codes=[MunicipalityCode(code="9999")]))
+'''
+
+BROKEN_IMPORT = "raise ImportError('cannot import name Foo from bar')\n"
+
+BROKEN_REGISTER = '''
+from normkit import hookimpl
+
+@hookimpl
+def normkit_register_normsets(register):
+    register(42)
+'''
+
+CLAIMS_3105 = '''
+from normkit import hookimpl, Municipality, MunicipalityCode
+
+@hookimpl
+def normkit_register_municipalities(register):
+    register(Municipality(id="impostor", name="Impostor", codes=[
+        MunicipalityCode(code="3105", valid_from="2023-06-01")]))
+'''
+
+
+@pytest.fixture
+def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
+    """Install plugin modules as a real distribution with `normkit` entry points."""
+
+    def install(dist: str, **modules: str) -> None:
+        for name, code in modules.items():
+            (tmp_path / f"{name}.py").write_text(textwrap.dedent(code), encoding="utf-8")
+        info = tmp_path / f"{dist}-1.0.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n")
+        points = "\n".join(f"{name} = {name}" for name in modules)
+        (info / "entry_points.txt").write_text(f"[normkit]\n{points}\n")
+        monkeypatch.syspath_prepend(str(tmp_path))
+
+    return install
+
+
+def sarpsborg_plugin(name: str = "sarpsborg") -> object:
+    class Plugin:
+        __name__ = name
+
+        @normkit.hookimpl
+        def normkit_register_municipalities(self, register: Callable[[object], None]) -> None:
+            register(Municipality(id="sarpsborg", name="Sarpsborg", codes=(
+                MunicipalityCode(code="3003", valid_from=dt.date(2020, 1, 1),
+                                 valid_to=dt.date(2023, 12, 31)),
+                MunicipalityCode(code="3105", valid_from=dt.date(2024, 1, 1)),
+            ), normsets=("national",)))
+
+    return Plugin()
+
+
+def test_broken_plugins_are_reported_and_the_rest_load(installed: Callable[..., None]) -> None:
+    installed("normkit-mixed", good=GOOD, broken_import=BROKEN_IMPORT,
+              broken_register=BROKEN_REGISTER)
+    kit = normkit.Kit()
+    assert "testby" in kit.municipalities
+    failures = {f.plugin: f for f in kit.failures}
+    assert failures["broken_import"].distribution == "normkit-mixed 1.0"
+    assert "ImportError: cannot import name Foo from bar" in failures["broken_import"].error
+    assert failures["broken_register"].stage == "normkit_register_normsets"
+    assert "expected a NormSet or a file path, got int" in failures["broken_register"].error
+    problems = "\n".join(kit.problems())
+    assert "plugin 'broken_import' (normkit-mixed 1.0) failed at import" in problems
+    with pytest.raises(PluginError, match="broken_import"):
+        normkit.Kit(strict=True)
+
+
+def test_duplicate_municipality_code_names_both_plugins(installed: Callable[..., None]) -> None:
+    installed("normkit-impostor", impostor=CLAIMS_3105)
+    kit = normkit.Kit([sarpsborg_plugin()])
+    message = "\n".join(kit.problems())
+    assert "kommunenummer 3105 is claimed by plugin 'sarpsborg' for Sarpsborg" in message
+    assert "and by plugin 'impostor' for Impostor (2023-06-01 to …)" in message
+    with pytest.raises(PluginError, match="kommunenummer 3105"):
+        kit.municipality("3105")
+    with pytest.raises(PluginError, match="kommunenummer 3105"):
+        kit.municipality("sarpsborg")
+
+
+def test_codes_that_do_not_overlap_in_time_are_fine() -> None:
+    class Earlier:
+        __name__ = "earlier"
+
+        @normkit.hookimpl
+        def normkit_register_municipalities(self, register: Callable[[object], None]) -> None:
+            register(Municipality(id="old", name="Old", codes=(
+                MunicipalityCode(code="3105", valid_to=dt.date(2019, 12, 31)),)))
+
+    kit = normkit.Kit([sarpsborg_plugin(), Earlier()], autoload=False)
+    assert kit.conflicts == []
+    assert kit.municipality("3003").id == "sarpsborg"
+    assert kit.municipality("Sarpsborg").code_on(dt.date(2024, 1, 1)) == "3105"
+
+
+def test_same_municipality_from_two_plugins() -> None:
+    kit = normkit.Kit([sarpsborg_plugin("a"), sarpsborg_plugin("b")], autoload=False)
+    assert any("registered by both plugin 'a' and plugin 'b'" in p for p in kit.problems())
+
+
+def test_autoload_off_by_environment(installed: Callable[..., None],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    installed("normkit-good", good=GOOD)
+    monkeypatch.setenv("NORMKIT_DISABLE_PLUGIN_AUTOLOAD", "1")
+    kit = normkit.Kit()
+    assert "testby" not in kit.municipalities
+    assert "national" in kit.plugins  # built in: always there unless blocked
+
+
+def test_allow_and_block(installed: Callable[..., None], monkeypatch: pytest.MonkeyPatch) -> None:
+    installed("normkit-two", good=GOOD, impostor=CLAIMS_3105)
+    assert set(normkit.Kit(allow=["good"]).plugins) == {"national", "good"}
+    assert "good" not in normkit.Kit(block=["good"]).plugins
+    monkeypatch.setenv("NORMKIT_PLUGINS", "impostor")
+    assert set(normkit.Kit().plugins) == {"national", "impostor"}
+    monkeypatch.setenv("NORMKIT_PLUGINS", "")
+    assert set(normkit.Kit().plugins) == {"national"}
+    monkeypatch.setenv("NORMKIT_BLOCK_PLUGINS", "national")
+    kit = normkit.Kit()
+    with pytest.raises(NormSetError, match="unknown norm set 'national'"):
+        kit.normset("national", dt.date(2020, 1, 1))
+
+
+def test_two_kits_do_not_interfere() -> None:
+    with_sarpsborg = normkit.Kit([sarpsborg_plugin()], autoload=False)
+    plain = normkit.Kit(autoload=False)
+    assert "sarpsborg" in with_sarpsborg.municipalities
+    assert "sarpsborg" not in plain.municipalities
+    with pytest.raises(NormSetError, match="unknown municipality 'sarpsborg'"):
+        plain.municipality("sarpsborg")
+
+
+def test_plugin_rule_kind_is_usable_in_files(write: Callable[[str, str], Path]) -> None:
+    from typing import Literal
+
+    from normkit.rules.base import Inputs, Step
+
+    class PerShift(normkit.Rule):
+        kind: Literal["per_shift"] = "per_shift"
+        hours: float
+
+        def inputs(self) -> frozenset[str]:
+            return frozenset({"places"})
+
+        def evaluate(self, inputs: Inputs) -> float:
+            return float(inputs["places"]) * self.hours / 37.5
+
+        def explain(self, inputs: Inputs) -> Step:
+            return Step("per shift", self.evaluate(inputs), "FTE", self.kind)
+
+    path = write("n.yaml", """
+        id: custom
+        title: Custom
+        valid_from: 2020-01-01
+        source: {document: test}
+        needs:
+          - id: x
+            bed_types: [long_term]
+            rule: {kind: per_shift, hours: 3.75}
+    """)
+
+    class Plugin:
+        __name__ = "custom"
+
+        @normkit.hookimpl
+        def normkit_register_rule_kinds(self, register: Callable[[object], None]) -> None:
+            register(PerShift)
+
+        @normkit.hookimpl
+        def normkit_register_normsets(self, register: Callable[[object], None]) -> None:
+            register(path)
+
+    kit = normkit.Kit([Plugin()], autoload=False)
+    need = kit.normset("custom", dt.date(2020, 1, 1)).needs[0]
+    assert need.rule.evaluate({"places": 10}) == 1.0
+    # Another kit without the plugin does not know the kind.
+    with pytest.raises(NormSetError, match="unknown rule kind 'per_shift'"):
+        normkit.load_normset(path)

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import pytest
+
+from normkit import Q, Rate, UnitError
+
+
+def test_quantity_keeps_the_text_it_was_written_in() -> None:
+    q = Q.parse("30 hour/week/FTE")
+    assert str(q) == "30 hour/week/FTE"
+    assert q.to("hour/week/FTE") == pytest.approx(30)
+
+
+def test_conversion_between_time_bases() -> None:
+    assert Q.parse("1560 hour/year").to("hour/week") == pytest.approx(1560 / (365.25 / 7))
+
+
+def test_unknown_unit_is_named() -> None:
+    with pytest.raises(UnitError, match="cannot read quantity '3 furlongs'"):
+        Q.parse("3 furlongs")
+
+
+def test_bare_number_is_rejected() -> None:
+    with pytest.raises(UnitError, match="has no unit"):
+        Q.parse("1.5")
+
+
+def test_wrong_dimension_names_both() -> None:
+    with pytest.raises(UnitError, match=r"'2 place' is not convertible to FTE"):
+        Q.parse("2 place").to("FTE")
+
+
+@pytest.mark.parametrize("text", ["1.5 hour", "90 minute"])
+def test_rate_without_time_base_is_rejected_when_built(text: str) -> None:
+    with pytest.raises(ValueError, match=r"has no time base.*hint: write hours per week"):
+        Rate(amount=text, fte_basis="30 hour/week/FTE")
+
+
+def test_hours_need_a_stated_fte_basis() -> None:
+    with pytest.raises(ValueError, match="needs 'fte_basis'"):
+        Rate(amount="1.5 hour/week")
+
+
+def test_fte_basis_must_be_hours_per_week_per_fte() -> None:
+    with pytest.raises(ValueError, match="'fte_basis' must be hours per week per FTE"):
+        Rate(amount="1.5 hour/week", fte_basis="30 hour/week")
+
+
+def test_per_must_count_something() -> None:
+    with pytest.raises(ValueError, match="'per' must count places"):
+        Rate(amount="1 FTE", per="90 hour")
+
+
+def test_rate_per_inhabitant() -> None:
+    # Stavanger legevakt: 13.5 FTE for about 186 000 people.
+    rate = Rate(amount="13.5 FTE", per="186000 inhabitant")
+    assert rate.input == "inhabitants"
+    assert rate.evaluate({"inhabitants": 10_000}) == pytest.approx(13.5 / 18.6)
+
+
+def test_same_rate_in_its_two_forms() -> None:
+    hours = Rate(amount="1 hour/week", per="3 place", fte_basis="30 hour/week/FTE")
+    fte = Rate(amount="1 FTE", per="90 place")
+    assert hours.fte_per_unit == pytest.approx(fte.fte_per_unit)
