@@ -24,8 +24,13 @@ def test_national_norm_is_built_in(kit: normkit.Kit) -> None:
     assert ns.version == "2012"
     rates = {n.id: n.rule.fte_per_unit for n in ns.needs if isinstance(n.rule, Rate)}
     assert rates == pytest.approx(
-        {"long_term": 1 / 90, "short_term": 1 / 20, "rehabilitation": 1 / 10,
-         "dementia_special": 1 / 60, "palliative": 1 / 6}
+        {
+            "long_term": 1 / 90,
+            "short_term": 1 / 20,
+            "rehabilitation": 1 / 10,
+            "dementia_special": 1 / 60,
+            "palliative": 1 / 6,
+        }
     )
 
 
@@ -36,17 +41,25 @@ def test_yaml_toml_json_and_python_give_the_same_object(tmp_path: Path) -> None:
     (tmp_path / "n.json").write_text(json.dumps(data), encoding="utf-8")
     assert normkit.load_normset(tmp_path / "n.json") == from_yaml
     toml_lines = [
-        f'id = "{data["id"]}"', f'title = "{data["title"]}"', f'version = "{data["version"]}"',
+        f'id = "{data["id"]}"',
+        f'title = "{data["title"]}"',
+        f'version = "{data["version"]}"',
         f"valid_from = {data['valid_from']}",
-        "[source]", f'document = "{data["source"]["document"]}"',
-        f'body = "{data["source"]["body"]}"', f'note = "{data["source"]["note"]}"',
+        "[source]",
+        f'document = "{data["source"]["document"]}"',
+        f'body = "{data["source"]["body"]}"',
+        f'note = "{data["source"]["note"]}"',
     ]
     for need in data["needs"]:
         toml_lines += [
-            "[[needs]]", f'id = "{need["id"]}"', f'label = "{need["label"]}"',
+            "[[needs]]",
+            f'id = "{need["id"]}"',
+            f'label = "{need["label"]}"',
             f"bed_types = {json.dumps(need['bed_types'])}",
-            "[needs.rule]", *(f'{k} = "{v}"' for k, v in need["rule"].items()),
-            "[needs.source]", *(f'{k} = "{v}"' for k, v in need["source"].items()),
+            "[needs.rule]",
+            *(f'{k} = "{v}"' for k, v in need["rule"].items()),
+            "[needs.source]",
+            *(f'{k} = "{v}"' for k, v in need["source"].items()),
         ]
     (tmp_path / "n.toml").write_text("\n".join(toml_lines), encoding="utf-8")
     assert normkit.load_normset(tmp_path / "n.toml") == from_yaml
@@ -70,9 +83,12 @@ def test_json_round_trip_of_a_norm_set_is_exact() -> None:
 
 def _version(id: str, start: str, end: str | None, **extra: object) -> NormSet:
     return NormSet(
-        id=id, title=id, valid_from=dt.date.fromisoformat(start),
+        id=id,
+        title=id,
+        valid_from=dt.date.fromisoformat(start),
         valid_to=dt.date.fromisoformat(end) if end else None,
-        source=Source(document="test"), **extra,  # type: ignore[arg-type]
+        source=Source(document="test"),
+        **extra,  # type: ignore[arg-type]
     )
 
 
@@ -96,8 +112,10 @@ class Plugin:
 
 
 def test_the_version_in_force_on_a_date_is_chosen() -> None:
-    kit = normkit.Kit([Plugin("p", _version("x", "2020-01-01", "2021-12-31"),
-                              _version("x", "2022-01-01", None))], autoload=False)
+    kit = normkit.Kit(
+        [Plugin("p", _version("x", "2020-01-01", "2021-12-31"), _version("x", "2022-01-01", None))],
+        autoload=False,
+    )
     assert kit.normset("x", dt.date(2021, 12, 31)).valid_from == dt.date(2020, 1, 1)
     assert kit.normset("x", dt.date(2022, 1, 1)).valid_from == dt.date(2022, 1, 1)
 
@@ -110,14 +128,16 @@ def test_no_version_in_force_is_a_clear_error() -> None:
 
 
 def test_unknown_norm_set_lists_known_ones(kit: normkit.Kit) -> None:
-    with pytest.raises(NormSetError, match="unknown norm set 'nope'.*known norm sets: national"):
+    with pytest.raises(NormSetError, match=r"unknown norm set 'nope'.*known norm sets: national"):
         kit.normset("nope", APRIL_2020)
 
 
 def test_versions_overlapping_by_one_day_are_an_error_naming_both() -> None:
     kit = normkit.Kit(
-        [Plugin("first", _version("x", "2020-01-01", "2021-01-01")),
-         Plugin("second", _version("x", "2021-01-01", None))],
+        [
+            Plugin("first", _version("x", "2020-01-01", "2021-01-01")),
+            Plugin("second", _version("x", "2021-01-01", None)),
+        ],
         autoload=False,
     )
     message = "\n".join(kit.problems())
@@ -126,24 +146,47 @@ def test_versions_overlapping_by_one_day_are_an_error_naming_both() -> None:
     with pytest.raises(NormSetError, match="overlapping versions"):
         kit.normset("x", dt.date(2020, 6, 1))
     with pytest.raises(normkit.PluginError):
-        normkit.Kit([Plugin("first", _version("x", "2020-01-01", None)),
-                     Plugin("second", _version("x", "2021-01-01", None))],
-                    autoload=False, strict=True)
+        normkit.Kit(
+            [
+                Plugin("first", _version("x", "2020-01-01", None)),
+                Plugin("second", _version("x", "2021-01-01", None)),
+            ],
+            autoload=False,
+            strict=True,
+        )
 
 
 def test_replacing_an_inherited_need_requires_a_reason(kit: normkit.Kit) -> None:
-    child = _version("child", "2020-01-01", None, extends="national", needs=(
-        Need(id="long_term", bed_types=("long_term",), rule=Rate(amount="1 FTE", per="80 place")),
-    ))
+    child = _version(
+        "child",
+        "2020-01-01",
+        None,
+        extends="national",
+        needs=(
+            Need(
+                id="long_term", bed_types=("long_term",), rule=Rate(amount="1 FTE", per="80 place")
+            ),
+        ),
+    )
     with pytest.raises(NormSetError, match="replaces the one from 'national' but gives no reason"):
         kit.resolve(child, APRIL_2020)
 
 
 def test_replaced_need_stays_visible(kit: normkit.Kit) -> None:
-    child = _version("child", "2020-01-01", None, extends="national", needs=(
-        Need(id="long_term", bed_types=("long_term",), rule=Rate(amount="1 FTE", per="80 place"),
-             reason="local decision"),
-    ))
+    child = _version(
+        "child",
+        "2020-01-01",
+        None,
+        extends="national",
+        needs=(
+            Need(
+                id="long_term",
+                bed_types=("long_term",),
+                rule=Rate(amount="1 FTE", per="80 place"),
+                reason="local decision",
+            ),
+        ),
+    )
     resolved = kit.resolve(child, APRIL_2020)
     applied = resolved.needs["long_term"]
     assert applied.normset.id == "child"
@@ -157,24 +200,44 @@ def test_equal_precedence_overrides_conflict(kit: normkit.Kit) -> None:
     )
     ns = _version("c", "2020-01-01", None, extends="national", overrides=both)
     inventory = normkit.Inventory.model_validate(
-        {"facilities": [{"name": "F", "units": [{"name": "u", "bed_type": "long_term", "beds": 9}]}]}
+        {
+            "facilities": [
+                {"name": "F", "units": [{"name": "u", "bed_type": "long_term", "beds": 9}]}
+            ]
+        }
     )
     with pytest.raises(normkit.OverrideConflict, match="overrides 'o1' and 'o2'"):
         kit.assess(inventory, ns, APRIL_2020)
 
 
 def test_unit_override_beats_facility_override(kit: normkit.Kit) -> None:
-    ns = _version("c", "2020-01-01", None, extends="national", overrides=(
-        Override(id="facility", facility="F", rule=Fixed(amount="1 FTE"), reason="r"),
-        Override(id="unit", facility="F", unit="u", rule=Fixed(amount="2 FTE"), reason="r"),
-    ))
+    ns = _version(
+        "c",
+        "2020-01-01",
+        None,
+        extends="national",
+        overrides=(
+            Override(id="facility", facility="F", rule=Fixed(amount="1 FTE"), reason="r"),
+            Override(id="unit", facility="F", unit="u", rule=Fixed(amount="2 FTE"), reason="r"),
+        ),
+    )
     inventory = normkit.Inventory.model_validate(
-        {"facilities": [{"name": "F", "units": [{"name": "u", "bed_type": "long_term", "beds": 9},
-                                                 {"name": "v", "bed_type": "long_term", "beds": 9}]}]}
+        {
+            "facilities": [
+                {
+                    "name": "F",
+                    "units": [
+                        {"name": "u", "bed_type": "long_term", "beds": 9},
+                        {"name": "v", "bed_type": "long_term", "beds": 9},
+                    ],
+                }
+            ]
+        }
     )
     units = kit.assess(inventory, ns, APRIL_2020).units
     assert [(u.unit, u.required_fte, u.norm_fte) for u in units] == [
-        ("u", 2.0, pytest.approx(0.1)), ("v", 1.0, pytest.approx(0.1))
+        ("u", 2.0, pytest.approx(0.1)),
+        ("v", 1.0, pytest.approx(0.1)),
     ]
 
 
@@ -184,7 +247,9 @@ def test_override_needs_a_reason() -> None:
 
 
 def test_file_errors_name_file_line_and_field(write: Callable[[str, str], Path]) -> None:
-    path = write("bad.yaml", """
+    path = write(
+        "bad.yaml",
+        """
         id: bad
         title: Bad
         valid_from: 2020-01-01
@@ -196,7 +261,8 @@ def test_file_errors_name_file_line_and_field(write: Callable[[str, str], Path])
               kind: rate
               amount: 1.5 hour
               fte_basis: 30 hour/week/FTE
-    """)
+    """,
+    )
     with pytest.raises(NormSetError) as err:
         normkit.load_normset(path)
     text = str(err.value)
@@ -205,19 +271,24 @@ def test_file_errors_name_file_line_and_field(write: Callable[[str, str], Path])
 
 
 def test_valid_to_before_valid_from(write: Callable[[str, str], Path]) -> None:
-    path = write("bad.yaml", """
+    path = write(
+        "bad.yaml",
+        """
         id: bad
         title: Bad
         valid_from: 2020-01-01
         valid_to: 2019-01-01
         source: {document: test}
-    """)
+    """,
+    )
     with pytest.raises(NormSetError, match=r"bad.yaml:1.*valid_to 2019-01-01 is before"):
         normkit.load_normset(path)
 
 
 def test_unregistered_bed_type_is_an_error(write: Callable[[str, str], Path]) -> None:
-    path = write("n.yaml", """
+    path = write(
+        "n.yaml",
+        """
         id: n
         title: N
         valid_from: 2020-01-01
@@ -226,7 +297,8 @@ def test_unregistered_bed_type_is_an_error(write: Callable[[str, str], Path]) ->
           - id: x
             bed_types: [hospice]
             rule: {kind: fixed, amount: 1 FTE}
-    """)
+    """,
+    )
 
     class P:
         __name__ = "p"

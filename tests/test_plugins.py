@@ -12,32 +12,32 @@ import pytest
 import normkit
 from normkit import Municipality, MunicipalityCode, NormSetError, PluginError
 
-GOOD = '''
+GOOD = """
 from normkit import hookimpl, Municipality, MunicipalityCode
 
 @hookimpl
 def normkit_register_municipalities(register):
     register(Municipality(id="testby", name="Testby", codes=[MunicipalityCode(code="9999")]))
-'''
+"""
 
 BROKEN_IMPORT = "raise ImportError('cannot import name Foo from bar')\n"
 
-BROKEN_REGISTER = '''
+BROKEN_REGISTER = """
 from normkit import hookimpl
 
 @hookimpl
 def normkit_register_normsets(register):
     register(42)
-'''
+"""
 
-CLAIMS_3105 = '''
+CLAIMS_3105 = """
 from normkit import hookimpl, Municipality, MunicipalityCode
 
 @hookimpl
 def normkit_register_municipalities(register):
     register(Municipality(id="impostor", name="Impostor", codes=[
         MunicipalityCode(code="3105", valid_from="2023-06-01")]))
-'''
+"""
 
 
 @pytest.fixture
@@ -63,18 +63,29 @@ def sarpsborg_plugin(name: str = "sarpsborg") -> object:
 
         @normkit.hookimpl
         def normkit_register_municipalities(self, register: Callable[[object], None]) -> None:
-            register(Municipality(id="sarpsborg", name="Sarpsborg", codes=(
-                MunicipalityCode(code="3003", valid_from=dt.date(2020, 1, 1),
-                                 valid_to=dt.date(2023, 12, 31)),
-                MunicipalityCode(code="3105", valid_from=dt.date(2024, 1, 1)),
-            ), normsets=("national",)))
+            register(
+                Municipality(
+                    id="sarpsborg",
+                    name="Sarpsborg",
+                    codes=(
+                        MunicipalityCode(
+                            code="3003",
+                            valid_from=dt.date(2020, 1, 1),
+                            valid_to=dt.date(2023, 12, 31),
+                        ),
+                        MunicipalityCode(code="3105", valid_from=dt.date(2024, 1, 1)),
+                    ),
+                    normsets=("national",),
+                )
+            )
 
     return Plugin()
 
 
 def test_broken_plugins_are_reported_and_the_rest_load(installed: Callable[..., None]) -> None:
-    installed("normkit-mixed", good=GOOD, broken_import=BROKEN_IMPORT,
-              broken_register=BROKEN_REGISTER)
+    installed(
+        "normkit-mixed", good=GOOD, broken_import=BROKEN_IMPORT, broken_register=BROKEN_REGISTER
+    )
     kit = normkit.Kit()
     assert "testby" in kit.municipalities
     failures = {f.plugin: f for f in kit.failures}
@@ -106,8 +117,13 @@ def test_codes_that_do_not_overlap_in_time_are_fine() -> None:
 
         @normkit.hookimpl
         def normkit_register_municipalities(self, register: Callable[[object], None]) -> None:
-            register(Municipality(id="old", name="Old", codes=(
-                MunicipalityCode(code="3105", valid_to=dt.date(2019, 12, 31)),)))
+            register(
+                Municipality(
+                    id="old",
+                    name="Old",
+                    codes=(MunicipalityCode(code="3105", valid_to=dt.date(2019, 12, 31)),),
+                )
+            )
 
     kit = normkit.Kit([sarpsborg_plugin(), Earlier()], autoload=False)
     assert kit.conflicts == []
@@ -120,8 +136,9 @@ def test_same_municipality_from_two_plugins() -> None:
     assert any("registered by both plugin 'a' and plugin 'b'" in p for p in kit.problems())
 
 
-def test_autoload_off_by_environment(installed: Callable[..., None],
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_autoload_off_by_environment(
+    installed: Callable[..., None], monkeypatch: pytest.MonkeyPatch
+) -> None:
     installed("normkit-good", good=GOOD)
     monkeypatch.setenv("NORMKIT_DISABLE_PLUGIN_AUTOLOAD", "1")
     kit = normkit.Kit()
@@ -170,7 +187,9 @@ def test_plugin_rule_kind_is_usable_in_files(write: Callable[[str, str], Path]) 
         def explain(self, inputs: Inputs) -> Step:
             return Step("per shift", self.evaluate(inputs), "FTE", self.kind)
 
-    path = write("n.yaml", """
+    path = write(
+        "n.yaml",
+        """
         id: custom
         title: Custom
         valid_from: 2020-01-01
@@ -179,7 +198,8 @@ def test_plugin_rule_kind_is_usable_in_files(write: Callable[[str, str], Path]) 
           - id: x
             bed_types: [long_term]
             rule: {kind: per_shift, hours: 3.75}
-    """)
+    """,
+    )
 
     class Plugin:
         __name__ = "custom"

@@ -115,8 +115,9 @@ def test_fte_cost_with_stated_employer_factor() -> None:
 
 
 def test_threshold_below_1000_fires_at_999_not_1000() -> None:
-    rule = Threshold(id="new-list", indicator="free_list_places", below=1000,
-                     action="open a new GP list")
+    rule = Threshold(
+        id="new-list", indicator="free_list_places", below=1000, action="open a new GP list"
+    )
     assert rule.check(1000) is None
     alert = rule.check(999)
     assert alert is not None
@@ -131,14 +132,18 @@ def test_threshold_needs_exactly_one_limit() -> None:
 
 QUALIFIED = AllOf(
     conditions=[
-        AnyOf(conditions=[
-            Compare(attribute="specialist_general_practice", op="==", value=True),
-            Compare(attribute="months_since_graduation", op=">=", value=30),
-        ]),
-        AnyOf(conditions=[
-            Compare(attribute="out_of_hours_shifts", op=">=", value=40),
-            Compare(attribute="years_municipal_service", op=">=", value=1),
-        ]),
+        AnyOf(
+            conditions=[
+                Compare(attribute="specialist_general_practice", op="==", value=True),
+                Compare(attribute="months_since_graduation", op=">=", value=30),
+            ]
+        ),
+        AnyOf(
+            conditions=[
+                Compare(attribute="out_of_hours_shifts", op=">=", value=40),
+                Compare(attribute="years_municipal_service", op=">=", value=1),
+            ]
+        ),
     ]
 )
 
@@ -164,13 +169,19 @@ def test_predicate_names_a_missing_attribute() -> None:
 
 
 ALL_RULES: list[Rule] = [
-    LONG_TERM, DEMENTIA, Fixed(amount="0.2 FTE"), Sum(terms=[LONG_TERM, DEMENTIA]),
-    Scale(rule=LONG_TERM, factor=1.1, reason="short stays"), Minimum(rules=[LONG_TERM]),
-    Maximum(rules=[LONG_TERM]), Floor(rule=LONG_TERM, at_least="0.1 FTE"),
+    LONG_TERM,
+    DEMENTIA,
+    Fixed(amount="0.2 FTE"),
+    Sum(terms=[LONG_TERM, DEMENTIA]),
+    Scale(rule=LONG_TERM, factor=1.1, reason="short stays"),
+    Minimum(rules=[LONG_TERM]),
+    Maximum(rules=[LONG_TERM]),
+    Floor(rule=LONG_TERM, at_least="0.1 FTE"),
     Round(rule=LONG_TERM, step="0.05 FTE", mode="nearest"),
     GrantAboveListLength(rate="330 NOK/patient/year", above="800 patient"),
     GrantAsIfList(as_if="700 patient", rate="500 NOK/patient/year"),
-    FteCost(salary="950000 NOK/year/FTE", employer_cost_factor=1.35), QUALIFIED,
+    FteCost(salary="950000 NOK/year/FTE", employer_cost_factor=1.35),
+    QUALIFIED,
     Not(condition=Compare(attribute="gps", op=">=", value=5)),
 ]
 
@@ -215,7 +226,9 @@ def test_more_beds_never_means_fewer_fte(a: int, b: int) -> None:
     basis=st.floats(min_value=1, max_value=80, allow_nan=False),
 )
 def test_rate_json_round_trip_property(amount: float, per: int, basis: float) -> None:
-    rule = Rate(amount=f"{amount!r} hour/week", per=f"{per} place", fte_basis=f"{basis!r} hour/week/FTE")
+    rule = Rate(
+        amount=f"{amount!r} hour/week", per=f"{per} place", fte_basis=f"{basis!r} hour/week/FTE"
+    )
     back = Rate.model_validate_json(rule.model_dump_json())
     assert back == rule
     assert back.fte_per_unit == rule.fte_per_unit

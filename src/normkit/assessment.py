@@ -160,6 +160,7 @@ def _assess_unit(
     staffed = _unit_staffing(unit.staffing, at)
     unknown = normset.unknown_for(unit.bed_type) if applied is None else None
 
+    required: float | None
     if chosen is not None:
         required = float(chosen.override.rule.evaluate(inputs))
         status: Status = "adopted"
@@ -218,24 +219,31 @@ def _need_step(applied: AppliedNeed, inputs: dict[str, float]) -> Step:
             Step(
                 f"replaces '{old.need.id}' of '{old.normset.id}': {replaced.text} "
                 f"(reason: {applied.need.reason})",
-                replaced.value, replaced.unit, old.need.id, old.need.source,
+                replaced.value,
+                replaced.unit,
+                old.need.id,
+                old.need.source,
             ),
         )
     return Step(
-        f"{label} [{applied.normset.id}]: {inner.text}", inner.value, FTE, applied.need.id,
-        source, children,
+        f"{label} [{applied.normset.id}]: {inner.text}",
+        inner.value,
+        FTE,
+        applied.need.id,
+        source,
+        children,
     )
 
 
 def _override_step(
-    chosen: AppliedOverride, inputs: dict[str, float], norm_step: Step | None,
+    chosen: AppliedOverride,
+    inputs: dict[str, float],
+    norm_step: Step | None,
     norm_fte: float | None,
 ) -> Step:
     inner = chosen.override.rule.explain(inputs)
     value = float(inner.value or 0)
-    base = (
-        f"pure norm {fmt(norm_fte, FTE)}" if norm_fte is not None else "no norm for this unit"
-    )
+    base = f"pure norm {fmt(norm_fte, FTE)}" if norm_fte is not None else "no norm for this unit"
     text = (
         f"adopted {fmt(value, FTE)} by override '{chosen.override.id}' "
         f"[{chosen.normset.id}] ({base}): {chosen.override.reason}"
@@ -283,7 +291,9 @@ def _sum(values: list[float | None]) -> float:
     return math.fsum(v for v in values if v is not None)
 
 
-def _sum_facility(facility: Facility, rows: list[UnitAssessment], at: dt.date) -> FacilityAssessment:
+def _sum_facility(
+    facility: Facility, rows: list[UnitAssessment], at: dt.date
+) -> FacilityAssessment:
     unit_records = [u.staffing for u in facility.units if u.staffing]
     recorded = bool(unit_records) or bool(facility.staffing)
     staffed: float | None = None
@@ -293,7 +303,8 @@ def _sum_facility(facility: Facility, rows: list[UnitAssessment], at: dt.date) -
             [staffed_on(r, at) for r in unit_records]
         )
         ended = [
-            r for r in (*facility.staffing, *(s for rec in unit_records for s in rec))
+            r
+            for r in (*facility.staffing, *(s for rec in unit_records for s in rec))
             if not r.in_force(at)
         ]
         if ended:

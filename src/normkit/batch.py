@@ -60,9 +60,7 @@ def assess_batch(
             raise NormkitError("with 'categories', bed_types must be integer codes")
         categories = tuple(categories)
     if codes.shape != beds_arr.shape:
-        raise NormkitError(
-            f"bed_types has {codes.shape[0]} rows but beds has {beds_arr.shape[0]}"
-        )
+        raise NormkitError(f"bed_types has {codes.shape[0]} rows but beds has {beds_arr.shape[0]}")
     if beds_arr.size and np.nanmin(beds_arr) < 0:
         raise NormkitError("beds must not be negative")
     factors = np.full(len(categories), np.nan)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import json
-import sys
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ParamSpec
 
 import typer
 
@@ -24,22 +25,39 @@ app = typer.Typer(
 )
 
 EXAMPLE = "sarpsborg-nursing-homes-2020.yaml"
+P = ParamSpec("P")
 
 
-class Format(str, enum.Enum):
+class Format(enum.StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
     markdown = "markdown"
 
 
-class ListFormat(str, enum.Enum):
+class ListFormat(enum.StrEnum):
     table = "table"
     json = "json"
 
 
 class _State:
     debug = False
+
+
+def _reports_errors(command: Callable[P, None]) -> Callable[P, None]:
+    """Turn a NormkitError into one line on stderr and exit code 1 (traceback with --debug)."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except NormkitError as exc:
+            if _State.debug:
+                raise
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
+
+    return run
 
 
 def _version(value: bool) -> None:
@@ -64,9 +82,7 @@ def _date(value: str | None, option: str = "--at") -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise NormkitError(
-            f"{option} expects a date as YYYY-MM-DD, got '{value}'"
-        ) from None
+        raise NormkitError(f"{option} expects a date as YYYY-MM-DD, got '{value}'") from None
 
 
 def _kit() -> Any:
@@ -90,6 +106,7 @@ def _example_path() -> Path:
 
 
 @app.command()
+@_reports_errors
 def assess(
     file: Annotated[
         Path | None,
@@ -156,39 +173,54 @@ def _print_table(result: Any, title: str) -> None:
     console.print(table)
     for alert in result.alerts:
         source = f" ({alert.source.cite()})" if alert.source else ""
-        console.print(f"[yellow]alert[/yellow] [{alert.severity}] {alert.message} → "
-                      f"{alert.action}{source}", highlight=False)
+        console.print(
+            f"[yellow]alert[/yellow] [{alert.severity}] {alert.message} → {alert.action}{source}",
+            highlight=False,
+        )
     for note in result.notes:
         console.print(f"note: {note}", highlight=False, markup=False)
 
 
 @app.command()
+@_reports_errors
 def plugins(
-    output: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+    output: Annotated[
+        ListFormat, typer.Option("--format", help="Output format.")
+    ] = ListFormat.table,
 ) -> None:
     """List loaded plugins, what each registered, and any that failed."""
     kit = _kit()
     rows = []
     for info in kit.plugins.values():
-        municipalities = [kit.municipalities[m] for m in info.registered.get("municipalities", [])
-                          if m in kit.municipalities]
-        rows.append({
-            "plugin": info.name,
-            "distribution": info.distribution or ("normkit (built in)" if info.builtin else None),
-            "version": info.version,
-            "municipalities": [
-                {"id": m.id, "name": m.name,
-                 "codes": [c.model_dump(mode="json") for c in m.codes]}
-                for m in municipalities
-            ],
-            "normsets": info.registered.get("normsets", []),
-            "bed_types": info.registered.get("bed_types", []),
-            "rule_kinds": info.registered.get("rule_kinds", []),
-        })
+        municipalities = [
+            kit.municipalities[m]
+            for m in info.registered.get("municipalities", [])
+            if m in kit.municipalities
+        ]
+        rows.append(
+            {
+                "plugin": info.name,
+                "distribution": info.distribution
+                or ("normkit (built in)" if info.builtin else None),
+                "version": info.version,
+                "municipalities": [
+                    {
+                        "id": m.id,
+                        "name": m.name,
+                        "codes": [c.model_dump(mode="json") for c in m.codes],
+                    }
+                    for m in municipalities
+                ],
+                "normsets": info.registered.get("normsets", []),
+                "bed_types": info.registered.get("bed_types", []),
+                "rule_kinds": info.registered.get("rule_kinds", []),
+            }
+        )
     problems = kit.problems()
     if output is ListFormat.json:
-        typer.echo(json.dumps({"plugins": rows, "problems": problems}, indent=2,
-                              ensure_ascii=False))
+        typer.echo(
+            json.dumps({"plugins": rows, "problems": problems}, indent=2, ensure_ascii=False)
+        )
     else:
         from rich.table import Table
 
@@ -199,14 +231,20 @@ def plugins(
             munis = "\n".join(
                 f"{m['name']} ("
                 + ", ".join(
-                    c["code"] + (f" {c['valid_from'] or '…'}–{c['valid_to'] or '…'}"
-                                 if c["valid_from"] or c["valid_to"] else "")
+                    c["code"]
+                    + (
+                        f" {c['valid_from'] or '…'}–{c['valid_to'] or '…'}"
+                        if c["valid_from"] or c["valid_to"]
+                        else ""
+                    )
                     for c in m["codes"]
-                ) + ")"
+                )
+                + ")"
                 for m in row["municipalities"]
             )
             extra = ", ".join(
-                f"{len(row[k])} {k.replace('_', ' ')}" for k in ("bed_types", "rule_kinds")
+                f"{len(row[k])} {k.replace('_', ' ')}"
+                for k in ("bed_types", "rule_kinds")
                 if row[k]
             )
             dist = row["distribution"] or ""
@@ -222,13 +260,17 @@ def plugins(
 
 
 @app.command()
+@_reports_errors
 def norms(
     municipality: Annotated[
         str | None, typer.Option("--municipality", help="Only this municipality's norm sets.")
     ] = None,
-    at: Annotated[str | None, typer.Option("--at", help="Only versions in force on this date.")]
-    = None,
-    output: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+    at: Annotated[
+        str | None, typer.Option("--at", help="Only versions in force on this date.")
+    ] = None,
+    output: Annotated[
+        ListFormat, typer.Option("--format", help="Output format.")
+    ] = ListFormat.table,
 ) -> None:
     """List norm sets and their versions."""
     kit = _kit()
@@ -259,17 +301,27 @@ def norms(
     for header in ("Id", "Version", "Valid", "Title", "Municipality", "Plugin"):
         table.add_column(header, overflow="fold")
     for r in rows:
-        table.add_row(r["id"], r["version"] or "", f"{r['valid_from'] or '…'} to {r['valid_to'] or '…'}",
-                      r["title"], r["municipality"] or "national", r["plugin"])
+        table.add_row(
+            r["id"],
+            r["version"] or "",
+            f"{r['valid_from'] or '…'} to {r['valid_to'] or '…'}",
+            r["title"],
+            r["municipality"] or "national",
+            r["plugin"],
+        )
     _console().print(table)
 
 
 @app.command()
+@_reports_errors
 def show(
     normset_id: Annotated[str, typer.Argument(metavar="ID", help="Norm-set id.")],
-    at: Annotated[str | None, typer.Option("--at", help="Date (YYYY-MM-DD); default: today.")]
-    = None,
-    output: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+    at: Annotated[
+        str | None, typer.Option("--at", help="Date (YYYY-MM-DD); default: today.")
+    ] = None,
+    output: Annotated[
+        ListFormat, typer.Option("--format", help="Output format.")
+    ] = ListFormat.table,
 ) -> None:
     """Show a norm set as in force on a date: its rules, overrides and sources."""
     kit = _kit()
@@ -283,14 +335,17 @@ def show(
     console = _console()
     top = resolved.normset
     console.print(f"[bold]{top.id}[/bold] {top.version or ''} — {top.title}", highlight=False)
-    console.print(f"in force {top.validity.describe()}; shown as on {on.isoformat()}",
-                  highlight=False)
+    console.print(
+        f"in force {top.validity.describe()}; shown as on {on.isoformat()}", highlight=False
+    )
     for version in resolved.chain:
-        console.print(f"source ({version.id}): {version.source.cite()}", highlight=False,
-                      markup=False)
+        console.print(
+            f"source ({version.id}): {version.source.cite()}", highlight=False, markup=False
+        )
     needs = Table(title="Needs", title_justify="left")
-    for header in ("Id", "Applies to", "Rule", "From", "Source"):
-        needs.add_column(header, overflow="fold")
+    for header in ("Id", "Applies to", "Rule", "From"):
+        needs.add_column(header, no_wrap=True)
+    needs.add_column("Source", overflow="fold", ratio=1, min_width=30)
     for applied in resolved.needs.values():
         need = applied.need
         scope = ", ".join(need.bed_types) or "facility"
@@ -299,7 +354,9 @@ def show(
         source = need.source or applied.normset.source
         rule = need.rule.describe()
         if applied.replaced is not None:
-            rule += f"\nreplaces {applied.replaced.normset.id}: {applied.replaced.need.rule.describe()}"
+            rule += (
+                f"\nreplaces {applied.replaced.normset.id}: {applied.replaced.need.rule.describe()}"
+            )
             rule += f"\nreason: {need.reason}"
         needs.add_row(need.id, scope, rule, applied.normset.id, source.cite())
     console.print(needs)
@@ -308,8 +365,13 @@ def show(
         for header in ("Id", "Targets", "Rule", "Reason", "Source"):
             table.add_column(header, overflow="fold")
         for o in resolved.overrides:
-            table.add_row(o.override.id, o.override.scope(), o.override.rule.describe(),
-                          o.override.reason, o.override.source.cite() if o.override.source else "")
+            table.add_row(
+                o.override.id,
+                o.override.scope(),
+                o.override.rule.describe(),
+                o.override.reason,
+                o.override.source.cite() if o.override.source else "",
+            )
         console.print(table)
     if resolved.thresholds:
         table = Table(title="Thresholds", title_justify="left")
@@ -319,22 +381,17 @@ def show(
             table.add_row(t.id, t.condition(), t.action, t.source.cite() if t.source else "")
         console.print(table)
     for unknown in resolved.unknowns:
-        console.print(f"unknown: {', '.join(unknown.bed_types)} — {unknown.what}"
-                      + (f" ({unknown.source.cite()})" if unknown.source else ""),
-                      highlight=False, markup=False)
+        console.print(
+            f"unknown: {', '.join(unknown.bed_types)} — {unknown.what}"
+            + (f" ({unknown.source.cite()})" if unknown.source else ""),
+            highlight=False,
+            markup=False,
+        )
 
 
 def main() -> None:
-    """Entry point: run the app, turning normkit errors into one line on stderr."""
-    try:
-        app()
-    except NormkitError as exc:
-        if _State.debug:
-            raise
-        sys.stderr.write(f"error: {exc}\n")
-        sys.exit(1)
-    except typer.Exit:
-        raise
+    """Console-script entry point."""
+    app()
 
 
 if __name__ == "__main__":  # pragma: no cover

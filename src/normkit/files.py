@@ -97,7 +97,7 @@ def _read_yaml(text: str, file: str, error: type[NormkitError]) -> tuple[Any, Li
     loader = _loader()
     try:
         node = yaml.compose(text, Loader=loader)
-        data = yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -145,7 +145,7 @@ def convert_validation_error(
         if original.location.field and (not path or path[-1] != original.location.field):
             path.append(original.location.field)
     else:
-        message = first["msg"]
+        message = first["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
         if first["type"] == "missing":
             message = "required field is missing"
         elif first["type"] == "extra_forbidden":

@@ -187,9 +187,7 @@ class Inventory(BaseModel):
         return out
 
 
-def parse_inventory(
-    data: Any, lines: LineMap, bed_types: Iterable[str] | None = None
-) -> Inventory:
+def parse_inventory(data: Any, lines: LineMap, bed_types: Iterable[str] | None = None) -> Inventory:
     """Validate inventory data; ``bed_types`` (when given) are the only ones accepted."""
     if not isinstance(data, dict):
         raise InventoryError("an inventory must be a mapping", Location(lines.file, 1))
@@ -211,8 +209,14 @@ def load_inventory(path: str | Path, bed_types: Iterable[str] | None = None) -> 
 
 
 CSV_COLUMNS = (
-    "facility", "unit", "bed_type", "beds",
-    "staffed_fte", "staffed_valid_from", "staffed_valid_to", "note",
+    "facility",
+    "unit",
+    "bed_type",
+    "beds",
+    "staffed_fte",
+    "staffed_valid_from",
+    "staffed_valid_to",
+    "note",
 )
 _CSV_REQUIRED = ("facility", "unit", "bed_type", "beds")
 
@@ -239,10 +243,12 @@ def _read_csv(path: Path) -> tuple[dict[str, Any], LineMap]:
         missing = [c for c in _CSV_REQUIRED if c not in header]
         if unknown or missing:
             problem = "; ".join(
-                p for p in (
+                p
+                for p in (
                     f"unknown column(s) {', '.join(unknown)}" if unknown else "",
                     f"missing column(s) {', '.join(missing)}" if missing else "",
-                ) if p
+                )
+                if p
             )
             raise InventoryError(
                 problem, Location(file, 1), f"columns are: {', '.join(CSV_COLUMNS)}"
@@ -255,8 +261,11 @@ def _read_csv(path: Path) -> tuple[dict[str, Any], LineMap]:
             facility_name = cells["facility"]
             if not facility_name:
                 raise InventoryError("'facility' is empty", Location(file, line, "facility"))
-            f_index = list(facilities).index(facility_name) if facility_name in facilities \
+            f_index = (
+                list(facilities).index(facility_name)
+                if facility_name in facilities
                 else len(facilities)
+            )
             facility = facilities.setdefault(
                 facility_name, {"name": facility_name, "units": [], "staffing": []}
             )
@@ -301,8 +310,11 @@ def _read_csv(path: Path) -> tuple[dict[str, Any], LineMap]:
             if record is not None:
                 target = units[key]
                 u_index = facility["units"].index(target)
-                _at(lines, ("facilities", f_index, "units", u_index, "staffing",
-                            len(target["staffing"])), line)
+                _at(
+                    lines,
+                    ("facilities", f_index, "units", u_index, "staffing", len(target["staffing"])),
+                    line,
+                )
                 target["staffing"].append(record)
     return {"name": path.stem, "facilities": list(facilities.values())}, LineMap(file, lines)
 

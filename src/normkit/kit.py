@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from . import hookspecs
 from .bed_types import BedType
-from .errors import Location, NormSetError, PluginError, PluginFailure
+from .errors import Location, NormkitError, NormSetError, PluginError, PluginFailure
 from .files import LineMap, read_document
 from .inventory import Inventory, load_inventory
 from .municipality import Municipality
@@ -118,14 +118,14 @@ class Kit:
     ) -> None:
         started = time.perf_counter()
         self.failures: list[PluginFailure] = []
-        self.conflicts: list[PluginError] = []
+        self.conflicts: list[NormkitError] = []
         self.plugins: dict[str, PluginInfo] = {}
         self.municipalities: dict[str, Municipality] = {}
         self.bed_types: dict[str, BedType] = {}
         self.rule_kinds: dict[str, type[Rule]] = dict(BUILTIN_RULE_KINDS)
         self._versions: dict[str, list[_Version]] = {}
         self._municipality_owner: dict[str, str] = {}
-        self._contested: dict[str, PluginError] = {}
+        self._contested: dict[str, NormkitError] = {}
         self.timings: dict[str, float] = {}
 
         if autoload is None:
@@ -181,30 +181,40 @@ class Kit:
                 continue
             if ep.name in self.plugins:
                 self.failures.append(
-                    PluginFailure(ep.name, dist_name, "a plugin of this name is already loaded",
-                                  "import")
+                    PluginFailure(
+                        ep.name, dist_name, "a plugin of this name is already loaded", "import"
+                    )
                 )
                 continue
             try:
                 plugin = ep.load()
             except (Exception, SystemExit) as exc:  # a plugin must never take the host down
                 self.failures.append(
-                    PluginFailure(ep.name, _dist_label(dist_name, dist_version),
-                                  f"{type(exc).__name__}: {exc}", "import")
+                    PluginFailure(
+                        ep.name,
+                        _dist_label(dist_name, dist_version),
+                        f"{type(exc).__name__}: {exc}",
+                        "import",
+                    )
                 )
                 continue
             self._add(plugin, ep.name, dist_name, dist_version)
 
     def _add(
-        self, plugin: object, name: str, dist: str | None, version: str | None,
+        self,
+        plugin: object,
+        name: str,
+        dist: str | None,
+        version: str | None,
         builtin: bool = False,
     ) -> None:
         try:
             self._pm.register(plugin, name=name)
         except Exception as exc:
             self.failures.append(
-                PluginFailure(name, _dist_label(dist, version), f"{type(exc).__name__}: {exc}",
-                              "register")
+                PluginFailure(
+                    name, _dist_label(dist, version), f"{type(exc).__name__}: {exc}", "register"
+                )
             )
             return
         module = plugin.__name__ if isinstance(plugin, types.ModuleType) else type(plugin).__name__
@@ -233,8 +243,12 @@ class Kit:
                 except Exception as exc:
                     info = self.plugins[plugin]
                     self.failures.append(
-                        PluginFailure(plugin, _dist_label(info.distribution, info.version),
-                                      f"{type(exc).__name__}: {exc}", hook_name)
+                        PluginFailure(
+                            plugin,
+                            _dist_label(info.distribution, info.version),
+                            f"{type(exc).__name__}: {exc}",
+                            hook_name,
+                        )
                     )
         self._check_municipality_codes()
 
@@ -279,8 +293,15 @@ class Kit:
 
     def _register_normset(self, item: Any, plugin: str) -> None:
         if isinstance(item, NormSet):
-            version = _Version(item.id, item.title, item.version, item.validity,
-                               item.municipality, plugin, built=item)
+            version = _Version(
+                item.id,
+                item.title,
+                item.version,
+                item.validity,
+                item.municipality,
+                plugin,
+                built=item,
+            )
         elif isinstance(item, str | Path):
             path = Path(item)
             data, lines = read_document(path, NormSetError)
@@ -290,9 +311,17 @@ class Kit:
                 from .files import convert_validation_error
 
                 raise convert_validation_error(exc, lines, NormSetError) from None
-            version = _Version(header.id, header.title, header.version,
-                               Validity(valid_from=header.valid_from, valid_to=header.valid_to),
-                               header.municipality, plugin, path=path, data=data, lines=lines)
+            version = _Version(
+                header.id,
+                header.title,
+                header.version,
+                Validity(valid_from=header.valid_from, valid_to=header.valid_to),
+                header.municipality,
+                plugin,
+                path=path,
+                data=data,
+                lines=lines,
+            )
         else:
             raise NormSetError(f"expected a NormSet or a file path, got {type(item).__name__}")
         for other in self._versions.get(version.id, []):
@@ -327,7 +356,7 @@ class Kit:
                     self._conflict(m2.id, error)
                     self._conflict(c1.code, error)
 
-    def _conflict(self, key: str, error: PluginError) -> None:
+    def _conflict(self, key: str, error: NormkitError) -> None:
         if error not in self.conflicts:
             self.conflicts.append(error)
         self._contested.setdefault(key, error)
@@ -347,7 +376,9 @@ class Kit:
                 f"unknown norm set '{normset_id}'",
                 hint=f"known norm sets: {', '.join(self.normset_ids()) or 'none'}",
             )
-        return sorted(self._versions[normset_id], key=lambda v: v.validity.valid_from or dt.date.min)
+        return sorted(
+            self._versions[normset_id], key=lambda v: v.validity.valid_from or dt.date.min
+        )
 
     def normset(self, normset_id: str, at: dt.date) -> NormSet:
         """The version of ``normset_id`` in force on ``at``, built (units checked) once."""
@@ -374,7 +405,8 @@ class Kit:
             for bed_type in need.bed_types:
                 if bed_type not in self.bed_types:
                     where = (
-                        lines.locate(("needs", index, "bed_types")) if lines
+                        lines.locate(("needs", index, "bed_types"))
+                        if lines
                         else Location(field=f"needs[{index}].bed_types")
                     )
                     raise NormSetError(
@@ -424,8 +456,9 @@ class Kit:
         """Read an inventory, accepting only the bed types this kit knows."""
         return load_inventory(path, self.bed_types)
 
-    def assess(self, inventory: Inventory, normset: str | NormSet, at: dt.date,
-               explain: bool = True) -> Any:
+    def assess(
+        self, inventory: Inventory, normset: str | NormSet, at: dt.date, explain: bool = True
+    ) -> Any:
         """Assess an inventory; see :func:`normkit.assess`."""
         from .assessment import assess
 

@@ -38,9 +38,7 @@ class Municipality(BaseModel):
         for i, a in enumerate(self.codes):
             for b in self.codes[i + 1 :]:
                 if a.validity.overlaps(b.validity):
-                    raise ValueError(
-                        f"codes {a.code} and {b.code} of {self.name} overlap in time"
-                    )
+                    raise ValueError(f"codes {a.code} and {b.code} of {self.name} overlap in time")
         return self
 
     def code_on(self, on: dt.date) -> str | None:

@@ -111,9 +111,7 @@ class NormSet(BaseModel):
         return f"{self.id}{version} ({self.validity.describe()})"
 
 
-def load_normset(
-    path: str | Path, rule_kinds: Mapping[str, type[Rule]] | None = None
-) -> NormSet:
+def load_normset(path: str | Path, rule_kinds: Mapping[str, type[Rule]] | None = None) -> NormSet:
     """Read one norm-set version from YAML, TOML or JSON, checking every unit."""
     data, lines = read_document(path, NormSetError)
     return parse_normset(data, lines, rule_kinds)

@@ -31,17 +31,19 @@ def unit_rows(assessment: Assessment) -> list[list[str]]:
         by_facility.setdefault(unit.facility, []).append(unit)
     for facility in assessment.facilities:
         for u in by_facility.get(facility.facility, []):
-            rows.append([
-                facility.facility,
-                u.unit,
-                u.bed_type or "",
-                "" if u.beds is None else str(u.beds),
-                _fte(u.norm_fte, u.status),
-                _fte(u.required_fte, u.status),
-                _fte(u.staffed_fte),
-                _fte(u.gap_fte),
-                u.note or "",
-            ])
+            rows.append(
+                [
+                    facility.facility,
+                    u.unit,
+                    u.bed_type or "",
+                    "" if u.beds is None else str(u.beds),
+                    _fte(u.norm_fte, u.status),
+                    _fte(u.required_fte, u.status),
+                    _fte(u.staffed_fte),
+                    _fte(u.gap_fte),
+                    u.note or "",
+                ]
+            )
         extra = []
         if facility.places_without_norm:
             extra.append(f"{facility.places_without_norm} places with no norm")
@@ -49,22 +51,33 @@ def unit_rows(assessment: Assessment) -> list[list[str]]:
             extra.append(f"{facility.places_unknown} places unknown")
         if facility.staffing_note:
             extra.append(facility.staffing_note)
-        rows.append([
-            facility.facility,
-            "(facility total)",
-            "",
-            str(facility.beds),
-            _fte(facility.norm_fte),
-            _fte(facility.required_fte),
-            _fte(facility.staffed_fte),
-            _fte(facility.gap_fte),
-            "; ".join(extra),
-        ])
+        rows.append(
+            [
+                facility.facility,
+                "(facility total)",
+                "",
+                str(facility.beds),
+                _fte(facility.norm_fte),
+                _fte(facility.required_fte),
+                _fte(facility.staffed_fte),
+                _fte(facility.gap_fte),
+                "; ".join(extra),
+            ]
+        )
     return rows
 
 
-HEADERS = ["Facility", "Unit", "Bed type", "Beds", "Norm FTE", "Required FTE",
-           "Staffed FTE", "Gap FTE", "Note"]
+HEADERS = [
+    "Facility",
+    "Unit",
+    "Bed type",
+    "Beds",
+    "Norm FTE",
+    "Required FTE",
+    "Staffed FTE",
+    "Gap FTE",
+    "Note",
+]
 
 
 def total_row(assessment: Assessment) -> list[str]:
@@ -76,8 +89,17 @@ def total_row(assessment: Assessment) -> list[str]:
         note.append(f"{t.places_unknown} places in {t.units_unknown} unit(s) unknown")
     if t.gap_cost_nok_per_year is not None:
         note.append(f"gap costs {fmt(t.gap_cost_nok_per_year, 'NOK/year')}")
-    return ["Total", "", "", str(t.beds), _fte(t.norm_fte), _fte(t.required_fte),
-            _fte(t.staffed_fte), _fte(t.gap_fte), "; ".join(note)]
+    return [
+        "Total",
+        "",
+        "",
+        str(t.beds),
+        _fte(t.norm_fte),
+        _fte(t.required_fte),
+        _fte(t.staffed_fte),
+        _fte(t.gap_fte),
+        "; ".join(note),
+    ]
 
 
 def heading(assessment: Assessment) -> str:
@@ -141,8 +163,19 @@ def _step_lines(step: dict[str, Any], depth: int) -> list[str]:
     return lines
 
 
-CSV_HEADERS = ["level", "facility", "unit", "bed_type", "beds", "status", "norm_fte",
-               "required_fte", "staffed_fte", "gap_fte", "note"]
+CSV_HEADERS = [
+    "level",
+    "facility",
+    "unit",
+    "bed_type",
+    "beds",
+    "status",
+    "norm_fte",
+    "required_fte",
+    "staffed_fte",
+    "gap_fte",
+    "note",
+]
 
 
 def to_csv(assessment: Assessment) -> str:
@@ -155,15 +188,51 @@ def to_csv(assessment: Assessment) -> str:
         return "" if value is None else repr(value) if isinstance(value, float) else str(value)
 
     for u in assessment.units:
-        writer.writerow(["unit", u.facility, u.unit, u.bed_type or "", cell(u.beds), u.status,
-                         cell(u.norm_fte), cell(u.required_fte), cell(u.staffed_fte),
-                         cell(u.gap_fte), u.note or ""])
+        writer.writerow(
+            [
+                "unit",
+                u.facility,
+                u.unit,
+                u.bed_type or "",
+                cell(u.beds),
+                u.status,
+                cell(u.norm_fte),
+                cell(u.required_fte),
+                cell(u.staffed_fte),
+                cell(u.gap_fte),
+                u.note or "",
+            ]
+        )
     for f in assessment.facilities:
-        writer.writerow(["facility", f.facility, "", "", cell(f.beds), "", cell(f.norm_fte),
-                         cell(f.required_fte), cell(f.staffed_fte), cell(f.gap_fte),
-                         f.staffing_note or ""])
+        writer.writerow(
+            [
+                "facility",
+                f.facility,
+                "",
+                "",
+                cell(f.beds),
+                "",
+                cell(f.norm_fte),
+                cell(f.required_fte),
+                cell(f.staffed_fte),
+                cell(f.gap_fte),
+                f.staffing_note or "",
+            ]
+        )
     t = assessment.totals
-    writer.writerow(["total", "", "", "", cell(t.beds), "", cell(t.norm_fte),
-                     cell(t.required_fte), cell(t.staffed_fte), cell(t.gap_fte),
-                     total_row(assessment)[-1]])
+    writer.writerow(
+        [
+            "total",
+            "",
+            "",
+            "",
+            cell(t.beds),
+            "",
+            cell(t.norm_fte),
+            cell(t.required_fte),
+            cell(t.staffed_fte),
+            cell(t.gap_fte),
+            total_row(assessment)[-1],
+        ]
+    )
     return buffer.getvalue()

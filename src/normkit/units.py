@@ -34,7 +34,7 @@ COUNTED = {
 
 
 @functools.cache
-def registry() -> pint.UnitRegistry:
+def registry() -> pint.UnitRegistry[Any]:
     """The one unit registry of this process, built from normkit's definitions.
 
     Cached because pint quantities from two registries cannot be combined;
@@ -62,7 +62,7 @@ class Q:
             )
         stripped = text.strip()
         try:
-            parsed = registry().Quantity(stripped)
+            parsed: Any = registry().Quantity(stripped)
         except Exception as exc:  # pint raises several unrelated types
             raise UnitError(f"cannot read quantity '{text}': {exc}", where) from None
         magnitude = float(parsed.magnitude)
@@ -79,7 +79,7 @@ class Q:
     def __str__(self) -> str:
         return self.text or f"{_number(self.magnitude)} {self.unit}"
 
-    def _pint(self) -> pint.Quantity:
+    def _pint(self) -> Any:
         return registry().Quantity(self.magnitude, self.unit)
 
     @property
@@ -105,7 +105,7 @@ class Q:
     def has_time_base(self) -> bool:
         """True when the unit names a time both above and below the line (hour/week)."""
         units = self._pint().units
-        exponents = {name: exp for name, exp in units._units.items()}
+        exponents: dict[str, float] = {name: float(exp) for name, exp in units._units.items()}
         time_dim = registry().Unit("hour").dimensionality
         signs = {
             (exp > 0)

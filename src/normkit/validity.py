@@ -22,9 +22,7 @@ class Validity(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> Validity:
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            raise ValueError(
-                f"valid_to {self.valid_to} is before valid_from {self.valid_from}"
-            )
+            raise ValueError(f"valid_to {self.valid_to} is before valid_from {self.valid_from}")
         return self
 
     def in_force(self, on: dt.date) -> bool:

@@ -19,8 +19,21 @@ from .rate import Rate
 from .threshold import Alert, Threshold
 
 _KINDS: tuple[type[Rule], ...] = (
-    Rate, Fixed, Sum, Scale, Minimum, Maximum, Floor, Round,
-    GrantAboveListLength, GrantAsIfList, FteCost, Compare, AllOf, AnyOf, Not,
+    Rate,
+    Fixed,
+    Sum,
+    Scale,
+    Minimum,
+    Maximum,
+    Floor,
+    Round,
+    GrantAboveListLength,
+    GrantAsIfList,
+    FteCost,
+    Compare,
+    AllOf,
+    AnyOf,
+    Not,
 )
 
 
@@ -35,7 +48,27 @@ def kind_of(cls: type[Rule]) -> str:
 BUILTIN_RULE_KINDS: Mapping[str, type[Rule]] = MappingProxyType({kind_of(k): k for k in _KINDS})
 
 __all__ = [
-    "BUILTIN_RULE_KINDS", "Alert", "AllOf", "AnyOf", "Compare", "Fixed", "Floor", "FteCost",
-    "GrantAboveListLength", "GrantAsIfList", "Maximum", "Minimum", "Not", "Override", "Rate",
-    "Round", "Rule", "RuleRef", "Scale", "Step", "Sum", "Threshold", "kind_of",
+    "BUILTIN_RULE_KINDS",
+    "Alert",
+    "AllOf",
+    "AnyOf",
+    "Compare",
+    "Fixed",
+    "Floor",
+    "FteCost",
+    "GrantAboveListLength",
+    "GrantAsIfList",
+    "Maximum",
+    "Minimum",
+    "Not",
+    "Override",
+    "Rate",
+    "Round",
+    "Rule",
+    "RuleRef",
+    "Scale",
+    "Step",
+    "Sum",
+    "Threshold",
+    "kind_of",
 ]

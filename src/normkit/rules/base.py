@@ -112,7 +112,7 @@ class Rule(BaseModel):
         )
 
     def linear_in(self) -> tuple[str, float] | None:
-        """``(input, factor)`` when the rule is ``factor × input``; lets batches use one multiply."""
+        """``(input, factor)`` when the rule is ``factor × input``: one multiply in batches."""
         return None
 
     def explain(self, inputs: Inputs) -> Step:
@@ -123,8 +123,9 @@ class Rule(BaseModel):
 
     def describe(self) -> str:
         """The rule in one line, as written (kinds override this with prose)."""
-        fields = self.model_dump(mode="json", exclude={"kind", "label", "source"},
-                                 exclude_none=True)
+        fields = self.model_dump(
+            mode="json", exclude={"kind", "label", "source"}, exclude_none=True
+        )
         inner = ", ".join(f"{k}={v}" for k, v in fields.items())
         return f"{self.kind}({inner})"
 
@@ -153,7 +154,7 @@ def _dispatch(value: Any, handler: Any, info: ValidationInfo) -> Rule:
         raise PydanticCustomError("rule_type", "expected a rule (a mapping with a 'kind')")
     kind = value.get("kind")
     kinds = rule_kinds_from(info.context)
-    if kind not in kinds:
+    if not isinstance(kind, str) or kind not in kinds:
         raise PydanticCustomError(
             "rule_kind",
             "unknown rule kind '{kind}'; known kinds: {known}",

@@ -51,7 +51,7 @@ class Sum(_Combination):
         return float(sum(t.evaluate(inputs) for t in self.terms))
 
     def evaluate_array(self, inputs: Arrays) -> np.ndarray:
-        return np.sum([t.evaluate_array(inputs) for t in self.terms], axis=0)
+        return np.asarray(np.sum([t.evaluate_array(inputs) for t in self.terms], axis=0))
 
     def linear_in(self) -> tuple[str, float] | None:
         parts = [t.linear_in() for t in self.terms]
@@ -135,7 +135,7 @@ class Minimum(_Extreme):
         return min(values)
 
     def evaluate_array(self, inputs: Arrays) -> np.ndarray:
-        return np.min([r.evaluate_array(inputs) for r in self.rules], axis=0)
+        return np.asarray(np.min([r.evaluate_array(inputs) for r in self.rules], axis=0))
 
 
 class Maximum(_Extreme):
@@ -147,7 +147,7 @@ class Maximum(_Extreme):
         return max(values)
 
     def evaluate_array(self, inputs: Arrays) -> np.ndarray:
-        return np.max([r.evaluate_array(inputs) for r in self.rules], axis=0)
+        return np.asarray(np.max([r.evaluate_array(inputs) for r in self.rules], axis=0))
 
 
 class Floor(_Combination):
@@ -171,13 +171,15 @@ class Floor(_Combination):
         return max(float(self.rule.evaluate(inputs)), self._minimum)
 
     def evaluate_array(self, inputs: Arrays) -> np.ndarray:
-        return np.maximum(self.rule.evaluate_array(inputs), self._minimum)
+        return np.asarray(np.maximum(self.rule.evaluate_array(inputs), self._minimum))
 
     def explain(self, inputs: Inputs) -> Step:
         inner = self.rule.explain(inputs)
         value = max(float(inner.value or 0), self._minimum)
-        text = f"at least {self.at_least}: max({fmt(float(inner.value or 0))}, " \
-               f"{fmt(self._minimum)}) = {fmt(value, self._unit)}"
+        text = (
+            f"at least {self.at_least}: max({fmt(float(inner.value or 0))}, "
+            f"{fmt(self._minimum)}) = {fmt(value, self._unit)}"
+        )
         return Step(text, value, self._unit, self.title(), self.source, (inner,))
 
 
@@ -230,11 +232,13 @@ class Round(_Combination):
             n = np.floor(steps)
         else:
             n = np.floor(steps + 0.5)
-        return np.round(n * self._step, 12)
+        return np.asarray(np.round(n * self._step, 12))
 
     def explain(self, inputs: Inputs) -> Step:
         inner = self.rule.explain(inputs)
         value = self._round(float(inner.value or 0))
-        text = f"{fmt(float(inner.value or 0))} rounded {self.mode} to a step of {self.step} " \
-               f"= {fmt(value, self._unit)}"
+        text = (
+            f"{fmt(float(inner.value or 0))} rounded {self.mode} to a step of {self.step} "
+            f"= {fmt(value, self._unit)}"
+        )
         return Step(text, value, self._unit, self.title(), self.source, (inner,))

@@ -36,8 +36,9 @@ class Fixed(Rule):
                 Location(field="amount"),
             )
         if self._value < 0:
-            raise UnitError(f"'amount' must not be negative, got '{self.amount}'",
-                            Location(field="amount"))
+            raise UnitError(
+                f"'amount' must not be negative, got '{self.amount}'", Location(field="amount")
+            )
         return self
 
     def output_unit(self) -> str:
@@ -55,6 +56,9 @@ class Fixed(Rule):
 
     def explain(self, inputs: Inputs) -> Step:
         return Step(
-            f"fixed {fmt(self._value, self._unit)}", self._value, self._unit, self.title(),
+            f"fixed {fmt(self._value, self._unit)}",
+            self._value,
+            self._unit,
+            self.title(),
             self.source,
         )

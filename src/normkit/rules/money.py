@@ -68,8 +68,10 @@ class GrantAboveListLength(_Money):
         if paid == 0:
             text = f"list of {fmt(listed)} is not above {self.above}: no grant, 0 NOK/year"
         else:
-            text = f"list of {fmt(listed)} is above {self.above}: {fmt(paid)} patient × " \
-                   f"{self.rate} = {fmt(value, NOK_PER_YEAR)}"
+            text = (
+                f"list of {fmt(listed)} is above {self.above}: {fmt(paid)} patient × "
+                f"{self.rate} = {fmt(value, NOK_PER_YEAR)}"
+            )
         return Step(text, value, NOK_PER_YEAR, self.title(), self.source)
 
 
@@ -111,8 +113,10 @@ class GrantAsIfList(_Money):
         listed = require(inputs, "listed_patients", self)
         covered = self.covered_patients(listed)
         value = covered * self._rate
-        text = f"as if the list had {self.as_if}: {fmt(self._as_if)} − {fmt(listed)} = " \
-               f"{fmt(covered)} patient × {self.rate} = {fmt(value, NOK_PER_YEAR)}"
+        text = (
+            f"as if the list had {self.as_if}: {fmt(self._as_if)} − {fmt(listed)} = "
+            f"{fmt(covered)} patient × {self.rate} = {fmt(value, NOK_PER_YEAR)}"
+        )
         return Step(text, value, NOK_PER_YEAR, self.title(), self.source)
 
 
@@ -150,6 +154,8 @@ class FteCost(_Money):
     def explain(self, inputs: Inputs) -> Step:
         fte = require(inputs, "fte", self)
         value = self.evaluate(inputs)
-        text = f"{fmt(fte)} FTE × {self.salary} × {self.employer_cost_factor:g} employer-cost " \
-               f"factor = {fmt(value, NOK_PER_YEAR)}"
+        text = (
+            f"{fmt(fte)} FTE × {self.salary} × {self.employer_cost_factor:g} employer-cost "
+            f"factor = {fmt(value, NOK_PER_YEAR)}"
+        )
         return Step(text, value, NOK_PER_YEAR, self.title(), self.source)

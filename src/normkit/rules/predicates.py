@@ -54,8 +54,10 @@ class Compare(_Predicate):
 
     def explain(self, inputs: Inputs) -> Step:
         result = self.evaluate(inputs)
-        text = f"{self.attribute} = {inputs[self.attribute]!r} {self.op} {self.value!r}: " \
-               f"{'yes' if result else 'no'}"
+        text = (
+            f"{self.attribute} = {inputs[self.attribute]!r} {self.op} {self.value!r}: "
+            f"{'yes' if result else 'no'}"
+        )
         return Step(text, result, BOOLEAN, self.title(), self.source)
 
 
@@ -77,8 +79,14 @@ class AllOf(_Predicate):
     def explain(self, inputs: Inputs) -> Step:
         steps = tuple(c.explain(inputs) for c in self.conditions)
         result = all(bool(s.value) for s in steps)
-        return Step(f"all of {len(steps)}: {'yes' if result else 'no'}", result, BOOLEAN,
-                    self.title(), self.source, steps)
+        return Step(
+            f"all of {len(steps)}: {'yes' if result else 'no'}",
+            result,
+            BOOLEAN,
+            self.title(),
+            self.source,
+            steps,
+        )
 
 
 class AnyOf(_Predicate):
@@ -99,8 +107,14 @@ class AnyOf(_Predicate):
     def explain(self, inputs: Inputs) -> Step:
         steps = tuple(c.explain(inputs) for c in self.conditions)
         result = any(bool(s.value) for s in steps)
-        return Step(f"any of {len(steps)}: {'yes' if result else 'no'}", result, BOOLEAN,
-                    self.title(), self.source, steps)
+        return Step(
+            f"any of {len(steps)}: {'yes' if result else 'no'}",
+            result,
+            BOOLEAN,
+            self.title(),
+            self.source,
+            steps,
+        )
 
 
 class Not(_Predicate):
@@ -121,5 +135,11 @@ class Not(_Predicate):
     def explain(self, inputs: Inputs) -> Step:
         inner = self.condition.explain(inputs)
         result = not bool(inner.value)
-        return Step(f"not: {'yes' if result else 'no'}", result, BOOLEAN, self.title(),
-                    self.source, (inner,))
+        return Step(
+            f"not: {'yes' if result else 'no'}",
+            result,
+            BOOLEAN,
+            self.title(),
+            self.source,
+            (inner,),
+        )

@@ -148,7 +148,9 @@ class Rate(Rule):
             )
         else:
             per = noun if self._per_count == 1 else f"{fmt(self._per_count)} {several}"
-            text = f"{fmt(count)} {plural(noun, count)} × {self.amount} per {per} = {fmt(value, FTE)}"
+            text = (
+                f"{fmt(count)} {plural(noun, count)} × {self.amount} per {per} = {fmt(value, FTE)}"
+            )
         return Step(text, value, FTE, self.title(), self.source)
 
 
@@ -160,5 +162,3 @@ def plural(noun: str, count: float) -> str:
 def fmt_rate(value: float) -> str:
     """A per-unit rate with enough digits to be recomputed (1/3 → 0.3333)."""
     return f"{value:.4g}"
-
-

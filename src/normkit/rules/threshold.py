@@ -52,7 +52,9 @@ class Threshold(BaseModel):
 
     @model_validator(mode="after")
     def _one_limit(self) -> Threshold:
-        given = [n for n in ("below", "at_most", "above", "at_least") if getattr(self, n) is not None]
+        given = [
+            n for n in ("below", "at_most", "above", "at_least") if getattr(self, n) is not None
+        ]
         if len(given) != 1:
             raise ValueError(
                 "a threshold needs exactly one of below, at_most, above, at_least; "

@@ -1,0 +1,251 @@
+"""Assessment figures against the plans' own tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import normkit
+
+from .conftest import APRIL_2020
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_table_3_against_the_national_norm(kit: normkit.Kit, example: normkit.Inventory) -> None:
+    result = kit.assess(example, "national", APRIL_2020)
+    totals = result.totals
+    assert totals.norm_fte == pytest.approx(259 / 90 + 98 / 60 + 13 * 1.5 / 30)
+    assert round(totals.norm_fte, 2) == 5.16
+    assert totals.required_fte == totals.norm_fte  # the national norm has no overrides
+    assert totals.staffed_fte == pytest.approx(3.4)
+    assert round(totals.gap_fte, 2) == 1.76
+    assert totals.beds == 370
+    assert totals.places_without_norm == 0
+
+
+def test_valaskjold_post_counts_before_april(kit: normkit.Kit, example: normkit.Inventory) -> None:
+    january = kit.assess(example, "national", dt.date(2020, 1, 1))
+    assert january.totals.staffed_fte == pytest.approx(3.8)
+    march_31 = kit.assess(example, "national", dt.date(2020, 3, 31))
+    assert march_31.totals.staffed_fte == pytest.approx(3.8)
+    valaskjold = next(
+        f
+        for f in kit.assess(example, "national", APRIL_2020).facilities
+        if f.facility == "Valaskjold"
+    )
+    assert valaskjold.staffed_fte == 0
+    assert "0.4 FTE not in force on 2020-04-01" in (valaskjold.staffing_note or "")
+
+
+def test_borgen_explanation_cites_the_source(kit: normkit.Kit, example: normkit.Inventory) -> None:
+    borgen = next(
+        u for u in kit.assess(example, "national", APRIL_2020).units if u.unit == "Borgen"
+    )
+    assert borgen.norm_fte == pytest.approx(70 / 60)
+    assert borgen.explanation is not None
+    assert "70 places × 0.5 hour/week per place" in borgen.explanation["text"]
+    assert "= 35 hour/week ÷ 30 hour/week/FTE = 1.17 FTE" in borgen.explanation["text"]
+    assert borgen.explanation["source"]["section"] == "3.1"
+
+
+def test_respite_is_no_norm_never_zero(kit: normkit.Kit) -> None:
+    inventory = normkit.Inventory.model_validate(
+        {
+            "facilities": [
+                {
+                    "name": "Home",
+                    "units": [
+                        {"name": "Respite", "bed_type": "respite", "beds": 13},
+                        {"name": "Long", "bed_type": "long_term", "beds": 90},
+                    ],
+                    "staffing": 1.0,
+                }
+            ]
+        }
+    )
+    result = kit.assess(inventory, "national", APRIL_2020)
+    respite = result.units[0]
+    assert respite.status == "no_norm"
+    assert respite.norm_fte is None and respite.required_fte is None and respite.gap_fte is None
+    assert "no rule for bed type 'respite'" in (respite.note or "")
+    assert result.totals.places_without_norm == 13
+    assert result.totals.units_without_norm == 1
+    assert result.totals.required_fte == pytest.approx(1.0)
+    assert any("13 places in 1 unit(s) have no norm" in n for n in result.notes)
+
+
+def test_table_1_with_overrides(kit: normkit.Kit) -> None:
+    """Helsehuset: adopted 6.4, staffed 5.8, gap 0.6; the pure norm beside each unit."""
+    ns = normkit.load_normset(DATA / "table1-norms.yaml")
+    inventory = kit.load_inventory(DATA / "helsehuset-2020.yaml")
+    result = kit.assess(inventory, ns, dt.date(2020, 1, 1))
+    rows = {u.unit: u for u in result.units}
+    assert rows["KAD"].status == "adopted"
+    assert rows["KAD"].norm_fte is None and rows["KAD"].required_fte == 1.0
+    assert "Ingen norm for KAD" in (rows["KAD"].note or "")
+    assert rows["Rehabilitation"].status == "norm"
+    assert rows["Rehabilitation"].required_fte == pytest.approx(0.6)
+    assert rows["Palliative"].norm_fte == pytest.approx(4 * 5 / 30)
+    assert rows["Palliative"].required_fte == 0.8
+    assert rows["Short-term"].norm_fte == pytest.approx(3.35)
+    assert rows["Short-term"].required_fte == 3.8
+    assert rows["Short-term"].override is not None
+    assert rows["Short-term"].override.reason.startswith("mean stay is 11 days")
+    lead = rows["medical lead (medisinskfaglig ansvar)"]
+    assert lead.required_fte == 0.2 and lead.beds is None
+    assert result.totals.required_fte == pytest.approx(6.4)
+    assert result.totals.staffed_fte == pytest.approx(5.8)
+    assert result.totals.gap_fte == pytest.approx(0.6)
+    explanation = rows["Short-term"].explanation
+    assert explanation is not None
+    assert "pure norm 3.35 FTE" in explanation["text"]
+    assert explanation["children"][1]["text"].startswith("short-term places")
+
+
+def test_threshold_alerts_from_the_inventory(kit: normkit.Kit) -> None:
+    ns = normkit.NormSet(
+        id="lists",
+        title="GP lists",
+        valid_from=dt.date(2020, 1, 1),
+        source=normkit.Source(document="Sarpsborg handlingsprogram", section="3.1.3"),
+        thresholds=(
+            normkit.Threshold(
+                id="new-list", indicator="free_list_places", below=1000, action="open a new GP list"
+            ),
+        ),
+    )
+
+    def lists(free: int) -> normkit.Inventory:
+        return normkit.Inventory.model_validate(
+            {"gp_lists": [{"id": "a", "cap": 1000 + free, "listed": 1000}]}
+        )
+
+    assert kit.assess(lists(1000), ns, APRIL_2020).alerts == []
+    alerts = kit.assess(lists(999), ns, APRIL_2020).alerts
+    assert [a.action for a in alerts] == ["open a new GP list"]
+    no_lists = kit.assess(normkit.Inventory(), ns, APRIL_2020)
+    assert no_lists.notes == [
+        "threshold 'new-list' not checked: the inventory gives no 'free_list_places'"
+    ]
+
+
+def test_gap_cost_uses_the_stated_factor(kit: normkit.Kit, example: normkit.Inventory) -> None:
+    ns = normkit.NormSet(
+        id="costed",
+        title="costed",
+        valid_from=dt.date(2020, 1, 1),
+        extends="national",
+        source=normkit.Source(document="test"),
+        fte_cost=normkit.FteCost(salary="800000 NOK/year/FTE", employer_cost_factor=1.35),
+    )
+    totals = kit.assess(example, ns, APRIL_2020).totals
+    assert totals.gap_cost_nok_per_year == pytest.approx(totals.gap_fte * 800_000 * 1.35)
+
+
+def test_json_has_the_documented_keys(kit: normkit.Kit, example: normkit.Inventory) -> None:
+    import json
+
+    data = json.loads(kit.assess(example, "national", APRIL_2020).model_dump_json())
+    assert {"normset", "at", "units", "facilities", "totals", "alerts"} <= set(data)
+    assert {
+        "facility",
+        "unit",
+        "bed_type",
+        "beds",
+        "norm_fte",
+        "required_fte",
+        "staffed_fte",
+        "gap_fte",
+    } <= set(data["units"][0])
+    assert {"norm_fte", "required_fte", "staffed_fte", "gap_fte"} <= set(data["totals"])
+    assert data["at"] == "2020-04-01"
+
+
+def test_batch_matches_single_assessment(kit: normkit.Kit, example: normkit.Inventory) -> None:
+    resolved = kit.resolve("national", APRIL_2020)
+    units = [u for f in example.facilities for u in f.units]
+    batch = normkit.assess_batch(
+        resolved, [u.bed_type for u in units] + ["respite"], [u.beds for u in units] + [13]
+    )
+    single = kit.assess(example, "national", APRIL_2020, explain=False)
+    assert batch.norm_fte[:-1] == pytest.approx([u.norm_fte for u in single.units])
+    assert math.isnan(batch.norm_fte[-1])
+    assert batch.units_without_norm == 1
+    assert batch.total_norm_fte == pytest.approx(single.totals.norm_fte)
+
+
+def test_batch_with_category_codes(kit: normkit.Kit) -> None:
+    resolved = kit.resolve("national", APRIL_2020)
+    codes = np.array([0, 1, 2, 1])
+    result = normkit.assess_batch(
+        resolved,
+        codes,
+        [90, 60, 4, 0],
+        staffed_fte=[1, 1, 0, 0],
+        categories=["long_term", "dementia_special", "respite"],
+    )
+    assert result.norm_fte[:2] == pytest.approx([1.0, 1.0])
+    assert math.isnan(result.norm_fte[2])
+    assert result.gap_fte is not None and result.gap_fte[0] == pytest.approx(0.0)
+
+
+unit_strategy = st.fixed_dictionaries(
+    {
+        "bed_type": st.sampled_from(
+            [
+                "long_term",
+                "short_term",
+                "rehabilitation",
+                "dementia_special",
+                "palliative",
+                "respite",
+            ]
+        ),
+        "beds": st.integers(min_value=0, max_value=500),
+    }
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(units=st.lists(unit_strategy, min_size=1, max_size=8), extra=st.integers(1, 50))
+def test_adding_places_never_lowers_the_need(units: list[dict[str, object]], extra: int) -> None:
+    kit = normkit.Kit(autoload=False)
+
+    def need(rows: list[dict[str, object]]) -> float:
+        inventory = normkit.Inventory.model_validate(
+            {
+                "facilities": [
+                    {"name": "F", "units": [{"name": f"u{i}", **row} for i, row in enumerate(rows)]}
+                ]
+            }
+        )
+        return kit.assess(inventory, "national", APRIL_2020, explain=False).totals.norm_fte
+
+    grown = [dict(units[0], beds=int(units[0]["beds"]) + extra), *units[1:]]  # type: ignore[call-overload]
+    assert need(grown) >= need(units)
+    assert need(units) >= 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(units=st.lists(unit_strategy, min_size=1, max_size=6))
+def test_explanations_add_up_and_json_round_trips(units: list[dict[str, object]]) -> None:
+    kit = normkit.Kit(autoload=False)
+    inventory = normkit.Inventory.model_validate(
+        {
+            "facilities": [
+                {"name": "F", "units": [{"name": f"u{i}", **row} for i, row in enumerate(units)]}
+            ]
+        }
+    )
+    result = kit.assess(inventory, "national", APRIL_2020)
+    for unit in result.units:
+        if unit.explanation is not None:
+            assert unit.explanation["value"] == pytest.approx(unit.required_fte)
+    assert normkit.Assessment.model_validate_json(result.model_dump_json()) == result

@@ -1,0 +1,178 @@
+"""The command line, as a planner uses it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from normkit.cli import app
+
+
+@pytest.fixture(autouse=True)
+def _only_builtin_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Figures below are the national norm's; installed plugins must not change them.
+    monkeypatch.setenv("NORMKIT_DISABLE_PLUGIN_AUTOLOAD", "1")
+
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_default_example_prints_the_table_3_totals() -> None:
+    code, out, _ = run("assess")
+    assert code == 0
+    assert "2020-04-01" in out
+    total = next(line for line in out.splitlines() if "Total" in line)
+    assert re.findall(r"\d+\.\d\d", total) == ["5.16", "5.16", "3.40", "1.76"]
+
+
+def test_staffed_is_3_8_on_new_year() -> None:
+    code, out, _ = run("assess", "--at", "2020-01-01", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["totals"]["staffed_fte"] == pytest.approx(3.8)
+
+
+def test_json_keys() -> None:
+    data = json.loads(run("assess", "--format", "json")[1])
+    assert set(data) >= {"normset", "at", "units", "facilities", "totals", "alerts"}
+    assert data["normset"]["id"] == "national"
+    assert set(data["units"][0]) >= {
+        "facility",
+        "unit",
+        "bed_type",
+        "beds",
+        "norm_fte",
+        "required_fte",
+        "staffed_fte",
+        "gap_fte",
+    }
+    assert set(data["totals"]) >= {"norm_fte", "required_fte", "staffed_fte", "gap_fte"}
+    assert data["units"][0]["explanation"] is None  # only with --explain
+
+
+def test_explain_shows_borgen_chain_with_source() -> None:
+    code, out, _ = run("assess", "--explain")
+    assert code == 0
+    lines = out.splitlines()
+    at = lines.index("Borgen › Borgen:")
+    assert (
+        "70 places × 0.5 hour/week per place (norm: 1 hour/week per 2 places) = 35 "
+        "hour/week ÷ 30 hour/week/FTE = 1.17 FTE" in lines[at + 1]
+    )
+    assert lines[at + 2].strip().startswith("source: Legeforeningens anbefalte bemanningsnorm")
+    assert "§ 3.1" in lines[at + 2]
+
+
+@pytest.fixture
+def respite_file(write: Callable[[str, str], Path]) -> Path:
+    return write(
+        "respite.yaml",
+        """
+        name: Respite test
+        as_of: 2020-04-01
+        facilities:
+          - name: Home
+            units:
+              - {name: Respite, bed_type: respite, beds: 13}
+              - {name: Long, bed_type: long_term, beds: 90}
+            staffing: 1.0
+    """,
+    )
+
+
+def test_respite_no_norm_in_every_format(respite_file: Path) -> None:
+    _, table, _ = run("assess", str(respite_file))
+    row = next(line for line in table.splitlines() if "│ respite" in line)
+    assert "no norm" in row
+    assert "13 places in 1 unit(s) had no norm" in table
+    _, md, _ = run("assess", str(respite_file), "--format", "markdown")
+    assert "| Home | Respite | respite | 13 | no norm | no norm |" in md
+    assert "13 places in 1 unit(s) had no norm" in md
+    data = json.loads(run("assess", str(respite_file), "--format", "json")[1])
+    unit = data["units"][0]
+    assert unit["status"] == "no_norm" and unit["norm_fte"] is None
+    assert "no norm" in unit["note"]
+    assert data["totals"]["places_without_norm"] == 13
+    _, text, _ = run("assess", str(respite_file), "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows[0]["status"] == "no_norm" and rows[0]["norm_fte"] == ""
+    assert "no norm" in rows[-1]["note"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["assess", "missing.yaml"], "error: missing.yaml: file not found"),
+        (["assess", "--at", "2020-02-30"], "error: --at expects a date as YYYY-MM-DD"),
+        (["assess", "--norms", "nope"], "error: unknown norm set 'nope'"),
+        (["assess", "--at", "2011-06-01"], "has no version in force on 2011-06-01"),
+        (["assess", "--municipality", "Atlantis"], "error: unknown municipality 'Atlantis'"),
+        (["assess", "--norms", "national", "--municipality", "x"], "not both"),
+        (["show", "nope"], "error: unknown norm set 'nope'"),
+    ],
+)
+def test_errors_go_to_stderr_without_traceback(args: list[str], message: str) -> None:
+    code, out, err = run(*args)
+    assert code == 1
+    assert message in err
+    assert "Traceback" not in err and out == ""
+
+
+def test_debug_shows_the_traceback() -> None:
+    result = runner.invoke(app, ["--debug", "assess", "missing.yaml"])
+    assert result.exit_code == 1
+    assert result.exception is not None
+
+
+def test_bad_inventory_names_file_and_line(write: Callable[[str, str], Path]) -> None:
+    path = write(
+        "bad.yaml",
+        """
+        facilities:
+          - name: Home
+            units:
+              - {name: A, bed_type: hospital, beds: 3}
+    """,
+    )
+    code, _, err = run("assess", str(path))
+    assert code == 1
+    assert f"{path}:4, field 'facilities[0].units[0].bed_type': unknown bed type 'hospital'" in err
+
+
+def test_plugins_norms_show() -> None:
+    code, out, _ = run("plugins", "--format", "json")
+    assert code == 0
+    plugins = json.loads(out)["plugins"]
+    assert plugins[0]["plugin"] == "national"
+    assert plugins[0]["normsets"] == ["national 2012 (2012-01-01 to …)"]
+    code, out, _ = run("norms", "--at", "2020-04-01", "--format", "json")
+    assert [r["id"] for r in json.loads(out)] == ["national"]
+    code, out, _ = run("show", "national", "--at", "2020-04-01")
+    assert code == 0
+    assert "1 hour/week per 3 places, 30 hour/week/FTE (= 1 FTE per 90 places)" in out
+    assert "Den norske legeforening" in out
+
+
+def test_console_script_runs(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "normkit", "assess", "--format", "csv"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"NORMKIT_DISABLE_PLUGIN_AUTOLOAD": "1", "PATH": ""},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1].startswith("total,,,,370,,5.16")
