@@ -52,8 +52,7 @@ def assess_batch(
     """Pure-norm FTE for each row; ``bed_types`` as strings, or codes into ``categories``."""
     beds_arr = np.asarray(beds, dtype=float)
     if categories is None:
-        cats, codes = np.unique(np.asarray(bed_types, dtype=str), return_inverse=True)
-        categories = tuple(str(c) for c in cats)
+        codes, categories = _encode(np.asarray(bed_types, dtype=str), normset)
     else:
         codes = np.asarray(bed_types)
         if codes.dtype.kind not in "iu":
@@ -84,6 +83,26 @@ def assess_batch(
         staffed = np.asarray(staffed_fte, dtype=float)
         gap = norm - staffed
     return BatchResult(norm, has_norm, staffed, gap, tuple(categories))
+
+
+def _encode(labels: np.ndarray, normset: ResolvedNormSet) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Integer codes for string bed types: one comparison per bed type with a norm.
+
+    Sorting a million strings (``np.unique``) costs far more than a handful of
+    vectorised comparisons; only rows left over (types with no norm) are sorted.
+    """
+    known = sorted(
+        {b for a in normset.needs.values() if a.need.facility is None for b in a.need.bed_types}
+    )
+    codes = np.full(labels.shape, -1, dtype=np.intp)
+    for index, bed_type in enumerate(known):
+        codes[labels == bed_type] = index
+    rest = codes < 0
+    if not rest.any():
+        return codes, tuple(known)
+    others, inverse = np.unique(labels[rest], return_inverse=True)
+    codes[rest] = len(known) + inverse
+    return codes, (*known, *(str(o) for o in others))
 
 
 def _general_need(normset: ResolvedNormSet, bed_type: str) -> Need | None:

@@ -8,7 +8,7 @@ rate; "1 FTE" per "90 place" is the same rate in its other form; "13.5 FTE" per
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 from pydantic import PrivateAttr, model_validator
@@ -20,6 +20,19 @@ from .base import FTE, Arrays, Inputs, Rule, Step, fmt, require
 _WEEKLY = "hour/week"
 
 
+class _Compiled(NamedTuple):
+    """What evaluation needs, as plain floats, worked out once when the rule is built.
+
+    Kept in one private attribute because each private-attribute read on a
+    pydantic model costs a few microseconds.
+    """
+
+    input: str
+    factor: float  # FTE per single counted unit
+    per_count: float
+    hours_per_week: float | None  # per ``per``, when the amount is in hours
+
+
 class Rate(Rule):
     """``amount`` per ``per`` of a counted input, converted to FTE."""
 
@@ -28,11 +41,7 @@ class Rate(Rule):
     per: Quantity = Q(1.0, "place", "1 place")
     fte_basis: Quantity | None = None
 
-    _input: str = PrivateAttr()
-    _factor: float = PrivateAttr()
-    _per_count: float = PrivateAttr()
-    _hours_per_week: float | None = PrivateAttr(default=None)
-    _basis_hours: float | None = PrivateAttr(default=None)
+    _k: _Compiled = PrivateAttr()
 
     @model_validator(mode="after")
     def _check_units(self) -> Rate:
@@ -57,7 +66,7 @@ class Rate(Rule):
                     Location(field="fte_basis"),
                 )
             per_fte = self.amount.to(FTE)
-            hours = basis = None
+            hours = None
         elif self.amount.is_dimension("hour"):
             raise UnitError(
                 f"'amount' '{self.amount}' has no time base",
@@ -94,60 +103,61 @@ class Rate(Rule):
                 Location(field="amount"),
                 "e.g. amount: '1 FTE' per: '90 place', or amount: '1 hour/week' per: '3 place'",
             )
-        self._input = counted
-        self._per_count = per_count
-        self._factor = per_fte / per_count
-        self._hours_per_week = hours
-        self._basis_hours = basis
+        self._k = _Compiled(counted, per_fte / per_count, per_count, hours)
         return self
 
     def inputs(self) -> frozenset[str]:
-        return frozenset({self._input})
+        return frozenset({self._k.input})
 
     @property
     def input(self) -> str:
         """The input counted: ``places``, ``inhabitants``, ``listed_patients``..."""
-        return self._input
+        return self._k.input
 
     @property
     def fte_per_unit(self) -> float:
         """FTE per single place (patient, inhabitant): the plain-float factor."""
-        return self._factor
+        return self._k.factor
 
     def evaluate(self, inputs: Inputs) -> float:
-        return require(inputs, self._input, self) * self._factor
+        k = self._k
+        return require(inputs, k.input, self) * k.factor
 
     def evaluate_array(self, inputs: Arrays) -> np.ndarray:
-        return np.asarray(inputs[self._input], dtype=float) * self._factor
+        k = self._k
+        return np.asarray(inputs[k.input], dtype=float) * k.factor
 
     def linear_in(self) -> tuple[str, float] | None:
-        return (self._input, self._factor)
+        return (self._k.input, self._k.factor)
 
     def describe(self) -> str:
+        k = self._k
         noun = self.per.unit
-        text = f"{self.amount} per {fmt(self._per_count)} {plural(noun, self._per_count)}"
+        text = f"{self.amount} per {fmt(k.per_count)} {plural(noun, k.per_count)}"
         if self.fte_basis is not None:
             text += f", {self.fte_basis}"
-        if self._factor > 0:
-            text += f" (= 1 FTE per {fmt(1 / self._factor)} {plural(noun, 2)})"
+        if k.factor > 0:
+            text += f" (= 1 FTE per {fmt(1 / k.factor)} {plural(noun, 2)})"
         return text
 
     def explain(self, inputs: Inputs) -> Step:
-        count = require(inputs, self._input, self)
-        value = count * self._factor
+        k = self._k
+        count = require(inputs, k.input, self)
+        value = count * k.factor
         noun = self.per.unit
-        several = plural(noun, self._per_count)
-        rate = f"{self.amount} per {fmt(self._per_count)} {several}"
-        if self._hours_per_week is not None:
-            hours = count * self._hours_per_week / self._per_count
-            per_one = self._hours_per_week / self._per_count
+        if k.hours_per_week is not None:
+            per_one = k.hours_per_week / k.per_count
+            norm = (
+                f" (norm: {self.amount} per {fmt(k.per_count)} {plural(noun, k.per_count)})"
+                if k.per_count != 1
+                else ""
+            )
             text = (
                 f"{fmt(count)} {plural(noun, count)} × {fmt_rate(per_one)} hour/week per {noun}"
-                + (f" (norm: {rate})" if self._per_count != 1 else "")
-                + f" = {fmt(hours)} hour/week ÷ {self.fte_basis} = {fmt(value, FTE)}"
+                f"{norm} = {fmt(count * per_one)} hour/week ÷ {self.fte_basis} = {fmt(value, FTE)}"
             )
         else:
-            per = noun if self._per_count == 1 else f"{fmt(self._per_count)} {several}"
+            per = noun if k.per_count == 1 else f"{fmt(k.per_count)} {plural(noun, k.per_count)}"
             text = (
                 f"{fmt(count)} {plural(noun, count)} × {self.amount} per {per} = {fmt(value, FTE)}"
             )
