@@ -16,6 +16,8 @@ Everything a kit holds is its own: two kits in one process never interfere.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .assessment import (
     Assessment,
     FacilityAssessment,
@@ -69,7 +71,11 @@ from .validity import Validity
 
 __version__ = "0.1.0"
 
+EXAMPLE_INVENTORY = Path(__file__).parent / "examples" / "sarpsborg-nursing-homes-2020.yaml"
+"""The bundled example: Sarpsborg's 370 nursing-home places of 1 January 2020 (Table 3)."""
+
 __all__ = [
+    "EXAMPLE_INVENTORY",
     "Alert",
     "AllOf",
     "AnyOf",

@@ -7,13 +7,12 @@ import enum
 import functools
 import json
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec
 
 import typer
 
-from . import __version__
+from . import EXAMPLE_INVENTORY, __version__
 from .errors import NormkitError
 
 app = typer.Typer(
@@ -24,7 +23,6 @@ app = typer.Typer(
     add_completion=False,
 )
 
-EXAMPLE = "sarpsborg-nursing-homes-2020.yaml"
 P = ParamSpec("P")
 
 
@@ -101,10 +99,6 @@ def _console() -> Any:
     return console
 
 
-def _example_path() -> Path:
-    return Path(str(resources.files("normkit") / "examples" / EXAMPLE))
-
-
 @app.command()
 @_reports_errors
 def assess(
@@ -132,7 +126,7 @@ def assess(
     if norms and municipality:
         raise NormkitError("give --norms or --municipality, not both")
     kit = _kit()
-    inventory = kit.load_inventory(file or _example_path())
+    inventory = kit.load_inventory(file or EXAMPLE_INVENTORY)
     on = _date(at) or inventory.as_of or dt.date.today()
     if municipality:
         normset: Any = kit.normset_for(municipality, on)
