@@ -157,9 +157,14 @@ def test_plugins_norms_show() -> None:
     assert code == 0
     plugins = json.loads(out)["plugins"]
     assert plugins[0]["plugin"] == "national"
-    assert plugins[0]["normsets"] == ["national 2012 (2012-01-01 to …)"]
+    assert "national 2012 (2012-01-01 to …)" in plugins[0]["normsets"]
     code, out, _ = run("norms", "--at", "2020-04-01", "--format", "json")
-    assert [r["id"] for r in json.loads(out)] == ["national"]
+    assert [r["id"] for r in json.loads(out)] == [
+        "national",
+        "national-emergency-duty",
+        "national-fte-convention",
+        "national-gp-lists",
+    ]
     code, out, _ = run("show", "national", "--at", "2020-04-01")
     assert code == 0
     assert "1 hour/week per 3 places, 30 hour/week/FTE (= 1 FTE per 90 places)" in out

@@ -83,7 +83,7 @@ class NormSetInfo(_Out):
     id: str
     title: str
     version: str | None
-    valid_from: dt.date
+    valid_from: dt.date | None
     valid_to: dt.date | None
     source: Source
     extends: list[str]
@@ -356,12 +356,13 @@ def _alerts(
     inventory: Inventory, totals: Totals, normset: ResolvedNormSet
 ) -> tuple[list[Alert], list[str]]:
     indicators = inventory.indicators()
-    indicators.update(
-        norm_fte=totals.norm_fte,
-        required_fte=totals.required_fte,
-        staffed_fte=totals.staffed_fte,
-        gap_fte=totals.gap_fte,
-    )
+    if inventory.facilities:
+        indicators.update(
+            norm_fte=totals.norm_fte,
+            required_fte=totals.required_fte,
+            staffed_fte=totals.staffed_fte,
+            gap_fte=totals.gap_fte,
+        )
     alerts: list[Alert] = []
     notes: list[str] = []
     for threshold in normset.thresholds:
@@ -374,6 +375,10 @@ def _alerts(
         alert = threshold.check(indicators[threshold.indicator])
         if alert is not None:
             alerts.append(alert)
+    for check in normset.checks:
+        fired, undecided = check.run(inventory, normset.at)
+        alerts.extend(fired)
+        notes.extend(undecided)
     if totals.units_without_norm:
         notes.append(
             f"{totals.places_without_norm} places in {totals.units_without_norm} unit(s) have no "

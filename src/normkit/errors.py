@@ -68,7 +68,7 @@ class NormSetError(NormkitError):
     """A norm set is malformed, unknown, not in force, or conflicts with another."""
 
 
-class InventoryError(NormkitError):
+class InventoryError(NormkitError, ValueError):
     """An inventory file or record is invalid."""
 
 

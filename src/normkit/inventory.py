@@ -139,10 +139,35 @@ class GPList(BaseModel):
     notice_date: dt.date | None = Field(
         default=None, description="date the GP gave notice, for a contract up for sale"
     )
+    taken_over: dt.date | None = Field(
+        default=None, description="date a new GP took the contract over after the notice"
+    )
 
     @property
     def free_places(self) -> int | None:
         return None if self.cap is None else self.cap - self.listed
+
+
+class GPCentre(BaseModel):
+    """A GP centre (legesenter) and its number of GPs, now and before."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1)
+    district: str | None = None
+    gps: int = Field(ge=0)
+    gps_previous: int | None = Field(default=None, ge=0)
+
+
+class Service(BaseModel):
+    """Physician staffing of a service that is not bed-based (legevakt, helsestasjon...)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1)
+    physicians: int | None = Field(default=None, ge=0)
+    fte: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    note: str | None = None
 
 
 class Inventory(BaseModel):
@@ -157,25 +182,34 @@ class Inventory(BaseModel):
     facilities: tuple[Facility, ...] = ()
     populations: tuple[Population, ...] = ()
     gp_lists: tuple[GPList, ...] = ()
+    gp_centres: tuple[GPCentre, ...] = ()
+    services: tuple[Service, ...] = ()
+    figures: dict[str, float] = Field(
+        default_factory=dict,
+        description="figures a source states directly, e.g. free_list_places: 494",
+    )
 
     @model_validator(mode="after")
     def _unique(self) -> Inventory:
         for label, names in (
             ("facility", [f.name for f in self.facilities]),
             ("GP list", [g.id for g in self.gp_lists]),
+            ("GP centre", [c.name for c in self.gp_centres]),
+            ("service", [s.name for s in self.services]),
         ):
             seen: set[str] = set()
             for name in names:
                 if name in seen:
                     raise ValueError(f"{label} '{name}' appears twice")
                 seen.add(name)
+        self.indicators()  # stated figures must agree with the records
         return self
 
     def indicators(self) -> dict[str, float]:
         """Figures thresholds can watch: places, free list places, inhabitants..."""
-        out: dict[str, float] = {
-            "beds": float(sum(f.beds for f in self.facilities)),
-        }
+        out: dict[str, float] = {}
+        if self.facilities:
+            out["beds"] = float(sum(f.beds for f in self.facilities))
         if self.gp_lists:
             out["listed_patients"] = float(sum(g.listed for g in self.gp_lists))
             out["vacant_lists"] = float(sum(g.vacant for g in self.gp_lists))
@@ -184,6 +218,17 @@ class Inventory(BaseModel):
                 out["free_list_places"] = out["list_caps"] - out["listed_patients"]
         if self.populations:
             out["inhabitants"] = float(sum(p.inhabitants for p in self.populations))
+        if self.services and all(s.fte is not None for s in self.services):
+            out["service_fte"] = math.fsum(s.fte or 0.0 for s in self.services)
+        for name, value in self.figures.items():
+            if name in out and out[name] != value:
+                raise InventoryError(
+                    f"figure '{name}' is stated as {value:g} but the inventory's records "
+                    f"give {out[name]:g}",
+                    Location(field=f"figures.{name}"),
+                    "state a figure only when the records that would give it are absent",
+                )
+            out[name] = float(value)
         return out
 
 

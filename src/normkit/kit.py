@@ -62,7 +62,7 @@ class _Header(BaseModel):
     id: str
     title: str
     version: str | None = None
-    valid_from: dt.date
+    valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     municipality: str | None = None
 

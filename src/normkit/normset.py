@@ -17,8 +17,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .checks import Check
 from .errors import Location, NormSetError
+from .figures import Figure, FigureResult, recompute
 from .files import LineMap, convert_validation_error, read_document
+from .parameters import Parameter
 from .provenance import Source
 from .rules.base import FTE, Rule, RuleRef
 from .rules.override import Override
@@ -55,6 +58,17 @@ class Need(BaseModel):
         return self
 
 
+class NamedRule(BaseModel):
+    """A rule of a norm set that is not a need: a grant, a cost, an eligibility test."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(min_length=1)
+    label: str | None = None
+    rule: RuleRef
+    source: Source | None = None
+
+
 class Unknown(BaseModel):
     """A value the source leaves out: assessment says "unknown", never guesses."""
 
@@ -74,7 +88,9 @@ class NormSet(BaseModel):
     id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9._-]*$")
     title: str
     version: str | None = None
-    valid_from: dt.date
+    valid_from: dt.date | None = Field(
+        default=None, description="first day in force; null when the source gives no start"
+    )
     valid_to: dt.date | None = None
     source: Source
     municipality: str | None = Field(
@@ -85,6 +101,10 @@ class NormSet(BaseModel):
     overrides: tuple[Override, ...] = ()
     thresholds: tuple[Threshold, ...] = ()
     unknowns: tuple[Unknown, ...] = ()
+    rules: tuple[NamedRule, ...] = ()
+    parameters: tuple[Parameter, ...] = ()
+    checks: tuple[Check, ...] = ()
+    figures: tuple[Figure, ...] = ()
     fte_cost: RuleRef | None = Field(
         default=None, description="an fte_cost rule pricing one FTE of gap per year"
     )
@@ -92,7 +112,16 @@ class NormSet(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> NormSet:
         Validity(valid_from=self.valid_from, valid_to=self.valid_to)
-        for name in ("needs", "overrides", "thresholds", "unknowns"):
+        for name in (
+            "needs",
+            "overrides",
+            "thresholds",
+            "unknowns",
+            "rules",
+            "parameters",
+            "checks",
+            "figures",
+        ):
             seen: set[str] = set()
             for item in getattr(self, name):
                 if item.id in seen:
@@ -157,6 +186,31 @@ class ResolvedNormSet:
     thresholds: tuple[Threshold, ...]
     unknowns: tuple[Unknown, ...]
     fte_cost: Rule | None
+    rules: Mapping[str, NamedRule]
+    parameters: Mapping[str, Parameter]
+    checks: tuple[Check, ...]
+    figures: tuple[Figure, ...]
+
+    def rule(self, rule_id: str) -> Rule:
+        """A named rule (grant, cost, eligibility) by id, from this set or one it extends."""
+        if rule_id not in self.rules:
+            raise NormSetError(
+                f"norm set '{self.normset.id}' has no rule '{rule_id}'",
+                hint=f"its rules: {', '.join(sorted(self.rules)) or 'none'}",
+            )
+        return self.rules[rule_id].rule
+
+    def parameter(self, parameter_id: str) -> Parameter:
+        if parameter_id not in self.parameters:
+            raise NormSetError(
+                f"norm set '{self.normset.id}' has no parameter '{parameter_id}'",
+                hint=f"its parameters: {', '.join(sorted(self.parameters)) or 'none'}",
+            )
+        return self.parameters[parameter_id]
+
+    def figure_results(self) -> list[FigureResult]:
+        """Every stated figure beside what its rule computes."""
+        return [recompute(f, self.rule(f.rule)) for f in self.figures]
 
     def need_for(self, facility: str, bed_type: str) -> AppliedNeed | None:
         """The need that applies to a unit; a facility-specific need beats a general one."""
@@ -235,6 +289,10 @@ def resolve(
     overrides: list[AppliedOverride] = []
     thresholds: dict[str, Threshold] = {}
     unknowns: dict[str, Unknown] = {}
+    rules: dict[str, NamedRule] = {}
+    parameters: dict[str, Parameter] = {}
+    checks: dict[str, Check] = {}
+    figures: dict[str, Figure] = {}
     fte_cost: Rule | None = None
     for depth, version in enumerate(reversed(chain)):
         for need in version.needs:
@@ -250,6 +308,10 @@ def resolve(
         overrides.extend(AppliedOverride(o, version, depth) for o in version.overrides)
         thresholds.update({t.id: t for t in version.thresholds})
         unknowns.update({u.id: u for u in version.unknowns})
+        rules.update({r.id: r for r in version.rules})
+        parameters.update({p.id: p for p in version.parameters})
+        checks.update({c.id: c for c in version.checks})
+        figures.update({f.id: f for f in version.figures})
         fte_cost = version.fte_cost or fte_cost
     return ResolvedNormSet(
         normset=normset,
@@ -260,4 +322,8 @@ def resolve(
         thresholds=tuple(thresholds.values()),
         unknowns=tuple(unknowns.values()),
         fte_cost=fte_cost,
+        rules=rules,
+        parameters=parameters,
+        checks=tuple(checks.values()),
+        figures=tuple(figures.values()),
     )

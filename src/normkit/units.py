@@ -30,6 +30,8 @@ COUNTED = {
     "[patient]": "listed_patients",
     "[inhabitant]": "inhabitants",
     "[shift]": "shifts",
+    "[physician]": "physicians",
+    "[contract]": "contracts",
 }
 
 

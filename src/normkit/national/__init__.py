@@ -1,4 +1,7 @@
-"""The built-in national plugin: bed types and the 2012 recommended norm.
+"""The built-in national plugin: bed types and the national rules the plans rely on.
+
+The 2012 recommended nursing-home norm, emergency-duty competence, GP list
+limits (dated), and the FTE convention.
 
 It registers through the same hooks as any municipality's plugin; it is
 loaded by every kit unless blocked by name (``national``).
@@ -12,7 +15,13 @@ from ..bed_types import STANDARD_BED_TYPES
 from ..hookspecs import Register, hookimpl
 
 HERE = Path(__file__).parent
-NORM_FILES = (HERE / "legeforeningen-2012.yaml",)
+NORM_FILES = (
+    HERE / "legeforeningen-2012.yaml",
+    HERE / "emergency-duty-2020.yaml",
+    HERE / "gp-lists.yaml",
+    HERE / "gp-lists-2026.yaml",
+    HERE / "fte-convention.yaml",
+)
 
 
 @hookimpl

@@ -48,6 +48,10 @@ class GrantAboveListLength(_Money):
     def inputs(self) -> frozenset[str]:
         return frozenset({"listed_patients"})
 
+    def describe(self) -> str:
+        who = "every listed patient" if self.counts == "all" else "each patient past the limit"
+        return f"{self.rate} for {who} when the list is longer than {self.above}"
+
     def paid_patients(self, listed: float) -> float:
         if listed <= self._above:
             return 0.0
@@ -98,6 +102,9 @@ class GrantAsIfList(_Money):
     def inputs(self) -> frozenset[str]:
         return frozenset({"listed_patients"})
 
+    def describe(self) -> str:
+        return f"{self.rate} for the patients a list lacks up to {self.as_if}"
+
     def covered_patients(self, listed: float) -> float:
         """Patients the grant pays for on top of the real list."""
         return max(0.0, self._as_if - listed)
@@ -141,6 +148,9 @@ class FteCost(_Money):
 
     def inputs(self) -> frozenset[str]:
         return frozenset({"fte"})
+
+    def describe(self) -> str:
+        return f"FTE × {self.salary} × {self.employer_cost_factor:g} (employer costs)"
 
     def evaluate(self, inputs: Inputs) -> float:
         return require(inputs, "fte", self) * self._salary * self.employer_cost_factor

@@ -44,13 +44,19 @@ class Compare(_Predicate):
     def inputs(self) -> frozenset[str]:
         return frozenset({self.attribute})
 
+    def describe(self) -> str:
+        return f"{self.attribute} {self.op} {self.value!r}"
+
     def evaluate(self, inputs: Inputs) -> bool:
         if self.attribute not in inputs:
             raise RuleError(
                 f"predicate '{self.title()}' needs the attribute '{self.attribute}'",
                 hint=f"attributes given: {', '.join(sorted(inputs)) or 'none'}",
             )
-        return bool(_OPS[self.op](inputs[self.attribute], self.value))
+        value = inputs[self.attribute]
+        if value is None:
+            raise RuleError(f"'{self.attribute}' is not known for this record")
+        return bool(_OPS[self.op](value, self.value))
 
     def explain(self, inputs: Inputs) -> Step:
         result = self.evaluate(inputs)
@@ -72,6 +78,9 @@ class AllOf(_Predicate):
 
     def inputs(self) -> frozenset[str]:
         return frozenset().union(*(c.inputs() for c in self.conditions))
+
+    def describe(self) -> str:
+        return "all of (" + "; ".join(c.describe() for c in self.conditions) + ")"
 
     def evaluate(self, inputs: Inputs) -> bool:
         return all(c.evaluate(inputs) for c in self.conditions)
@@ -101,6 +110,9 @@ class AnyOf(_Predicate):
     def inputs(self) -> frozenset[str]:
         return frozenset().union(*(c.inputs() for c in self.conditions))
 
+    def describe(self) -> str:
+        return "any of (" + "; ".join(c.describe() for c in self.conditions) + ")"
+
     def evaluate(self, inputs: Inputs) -> bool:
         return any(c.evaluate(inputs) for c in self.conditions)
 
@@ -128,6 +140,9 @@ class Not(_Predicate):
 
     def inputs(self) -> frozenset[str]:
         return self.condition.inputs()
+
+    def describe(self) -> str:
+        return f"not ({self.condition.describe()})"
 
     def evaluate(self, inputs: Inputs) -> bool:
         return not self.condition.evaluate(inputs)

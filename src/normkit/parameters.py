@@ -1,0 +1,37 @@
+"""Parameters: single named values a plan fixes (or leaves out), with their source.
+
+"Up to 10 paid course days a year", "at least three new GP contracts a year",
+"56 hours a week, the national average GP week". A parameter whose value the
+plan does not give has ``value: null`` and ``unknown`` saying what is missing:
+normkit reports it as unknown and never fills it in.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .provenance import Source
+from .units import Quantity
+
+
+class Parameter(BaseModel):
+    """A named quantity of a norm set, or an explicit unknown."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(min_length=1)
+    label: str | None = None
+    value: Quantity | None = None
+    unknown: str | None = Field(
+        default=None, description="what the source leaves out, if value is null"
+    )
+    source: Source | None = None
+
+    @model_validator(mode="after")
+    def _value_or_unknown(self) -> Parameter:
+        if (self.value is None) == (self.unknown is None):
+            raise ValueError("give either 'value' or 'unknown' (what the source leaves out)")
+        return self
+
+    def describe(self) -> str:
+        return str(self.value) if self.value is not None else f"unknown: {self.unknown}"
