@@ -226,7 +226,8 @@ def test_adding_places_never_lowers_the_need(units: list[dict[str, object]], ext
                 ]
             }
         )
-        return kit.assess(inventory, "national", APRIL_2020, explain=False).totals.norm_fte
+        # None when every unit has no norm: nothing known, which is not a lower need.
+        return kit.assess(inventory, "national", APRIL_2020, explain=False).totals.norm_fte or 0.0
 
     grown = [dict(units[0], beds=int(units[0]["beds"]) + extra), *units[1:]]  # type: ignore[call-overload]
     assert need(grown) >= need(units)
@@ -249,3 +250,66 @@ def test_explanations_add_up_and_json_round_trips(units: list[dict[str, object]]
         if unit.explanation is not None:
             assert unit.explanation["value"] == pytest.approx(unit.required_fte)
     assert normkit.Assessment.model_validate_json(result.model_dump_json()) == result
+
+
+def test_facility_with_only_no_norm_units_has_no_figures(kit: normkit.Kit) -> None:
+    inventory = normkit.Inventory.model_validate(
+        {
+            "facilities": [
+                {
+                    "name": "Respite home",
+                    "units": [{"name": "R", "bed_type": "respite", "beds": 10}],
+                    "staffing": 0.5,
+                }
+            ]
+        }
+    )
+    result = kit.assess(inventory, "national", APRIL_2020)
+    facility = result.facilities[0]
+    assert facility.norm_fte is None and facility.required_fte is None
+    assert facility.gap_fte is None  # not -0.5: there is no need to compare with
+    assert result.totals.norm_fte is None and result.totals.gap_fte is None
+
+
+def test_notes_for_adopted_values_that_match_nothing(kit: normkit.Kit) -> None:
+    ns = normkit.NormSet(
+        id="t",
+        title="t",
+        valid_from=dt.date(2020, 1, 1),
+        extends="national",
+        source=normkit.Source(document="test"),
+        needs=(normkit.Need(id="lead", facility="Helsehus", rule=normkit.Fixed(amount="0.2 FTE")),),
+        overrides=(
+            normkit.Override(
+                id="typo", facility="Helsehus", rule=normkit.Fixed(amount="1 FTE"), reason="r"
+            ),
+            normkit.Override(
+                id="home",
+                facility="Tingvoll",
+                rule=normkit.Fixed(amount="0.75 FTE"),
+                reason="the home adopts 75 %",
+            ),
+        ),
+    )
+    example = normkit.load_inventory(normkit.EXAMPLE_INVENTORY)
+    notes = "\n".join(kit.assess(example, ns, APRIL_2020).notes)
+    assert "override 'typo' (Helsehus) applies to no unit of this inventory" in notes
+    assert "need 'lead' is for facility 'Helsehus', which this inventory does not have" in notes
+    assert "override 'home' gives its fixed 0.75 FTE to each of the 2 units" in notes
+
+
+def test_override_must_give_fte() -> None:
+    with pytest.raises(ValueError, match="an override must give FTE; this rule gives NOK/year"):
+        normkit.Override(id="o", facility="F", rule=normkit.Fixed(amount="20 NOK/year"), reason="r")
+
+
+def test_kad_estimate_counts_as_place_without_norm(kit: normkit.Kit) -> None:
+    ns = normkit.load_normset(DATA / "table1-norms.yaml")
+    result = kit.assess(kit.load_inventory(DATA / "helsehuset-2020.yaml"), ns, dt.date(2020, 1, 1))
+    assert result.totals.places_without_norm == 8
+    assert any("8 of them have an adopted value" in n for n in result.notes)
+
+
+def test_kit_batch_refuses_unknown_bed_types(kit: normkit.Kit) -> None:
+    with pytest.raises(normkit.InventoryError, match="unknown bed type"):
+        kit.assess_batch("national", APRIL_2020, ["long_term", "hospital"], [10, 10])

@@ -116,7 +116,7 @@ def test_respite_no_norm_in_every_format(respite_file: Path) -> None:
     ("args", "message"),
     [
         (["assess", "missing.yaml"], "error: missing.yaml: file not found"),
-        (["assess", "--at", "2020-02-30"], "error: --at expects a date as YYYY-MM-DD"),
+        (["assess", "--at", "2020-02-30"], "error: --at expects a real date as YYYY-MM-DD"),
         (["assess", "--norms", "nope"], "error: unknown norm set 'nope'"),
         (["assess", "--at", "2011-06-01"], "has no version in force on 2011-06-01"),
         (["assess", "--municipality", "Atlantis"], "error: unknown municipality 'Atlantis'"),
@@ -181,3 +181,50 @@ def test_console_script_runs(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1].startswith("total,,,,370,,5.16")
+
+
+def test_norms_from_a_file_and_its_errors(write: Callable[[str, str], Path]) -> None:
+    norms = write(
+        "mine.yaml",
+        """
+        id: mine
+        title: Our adopted need
+        valid_from: 2020-01-01
+        extends: national
+        source: {document: our plan}
+        overrides:
+          - id: borgen
+            facility: Borgen
+            unit: Borgen
+            replaces: dementia_special
+            rule: {kind: fixed, amount: 1.1 FTE}
+            reason: experienced need
+    """,
+    )
+    code, out, err = run("assess", "--norms", str(norms), "--format", "json")
+    assert code == 0, err
+    borgen = next(u for u in json.loads(out)["units"] if u["unit"] == "Borgen")
+    assert (borgen["status"], borgen["required_fte"]) == ("adopted", 1.1)
+    norms.write_text(norms.read_text().replace("replaces: dementia_special", "replaces: dementia"))
+    code, _, err = run("assess", "--norms", str(norms))
+    assert code == 1
+    assert (
+        f"{norms}:10, field 'overrides[0].replaces': override 'borgen' replaces need "
+        "'dementia', which does not exist" in err
+    )
+
+
+def test_explain_is_refused_with_csv() -> None:
+    code, _, err = run("assess", "--explain", "--format", "csv")
+    assert code == 1 and "--explain is not available with --format csv" in err
+
+
+def test_unknown_example_lists_examples() -> None:
+    code, _, err = run("assess", "--example", "nope")
+    assert code == 1 and "unknown example 'nope'" in err
+
+
+def test_show_lists_bed_types_with_no_rule() -> None:
+    _, out, _ = run("show", "national", "--at", "2020-04-01")
+    assert "Bed types with no rule" in out
+    assert "assisted_living, municipal_acute, old_age_home, respite" in out

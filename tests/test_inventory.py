@@ -109,7 +109,8 @@ def test_duplicate_unit_in_yaml(write: Callable[[str, str], Path]) -> None:
     """,
     )
     with pytest.raises(
-        InventoryError, match=r"inv.yaml:2, field 'facilities\[0\]'.*unit 'A' appears twice"
+        InventoryError,
+        match=r"inv.yaml:5, field 'facilities\[0\].units\[1\].name': unit 'A' appears twice",
     ):
         normkit.load_inventory(path, BED_TYPES)
 
@@ -137,7 +138,7 @@ def test_malformed_date_in_yaml(write: Callable[[str, str], Path]) -> None:
         ("Home,B,hospice,3,,,", "bed_type", "unknown bed type 'hospice'"),
         ("Home,B,long_term,-1,,,", "beds", "greater than or equal to 0"),
         ("Home,A,long_term,5,,,", "unit", "unit 'A' appears twice in facility 'Home'"),
-        ("Home,B,long_term,5,,,2020-02-30", "valid_to", "date"),
+        ("Home,B,long_term,5,,,2020-02-30", "staffed_valid_to", "date"),
         ("Home,B,long_term,five,,,", "beds", "integer"),
     ],
 )
@@ -152,7 +153,7 @@ def test_csv_errors_name_the_line(
         {row}
     """,
     )
-    if field == "valid_to":
+    if field == "staffed_valid_to":
         path.write_text(path.read_text().replace(",,,2020-02-30", ",0.1,,2020-02-30"))
     with pytest.raises(InventoryError) as err:
         normkit.load_inventory(path, BED_TYPES)
@@ -205,3 +206,77 @@ def test_gp_list_indicators() -> None:
 def test_json_output_of_models_round_trips(example: normkit.Inventory) -> None:
     text = example.model_dump_json()
     assert normkit.Inventory.model_validate(json.loads(text)) == example
+
+
+def test_csv_from_a_norwegian_spreadsheet(tmp_path: Path) -> None:
+    """Byte-order mark, ';' separators, decimal commas and '60 %' posts."""
+    path = tmp_path / "export.csv"
+    text = (
+        "facility;unit;bed_type;beds;staffed_fte;staffed_valid_from;staffed_valid_to\n"
+        "Tingvoll;Tingvoll long-term;long_term;50;;;\n"
+        "Tingvoll;;;;0,6;;\n"
+        "Kurland;Kurland;long_term;112;125 %;;\n"
+    )
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    inventory = normkit.load_inventory(path, BED_TYPES)
+    assert inventory.facilities[0].staffing[0].fte == 0.6
+    assert inventory.facilities[1].units[0].staffing[0].fte == 1.25
+
+
+def test_csv_empty_beds_is_named(write: Callable[[str, str], Path]) -> None:
+    path = write(
+        "units.csv",
+        """
+        facility,unit,bed_type,beds
+        Home,A,long_term,
+    """,
+    )
+    with pytest.raises(InventoryError, match=r"units.csv:2, field 'beds': 'beds' is empty"):
+        normkit.load_inventory(path, BED_TYPES)
+
+
+def test_staffing_as_percent_in_yaml(write: Callable[[str, str], Path]) -> None:
+    path = write(
+        "inv.yaml",
+        """
+        facilities:
+          - name: Kurland
+            units: [{name: Kurland, bed_type: long_term, beds: 112}]
+            staffing: 100 %
+    """,
+    )
+    assert normkit.load_inventory(path).facilities[0].staffing[0].fte == 1.0
+
+
+def test_duplicate_yaml_key_is_an_error(write: Callable[[str, str], Path]) -> None:
+    path = write(
+        "inv.yaml",
+        """
+        facilities:
+          - name: Home
+            units:
+              - name: A
+                bed_type: long_term
+                beds: 10
+                beds: 20
+    """,
+    )
+    with pytest.raises(
+        InventoryError,
+        match=r"inv.yaml:7, field 'facilities\[0\].units\[0\].beds': key 'beds' appears twice",
+    ):
+        normkit.load_inventory(path)
+
+
+def test_stated_figures_must_agree_with_records(write: Callable[[str, str], Path]) -> None:
+    path = write(
+        "inv.yaml",
+        """
+        gp_lists:
+          - {id: a, cap: 1200, listed: 1100}
+        figures:
+          free_list_places: 494
+    """,
+    )
+    with pytest.raises(InventoryError, match="figure 'free_list_places' is stated as 494 but"):
+        normkit.load_inventory(path)

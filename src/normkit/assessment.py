@@ -57,8 +57,8 @@ class UnitAssessment(_Out):
 class FacilityAssessment(_Out):
     facility: str
     beds: int
-    norm_fte: float
-    required_fte: float
+    norm_fte: float | None
+    required_fte: float | None
     staffed_fte: float | None
     gap_fte: float | None
     places_without_norm: int
@@ -68,10 +68,10 @@ class FacilityAssessment(_Out):
 
 class Totals(_Out):
     beds: int
-    norm_fte: float
-    required_fte: float
-    staffed_fte: float
-    gap_fte: float
+    norm_fte: float | None
+    required_fte: float | None
+    staffed_fte: float | None
+    gap_fte: float | None
     places_without_norm: int
     units_without_norm: int
     places_unknown: int
@@ -98,6 +98,7 @@ class Assessment(_Out):
     units: list[UnitAssessment]
     facilities: list[FacilityAssessment]
     totals: Totals
+    indicators: dict[str, float]
     alerts: list[Alert]
     notes: list[str]
 
@@ -113,7 +114,9 @@ def assess(inventory: Inventory, normset: ResolvedNormSet, explain: bool = True)
         units.extend(rows)
         facilities.append(_sum_facility(facility, rows, at))
     totals = _totals(units, facilities, normset)
-    alerts, notes = _alerts(inventory, totals, normset)
+    indicators = indicators_of(inventory, totals)
+    alerts, notes = _alerts(inventory, indicators, normset)
+    notes.extend(_coverage_notes(units, totals, normset, inventory))
     top = normset.normset
     return Assessment(
         normset=NormSetInfo(
@@ -130,6 +133,7 @@ def assess(inventory: Inventory, normset: ResolvedNormSet, explain: bool = True)
         units=units,
         facilities=facilities,
         totals=totals,
+        indicators=indicators,
         alerts=alerts,
         notes=notes,
     )
@@ -291,6 +295,16 @@ def _sum(values: list[float | None]) -> float:
     return math.fsum(v for v in values if v is not None)
 
 
+def _sum_known(values: list[float | None]) -> float | None:
+    """Sum of the known figures; None when none is known (never a made-up 0)."""
+    known = [v for v in values if v is not None]
+    return math.fsum(known) if known else None
+
+
+def _without_norm(row: UnitAssessment) -> bool:
+    return row.beds is not None and row.norm_fte is None and row.status != "unknown"
+
+
 def _sum_facility(
     facility: Facility, rows: list[UnitAssessment], at: dt.date
 ) -> FacilityAssessment:
@@ -315,15 +329,15 @@ def _sum_facility(
             )
     else:
         note = "no staffing recorded"
-    required = _sum([r.required_fte for r in rows])
+    required = _sum_known([r.required_fte for r in rows])
     return FacilityAssessment(
         facility=facility.name,
         beds=facility.beds,
-        norm_fte=_sum([r.norm_fte for r in rows]),
+        norm_fte=_sum_known([r.norm_fte for r in rows]),
         required_fte=required,
         staffed_fte=staffed,
-        gap_fte=None if staffed is None else required - staffed,
-        places_without_norm=sum(r.beds or 0 for r in rows if r.status == "no_norm"),
+        gap_fte=None if staffed is None or required is None else required - staffed,
+        places_without_norm=sum(r.beds or 0 for r in rows if _without_norm(r)),
         places_unknown=sum(r.beds or 0 for r in rows if r.status == "unknown"),
         staffing_note=note,
     )
@@ -332,37 +346,40 @@ def _sum_facility(
 def _totals(
     units: list[UnitAssessment], facilities: list[FacilityAssessment], normset: ResolvedNormSet
 ) -> Totals:
-    required = _sum([f.required_fte for f in facilities])
-    staffed = _sum([f.staffed_fte for f in facilities])
-    gap = required - staffed
+    required = _sum_known([f.required_fte for f in facilities])
+    staffed = _sum_known([f.staffed_fte for f in facilities])
+    gap = None if required is None or staffed is None else required - staffed
     cost = None
-    if normset.fte_cost is not None:
+    if normset.fte_cost is not None and gap is not None:
         cost = float(normset.fte_cost.evaluate({"fte": max(gap, 0.0)}))
     return Totals(
         beds=sum(f.beds for f in facilities),
-        norm_fte=_sum([f.norm_fte for f in facilities]),
+        norm_fte=_sum_known([f.norm_fte for f in facilities]),
         required_fte=required,
         staffed_fte=staffed,
         gap_fte=gap,
-        places_without_norm=sum(u.beds or 0 for u in units if u.status == "no_norm"),
-        units_without_norm=sum(1 for u in units if u.status == "no_norm"),
+        places_without_norm=sum(u.beds or 0 for u in units if _without_norm(u)),
+        units_without_norm=sum(1 for u in units if _without_norm(u)),
         places_unknown=sum(u.beds or 0 for u in units if u.status == "unknown"),
         units_unknown=sum(1 for u in units if u.status == "unknown"),
         gap_cost_nok_per_year=cost,
     )
 
 
-def _alerts(
-    inventory: Inventory, totals: Totals, normset: ResolvedNormSet
-) -> tuple[list[Alert], list[str]]:
+def indicators_of(inventory: Inventory, totals: Totals) -> dict[str, float]:
+    """What thresholds can watch: the inventory's figures and the assessment's totals."""
     indicators = inventory.indicators()
     if inventory.facilities:
-        indicators.update(
-            norm_fte=totals.norm_fte,
-            required_fte=totals.required_fte,
-            staffed_fte=totals.staffed_fte,
-            gap_fte=totals.gap_fte,
-        )
+        for name in ("norm_fte", "required_fte", "staffed_fte", "gap_fte"):
+            value = getattr(totals, name)
+            if value is not None:
+                indicators[name] = value
+    return indicators
+
+
+def _alerts(
+    inventory: Inventory, indicators: dict[str, float], normset: ResolvedNormSet
+) -> tuple[list[Alert], list[str]]:
     alerts: list[Alert] = []
     notes: list[str] = []
     for threshold in normset.thresholds:
@@ -379,14 +396,60 @@ def _alerts(
         fired, undecided = check.run(inventory, normset.at)
         alerts.extend(fired)
         notes.extend(undecided)
+    for unknown in normset.unknowns:
+        if not unknown.bed_types:
+            cite = f" ({unknown.source.cite()})" if unknown.source else ""
+            notes.append(f"unknown: {unknown.what}{cite}")
+    return alerts, notes
+
+
+def _coverage_notes(
+    units: list[UnitAssessment], totals: Totals, normset: ResolvedNormSet, inventory: Inventory
+) -> list[str]:
+    """Say what the totals leave out, and which adopted values matched nothing."""
+    notes: list[str] = []
     if totals.units_without_norm:
-        notes.append(
+        adopted = [u for u in units if _without_norm(u) and u.required_fte is not None]
+        text = (
             f"{totals.places_without_norm} places in {totals.units_without_norm} unit(s) have no "
-            "norm; the need totals leave them out"
+            "norm: the pure-norm total leaves them out"
         )
+        if adopted:
+            text += (
+                f"; {sum(u.beds or 0 for u in adopted)} of them have an adopted value, which the "
+                "adopted total includes"
+            )
+        notes.append(text)
     if totals.units_unknown:
         notes.append(
             f"{totals.places_unknown} places in {totals.units_unknown} unit(s) have a norm the "
             "source leaves out (unknown); the need totals leave them out"
         )
-    return alerts, notes
+    used: dict[str, list[UnitAssessment]] = {}
+    for unit in units:
+        if unit.override is not None:
+            used.setdefault(unit.override.id, []).append(unit)
+    for applied in normset.overrides:
+        override = applied.override
+        rows = used.get(override.id, [])
+        if not rows:
+            notes.append(
+                f"override '{override.id}' ({override.scope()}) applies to no unit of this "
+                "inventory"
+            )
+        elif override.unit is None and override.rule.kind == "fixed" and len(rows) > 1:
+            each = fmt(rows[0].required_fte, FTE)
+            notes.append(
+                f"override '{override.id}' gives its fixed {each} to each of the {len(rows)} "
+                f"units it targets ({', '.join(u.unit for u in rows)}); for one figure for a "
+                "whole facility use a facility need, or one override per unit"
+            )
+    names = {f.name for f in inventory.facilities}
+    for applied_need in normset.needs.values():
+        need = applied_need.need
+        if need.facility is not None and need.facility not in names:
+            notes.append(
+                f"need '{need.id}' is for facility '{need.facility}', which this inventory "
+                "does not have"
+            )
+    return notes

@@ -79,8 +79,13 @@ def _date(value: str | None, option: str = "--at") -> dt.date | None:
         return None
     try:
         return dt.date.fromisoformat(value)
-    except ValueError:
-        raise NormkitError(f"{option} expects a date as YYYY-MM-DD, got '{value}'") from None
+    except ValueError as exc:
+        raise NormkitError(
+            f"{option} expects a real date as YYYY-MM-DD, got '{value}' ({exc})"
+        ) from None
+
+
+NORM_FILE_SUFFIXES = (".yaml", ".yml", ".toml", ".json")
 
 
 def _kit() -> Any:
@@ -106,7 +111,13 @@ def assess(
         Path | None,
         typer.Argument(help="Inventory (.yaml, .json, .toml, .csv); default: the bundled example."),
     ] = None,
-    norms: Annotated[str | None, typer.Option("--norms", help="Norm-set id.")] = None,
+    norms: Annotated[
+        str | None, typer.Option("--norms", help="Norm-set id, or a norm-set file to use as is.")
+    ] = None,
+    example: Annotated[
+        str | None,
+        typer.Option("--example", help="An example inventory shipped by a plugin (see plugins)."),
+    ] = None,
     municipality: Annotated[
         str | None,
         typer.Option("--municipality", help="Use this municipality's norm set (name or code)."),
@@ -125,11 +136,20 @@ def assess(
 
     if norms and municipality:
         raise NormkitError("give --norms or --municipality, not both")
+    if file and example:
+        raise NormkitError("give an inventory FILE or --example, not both")
+    if explain and output is Format.csv:
+        raise NormkitError(
+            "--explain is not available with --format csv", hint="use table, markdown or json"
+        )
     kit = _kit()
-    inventory = kit.load_inventory(file or EXAMPLE_INVENTORY)
+    path = kit.example(example)[1] if example else file or EXAMPLE_INVENTORY
+    inventory = kit.load_inventory(path)
     on = _date(at) or inventory.as_of or dt.date.today()
     if municipality:
         normset: Any = kit.normset_for(municipality, on)
+    elif norms and norms.lower().endswith(NORM_FILE_SUFFIXES):
+        normset = kit.load_normset(norms)
     else:
         normset = norms or "national"
     result = kit.assess(inventory, normset, on, explain=explain)
@@ -150,8 +170,11 @@ def assess(
 def _print_table(result: Any, title: str) -> None:
     from rich.table import Table
 
-    from .report import HEADERS, total_row, unit_rows
+    from .report import HEADERS, ROUNDING, indicator_lines, total_row, unit_rows
 
+    console = _console()
+    if not result.units:
+        console.print(title, highlight=False, markup=False)
     table = Table(title=title, title_justify="left", show_lines=False)
     for header in HEADERS:
         numeric = header.endswith("FTE") or header == "Beds"
@@ -163,8 +186,11 @@ def _print_table(result: Any, title: str) -> None:
         style = "bold" if row[1] == "(facility total)" else None
         table.add_row(*row, style=style)
     table.add_row(*total_row(result), style="bold reverse")
-    console = _console()
-    console.print(table)
+    if result.units:
+        console.print(table)
+        console.print(ROUNDING, highlight=False)
+    for line in indicator_lines(result):
+        console.print(line, highlight=False, markup=False)
     for alert in result.alerts:
         source = f" ({alert.source.cite()})" if alert.source else ""
         console.print(
@@ -318,69 +344,36 @@ def show(
     ] = ListFormat.table,
 ) -> None:
     """Show a norm set as in force on a date: its rules, overrides and sources."""
+    from .show import as_json, header_lines, sections
+
     kit = _kit()
     on = _date(at) or dt.date.today()
     resolved = kit.resolve(normset_id, on)
     if output is ListFormat.json:
-        typer.echo(resolved.normset.model_dump_json(indent=2))
+        typer.echo(json.dumps(as_json(resolved), indent=2, ensure_ascii=False))
         return
     from rich.table import Table
 
     console = _console()
-    top = resolved.normset
-    console.print(f"[bold]{top.id}[/bold] {top.version or ''} — {top.title}", highlight=False)
-    console.print(
-        f"in force {top.validity.describe()}; shown as on {on.isoformat()}", highlight=False
-    )
-    for version in resolved.chain:
-        console.print(
-            f"source ({version.id}): {version.source.cite()}", highlight=False, markup=False
-        )
-    needs = Table(title="Needs", title_justify="left")
-    for header in ("Id", "Applies to", "Rule", "From"):
-        needs.add_column(header, no_wrap=True)
-    needs.add_column("Source", overflow="fold", ratio=1, min_width=30)
-    for applied in resolved.needs.values():
-        need = applied.need
-        scope = ", ".join(need.bed_types) or "facility"
-        if need.facility:
-            scope += f" in {need.facility}"
-        source = need.source or applied.normset.source
-        rule = need.rule.describe()
-        if applied.replaced is not None:
-            rule += (
-                f"\nreplaces {applied.replaced.normset.id}: {applied.replaced.need.rule.describe()}"
+    for line in header_lines(resolved):
+        console.print(line, highlight=False, markup=False)
+    for title, headers, rows in sections(resolved, kit.bed_types):
+        table = Table(title=title, title_justify="left")
+        for index, header in enumerate(headers):
+            wide = header in {"Source", "Reason", "How", "Alert when", "Value"}
+            longest = max(
+                (len(line) for row in rows for line in row[index].splitlines()), default=0
             )
-            rule += f"\nreason: {need.reason}"
-        needs.add_row(need.id, scope, rule, applied.normset.id, source.cite())
-    console.print(needs)
-    if resolved.overrides:
-        table = Table(title="Overrides (adopted values)", title_justify="left")
-        for header in ("Id", "Targets", "Rule", "Reason", "Source"):
-            table.add_column(header, overflow="fold")
-        for o in resolved.overrides:
-            table.add_row(
-                o.override.id,
-                o.override.scope(),
-                o.override.rule.describe(),
-                o.override.reason,
-                o.override.source.cite() if o.override.source else "",
+            # Keep a rule on one line when it fits, so it reads as the plan writes it.
+            table.add_column(
+                header,
+                overflow="fold",
+                ratio=1 if wide else None,
+                min_width=min(longest, 75) if header == "Rule" else None,
             )
+        for row in rows:
+            table.add_row(*row)
         console.print(table)
-    if resolved.thresholds:
-        table = Table(title="Thresholds", title_justify="left")
-        for header in ("Id", "Fires when", "Action", "Source"):
-            table.add_column(header, overflow="fold")
-        for t in resolved.thresholds:
-            table.add_row(t.id, t.condition(), t.action, t.source.cite() if t.source else "")
-        console.print(table)
-    for unknown in resolved.unknowns:
-        console.print(
-            f"unknown: {', '.join(unknown.bed_types)} — {unknown.what}"
-            + (f" ({unknown.source.cite()})" if unknown.source else ""),
-            highlight=False,
-            markup=False,
-        )
 
 
 def main() -> None:

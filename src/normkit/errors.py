@@ -67,6 +67,9 @@ class RuleError(NormkitError, ValueError):
 class NormSetError(NormkitError):
     """A norm set is malformed, unknown, not in force, or conflicts with another."""
 
+    #: the norm-set version the error is in, when known (a NormSet)
+    normset: object | None = None
+
 
 class InventoryError(NormkitError, ValueError):
     """An inventory file or record is invalid."""

@@ -8,6 +8,7 @@ TOML give field paths only (their parsers keep no positions).
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +40,14 @@ class LineMap:
     def locate(self, path: Sequence[str | int], offset: Path_ = ()) -> Location:
         full = tuple(offset) + tuple(path)
         return Location(self.file, self.line_of(full), dotted(full) or None)
+
+
+def split_path(field: str) -> tuple[str | int, ...]:
+    """'needs[2].rule.amount' → ('needs', 2, 'rule', 'amount'), the inverse of :func:`dotted`."""
+    parts: list[str | int] = []
+    for piece in re.findall(r"[^.\[\]]+|\[\d+\]", field):
+        parts.append(int(piece[1:-1]) if piece.startswith("[") else piece)
+    return tuple(parts)
 
 
 def dotted(path: Sequence[str | int]) -> str:
@@ -105,22 +114,40 @@ def _read_yaml(text: str, file: str, error: type[NormkitError]) -> tuple[Any, Li
         raise error(f"invalid YAML: {problem}", Location(file, line)) from None
     lines: dict[Path_, int] = {}
     if node is not None:
-        _walk(node, (), lines)
+        try:
+            _walk(node, (), lines)
+        except DuplicateKey as dup:
+            raise error(
+                f"key '{dup.key}' appears twice in the same mapping",
+                Location(file, dup.line, dup.field),
+                "YAML would silently keep only the last one",
+            ) from None
     return data, LineMap(file, lines)
 
 
-def _walk(node: Any, path: Path_, lines: dict[Path_, int]) -> None:
+class DuplicateKey(Exception):
+    def __init__(self, key: str, line: int, field: str):
+        super().__init__(key)
+        self.key, self.line, self.field = key, line, field
+
+
+def _walk(node: Any, path: Path_, lines: dict[Path_, int], file: str = "") -> None:
     import yaml
 
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
         for key, value in node.value:
-            child = (*path, str(key.value))
+            name = str(key.value)
+            if name in seen and name != "<<":
+                raise DuplicateKey(name, key.start_mark.line + 1, dotted((*path, name)))
+            seen.add(name)
+            child = (*path, name)
             lines[child] = key.start_mark.line + 1
-            _walk(value, child, lines)
+            _walk(value, child, lines, file)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, (*path, index), lines)
+            _walk(item, (*path, index), lines, file)
 
 
 def convert_validation_error(
@@ -142,8 +169,10 @@ def convert_validation_error(
     if isinstance(original, NormkitError):
         message = original.message
         hint = original.hint
-        if original.location.field and (not path or path[-1] != original.location.field):
-            path.append(original.location.field)
+        if original.location.field:
+            extra = list(split_path(original.location.field))
+            if path[-len(extra) :] != extra:
+                path.extend(extra)
     else:
         message = first["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
         if first["type"] == "missing":

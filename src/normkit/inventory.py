@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,11 @@ class Staffing(BaseModel):
     valid_to: dt.date | None = None
     note: str | None = None
 
+    @field_validator("fte", mode="before")
+    @classmethod
+    def _percent_or_decimal_comma(cls, value: Any) -> Any:
+        return read_fte(value)
+
     @model_validator(mode="after")
     def _ordered(self) -> Staffing:
         Validity(valid_from=self.valid_from, valid_to=self.valid_to)
@@ -51,9 +57,24 @@ class Staffing(BaseModel):
         return Validity(valid_from=self.valid_from, valid_to=self.valid_to).in_force(on)
 
 
+_PERCENT = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*%\s*$")
+_DECIMAL_COMMA = re.compile(r"^\s*\d+,\d+\s*$")
+
+
+def read_fte(value: Any) -> Any:
+    """FTE as the plans write it: 0.6, "0,6" or "60 %" (a "60 % stilling") all give 0.6."""
+    if isinstance(value, str):
+        percent = _PERCENT.match(value)
+        if percent:
+            return float(percent.group(1).replace(",", ".")) / 100
+        if _DECIMAL_COMMA.match(value):
+            return value.replace(",", ".").strip()
+    return value
+
+
 def _staffing_list(value: Any) -> Any:
-    # A bare number is one undated record: "staffing: 0.8".
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    # A bare number (or "60 %") is one undated record: "staffing: 0.8".
+    if isinstance(value, int | float | str) and not isinstance(value, bool):
         return [{"fte": value}]
     return value
 
@@ -103,9 +124,12 @@ class Facility(BaseModel):
     @model_validator(mode="after")
     def _unique_units(self) -> Facility:
         seen: set[str] = set()
-        for unit in self.units:
+        for index, unit in enumerate(self.units):
             if unit.name in seen:
-                raise ValueError(f"unit '{unit.name}' appears twice in facility '{self.name}'")
+                raise InventoryError(
+                    f"unit '{unit.name}' appears twice in facility '{self.name}'",
+                    Location(field=f"units[{index}].name"),
+                )
             seen.add(unit.name)
         return self
 
@@ -191,16 +215,18 @@ class Inventory(BaseModel):
 
     @model_validator(mode="after")
     def _unique(self) -> Inventory:
-        for label, names in (
-            ("facility", [f.name for f in self.facilities]),
-            ("GP list", [g.id for g in self.gp_lists]),
-            ("GP centre", [c.name for c in self.gp_centres]),
-            ("service", [s.name for s in self.services]),
+        for label, group, key, names in (
+            ("facility", "facilities", "name", [f.name for f in self.facilities]),
+            ("GP list", "gp_lists", "id", [g.id for g in self.gp_lists]),
+            ("GP centre", "gp_centres", "name", [c.name for c in self.gp_centres]),
+            ("service", "services", "name", [s.name for s in self.services]),
         ):
             seen: set[str] = set()
-            for name in names:
+            for index, name in enumerate(names):
                 if name in seen:
-                    raise ValueError(f"{label} '{name}' appears twice")
+                    raise InventoryError(
+                        f"{label} '{name}' appears twice", Location(field=f"{group}[{index}].{key}")
+                    )
                 seen.add(name)
         self.indicators()  # stated figures must agree with the records
         return self
@@ -246,11 +272,37 @@ def parse_inventory(data: Any, lines: LineMap, bed_types: Iterable[str] | None =
 def load_inventory(path: str | Path, bed_types: Iterable[str] | None = None) -> Inventory:
     """Read an inventory from ``.yaml``/``.yml``, ``.json``, ``.toml`` or ``.csv``."""
     path = Path(path)
-    if path.suffix.lower() == ".csv":
-        data, lines = _read_csv(path)
-    else:
+    suffix = path.suffix.lower()
+    if suffix not in {".csv", ".yaml", ".yml", ".json", ".toml"}:
+        raise InventoryError(
+            f"unsupported file type '{suffix or path.name}'",
+            Location(str(path)),
+            "use .csv, .yaml, .yml, .toml or .json",
+        )
+    if suffix != ".csv":
         data, lines = read_document(path, InventoryError)
-    return parse_inventory(data, lines, bed_types)
+        return parse_inventory(data, lines, bed_types)
+    data, lines = _read_csv(path)
+    try:
+        return parse_inventory(data, lines, bed_types)
+    except InventoryError as error:
+        # Name the CSV column, not the path inside the inventory model.
+        last = str(error.location.field or "").rsplit(".", 1)[-1]
+        staffing = ".staffing[" in str(error.location.field or "")
+        column = _CSV_COLUMN.get((last, staffing), last)
+        raise InventoryError(
+            error.message, Location(error.location.file, error.location.line, column), error.hint
+        ) from None
+
+
+_CSV_COLUMN = {
+    ("fte", True): "staffed_fte",
+    ("valid_from", True): "staffed_valid_from",
+    ("valid_to", True): "staffed_valid_to",
+    ("staffing", True): "staffed_fte",
+    ("staffing", False): "staffed_fte",
+    ("name", False): "unit",
+}
 
 
 CSV_COLUMNS = (
@@ -275,14 +327,21 @@ def _read_csv(path: Path) -> tuple[dict[str, Any], LineMap]:
     """
     file = str(path)
     try:
-        handle = path.open(newline="", encoding="utf-8")
+        # utf-8-sig: spreadsheets often start the file with a byte-order mark.
+        handle = path.open(newline="", encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InventoryError("file not found", Location(file)) from None
     except OSError as exc:
         raise InventoryError(f"cannot read file: {exc}", Location(file)) from None
     lines: dict[Path_, int] = {}
     facilities: dict[str, dict[str, Any]] = {}
     units: dict[tuple[str, str], dict[str, Any]] = {}
     with handle:
-        reader = csv.DictReader(handle)
+        first = handle.readline()
+        handle.seek(0)
+        # Norwegian spreadsheet exports separate with ';' (the comma is the decimal mark).
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        reader = csv.DictReader(handle, delimiter=delimiter)
         header = reader.fieldnames or []
         unknown = [c for c in header if c not in CSV_COLUMNS]
         missing = [c for c in _CSV_REQUIRED if c not in header]
@@ -330,6 +389,13 @@ def _read_csv(path: Path) -> tuple[dict[str, Any], LineMap]:
                 continue
             key = (facility_name, unit_name)
             if defines_unit:
+                for column in ("bed_type", "beds"):
+                    if not cells[column]:
+                        raise InventoryError(
+                            f"'{column}' is empty",
+                            Location(file, line, column),
+                            "a row defining a unit needs bed_type and beds (a whole number)",
+                        )
                 if key in units:
                     raise InventoryError(
                         f"unit '{unit_name}' appears twice in facility '{facility_name}'",

@@ -15,7 +15,7 @@ import datetime as dt
 import os
 import time
 import types
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -25,9 +25,18 @@ import pluggy
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from . import hookspecs
+from .assessment import Assessment, assess
+from .batch import BatchResult, assess_batch
 from .bed_types import BedType
-from .errors import Location, NormkitError, NormSetError, PluginError, PluginFailure
-from .files import LineMap, read_document
+from .errors import (
+    InventoryError,
+    Location,
+    NormkitError,
+    NormSetError,
+    PluginError,
+    PluginFailure,
+)
+from .files import LineMap, read_document, split_path
 from .inventory import Inventory, load_inventory
 from .municipality import Municipality
 from .normset import NormSet, ResolvedNormSet, parse_normset, resolve
@@ -126,6 +135,8 @@ class Kit:
         self._versions: dict[str, list[_Version]] = {}
         self._municipality_owner: dict[str, str] = {}
         self._contested: dict[str, NormkitError] = {}
+        # Line maps of norm sets read from files, to place errors found later.
+        self._lines: dict[int, LineMap] = {}
         self.timings: dict[str, float] = {}
 
         if autoload is None:
@@ -398,19 +409,29 @@ class Kit:
             assert version.lines is not None
             version.built = parse_normset(version.data, version.lines, self.rule_kinds)
             self._check_bed_types(version.built, version.lines)
+            self._lines[id(version.built)] = version.lines
         return version.built
 
     def _check_bed_types(self, normset: NormSet, lines: LineMap | None) -> None:
-        for index, need in enumerate(normset.needs):
-            for bed_type in need.bed_types:
-                if bed_type not in self.bed_types:
+        groups: tuple[tuple[str, Any], ...] = (
+            ("needs", normset.needs),
+            ("overrides", normset.overrides),
+            ("unknowns", normset.unknowns),
+        )
+        for group, items in groups:
+            for index, item in enumerate(items):
+                for bed_type in item.bed_types:
+                    if bed_type in self.bed_types:
+                        continue
+                    path = (group, index, "bed_types")
                     where = (
-                        lines.locate(("needs", index, "bed_types"))
+                        lines.locate(path)
                         if lines
-                        else Location(field=f"needs[{index}].bed_types")
+                        else Location(field=f"{group}[{index}].bed_types")
                     )
                     raise NormSetError(
-                        f"need '{need.id}' uses bed type '{bed_type}', which no plugin registered",
+                        f"{group[:-1]} '{item.id}' uses bed type '{bed_type}', which no plugin "
+                        "registered",
                         where,
                         f"known bed types: {', '.join(sorted(self.bed_types))}",
                     )
@@ -419,8 +440,27 @@ class Kit:
         """``normset`` (an id or a NormSet) with its ancestors, as in force on ``at``."""
         top = self.normset(normset, at) if isinstance(normset, str) else normset
         if isinstance(normset, NormSet):
-            self._check_bed_types(normset, None)
-        return resolve(top, at, self.normset)
+            self._check_bed_types(normset, self._lines.get(id(normset)))
+        try:
+            return resolve(top, at, self.normset)
+        except NormSetError as error:
+            lines = self._lines.get(id(error.normset))
+            if lines is None or error.location.file:
+                raise
+            field = error.location.field or ""
+            raise NormSetError(error.message, lines.locate(split_path(field)), error.hint) from None
+
+    def load_normset(self, path: str | Path) -> NormSet:
+        """Read a norm-set file with this kit's rule kinds and bed types, without registering it.
+
+        Use it to assess against a norm set that is not (yet) in a plugin:
+        ``kit.assess(inventory, kit.load_normset("my-norms.yaml"), date)``.
+        """
+        data, lines = read_document(path, NormSetError)
+        normset = parse_normset(data, lines, self.rule_kinds)
+        self._check_bed_types(normset, lines)
+        self._lines[id(normset)] = lines
+        return normset
 
     def municipality(self, name_or_code: str) -> Municipality:
         """Find a municipality by slug, name or any kommunenummer it has had."""
@@ -452,17 +492,46 @@ class Kit:
             hint="; ".join(errors) or "the municipality's plugin registers no norm set",
         )
 
+    def example(self, example_id: str) -> tuple[Municipality, Path]:
+        """An example inventory shipped by a municipality's plugin, by id."""
+        for municipality in self.municipalities.values():
+            for example in municipality.examples:
+                if example.id == example_id:
+                    return municipality, example.path
+        known = [e.id for m in self.municipalities.values() for e in m.examples]
+        raise NormSetError(
+            f"unknown example '{example_id}'",
+            hint=f"examples: {', '.join(known) or 'none (install a municipality plugin)'}",
+        )
+
     def load_inventory(self, path: str | Path) -> Inventory:
         """Read an inventory, accepting only the bed types this kit knows."""
         return load_inventory(path, self.bed_types)
 
     def assess(
         self, inventory: Inventory, normset: str | NormSet, at: dt.date, explain: bool = True
-    ) -> Any:
-        """Assess an inventory; see :func:`normkit.assess`."""
-        from .assessment import assess
-
+    ) -> Assessment:
+        """Assess an inventory against a norm set (an id or a NormSet) as in force on ``at``."""
         return assess(inventory, self.resolve(normset, at), explain=explain)
+
+    def assess_batch(
+        self,
+        normset: str | NormSet,
+        at: dt.date,
+        bed_types: Any,
+        beds: Any,
+        staffed_fte: Any = None,
+        categories: Sequence[str] | None = None,
+    ) -> BatchResult:
+        """:func:`normkit.assess_batch`, refusing bed types no plugin registered."""
+        result = assess_batch(self.resolve(normset, at), bed_types, beds, staffed_fte, categories)
+        unknown = sorted(set(result.categories) - set(self.bed_types))
+        if unknown:
+            raise InventoryError(
+                f"unknown bed type(s) {', '.join(unknown)}",
+                hint=f"known bed types: {', '.join(sorted(self.bed_types))}",
+            )
+        return result
 
     def problems(self) -> list[str]:
         out = [

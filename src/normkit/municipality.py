@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -23,6 +24,16 @@ class MunicipalityCode(BaseModel):
         return Validity(valid_from=self.valid_from, valid_to=self.valid_to)
 
 
+class Example(BaseModel):
+    """An example inventory a plugin ships, built from its plan's own figures."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    title: str
+    path: Path
+
+
 class Municipality(BaseModel):
     """A municipality a plugin speaks for, and the norm sets it adopted."""
 
@@ -32,6 +43,7 @@ class Municipality(BaseModel):
     name: str
     codes: tuple[MunicipalityCode, ...] = Field(min_length=1)
     normsets: tuple[str, ...] = Field(default=(), description="norm-set ids, preferred first")
+    examples: tuple[Example, ...] = ()
 
     @model_validator(mode="after")
     def _codes_do_not_overlap(self) -> Municipality:

@@ -97,6 +97,10 @@ class NormSet(BaseModel):
         default=None, description="kommunenummer or name of the municipality; null for national"
     )
     extends: str | None = None
+    extends_decision: Source | None = Field(
+        default=None,
+        description="the decision by which this norm set's owner adopted the one it extends",
+    )
     needs: tuple[Need, ...] = ()
     overrides: tuple[Override, ...] = ()
     thresholds: tuple[Threshold, ...] = ()
@@ -272,6 +276,12 @@ class ResolvedNormSet:
         return [n.source for n in self.chain]
 
 
+def _in(version: NormSet, error: NormSetError) -> NormSetError:
+    """Mark which norm-set version an error is in, so a kit can add its file and line."""
+    error.normset = version
+    return error
+
+
 def resolve(
     normset: NormSet, at: dt.date, lookup: Callable[[str, dt.date], NormSet]
 ) -> ResolvedNormSet:
@@ -295,16 +305,31 @@ def resolve(
     figures: dict[str, Figure] = {}
     fte_cost: Rule | None = None
     for depth, version in enumerate(reversed(chain)):
-        for need in version.needs:
+        for index, need in enumerate(version.needs):
             inherited = needs.get(need.id)
             if inherited is not None and not need.reason:
-                raise NormSetError(
-                    f"need '{need.id}' in '{version.id}' replaces the one from "
-                    f"'{inherited.normset.id}' but gives no reason",
-                    Location(field=f"needs.{need.id}.reason"),
-                    "say why the municipality deviates from the norm it extends",
+                raise _in(
+                    version,
+                    NormSetError(
+                        f"need '{need.id}' in '{version.id}' replaces the one from "
+                        f"'{inherited.normset.id}' but gives no reason",
+                        Location(field=f"needs[{index}].reason"),
+                        "say why the municipality deviates from the norm it extends",
+                    ),
                 )
             needs[need.id] = AppliedNeed(need, version, inherited)
+        for index, override in enumerate(version.overrides):
+            if override.replaces is not None and override.replaces not in needs:
+                raise _in(
+                    version,
+                    NormSetError(
+                        f"override '{override.id}' replaces need '{override.replaces}', which does "
+                        f"not exist in '{version.id}' or the norm sets it extends",
+                        Location(field=f"overrides[{index}].replaces"),
+                        f"needs: {', '.join(sorted(needs)) or 'none'}; use null where the norm "
+                        "has no need for these units",
+                    ),
+                )
         overrides.extend(AppliedOverride(o, version, depth) for o in version.overrides)
         thresholds.update({t.id: t for t in version.thresholds})
         unknowns.update({u.id: u for u in version.unknowns})

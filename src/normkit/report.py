@@ -67,6 +67,24 @@ def unit_rows(assessment: Assessment) -> list[list[str]]:
     return rows
 
 
+ROUNDING = "FTE figures are rounded to 2 decimals; totals are summed before rounding."
+_SHOWN_IN_TABLE = {"beds", "norm_fte", "required_fte", "staffed_fte", "gap_fte"}
+
+
+def indicator_lines(assessment: Assessment) -> list[str]:
+    """The inventory's other figures (list capacity, population...), one line each."""
+    rows = [(k, v) for k, v in assessment.indicators.items() if k not in _SHOWN_IN_TABLE]
+    if not rows:
+        return []
+    return [
+        "Figures:",
+        *(
+            f"  {name}: {value:,.2f}".replace(",", " ").rstrip("0").rstrip(".")
+            for name, value in rows
+        ),
+    ]
+
+
 HEADERS = [
     "Facility",
     "Unit",
@@ -112,10 +130,15 @@ def heading(assessment: Assessment) -> str:
 
 def markdown(assessment: Assessment, explain: bool = False) -> str:
     out = [f"## {heading(assessment)}", ""]
-    out.append("| " + " | ".join(HEADERS) + " |")
-    out.append("|" + "|".join("---" for _ in HEADERS) + "|")
-    for row in [*unit_rows(assessment), total_row(assessment)]:
-        out.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
+    if assessment.units:
+        out.append("| " + " | ".join(HEADERS) + " |")
+        out.append("|" + "|".join("---" for _ in HEADERS) + "|")
+        for row in [*unit_rows(assessment), total_row(assessment)]:
+            out.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
+        out.extend(["", ROUNDING])
+    figures = indicator_lines(assessment)
+    if figures:
+        out.extend(["", *(f"- {line.strip()}" for line in figures[1:])])
     out.extend(_trailer(assessment, bullet="- "))
     if explain:
         out.extend(["", "### Explanations", ""])

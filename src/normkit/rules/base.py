@@ -38,7 +38,7 @@ BOOLEAN = "yes/no"
 NUMBER = "1"
 
 
-def fmt(value: float, unit: str = "") -> str:
+def fmt(value: float | None, unit: str = "") -> str:
     """A number as a planner reads it: at most 2 decimals, trailing zeros cut."""
     if value is None:
         return "unknown"

@@ -88,38 +88,56 @@ class GrantAsIfList(_Money):
 
     kind: Literal["grant_as_if_list"] = "grant_as_if_list"
     as_if: Quantity
-    rate: Quantity
+    rate: Quantity | None = Field(
+        default=None, description="NOK/patient/year; null where the source does not give it"
+    )
 
     _as_if: float = PrivateAttr()
-    _rate: float = PrivateAttr()
+    _rate: float | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _check(self) -> GrantAsIfList:
         self._as_if = self.as_if.to("patient", Location(field="as_if"))
-        self._rate = self.rate.to(_PER_PATIENT, Location(field="rate"))
+        if self.rate is not None:
+            self._rate = self.rate.to(_PER_PATIENT, Location(field="rate"))
         return self
+
+    def with_rate(self, rate: str) -> GrantAsIfList:
+        """The same grant with a rate, for sources that leave the rate out."""
+        return GrantAsIfList.model_validate({**self.model_dump(), "rate": rate})
+
+    def _known_rate(self) -> float:
+        if self._rate is None:
+            raise RuleError(
+                f"the rate of '{self.title()}' is unknown: the source does not give it",
+                hint="supply it with .with_rate('… NOK/patient/year'); "
+                "covered_patients() works without it",
+            )
+        return self._rate
 
     def inputs(self) -> frozenset[str]:
         return frozenset({"listed_patients"})
 
     def describe(self) -> str:
-        return f"{self.rate} for the patients a list lacks up to {self.as_if}"
+        rate = self.rate if self.rate is not None else "an unknown rate"
+        return f"{rate} for the patients a list lacks up to {self.as_if}"
 
     def covered_patients(self, listed: float) -> float:
         """Patients the grant pays for on top of the real list."""
         return max(0.0, self._as_if - listed)
 
     def evaluate(self, inputs: Inputs) -> float:
-        return self._rate * self.covered_patients(require(inputs, "listed_patients", self))
+        rate = self._known_rate()
+        return rate * self.covered_patients(require(inputs, "listed_patients", self))
 
     def evaluate_array(self, inputs: Arrays) -> np.ndarray:
         listed = np.asarray(inputs["listed_patients"], dtype=float)
-        return np.maximum(self._as_if - listed, 0.0) * self._rate
+        return np.maximum(self._as_if - listed, 0.0) * self._known_rate()
 
     def explain(self, inputs: Inputs) -> Step:
         listed = require(inputs, "listed_patients", self)
         covered = self.covered_patients(listed)
-        value = covered * self._rate
+        value = covered * self._known_rate()
         text = (
             f"as if the list had {self.as_if}: {fmt(self._as_if)} − {fmt(listed)} = "
             f"{fmt(covered)} patient × {self.rate} = {fmt(value, NOK_PER_YEAR)}"

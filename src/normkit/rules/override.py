@@ -8,10 +8,10 @@ settled silently. The pure-norm figure stays visible next to the adopted one.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..provenance import Source
-from .base import RuleRef
+from .base import FTE, RuleRef
 
 
 class Override(BaseModel):
@@ -29,6 +29,16 @@ class Override(BaseModel):
     rule: RuleRef
     reason: str = Field(min_length=1, description="why the adopted value differs from the norm")
     source: Source | None = None
+
+    @model_validator(mode="after")
+    def _fte_and_scoped(self) -> Override:
+        if self.rule.output_unit() != FTE:
+            raise ValueError(
+                f"an override must give FTE; this rule gives {self.rule.output_unit()}"
+            )
+        if self.facility is None and self.unit is not None:
+            raise ValueError("an override naming a unit must name its facility too")
+        return self
 
     def specificity(self) -> int:
         """Higher wins: unit (3) > facility (2) > bed type (1) > everything (0)."""

@@ -39,7 +39,7 @@ class Compare(_Predicate):
     kind: Literal["compare"] = "compare"
     attribute: str
     op: Literal["==", "!=", "<", "<=", ">", ">="]
-    value: bool | float | str
+    value: bool | int | float | str
 
     def inputs(self) -> frozenset[str]:
         return frozenset({self.attribute})
