@@ -293,8 +293,8 @@ def test_notes_for_adopted_values_that_match_nothing(kit: normkit.Kit) -> None:
     )
     example = normkit.load_inventory(normkit.EXAMPLE_INVENTORY)
     notes = "\n".join(kit.assess(example, ns, APRIL_2020).notes)
-    assert "override 'typo' (Helsehus) applies to no unit of this inventory" in notes
-    assert "need 'lead' is for facility 'Helsehus', which this inventory does not have" in notes
+    assert "adopted values for facilities this inventory does not have" in notes
+    assert "Helsehus: override 'typo', need 'lead'" in notes
     assert "override 'home' gives its fixed 0.75 FTE to each of the 2 units" in notes
 
 

@@ -41,7 +41,8 @@ from .errors import (
 from .hookspecs import hookimpl
 from .inventory import Facility, GPList, Inventory, Population, Staffing, Unit, load_inventory
 from .kit import Kit
-from .municipality import Municipality, MunicipalityCode
+from .manifest import ManifestPlugin
+from .municipality import Example, Municipality, MunicipalityCode
 from .normset import Need, NormSet, ResolvedNormSet, Unknown, load_normset, resolve
 from .provenance import Source
 from .rules import (
@@ -83,6 +84,7 @@ __all__ = [
     "BatchResult",
     "BedType",
     "Compare",
+    "Example",
     "Facility",
     "FacilityAssessment",
     "Fixed",
@@ -95,6 +97,7 @@ __all__ = [
     "InventoryError",
     "Kit",
     "Location",
+    "ManifestPlugin",
     "Maximum",
     "Minimum",
     "Municipality",

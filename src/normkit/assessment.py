@@ -429,10 +429,14 @@ def _coverage_notes(
     for unit in units:
         if unit.override is not None:
             used.setdefault(unit.override.id, []).append(unit)
+    names = {f.name for f in inventory.facilities}
+    elsewhere: dict[str, list[str]] = {}  # facility not in this inventory -> entries for it
     for applied in normset.overrides:
         override = applied.override
         rows = used.get(override.id, [])
-        if not rows:
+        if not rows and override.facility is not None and override.facility not in names:
+            elsewhere.setdefault(override.facility, []).append(f"override '{override.id}'")
+        elif not rows:
             notes.append(
                 f"override '{override.id}' ({override.scope()}) applies to no unit of this "
                 "inventory"
@@ -444,12 +448,14 @@ def _coverage_notes(
                 f"units it targets ({', '.join(u.unit for u in rows)}); for one figure for a "
                 "whole facility use a facility need, or one override per unit"
             )
-    names = {f.name for f in inventory.facilities}
     for applied_need in normset.needs.values():
         need = applied_need.need
         if need.facility is not None and need.facility not in names:
-            notes.append(
-                f"need '{need.id}' is for facility '{need.facility}', which this inventory "
-                "does not have"
-            )
+            elsewhere.setdefault(need.facility, []).append(f"need '{need.id}'")
+    if elsewhere:
+        listed = "; ".join(f"{name}: {', '.join(items)}" for name, items in elsewhere.items())
+        notes.append(
+            f"the norm set has adopted values for facilities this inventory does not have "
+            f"(check the spelling if you expected them to apply) — {listed}"
+        )
     return notes

@@ -228,6 +228,18 @@ class Kit:
                 )
             )
             return
+        if not self._pm.get_hookcallers(plugin):
+            self._pm.unregister(plugin)
+            self.failures.append(
+                PluginFailure(
+                    name,
+                    _dist_label(dist, version),
+                    "registers nothing: it has no normkit_* hook implementations (does the "
+                    "entry point name the plugin object, e.g. 'package:plugin'?)",
+                    "register",
+                )
+            )
+            return
         module = plugin.__name__ if isinstance(plugin, types.ModuleType) else type(plugin).__name__
         self.plugins[name] = PluginInfo(name, dist, version, module, builtin)
 

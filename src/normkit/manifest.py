@@ -1,0 +1,105 @@
+"""Plugins declared in a manifest file: a municipality ships data, not code.
+
+A plugin package holds a ``normkit-plugin.yaml`` beside its norm files and
+example inventories, and exposes one object::
+
+    # normkit_sarpsborg/__init__.py
+    from normkit import ManifestPlugin
+
+    plugin = ManifestPlugin(__file__)
+
+    # pyproject.toml
+    [project.entry-points.normkit]
+    sarpsborg = "normkit_sarpsborg:plugin"
+
+The manifest names the municipality (with its kommunenummer and their
+validity), the norm-set files, the example inventories and any extra bed
+types; paths are relative to the manifest. Everything goes through the same
+hooks as a plugin written in Python, so a plugin can start as data and grow
+code (a custom rule kind) later by subclassing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .bed_types import BedType
+from .errors import PluginError
+from .files import convert_validation_error, read_document
+from .hookspecs import Register, hookimpl
+from .municipality import Municipality
+
+MANIFEST = "normkit-plugin.yaml"
+
+
+class Manifest(BaseModel):
+    """The contents of ``normkit-plugin.yaml``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    municipality: Municipality | None = None
+    normsets: tuple[Path, ...] = ()
+    bed_types: tuple[BedType, ...] = ()
+
+
+class ManifestPlugin:
+    """A plugin that registers what its manifest declares."""
+
+    def __init__(self, anchor: str | Path, manifest: str = MANIFEST) -> None:
+        anchor = Path(anchor)
+        self.root = anchor.parent if anchor.is_file() else anchor
+        self.path = self.root / manifest
+        self._manifest: Manifest | None = None
+
+    def manifest(self) -> Manifest:
+        """The manifest, read once, with every path made absolute and checked."""
+        if self._manifest is None:
+            data, lines = read_document(self.path, PluginError)
+            if isinstance(data, dict):
+                data = self._absolute(data)
+            try:
+                manifest = Manifest.model_validate(data)
+            except ValidationError as exc:
+                raise convert_validation_error(exc, lines, PluginError) from None
+            missing = [str(p) for p in manifest.normsets if not p.is_file()]
+            if manifest.municipality is not None:
+                missing += [str(e.path) for e in manifest.municipality.examples
+                            if not e.path.is_file()]
+            if missing:
+                raise PluginError(f"{self.path}: files named in the manifest are missing: "
+                                  + ", ".join(missing))
+            self._manifest = manifest
+        return self._manifest
+
+    def _absolute(self, data: dict[str, Any]) -> dict[str, Any]:
+        data = dict(data)
+        data["normsets"] = [str(self.root / p) for p in data.get("normsets", [])]
+        municipality = data.get("municipality")
+        if isinstance(municipality, dict) and "examples" in municipality:
+            municipality = dict(municipality)
+            municipality["examples"] = [
+                {**e, "path": str(self.root / e["path"])} if isinstance(e, dict) and "path" in e
+                else e
+                for e in municipality["examples"]
+            ]
+            data["municipality"] = municipality
+        return data
+
+    @hookimpl
+    def normkit_register_bed_types(self, register: Register) -> None:
+        for bed_type in self.manifest().bed_types:
+            register(bed_type)
+
+    @hookimpl
+    def normkit_register_municipalities(self, register: Register) -> None:
+        municipality = self.manifest().municipality
+        if municipality is not None:
+            register(municipality)
+
+    @hookimpl
+    def normkit_register_normsets(self, register: Register) -> None:
+        for path in self.manifest().normsets:
+            register(path)
