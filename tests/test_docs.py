@@ -10,7 +10,11 @@ import pytest
 from normkit import hookspecs
 
 ROOT = Path(__file__).parent.parent
-DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+DOCS = [
+    ROOT / "README.md",
+    *sorted((ROOT / "docs").rglob("*.md")),
+    *sorted(ROOT.glob("plugins/*/README.md")),
+]
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
 
 
@@ -26,7 +30,8 @@ def examples() -> list[tuple[str, str]]:
 def test_python_examples_run(
     where: str, code: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv("NORMKIT_DISABLE_PLUGIN_AUTOLOAD", "1")
+    if not where.startswith("plugins"):  # a plugin's README uses the installed plugins
+        monkeypatch.setenv("NORMKIT_DISABLE_PLUGIN_AUTOLOAD", "1")
     monkeypatch.chdir(tmp_path)
     exec(compile(code, where, "exec"), {"__name__": "docs_example"})
 

@@ -22,6 +22,7 @@ from normkit import (
     Minimum,
     Not,
     Rate,
+    Ratio,
     Round,
     Scale,
     Sum,
@@ -183,6 +184,12 @@ ALL_RULES: list[Rule] = [
     FteCost(salary="950000 NOK/year/FTE", employer_cost_factor=1.35),
     QUALIFIED,
     Not(condition=Compare(attribute="gps", op=">=", value=5)),
+    Ratio(
+        numerator="legevakt_fte",
+        denominator="inhabitants",
+        per=10_000,
+        reports_in="FTE per 10 000 inhabitants",
+    ),
 ]
 
 
@@ -232,3 +239,20 @@ def test_rate_json_round_trip_property(amount: float, per: int, basis: float) ->
     back = Rate.model_validate_json(rule.model_dump_json())
     assert back == rule
     assert back.fte_per_unit == rule.fte_per_unit
+
+
+def test_ratio_per_10000_inhabitants() -> None:
+    # Stavanger legevakt: 13.5 FTE for about 186 000 people.
+    ratio = Ratio(
+        numerator="legevakt_fte",
+        denominator="inhabitants",
+        per=10_000,
+        reports_in="FTE per 10 000 inhabitants",
+    )
+    inputs = {"legevakt_fte": 13.5, "inhabitants": 186_000}
+    assert ratio.evaluate(inputs) == pytest.approx(0.7258, abs=1e-4)
+    assert ratio.explain(inputs).text == (
+        "legevakt_fte 13.5 ÷ inhabitants 186 000 × 10 000 = 0.7258 FTE per 10 000 inhabitants"
+    )
+    with pytest.raises(ValueError, match="'inhabitants' is 0"):
+        ratio.evaluate({"legevakt_fte": 1, "inhabitants": 0})

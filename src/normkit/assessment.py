@@ -15,7 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .inventory import Facility, Inventory, Staffing, Unit, staffed_on
+from .errors import NormkitError
+from .inventory import Facility, Inventory, Service, Staffing, Unit, staffed_on
 from .normset import AppliedNeed, AppliedOverride, ResolvedNormSet
 from .provenance import Source
 from .rules.base import FTE, Step, fmt
@@ -98,6 +99,7 @@ class Assessment(_Out):
     units: list[UnitAssessment]
     facilities: list[FacilityAssessment]
     totals: Totals
+    services: list[Service]
     indicators: dict[str, float]
     alerts: list[Alert]
     notes: list[str]
@@ -114,8 +116,9 @@ def assess(inventory: Inventory, normset: ResolvedNormSet, explain: bool = True)
         units.extend(rows)
         facilities.append(_sum_facility(facility, rows, at))
     totals = _totals(units, facilities, normset)
-    indicators = indicators_of(inventory, totals)
-    alerts, notes = _alerts(inventory, indicators, normset)
+    indicators, notes = indicators_of(inventory, totals, normset)
+    alerts, more = _alerts(inventory, indicators, normset)
+    notes.extend(more)
     notes.extend(_coverage_notes(units, totals, normset, inventory))
     top = normset.normset
     return Assessment(
@@ -133,6 +136,7 @@ def assess(inventory: Inventory, normset: ResolvedNormSet, explain: bool = True)
         units=units,
         facilities=facilities,
         totals=totals,
+        services=list(inventory.services),
         indicators=indicators,
         alerts=alerts,
         notes=notes,
@@ -366,15 +370,26 @@ def _totals(
     )
 
 
-def indicators_of(inventory: Inventory, totals: Totals) -> dict[str, float]:
-    """What thresholds can watch: the inventory's figures and the assessment's totals."""
+def indicators_of(
+    inventory: Inventory, totals: Totals, normset: ResolvedNormSet
+) -> tuple[dict[str, float], list[str]]:
+    """What thresholds can watch: the inventory's figures, the assessment's totals, and
+    the norm set's derived indicators (with a note for each that cannot be computed)."""
     indicators = inventory.indicators()
     if inventory.facilities:
         for name in ("norm_fte", "required_fte", "staffed_fte", "gap_fte"):
             value = getattr(totals, name)
             if value is not None:
                 indicators[name] = value
-    return indicators
+    notes = []
+    for derived in normset.indicators:
+        if not set(derived.input_names().values()) & set(indicators):
+            continue  # about figures this inventory does not deal with at all
+        try:
+            indicators[derived.id] = derived.compute(indicators)
+        except NormkitError as exc:
+            notes.append(f"not computed: {exc.message}")
+    return indicators, notes
 
 
 def _alerts(
@@ -397,7 +412,8 @@ def _alerts(
         alerts.extend(fired)
         notes.extend(undecided)
     for unknown in normset.unknowns:
-        if not unknown.bed_types:
+        concerned = not unknown.relates_to or set(unknown.relates_to) & set(indicators)
+        if not unknown.bed_types and concerned:
             cite = f" ({unknown.source.cite()})" if unknown.source else ""
             notes.append(f"unknown: {unknown.what}{cite}")
     return alerts, notes

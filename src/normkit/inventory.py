@@ -244,8 +244,6 @@ class Inventory(BaseModel):
                 out["free_list_places"] = out["list_caps"] - out["listed_patients"]
         if self.populations:
             out["inhabitants"] = float(sum(p.inhabitants for p in self.populations))
-        if self.services and all(s.fte is not None for s in self.services):
-            out["service_fte"] = math.fsum(s.fte or 0.0 for s in self.services)
         for name, value in self.figures.items():
             if name in out and out[name] != value:
                 raise InventoryError(

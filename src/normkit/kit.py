@@ -498,7 +498,7 @@ class Kit:
             try:
                 return self.normset(normset_id, at)
             except NormSetError as exc:
-                errors.append(exc.message)
+                errors.append(str(exc))
         raise NormSetError(
             f"{municipality.name} has no norm set in force on {at.isoformat()}",
             hint="; ".join(errors) or "the municipality's plugin registers no norm set",

@@ -66,11 +66,13 @@ class ManifestPlugin:
                 raise convert_validation_error(exc, lines, PluginError) from None
             missing = [str(p) for p in manifest.normsets if not p.is_file()]
             if manifest.municipality is not None:
-                missing += [str(e.path) for e in manifest.municipality.examples
-                            if not e.path.is_file()]
+                missing += [
+                    str(e.path) for e in manifest.municipality.examples if not e.path.is_file()
+                ]
             if missing:
-                raise PluginError(f"{self.path}: files named in the manifest are missing: "
-                                  + ", ".join(missing))
+                raise PluginError(
+                    f"{self.path}: files named in the manifest are missing: " + ", ".join(missing)
+                )
             self._manifest = manifest
         return self._manifest
 
@@ -81,7 +83,8 @@ class ManifestPlugin:
         if isinstance(municipality, dict) and "examples" in municipality:
             municipality = dict(municipality)
             municipality["examples"] = [
-                {**e, "path": str(self.root / e["path"])} if isinstance(e, dict) and "path" in e
+                {**e, "path": str(self.root / e["path"])}
+                if isinstance(e, dict) and "path" in e
                 else e
                 for e in municipality["examples"]
             ]

@@ -69,6 +69,37 @@ class NamedRule(BaseModel):
     source: Source | None = None
 
 
+class DerivedIndicator(BaseModel):
+    """A figure computed from an inventory's figures (FTE per 10 000 inhabitants...).
+
+    ``inputs`` maps the rule's input names to indicator names where they
+    differ (``{physicians: gps}``). The result joins the assessment's
+    indicators, where thresholds can watch it.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    rule: RuleRef
+    inputs: dict[str, str] = Field(default_factory=dict)
+    source: Source | None = None
+
+    def input_names(self) -> dict[str, str]:
+        """Rule input → the indicator that feeds it."""
+        return {name: self.inputs.get(name, name) for name in self.rule.inputs()}
+
+    def compute(self, indicators: Mapping[str, float]) -> float:
+        names = self.input_names()
+        missing = sorted(n for n in names.values() if n not in indicators)
+        if missing:
+            raise NormSetError(
+                f"indicator '{self.id}' needs {', '.join(missing)}, which the inventory "
+                "does not give"
+            )
+        return float(self.rule.evaluate({k: indicators[v] for k, v in names.items()}))
+
+
 class Unknown(BaseModel):
     """A value the source leaves out: assessment says "unknown", never guesses."""
 
@@ -76,6 +107,10 @@ class Unknown(BaseModel):
 
     id: str
     bed_types: tuple[str, ...] = ()
+    relates_to: tuple[str, ...] = Field(
+        default=(),
+        description="indicators it concerns: assessments that give one of them are told",
+    )
     what: str = Field(min_length=1, description="what is missing, in the plan's terms")
     source: Source | None = None
 
@@ -106,6 +141,7 @@ class NormSet(BaseModel):
     thresholds: tuple[Threshold, ...] = ()
     unknowns: tuple[Unknown, ...] = ()
     rules: tuple[NamedRule, ...] = ()
+    indicators: tuple[DerivedIndicator, ...] = ()
     parameters: tuple[Parameter, ...] = ()
     checks: tuple[Check, ...] = ()
     figures: tuple[Figure, ...] = ()
@@ -117,6 +153,7 @@ class NormSet(BaseModel):
     def _consistent(self) -> NormSet:
         Validity(valid_from=self.valid_from, valid_to=self.valid_to)
         for name in (
+            "indicators",
             "needs",
             "overrides",
             "thresholds",
@@ -191,6 +228,7 @@ class ResolvedNormSet:
     unknowns: tuple[Unknown, ...]
     fte_cost: Rule | None
     rules: Mapping[str, NamedRule]
+    indicators: tuple[DerivedIndicator, ...]
     parameters: Mapping[str, Parameter]
     checks: tuple[Check, ...]
     figures: tuple[Figure, ...]
@@ -300,6 +338,7 @@ def resolve(
     thresholds: dict[str, Threshold] = {}
     unknowns: dict[str, Unknown] = {}
     rules: dict[str, NamedRule] = {}
+    indicators: dict[str, DerivedIndicator] = {}
     parameters: dict[str, Parameter] = {}
     checks: dict[str, Check] = {}
     figures: dict[str, Figure] = {}
@@ -334,6 +373,7 @@ def resolve(
         thresholds.update({t.id: t for t in version.thresholds})
         unknowns.update({u.id: u for u in version.unknowns})
         rules.update({r.id: r for r in version.rules})
+        indicators.update({i.id: i for i in version.indicators})
         parameters.update({p.id: p for p in version.parameters})
         checks.update({c.id: c for c in version.checks})
         figures.update({f.id: f for f in version.figures})
@@ -348,6 +388,7 @@ def resolve(
         unknowns=tuple(unknowns.values()),
         fte_cost=fte_cost,
         rules=rules,
+        indicators=tuple(indicators.values()),
         parameters=parameters,
         checks=tuple(checks.values()),
         figures=tuple(figures.values()),

@@ -71,12 +71,36 @@ ROUNDING = "FTE figures are rounded to 2 decimals; totals are summed before roun
 _SHOWN_IN_TABLE = {"beds", "norm_fte", "required_fte", "staffed_fte", "gap_fte"}
 
 
+def service_lines(assessment: Assessment) -> list[str]:
+    """Services that are not bed-based (legevakt, helsestasjon...), one line each."""
+    if not assessment.services:
+        return []
+    lines = ["Services:"]
+    for s in assessment.services:
+        parts = [
+            p
+            for p in (
+                f"{s.physicians} physicians" if s.physicians is not None else "",
+                fmt(s.fte, "FTE") if s.fte is not None else "FTE not given",
+            )
+            if p
+        ]
+        lines.append(f"  {s.name}: {', '.join(parts)}" + (f" ({s.note})" if s.note else ""))
+    known = [s.fte for s in assessment.services if s.fte is not None]
+    lines.append(
+        f"  sum of the FTE given: {fmt(sum(known), 'FTE')} "
+        f"({len(known)} of {len(assessment.services)} services give FTE)"
+    )
+    return lines
+
+
 def indicator_lines(assessment: Assessment) -> list[str]:
     """The inventory's other figures (list capacity, population...), one line each."""
     rows = [(k, v) for k, v in assessment.indicators.items() if k not in _SHOWN_IN_TABLE]
     if not rows:
-        return []
+        return service_lines(assessment)
     return [
+        *service_lines(assessment),
         "Figures:",
         *(
             f"  {name}: {value:,.2f}".replace(",", " ").rstrip("0").rstrip(".")
@@ -136,9 +160,8 @@ def markdown(assessment: Assessment, explain: bool = False) -> str:
         for row in [*unit_rows(assessment), total_row(assessment)]:
             out.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
         out.extend(["", ROUNDING])
-    figures = indicator_lines(assessment)
-    if figures:
-        out.extend(["", *(f"- {line.strip()}" for line in figures[1:])])
+    for line in indicator_lines(assessment):
+        out.extend([f"- {line.strip()}"] if line.startswith(" ") else ["", line])
     out.extend(_trailer(assessment, bullet="- "))
     if explain:
         out.extend(["", "### Explanations", ""])

@@ -108,6 +108,16 @@ def sections(
     )
     out.append(
         (
+            "Derived indicators",
+            ["Id", "Label", "Rule", "Source"],
+            [
+                [i.id, i.label, i.rule.describe(), _cite(i.source, top.source)]
+                for i in resolved.indicators
+            ],
+        )
+    )
+    out.append(
+        (
             "Parameters",
             ["Id", "Label", "Value", "Source"],
             [

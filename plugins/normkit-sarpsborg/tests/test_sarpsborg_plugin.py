@@ -31,8 +31,9 @@ def test_registered_with_both_codes(kit: normkit.Kit) -> None:
 
 def test_table_1_helsehuset(kit: normkit.Kit) -> None:
     inventory = example(kit, "sarpsborg-helsehuset-2020")
-    result = kit.assess(inventory, kit.normset_for("sarpsborg", dt.date(2020, 1, 1)),
-                        dt.date(2020, 1, 1))
+    result = kit.assess(
+        inventory, kit.normset_for("sarpsborg", dt.date(2020, 1, 1)), dt.date(2020, 1, 1)
+    )
     rows = {u.unit: u for u in result.units}
     assert rows["KAD"].norm_fte is None and rows["KAD"].required_fte == 1.0
     assert rows["KAD"].status == "adopted" and "Ingen norm for KAD" in (rows["KAD"].note or "")
@@ -53,11 +54,19 @@ def test_table_3_nursing_homes(kit: normkit.Kit) -> None:
     inventory = example(kit, "sarpsborg-nursing-homes-2020")
     result = kit.assess(inventory, "sarpsborg-physicians", AT)
     adopted = {u.unit: u.required_fte for u in result.units}
-    assert adopted == pytest.approx({
-        "Kurland": 1.25, "Tingvoll long-term": 0.55, "Tingvoll dementia": 0.2,
-        "Kruseløkka long-term": 0.15, "Kruseløkka short-term": 0.2, "Haugvoll long-term": 0.5,
-        "Haugvoll dementia": 0.25, "Borgen": 1.1, "Valaskjold": 0.3,
-    })
+    assert adopted == pytest.approx(
+        {
+            "Kurland": 1.25,
+            "Tingvoll long-term": 0.55,
+            "Tingvoll dementia": 0.2,
+            "Kruseløkka long-term": 0.15,
+            "Kruseløkka short-term": 0.2,
+            "Haugvoll long-term": 0.5,
+            "Haugvoll dementia": 0.25,
+            "Borgen": 1.1,
+            "Valaskjold": 0.3,
+        }
+    )
     assert result.totals.norm_fte == pytest.approx(5.161, abs=0.001)
     assert result.totals.required_fte == pytest.approx(4.5)
     assert result.totals.staffed_fte == pytest.approx(3.4)
@@ -97,22 +106,33 @@ def test_cost_lines_with_a_stated_factor(kit: normkit.Kit) -> None:
 def _roster(months: int, shifts: int, backup: bool) -> Roster:
     physicians = [Physician(id="A", months_since_graduation=months, out_of_hours_shifts=shifts)]
     if backup:
-        physicians.append(Physician(id="B", specialist_general_practice=True,
-                                    months_since_graduation=120, out_of_hours_shifts=300))
-    shift = Shift(id="2024-03-01 night", date=dt.date(2024, 3, 1), on_duty=("A",),
-                  backup="B" if backup else None)
+        physicians.append(
+            Physician(
+                id="B",
+                specialist_general_practice=True,
+                months_since_graduation=120,
+                out_of_hours_shifts=300,
+            )
+        )
+    shift = Shift(
+        id="2024-03-01 night",
+        date=dt.date(2024, 3, 1),
+        on_duty=("A",),
+        backup="B" if backup else None,
+    )
     return Roster(physicians=tuple(physicians), shifts=(shift,))
 
 
 @pytest.mark.parametrize(
     ("months", "shifts", "backup", "covered"),
-    [(29, 40, False, False), (30, 40, False, True), (30, 39, False, False),
-     (29, 40, True, True)],
+    [(29, 40, False, False), (30, 40, False, True), (30, 39, False, False), (29, 40, True, True)],
 )
-def test_emergency_duty_competence_on_a_roster(kit: normkit.Kit, months: int, shifts: int,
-                                               backup: bool, covered: bool) -> None:
+def test_emergency_duty_competence_on_a_roster(
+    kit: normkit.Kit, months: int, shifts: int, backup: bool, covered: bool
+) -> None:
     qualified = kit.resolve("sarpsborg-physicians", dt.date(2024, 3, 1)).rule(
-        "emergency_duty_qualified")
+        "emergency_duty_qualified"
+    )
     (result,) = check_roster(_roster(months, shifts, backup), qualified)
     assert result.covered is covered, result.reason
     if not covered:

@@ -16,6 +16,7 @@ from .money import FteCost, GrantAboveListLength, GrantAsIfList
 from .override import Override
 from .predicates import AllOf, AnyOf, Compare, Not
 from .rate import Rate
+from .ratio import Ratio
 from .threshold import Alert, Threshold
 
 _KINDS: tuple[type[Rule], ...] = (
@@ -34,6 +35,7 @@ _KINDS: tuple[type[Rule], ...] = (
     AllOf,
     AnyOf,
     Not,
+    Ratio,
 )
 
 
@@ -63,6 +65,7 @@ __all__ = [
     "Not",
     "Override",
     "Rate",
+    "Ratio",
     "Round",
     "Rule",
     "RuleRef",

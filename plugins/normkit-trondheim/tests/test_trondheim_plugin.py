@@ -1,0 +1,65 @@
+"""Trondheim's measures through the installed plugin."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import normkit
+from normkit.inventory import GPCentre, GPList
+
+NOTICE = dt.date(2023, 5, 15)
+
+
+@pytest.fixture(scope="module")
+def kit() -> normkit.Kit:
+    return normkit.Kit(allow=["trondheim"])
+
+
+def alerts_on(kit: normkit.Kit, day: dt.date, **list_fields: object) -> list[str]:
+    fields = {
+        "id": "L-17",
+        "cap": 1200,
+        "listed": 950,
+        "vacant": True,
+        "notice_date": NOTICE,
+        **list_fields,
+    }
+    inventory = normkit.Inventory(gp_lists=(GPList.model_validate(fields),))
+    return [a.id for a in kit.assess(inventory, "trondheim-physicians", day).alerts]
+
+
+def test_unsold_contract_alert_fires_at_12_months_not_a_day_before(kit: normkit.Kit) -> None:
+    assert alerts_on(kit, dt.date(2024, 5, 14)) == []
+    assert alerts_on(kit, dt.date(2024, 5, 15)) == ["unsold-contract-12-months"]
+    assert alerts_on(kit, dt.date(2024, 5, 15), taken_over=dt.date(2024, 3, 1)) == []
+
+
+def test_stimulus_grant_for_centres_growing_to_5(kit: normkit.Kit) -> None:
+    inventory = normkit.Inventory(
+        gp_centres=(
+            GPCentre(name="Grew", gps=5, gps_previous=4),
+            GPCentre(name="Still small", gps=4, gps_previous=3),
+            GPCentre(name="Was large", gps=7, gps_previous=6),
+            GPCentre(name="No history", gps=5),
+        )
+    )
+    result = kit.assess(inventory, "trondheim-physicians", dt.date(2024, 2, 1))
+    assert [a.message for a in result.alerts] == [
+        "Grew: small centre that has grown to at least 5 GPs"
+    ]
+    assert any("not decided for gp_centre No history" in n for n in result.notes)
+
+
+def test_nursing_home_norm_is_unknown(kit: normkit.Kit) -> None:
+    inventory = normkit.Inventory.model_validate(
+        {
+            "facilities": [
+                {"name": "Home", "units": [{"name": "Long", "bed_type": "long_term", "beds": 40}]}
+            ]
+        }
+    )
+    unit = kit.assess(inventory, "trondheim-physicians", dt.date(2024, 2, 1)).units[0]
+    assert unit.status == "unknown" and unit.required_fte is None
+    assert "tidligere vedtatt norm" in (unit.note or "")
