@@ -33,7 +33,8 @@ def test_python_examples_run(
     if not where.startswith("plugins"):  # a plugin's README uses the installed plugins
         monkeypatch.setenv("NORMKIT_DISABLE_PLUGIN_AUTOLOAD", "1")
     monkeypatch.chdir(tmp_path)
-    exec(compile(code, where, "exec"), {"__name__": "docs_example"})
+    namespace = {"__name__": "docs_example", "__file__": str(tmp_path / "example.py")}
+    exec(compile(code, where, "exec"), namespace)
 
 
 def test_every_hook_is_documented() -> None:

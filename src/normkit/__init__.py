@@ -27,6 +27,7 @@ from .assessment import (
 )
 from .batch import BatchResult, assess_batch
 from .bed_types import BedType
+from .checks import Check
 from .errors import (
     InventoryError,
     Location,
@@ -38,13 +39,35 @@ from .errors import (
     RuleError,
     UnitError,
 )
+from .figures import Figure, FigureResult
 from .hookspecs import hookimpl
-from .inventory import Facility, GPList, Inventory, Population, Staffing, Unit, load_inventory
+from .inventory import (
+    Facility,
+    GPCentre,
+    GPList,
+    Inventory,
+    Population,
+    Service,
+    Staffing,
+    Unit,
+    load_inventory,
+)
 from .kit import Kit
 from .manifest import ManifestPlugin
 from .municipality import Example, Municipality, MunicipalityCode
-from .normset import Need, NormSet, ResolvedNormSet, Unknown, load_normset, resolve
+from .normset import (
+    DerivedIndicator,
+    NamedRule,
+    Need,
+    NormSet,
+    ResolvedNormSet,
+    Unknown,
+    load_normset,
+    resolve,
+)
+from .parameters import Parameter
 from .provenance import Source
+from .roster import Physician, Roster, Shift, ShiftResult, check_roster, load_roster
 from .rules import (
     Alert,
     AllOf,
@@ -84,13 +107,18 @@ __all__ = [
     "Assessment",
     "BatchResult",
     "BedType",
+    "Check",
     "Compare",
+    "DerivedIndicator",
     "Example",
     "Facility",
     "FacilityAssessment",
+    "Figure",
+    "FigureResult",
     "Fixed",
     "Floor",
     "FteCost",
+    "GPCentre",
     "GPList",
     "GrantAboveListLength",
     "GrantAsIfList",
@@ -103,6 +131,7 @@ __all__ = [
     "Minimum",
     "Municipality",
     "MunicipalityCode",
+    "NamedRule",
     "Need",
     "NormSet",
     "NormSetError",
@@ -110,6 +139,8 @@ __all__ = [
     "Not",
     "Override",
     "OverrideConflict",
+    "Parameter",
+    "Physician",
     "PluginError",
     "PluginFailure",
     "Population",
@@ -118,10 +149,14 @@ __all__ = [
     "Rate",
     "Ratio",
     "ResolvedNormSet",
+    "Roster",
     "Round",
     "Rule",
     "RuleError",
     "Scale",
+    "Service",
+    "Shift",
+    "ShiftResult",
     "Source",
     "Staffing",
     "Step",
@@ -136,8 +171,10 @@ __all__ = [
     "__version__",
     "assess",
     "assess_batch",
+    "check_roster",
     "hookimpl",
     "load_inventory",
     "load_normset",
+    "load_roster",
     "resolve",
 ]

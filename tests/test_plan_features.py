@@ -1,0 +1,182 @@
+"""Parameters, checks, figures, derived indicators, rosters and manifest plugins."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import normkit
+from normkit.checks import whole_months
+from normkit.roster import Physician, Roster, Shift, check_roster
+
+from .conftest import APRIL_2020
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "months"),
+    [
+        ("2023-05-15", "2024-05-14", 11),
+        ("2023-05-15", "2024-05-15", 12),
+        ("2023-01-31", "2023-02-28", 0),
+        ("2023-01-31", "2023-03-31", 2),
+    ],
+)
+def test_whole_calendar_months(start: str, end: str, months: int) -> None:
+    assert whole_months(dt.date.fromisoformat(start), dt.date.fromisoformat(end)) == months
+
+
+def test_parameter_is_a_value_or_an_explicit_unknown() -> None:
+    assert normkit.Parameter(id="p", value="10 day/year").describe() == "10 day/year"
+    assert normkit.Parameter(id="p", unknown="not in the plan").describe() == (
+        "unknown: not in the plan"
+    )
+    with pytest.raises(ValueError, match="either 'value' or 'unknown'"):
+        normkit.Parameter(id="p")
+
+
+def test_check_needs_a_condition_on_known_attributes() -> None:
+    with pytest.raises(ValueError, match="which a gp_list does not have"):
+        normkit.Check(
+            id="c",
+            over="gp_list",
+            message="m",
+            action="a",
+            when=normkit.Compare(attribute="gps", op=">", value=1),
+        )
+
+
+NATIONAL_AT = dt.date(2024, 6, 1)
+
+
+def _shift(kit: normkit.Kit, doctor: Physician, on: dt.date, until: dt.date | None) -> bool:
+    resolved = kit.resolve("national-emergency-duty", on)
+    roster = Roster(physicians=(doctor,), shifts=(Shift(id="s", date=on, on_duty=(doctor.id,)),))
+    (result,) = check_roster(
+        roster, resolved.rule("emergency_duty_qualified"), resolved.rule("lis1_exempt"), until
+    )
+    return result.covered
+
+
+def test_national_competence_and_the_dated_lis1_exception(kit: normkit.Kit) -> None:
+    lis1 = Physician(
+        id="L", months_since_graduation=20, out_of_hours_shifts=10, completed_lis1=True
+    )
+    # Sources disagree on the end: the caller states it.
+    assert _shift(kit, lis1, dt.date(2024, 6, 1), dt.date(2024, 12, 31)) is True
+    assert _shift(kit, lis1, dt.date(2024, 6, 1), dt.date(2023, 12, 31)) is False
+    assert _shift(kit, lis1, dt.date(2024, 6, 1), None) is False
+    specialist = Physician(
+        id="S",
+        specialist_general_practice=True,
+        months_since_graduation=0,
+        out_of_hours_shifts=0,
+        years_municipal_service=1,
+    )
+    assert _shift(kit, specialist, NATIONAL_AT, None) is True
+    unknown = kit.resolve("national-emergency-duty", NATIONAL_AT).parameter("lis1_exemption_end")
+    assert unknown.value is None and "31.12.2023 or 31.12.2024" in (unknown.unknown or "")
+
+
+def test_roster_names_unknown_physicians() -> None:
+    with pytest.raises(ValueError, match="shift 's' names unknown physician 'X'"):
+        Roster(physicians=(), shifts=(Shift(id="s", date=NATIONAL_AT, on_duty=("X",)),))
+
+
+def test_gp_list_limits_are_dated(kit: normkit.Kit) -> None:
+    lists = normkit.Inventory(gp_lists=(normkit.GPList(id="big", cap=2600, listed=2500),))
+    before = kit.assess(lists, "national-gp-lists", dt.date(2025, 12, 31)).alerts
+    assert [a.id for a in before] == ["list-cap-above-2500"]
+    after = kit.resolve("national-gp-lists", dt.date(2026, 1, 1))
+    assert after.checks == () and after.parameter("list_maximum").value is None
+    assert kit.assess(lists, "national-gp-lists", dt.date(2026, 1, 1)).alerts == []
+
+
+def test_derived_indicator_and_its_missing_input(kit: normkit.Kit) -> None:
+    ns = normkit.NormSet(
+        id="d",
+        title="d",
+        valid_from=dt.date(2020, 1, 1),
+        source=normkit.Source(document="t"),
+        indicators=(
+            normkit.DerivedIndicator(
+                id="per_10k",
+                label="FTE per 10 000",
+                rule=normkit.Ratio(
+                    numerator="legevakt_fte",
+                    denominator="inhabitants",
+                    per=10_000,
+                    reports_in="FTE per 10 000 inhabitants",
+                ),
+            ),
+        ),
+    )
+    full = normkit.Inventory(
+        populations=(normkit.Population(inhabitants=186_000),), figures={"legevakt_fte": 13.5}
+    )
+    assert kit.assess(full, ns, APRIL_2020).indicators["per_10k"] == pytest.approx(0.7258, 1e-3)
+    partial = normkit.Inventory(figures={"legevakt_fte": 13.5})
+    notes = kit.assess(partial, ns, APRIL_2020).notes
+    assert notes == [
+        "not computed: indicator 'per_10k' needs inhabitants, which the inventory does not give"
+    ]
+
+
+def test_figures_keep_the_stated_number(kit: normkit.Kit) -> None:
+    ns = normkit.NormSet(
+        id="f",
+        title="f",
+        valid_from=dt.date(2020, 1, 1),
+        source=normkit.Source(document="t"),
+        rules=(
+            normkit.NamedRule(
+                id="gp_fte",
+                rule=normkit.Rate(
+                    amount="56 hour/week", per="1 physician", fte_basis="37.5 hour/week/FTE"
+                ),
+            ),
+        ),
+        figures=(
+            normkit.Figure(
+                id="x", label="256 GPs", rule="gp_fte", inputs={"physicians": 256}, stated="384 FTE"
+            ),
+        ),
+    )
+    (result,) = kit.resolve(ns, APRIL_2020).figure_results()
+    assert (result.stated, round(result.computed, 2)) == (384, 382.29)
+    assert result.difference == pytest.approx(-1.7067, abs=1e-4)
+
+
+def test_manifest_plugin(tmp_path: Path, write: Callable[[str, str], Path]) -> None:
+    write(
+        "norms.yaml",
+        """
+        id: testby
+        title: Testby
+        valid_from: 2020-01-01
+        source: {document: Testby plan}
+        extends: national
+    """,
+    )
+    write("example.yaml", "facilities: []\n")
+    manifest = write(
+        "normkit-plugin.yaml",
+        """
+        municipality:
+          id: testby
+          name: Testby
+          codes: [{code: "9999"}]
+          normsets: [testby]
+          examples: [{id: testby-x, title: X, path: example.yaml}]
+        normsets: [norms.yaml]
+    """,
+    )
+    kit = normkit.Kit([normkit.ManifestPlugin(tmp_path)], autoload=False)
+    assert kit.failures == []
+    assert kit.normset_for("9999", APRIL_2020).id == "testby"
+    assert kit.example("testby-x")[1] == tmp_path / "example.yaml"
+    manifest.write_text(manifest.read_text().replace("norms.yaml", "missing.yaml"))
+    broken = normkit.Kit([normkit.ManifestPlugin(tmp_path)], autoload=False)
+    assert "files named in the manifest are missing" in broken.failures[0].error
