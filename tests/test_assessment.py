@@ -293,9 +293,32 @@ def test_notes_for_adopted_values_that_match_nothing(kit: normkit.Kit) -> None:
     )
     example = normkit.load_inventory(normkit.EXAMPLE_INVENTORY)
     notes = "\n".join(kit.assess(example, ns, APRIL_2020).notes)
-    assert "adopted values for facilities this inventory does not have" in notes
-    assert "Helsehus: override 'typo', need 'lead'" in notes
+    assert (
+        "the norm set also has adopted values for Helsehus, which is not in this inventory "
+        "(override 'typo', need 'lead')"
+    ) in notes
     assert "override 'home' gives its fixed 0.75 FTE to each of the 2 units" in notes
+
+
+def test_misspelt_facility_gets_a_suggestion(kit: normkit.Kit) -> None:
+    ns = normkit.NormSet(
+        id="t",
+        title="t",
+        valid_from=dt.date(2020, 1, 1),
+        extends="national",
+        source=normkit.Source(document="test"),
+        overrides=(
+            normkit.Override(
+                id="o", facility="Tingvol", rule=normkit.Fixed(amount="1 FTE"), reason="r"
+            ),
+        ),
+    )
+    example = normkit.load_inventory(normkit.EXAMPLE_INVENTORY)
+    notes = kit.assess(example, ns, APRIL_2020).notes
+    assert (
+        "override 'o' is for facility 'Tingvol', which this inventory does not have: "
+        "did you mean 'Tingvoll'?"
+    ) in notes
 
 
 def test_override_must_give_fte() -> None:

@@ -10,6 +10,7 @@ its places. Totals are sums of what is known, and say what is not.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 from typing import Any, Literal
 
@@ -78,6 +79,7 @@ class Totals(_Out):
     places_unknown: int
     units_unknown: int
     gap_cost_nok_per_year: float | None = None
+    gap_cost_basis: str | None = None
 
 
 class NormSetInfo(_Out):
@@ -169,6 +171,7 @@ def _assess_unit(
     unknown = normset.unknown_for(unit.bed_type) if applied is None else None
 
     required: float | None
+    note: str | None
     if chosen is not None:
         required = float(chosen.override.rule.evaluate(inputs))
         status: Status = "adopted"
@@ -176,6 +179,8 @@ def _assess_unit(
         if norm_fte is None:
             note = f"{note} (no norm for {unit.bed_type} in '{normset.normset.id}')"
         step = _override_step(chosen, inputs, norm_step, norm_fte) if explain else None
+    elif applied is not None and applied.need.adopted:
+        required, status, note, step = norm_fte, "adopted", applied.need.reason, norm_step
     elif applied is not None:
         required, status, note, step = norm_fte, "norm", None, norm_step
     elif unknown is not None:
@@ -186,6 +191,8 @@ def _assess_unit(
     else:
         required, status, step = None, "no_norm", None
         note = f"no norm: '{normset.normset.id}' has no rule for bed type '{unit.bed_type}'"
+    if applied is not None and applied.need.adopted:
+        norm_fte = None  # the plan's own figure: there is no norm behind it
     return UnitAssessment(
         facility=facility.name,
         unit=unit.name,
@@ -280,8 +287,8 @@ def _facility_needs(
                 unit=applied.need.label or applied.need.id,
                 bed_type=None,
                 beds=None,
-                status="norm" if chosen is None else "adopted",
-                norm_fte=value,
+                status="norm" if chosen is None and not applied.need.adopted else "adopted",
+                norm_fte=None if applied.need.adopted else value,
                 required_fte=required,
                 staffed_fte=None,
                 gap_fte=None,
@@ -367,6 +374,9 @@ def _totals(
         places_unknown=sum(u.beds or 0 for u in units if u.status == "unknown"),
         units_unknown=sum(1 for u in units if u.status == "unknown"),
         gap_cost_nok_per_year=cost,
+        gap_cost_basis=normset.fte_cost.describe()
+        if cost is not None and normset.fte_cost
+        else None,
     )
 
 
@@ -468,10 +478,16 @@ def _coverage_notes(
         need = applied_need.need
         if need.facility is not None and need.facility not in names:
             elsewhere.setdefault(need.facility, []).append(f"need '{need.id}'")
-    if elsewhere:
-        listed = "; ".join(f"{name}: {', '.join(items)}" for name, items in elsewhere.items())
-        notes.append(
-            f"the norm set has adopted values for facilities this inventory does not have "
-            f"(check the spelling if you expected them to apply) — {listed}"
-        )
+    for name, items in elsewhere.items():
+        close = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
+        if close:
+            notes.append(
+                f"{', '.join(items)} {'is' if len(items) == 1 else 'are'} for facility '{name}', "
+                f"which this inventory does not have: did you mean '{close[0]}'?"
+            )
+        else:
+            notes.append(
+                f"the norm set also has adopted values for {name}, which is not in this "
+                f"inventory ({', '.join(items)})"
+            )
     return notes

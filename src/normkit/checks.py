@@ -36,9 +36,16 @@ ATTRIBUTES: dict[str, tuple[str, ...]] = {
 
 
 def whole_months(start: dt.date, end: dt.date) -> int:
-    """Whole calendar months from ``start`` to ``end`` (2023-05-15 → 2024-05-14 is 11)."""
+    """Whole calendar months from ``start`` to ``end`` (2023-05-15 → 2024-05-14 is 11).
+
+    2024-02-29 → 2025-02-28 is 12: a month ends on the same day of the month,
+    or on the last day of a month too short to have that day.
+    """
     months = (end.year - start.year) * 12 + (end.month - start.month)
-    if end.day < start.day:
+    last_day_of_end_month = (end + dt.timedelta(days=1)).month != end.month
+    # A month is complete on the same day of the month, or on the last day of a
+    # shorter month (notice on 31 January: one month on 28 or 29 February).
+    if end.day < start.day and not last_day_of_end_month:
         months -= 1
     return months
 

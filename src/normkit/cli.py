@@ -352,28 +352,110 @@ def show(
     if output is ListFormat.json:
         typer.echo(json.dumps(as_json(resolved), indent=2, ensure_ascii=False))
         return
-    from rich.table import Table
-
-    console = _console()
+    # One block per entry, not a table: sources and rules are long, and a planner
+    # must be able to read every one at any terminal width.
     for line in header_lines(resolved):
-        console.print(line, highlight=False, markup=False)
+        typer.echo(line)
     for title, headers, rows in sections(resolved, kit.bed_types):
-        table = Table(title=title, title_justify="left")
-        for index, header in enumerate(headers):
-            wide = header in {"Source", "Reason", "How", "Alert when", "Value"}
-            longest = max(
-                (len(line) for row in rows for line in row[index].splitlines()), default=0
-            )
-            # Keep a rule on one line when it fits, so it reads as the plan writes it.
-            table.add_column(
-                header,
-                overflow="fold",
-                ratio=1 if wide else None,
-                min_width=min(longest, 75) if header == "Rule" else None,
-            )
+        typer.echo(f"\n{title}")
         for row in rows:
-            table.add_row(*row)
-        console.print(table)
+            typer.echo(f"  • {row[0]}")
+            width = max(len(h) for h in headers[1:]) if len(headers) > 1 else 0
+            for header, value in zip(headers[1:], row[1:], strict=True):
+                if value:
+                    lines = value.splitlines()
+                    typer.echo(f"      {header.lower() + ':':<{width + 1}} {lines[0]}")
+                    for more in lines[1:]:
+                        typer.echo(f"      {'':<{width + 1}} {more}")
+
+
+@app.command()
+@_reports_errors
+def check(
+    targets: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[PATH|PLUGIN]...",
+            help="Norm-set files or folders, or installed plugin names; default: every plugin.",
+        ),
+    ] = None,
+    output: Annotated[
+        ListFormat, typer.Option("--format", help="Output format.")
+    ] = ListFormat.table,
+) -> None:
+    """Validate norm files and plugins without assessing anything."""
+    from .check import check_paths, check_plugins, has_errors
+
+    kit = _kit()
+    paths = [Path(t) for t in targets or [] if Path(t).exists() or t.endswith(NORM_FILE_SUFFIXES)]
+    names = [t for t in targets or [] if Path(t) not in paths]
+    findings = check_paths(kit, paths) if paths else []
+    if names or not paths:
+        findings += check_plugins(kit, names or None)
+    if output is ListFormat.json:
+        typer.echo(json.dumps([f.to_dict() for f in findings], indent=2, ensure_ascii=False))
+    else:
+        from rich.table import Table
+
+        console = _console()
+        if findings:
+            table = Table(title="normkit check", title_justify="left")
+            for header in ("Severity", "Where", "Problem", "Hint"):
+                table.add_column(header, overflow="fold", ratio=1 if header != "Severity" else None)
+            for f in findings:
+                table.add_row(f.severity, f.where(), f.message, f.hint or "")
+            console.print(table)
+        errors = sum(f.severity == "error" for f in findings)
+        warnings = sum(f.severity == "warning" for f in findings)
+        checked = ", ".join([*map(str, paths), *names]) or "every installed plugin"
+        console.print(f"{errors} error(s), {warnings} warning(s) in {checked}", highlight=False)
+    if has_errors(findings):
+        raise typer.Exit(1)
+
+
+class Document(enum.StrEnum):
+    normset = "normset"
+    inventory = "inventory"
+    roster = "roster"
+    manifest = "manifest"
+
+
+@app.command()
+@_reports_errors
+def schema(
+    document: Annotated[Document, typer.Argument(help="Which kind of file.")],
+) -> None:
+    """Print the JSON Schema of a file kind, with the plugins' rule kinds and bed types."""
+    from .schema import json_schema
+
+    kit = _kit()
+    typer.echo(
+        json.dumps(
+            json_schema(document.value, kit.rule_kinds, kit.bed_types), indent=2, ensure_ascii=False
+        )
+    )
+
+
+@app.command("new-plugin")
+@_reports_errors
+def new_plugin(
+    municipality: Annotated[str, typer.Argument(help="The municipality's name, e.g. 'Moss'.")],
+    code: Annotated[str, typer.Option("--code", help="Its kommunenummer (four digits).")],
+    valid_from: Annotated[
+        str, typer.Option("--valid-from", help="First day the norms apply (YYYY-MM-DD).")
+    ] = "2024-01-01",
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Where to create the package folder.")
+    ] = Path("."),
+) -> None:
+    """Write an installable plugin package: manifest, norm file, example, tests, README."""
+    from .scaffold import new_plugin as scaffold
+
+    start = _date(valid_from, "--valid-from")
+    assert start is not None
+    target = scaffold(municipality, code, directory, start)
+    typer.echo(f"created {target}")
+    typer.echo(f"next: pip install -e '{target}[test]' && cd {target} && pytest")
 
 
 def main() -> None:

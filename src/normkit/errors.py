@@ -33,6 +33,9 @@ class Location:
 class NormkitError(Exception):
     """Base class of every error normkit raises on purpose."""
 
+    #: the error found inside a file, when this one adds the file's location to it
+    original: NormkitError | None = None
+
     def __init__(self, message: str, location: Location | None = None, hint: str | None = None):
         self.message = message
         self.location = location or Location()

@@ -183,4 +183,6 @@ def convert_validation_error(
     more = len(problems) - 1
     if more:
         message += f" (and {more} more problem{'s' if more > 1 else ''})"
-    return error(message, lines.locate(path, offset), hint)
+    converted = error(message, lines.locate(path, offset), hint)
+    converted.original = original if isinstance(original, NormkitError) else None
+    return converted

@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -23,6 +23,7 @@ from pydantic import (
     Field,
     ValidationError,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -32,13 +33,29 @@ from .files import LineMap, Path_, convert_validation_error, read_document
 from .provenance import Source
 from .validity import Validity
 
+FTE_SCHEMA: dict[str, Any] = {
+    "description": "FTE as a number (0.6), with a decimal comma ('0,6') or as a post ('60 %')",
+    "anyOf": [
+        {"type": "number", "minimum": 0},
+        {"type": "string", "pattern": r"^\s*\d+([.,]\d+)?\s*%?\s*$"},
+    ],
+}
+STAFFING_SCHEMA: dict[str, Any] = {
+    "description": "staffing records, or one undated FTE figure",
+    "anyOf": [
+        # schema.json_schema points the items at the Staffing definition.
+        {"type": "array", "items": {"type": "object"}},
+        *FTE_SCHEMA["anyOf"],
+    ],
+}
+
 
 class Staffing(BaseModel):
     """Staffed physician FTE, in force from ``valid_from`` to ``valid_to`` (inclusive)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    fte: float = Field(ge=0, allow_inf_nan=False)
+    fte: Annotated[float, WithJsonSchema(FTE_SCHEMA)] = Field(ge=0, allow_inf_nan=False)
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     note: str | None = None
@@ -87,7 +104,7 @@ class Unit(BaseModel):
     name: str = Field(min_length=1)
     bed_type: str
     beds: int = Field(ge=0)
-    staffing: tuple[Staffing, ...] = ()
+    staffing: Annotated[tuple[Staffing, ...], WithJsonSchema(STAFFING_SCHEMA)] = ()
     note: str | None = None
 
     @field_validator("staffing", mode="before")
@@ -113,7 +130,7 @@ class Facility(BaseModel):
 
     name: str = Field(min_length=1)
     units: tuple[Unit, ...] = ()
-    staffing: tuple[Staffing, ...] = ()
+    staffing: Annotated[tuple[Staffing, ...], WithJsonSchema(STAFFING_SCHEMA)] = ()
     note: str | None = None
 
     @field_validator("staffing", mode="before")

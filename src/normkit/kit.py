@@ -424,7 +424,9 @@ class Kit:
             self._lines[id(version.built)] = version.lines
         return version.built
 
-    def _check_bed_types(self, normset: NormSet, lines: LineMap | None) -> None:
+    def bed_type_problems(self, normset: NormSet, lines: LineMap | None) -> list[NormSetError]:
+        """Every need, override or unknown naming a bed type no plugin registered."""
+        problems = []
         groups: tuple[tuple[str, Any], ...] = (
             ("needs", normset.needs),
             ("overrides", normset.overrides),
@@ -441,12 +443,20 @@ class Kit:
                         if lines
                         else Location(field=f"{group}[{index}].bed_types")
                     )
-                    raise NormSetError(
-                        f"{group[:-1]} '{item.id}' uses bed type '{bed_type}', which no plugin "
-                        "registered",
-                        where,
-                        f"known bed types: {', '.join(sorted(self.bed_types))}",
+                    problems.append(
+                        NormSetError(
+                            f"{group[:-1]} '{item.id}' uses bed type '{bed_type}', which no "
+                            "plugin registered",
+                            where,
+                            f"known bed types: {', '.join(sorted(self.bed_types))}",
+                        )
                     )
+        return problems
+
+    def _check_bed_types(self, normset: NormSet, lines: LineMap | None) -> None:
+        problems = self.bed_type_problems(normset, lines)
+        if problems:
+            raise problems[0]
 
     def resolve(self, normset: str | NormSet, at: dt.date) -> ResolvedNormSet:
         """``normset`` (an id or a NormSet) with its ancestors, as in force on ``at``."""

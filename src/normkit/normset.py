@@ -48,9 +48,16 @@ class Need(BaseModel):
     reason: str | None = Field(
         default=None, description="required when this need replaces one it inherits"
     )
+    adopted: bool = Field(
+        default=False,
+        description="a figure the plan adopts with no norm behind it (an estimate, a decision): "
+        "reported as adopted need with no pure-norm figure",
+    )
 
     @model_validator(mode="after")
     def _scoped(self) -> Need:
+        if self.adopted and not self.reason:
+            raise ValueError("an adopted need must give its 'reason'")
         if not self.bed_types and self.facility is None:
             raise ValueError("a need applies to 'bed_types', or to one 'facility', or both")
         if self.rule.output_unit() != FTE:

@@ -86,11 +86,6 @@ def service_lines(assessment: Assessment) -> list[str]:
             if p
         ]
         lines.append(f"  {s.name}: {', '.join(parts)}" + (f" ({s.note})" if s.note else ""))
-    known = [s.fte for s in assessment.services if s.fte is not None]
-    lines.append(
-        f"  sum of the FTE given: {fmt(sum(known), 'FTE')} "
-        f"({len(known)} of {len(assessment.services)} services give FTE)"
-    )
     return lines
 
 
@@ -130,7 +125,7 @@ def total_row(assessment: Assessment) -> list[str]:
     if t.units_unknown:
         note.append(f"{t.places_unknown} places in {t.units_unknown} unit(s) unknown")
     if t.gap_cost_nok_per_year is not None:
-        note.append(f"gap costs {fmt(t.gap_cost_nok_per_year, 'NOK/year')}")
+        note.append(f"gap costs {fmt(t.gap_cost_nok_per_year, 'NOK/year')} ({t.gap_cost_basis})")
     return [
         "Total",
         "",

@@ -59,5 +59,5 @@ def test_gp_centres_of_at_least_6(kit: normkit.Kit) -> None:
     )
     alerts = kit.assess(inventory, "bergen-gp", AT).alerts
     assert [a.message for a in alerts] == [
-        "Small: fewer than the target of at least 6–9 GPs per centre"
+        "Small: smaller than the large centres of 6–9 GPs the strategy wants in every city area"
     ]

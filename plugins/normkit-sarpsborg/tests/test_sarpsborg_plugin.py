@@ -44,7 +44,9 @@ def test_table_1_helsehuset(kit: normkit.Kit) -> None:
     assert rows["Short-term"].norm_fte == pytest.approx(3.35)
     assert rows["Short-term"].required_fte == 3.8
     assert "mean stay is 11 days" in (rows["Short-term"].note or "")
-    assert rows["medical lead (medisinskfaglig ansvar)"].required_fte == 0.2
+    lead = rows["medical lead (medisinskfaglig ansvar)"]
+    assert (lead.norm_fte, lead.required_fte, lead.status) == (None, 0.2, "adopted")
+    assert result.totals.norm_fte == pytest.approx(0.6 + 4 * 5 / 30 + 3.35)  # 4.62: the norm alone
     assert result.totals.required_fte == pytest.approx(6.4)
     assert result.totals.staffed_fte == pytest.approx(5.8)
     assert result.totals.gap_fte == pytest.approx(0.6)

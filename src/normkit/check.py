@@ -1,0 +1,276 @@
+"""``normkit check``: validate norm files and plugins without assessing anything.
+
+Each finding has a severity, a location (``file:line`` for files, the field
+otherwise) and a hint. Errors are what would make an assessment wrong or
+impossible: units, overlapping versions, rules without a source, overrides
+that override nothing, unregistered bed types, kommunenummer clashes, plugins
+that fail to load. Warnings are what a reviewer should look at: gaps between
+versions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import Location, NormkitError, NormSetError, UnitError
+from .files import LineMap, read_document
+from .kit import Kit
+from .manifest import MANIFEST
+from .normset import NormSet, parse_normset, resolve
+
+Severity = Literal["error", "warning", "info"]
+NORM_SUFFIXES = (".yaml", ".yml", ".toml", ".json")
+# Entries that state a norm, a figure or a decision and so must say where it comes from.
+SOURCED = (
+    "needs",
+    "overrides",
+    "thresholds",
+    "rules",
+    "checks",
+    "figures",
+    "indicators",
+    "parameters",
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Severity
+    code: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+    field: str | None = None
+    hint: str | None = None
+
+    def where(self) -> str:
+        if self.file:
+            return f"{self.file}:{self.line}" if self.line else self.file
+        return self.field or ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+def _from_error(error: NormkitError, code: str, severity: Severity = "error") -> Finding:
+    loc = error.location
+    return Finding(severity, code, error.message, loc.file, loc.line, loc.field, error.hint)
+
+
+def _code(error: NormkitError) -> str:
+    cause = error.original or error
+    return "unit" if isinstance(cause, UnitError) else "invalid"
+
+
+@dataclass
+class _Loaded:
+    normset: NormSet
+    lines: LineMap | None
+    label: str
+
+
+def check_normset(kit: Kit, loaded: _Loaded, lookup: Any = None) -> list[Finding]:
+    """Sources, bed types and overrides of one built norm-set version."""
+    normset, lines = loaded.normset, loaded.lines
+    findings = [_from_error(e, "bed-type") for e in kit.bed_type_problems(normset, lines)]
+    for group in SOURCED:
+        for index, entry in enumerate(getattr(normset, group)):
+            if getattr(entry, "source", None) is not None:
+                continue
+            if group == "parameters" and entry.value is None:
+                continue  # an unknown: nothing was taken from a source
+            where = lines.locate((group, index)) if lines else Location(field=f"{group}[{index}]")
+            findings.append(
+                Finding(
+                    "error",
+                    "no-source",
+                    f"{group[:-1]} '{entry.id}' has no source",
+                    where.file,
+                    where.line,
+                    where.field,
+                    "add source: {document: ..., section: ...} naming the plan and its section",
+                )
+            )
+    at = normset.valid_from or normset.valid_to or dt.date.today()
+    try:
+        resolve(normset, at, lookup or kit.normset)
+    except NormSetError as error:
+        field = error.location.field or ""
+        if lines is not None and not error.location.file:
+            from .files import split_path
+
+            where = lines.locate(split_path(field))
+            error = NormSetError(error.message, where, error.hint)
+        code = "override-target" if "replaces need" in error.message else "invalid"
+        findings.append(_from_error(error, code))
+    return findings
+
+
+def check_versions(versions: list[_Loaded]) -> list[Finding]:
+    """Overlaps (errors) and gaps (warnings) between versions of one norm set."""
+    findings = []
+    ordered = sorted(versions, key=lambda v: v.normset.valid_from or dt.date.min)
+    for before, after in itertools.pairwise(ordered):
+        a, b = before.normset, after.normset
+        where = after.lines.locate(("valid_from",)) if after.lines else Location(field="valid_from")
+        if a.validity.overlaps(b.validity):
+            findings.append(
+                Finding(
+                    "error",
+                    "overlap",
+                    f"versions of '{b.id}' overlap: {before.label} ({a.validity.describe()}) and "
+                    f"{after.label} ({b.validity.describe()})",
+                    where.file,
+                    where.line,
+                    where.field,
+                    "end the earlier version the day before the later one starts",
+                )
+            )
+        elif (
+            a.valid_to is not None
+            and b.valid_from is not None
+            and (b.valid_from - a.valid_to).days > 1
+        ):
+            findings.append(
+                Finding(
+                    "warning",
+                    "gap",
+                    f"'{b.id}' has no version in force from {a.valid_to + dt.timedelta(days=1)} to "
+                    f"{b.valid_from - dt.timedelta(days=1)}",
+                    where.file,
+                    where.line,
+                    where.field,
+                    "assessments on those days will fail; close the gap if the norm applied",
+                )
+            )
+    return findings
+
+
+def _norm_files(path: Path) -> Iterator[Path]:
+    if path.is_file():
+        yield path
+        return
+    manifest = path / MANIFEST
+    if manifest.is_file():
+        from .manifest import ManifestPlugin
+
+        yield from ManifestPlugin(path).manifest().normsets
+        return
+    for candidate in sorted(path.rglob("*")):
+        if candidate.suffix.lower() in NORM_SUFFIXES and candidate.name != MANIFEST:
+            yield candidate
+
+
+def _looks_like_normset(data: Any) -> bool:
+    return isinstance(data, dict) and "id" in data and "source" in data and "title" in data
+
+
+def check_paths(kit: Kit, paths: Iterable[Path]) -> list[Finding]:
+    """Check norm-set files (or folders of them) with the kit's rule kinds and bed types."""
+    findings: list[Finding] = []
+    loaded: dict[str, list[_Loaded]] = {}
+    for root in paths:
+        if not root.exists():
+            findings.append(Finding("error", "missing", "no such file or folder", str(root)))
+            continue
+        for path in _norm_files(root):
+            try:
+                data, lines = read_document(path, NormSetError)
+            except NormkitError as error:
+                findings.append(_from_error(error, "invalid"))
+                continue
+            if not _looks_like_normset(data) and path != root:
+                continue  # an inventory or other file in the folder
+            try:
+                normset = parse_normset(data, lines, kit.rule_kinds)
+            except NormkitError as error:
+                findings.append(_from_error(error, _code(error)))
+                continue
+            loaded.setdefault(normset.id, []).append(_Loaded(normset, lines, str(path)))
+    for versions in loaded.values():
+        findings.extend(check_versions(versions))
+
+    def lookup(normset_id: str, at: dt.date) -> NormSet:
+        for candidate in loaded.get(normset_id, []):
+            if candidate.normset.validity.in_force(at):
+                return candidate.normset
+        return kit.normset(normset_id, at)
+
+    for versions in loaded.values():
+        for version in versions:
+            findings.extend(check_normset(kit, version, lookup))
+    return findings
+
+
+def check_plugins(kit: Kit, names: Iterable[str] | None = None) -> list[Finding]:
+    """Check what installed plugins registered: load failures, conflicts, every version."""
+    wanted = set(names) if names is not None else set(kit.plugins)
+    unknown = wanted - set(kit.plugins) - {f.plugin for f in kit.failures}
+    findings = [
+        Finding(
+            "error",
+            "plugin",
+            f"no plugin named '{n}' is installed",
+            hint=f"installed: {', '.join(sorted(kit.plugins))}",
+        )
+        for n in sorted(unknown)
+    ]
+    for failure in kit.failures:
+        if failure.plugin in wanted:
+            findings.append(
+                Finding(
+                    "error",
+                    "plugin",
+                    f"plugin '{failure.plugin}' failed at {failure.stage}: {failure.error}",
+                    field=failure.distribution,
+                )
+            )
+    for conflict in kit.conflicts:
+        if any(f"'{n}'" in conflict.message for n in wanted):
+            findings.append(_from_error(conflict, "conflict"))
+    for normset_id in kit.normset_ids():
+        versions = [v for v in kit.versions(normset_id) if v.plugin in wanted]
+        built: list[_Loaded] = []
+        for version in versions:
+            try:
+                normset = kit._build(version)
+            except NormkitError as error:
+                findings.append(_from_error(error, _code(error)))
+                continue
+            built.append(_Loaded(normset, version.lines, version.label()))
+        if not any(
+            isinstance(c, NormSetError) and f"'{normset_id}'" in c.message for c in kit.conflicts
+        ):
+            findings.extend(check_versions(built))
+        for loaded in built:
+            findings.extend(check_normset(kit, loaded))
+    for municipality in kit.municipalities.values():
+        owner = kit._municipality_owner.get(municipality.id)
+        if owner not in wanted:
+            continue
+        for normset_id in municipality.normsets:
+            if normset_id not in kit.normset_ids():
+                findings.append(
+                    Finding(
+                        "error",
+                        "invalid",
+                        f"municipality '{municipality.id}' names norm set '{normset_id}', which no "
+                        "plugin registers",
+                        field="municipality.normsets",
+                    )
+                )
+        for example in municipality.examples:
+            try:
+                kit.load_inventory(example.path)
+            except NormkitError as error:
+                findings.append(_from_error(error, "example"))
+    return findings
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    return any(f.severity == "error" for f in findings)

@@ -1,0 +1,213 @@
+"""`normkit check`, `normkit schema` and `normkit new-plugin`."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+import normkit
+from normkit.check import check_paths
+from normkit.cli import app
+from normkit.files import read_document
+from normkit.scaffold import new_plugin, slugify
+from normkit.schema import json_schema
+
+ROOT = Path(__file__).parent.parent
+runner = CliRunner()
+
+GOOD = """
+id: testby
+title: Testby
+valid_from: 2020-01-01
+valid_to: 2020-12-31
+extends: national
+source: {document: Testby plan}
+needs:
+  - id: long_term
+    bed_types: [long_term]
+    rule: {kind: rate, amount: 1 hour/week, per: 3 place, fte_basis: 30 hour/week/FTE}
+    reason: as the national norm
+    source: {document: Testby plan, section: "2.1"}
+"""
+
+
+@pytest.fixture(autouse=True)
+def _builtin_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NORMKIT_DISABLE_PLUGIN_AUTOLOAD", "1")
+
+
+def run_check(*args: str) -> tuple[int, list[dict[str, str]]]:
+    result = runner.invoke(app, ["check", *args, "--format", "json"])
+    return result.exit_code, json.loads(result.stdout)
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "code", "message", "hint"),
+    [
+        (
+            ("amount: 1 hour/week", "amount: 1 hour"),
+            10,
+            "unit",
+            "has no time base",
+            "write hours per week",
+        ),
+        (
+            ('    source: {document: Testby plan, section: "2.1"}\n', ""),
+            8,
+            "no-source",
+            "need 'long_term' has no source",
+            "add source",
+        ),
+        (
+            (
+                '    source: {document: Testby plan, section: "2.1"}\n',
+                '    source: {document: Testby plan, section: "2.1"}\noverrides:\n  - id: o\n'
+                "    facility: F\n    replaces: dementia\n    rule: {kind: fixed, amount: 1 FTE}\n"
+                "    reason: r\n    source: {document: Testby plan}\n",
+            ),
+            16,
+            "override-target",
+            "replaces need 'dementia', which does not exist",
+            "use null",
+        ),
+    ],
+)
+def test_check_finds_file_problems(
+    write: Callable[[str, str], Path],
+    change: tuple[str, str],
+    line: int,
+    code: str,
+    message: str,
+    hint: str,
+) -> None:
+    path = write("testby.yaml", GOOD.replace(*change))
+    exit_code, findings = run_check(str(path))
+    assert exit_code == 1
+    (finding,) = [f for f in findings if f["code"] == code]
+    assert (finding["file"], finding["line"]) == (str(path), line)
+    assert message in finding["message"] and hint in finding["hint"]
+
+
+def test_check_finds_versions_overlapping_by_one_day(tmp_path: Path) -> None:
+    (tmp_path / "v2020.yaml").write_text(GOOD)
+    (tmp_path / "v2021.yaml").write_text(
+        GOOD.replace("2020-01-01", "2020-12-31").replace(
+            "2020-12-31\nextends", "2021-12-31\nextends"
+        )
+    )
+    exit_code, findings = run_check(str(tmp_path))
+    assert exit_code == 1
+    (overlap,) = [f for f in findings if f["code"] == "overlap"]
+    assert overlap["file"] == str(tmp_path / "v2021.yaml") and overlap["line"] == 4
+    assert "versions of 'testby' overlap" in overlap["message"]
+    assert "day before" in overlap["hint"]
+
+
+def test_check_warns_about_gaps(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(GOOD)
+    (tmp_path / "b.yaml").write_text(
+        GOOD.replace("valid_from: 2020-01-01", "valid_from: 2021-03-01").replace(
+            "valid_to: 2020-12-31", "valid_to: 2021-12-31"
+        )
+    )
+    exit_code, findings = run_check(str(tmp_path))
+    assert exit_code == 0
+    assert [f["severity"] for f in findings] == ["warning"]
+    assert "no version in force from 2021-01-01 to 2021-02-28" in findings[0]["message"]
+
+
+def test_check_table_output_and_clean_exit(write: Callable[[str, str], Path]) -> None:
+    path = write("testby.yaml", GOOD)
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 0
+    assert "0 error(s), 0 warning(s)" in result.stdout
+
+
+def test_builtin_plugin_is_clean() -> None:
+    exit_code, findings = run_check("national")
+    assert (exit_code, findings) == (0, [])
+
+
+def test_unknown_plugin_name() -> None:
+    exit_code, findings = run_check("atlantis")
+    assert exit_code == 1 and "no plugin named 'atlantis'" in findings[0]["message"]
+
+
+def test_schema_validates_every_shipped_file() -> None:
+    kit = normkit.Kit(autoload=False)
+    kinds, bed_types = kit.rule_kinds, [*kit.bed_types, "nursing_home_unspecified"]
+    normset_schema = json_schema("normset", kinds, bed_types)
+    inventory_schema = json_schema("inventory", kinds, bed_types)
+    manifest_schema = json_schema("manifest", kinds, bed_types)
+    files = sorted(
+        [
+            *ROOT.glob("src/normkit/national/*.yaml"),
+            *ROOT.glob("plugins/*/src/*/*.yaml"),
+            *ROOT.glob("plugins/*/src/*/examples/*.yaml"),
+            ROOT / "src/normkit/examples/sarpsborg-nursing-homes-2020.yaml",
+        ]
+    )
+    assert len(files) > 15
+    for path in files:
+        data, _ = read_document(path, normkit.NormkitError)
+        data = json.loads(json.dumps(data, default=str))
+        schema = (
+            manifest_schema
+            if path.name == "normkit-plugin.yaml"
+            else inventory_schema
+            if "examples" in path.parts
+            else normset_schema
+        )
+        jsonschema.validate(data, schema)
+
+
+def test_schema_rejects_an_unknown_kind_and_bed_type() -> None:
+    kit = normkit.Kit(autoload=False)
+    schema = json_schema("normset", kit.rule_kinds, kit.bed_types)
+    data = yaml.safe_load(GOOD)
+    data["valid_from"], data["valid_to"] = "2020-01-01", "2020-12-31"
+    jsonschema.validate(data, schema)
+    data["needs"][0]["bed_types"] = ["hospice"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
+    data["needs"][0]["bed_types"] = ["long_term"]
+    data["needs"][0]["rule"]["kind"] = "magic"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
+
+
+def test_schema_command() -> None:
+    result = runner.invoke(app, ["schema", "inventory"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["title"] == "normkit inventory file"
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"), [("Moss", "moss"), ("Bærum", "baerum"), ("Våler (Østfold)", "valer-ostfold")]
+)
+def test_slugs(name: str, slug: str) -> None:
+    assert slugify(name) == slug
+
+
+def test_new_plugin_is_clean_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    import datetime as dt
+
+    target = new_plugin("Moss", "3103", tmp_path, dt.date(2024, 1, 1))
+    package = target / "src" / "normkit_moss"
+    kit = normkit.Kit([normkit.ManifestPlugin(package)], autoload=False)
+    assert kit.failures == [] and kit.municipality("3103").name == "Moss"
+    assert check_paths(kit, [package]) == []
+    text = (target / "pyproject.toml").read_text()
+    assert 'moss = "normkit_moss:plugin"' in text
+    assert re.search(r'normkit_plugins = \["moss"\]', text)
+    with pytest.raises(normkit.PluginError, match="already exists"):
+        new_plugin("Moss", "3103", tmp_path, dt.date(2024, 1, 1))
+    with pytest.raises(normkit.PluginError, match="four digits"):
+        new_plugin("Rygge", "31", tmp_path, dt.date(2024, 1, 1))
