@@ -48,11 +48,13 @@ class Manifest(BaseModel):
 class ManifestPlugin:
     """A plugin that registers what its manifest declares."""
 
-    def __init__(self, anchor: str | Path, manifest: str = MANIFEST) -> None:
+    def __init__(self, anchor: str | Path, manifest: str = MANIFEST, name: str | None = None):
         anchor = Path(anchor)
-        self.root = anchor.parent if anchor.is_file() else anchor
+        self.root = anchor.parent if anchor.is_file() or anchor.suffix == ".py" else anchor
         self.path = self.root / manifest
         self._manifest: Manifest | None = None
+        # The plugin's name when registered directly (entry points use their own name).
+        self.__name__ = name or self.root.name.removeprefix("normkit_").replace("_", "-")
 
     def manifest(self) -> Manifest:
         """The manifest, read once, with every path made absolute and checked."""
