@@ -38,6 +38,9 @@ class ListFormat(enum.StrEnum):
     json = "json"
 
 
+ListFormatOption = Annotated[ListFormat, typer.Option("--format", help="Output format.")]
+
+
 class _State:
     debug = False
 
@@ -204,9 +207,7 @@ def _print_table(result: Any, title: str) -> None:
 @app.command()
 @_reports_errors
 def plugins(
-    output: Annotated[
-        ListFormat, typer.Option("--format", help="Output format.")
-    ] = ListFormat.table,
+    output: ListFormatOption = ListFormat.table,
 ) -> None:
     """List loaded plugins, what each registered, and any that failed."""
     kit = _kit()
@@ -288,9 +289,7 @@ def norms(
     at: Annotated[
         str | None, typer.Option("--at", help="Only versions in force on this date.")
     ] = None,
-    output: Annotated[
-        ListFormat, typer.Option("--format", help="Output format.")
-    ] = ListFormat.table,
+    output: ListFormatOption = ListFormat.table,
 ) -> None:
     """List norm sets and their versions."""
     kit = _kit()
@@ -339,9 +338,7 @@ def show(
     at: Annotated[
         str | None, typer.Option("--at", help="Date (YYYY-MM-DD); default: today.")
     ] = None,
-    output: Annotated[
-        ListFormat, typer.Option("--format", help="Output format.")
-    ] = ListFormat.table,
+    output: ListFormatOption = ListFormat.table,
 ) -> None:
     """Show a norm set as in force on a date: its rules, overrides and sources."""
     from .show import as_json, header_lines, sections
@@ -379,9 +376,7 @@ def check(
             help="Norm-set files or folders, or installed plugin names; default: every plugin.",
         ),
     ] = None,
-    output: Annotated[
-        ListFormat, typer.Option("--format", help="Output format.")
-    ] = ListFormat.table,
+    output: ListFormatOption = ListFormat.table,
 ) -> None:
     """Validate norm files and plugins without assessing anything."""
     from .check import check_paths, check_plugins, has_errors
