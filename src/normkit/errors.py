@@ -7,7 +7,7 @@ it, so the CLI can print it as is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -94,4 +94,3 @@ class PluginFailure:
     distribution: str | None
     error: str
     stage: str = "import"
-    extra: dict[str, str] = field(default_factory=dict)

@@ -150,22 +150,23 @@ class Kit:
         self._pm = pluggy.PluginManager(hookspecs.PROJECT)
         self._pm.add_hookspecs(hookspecs)
 
-        def wanted(name: str, builtin: bool = False) -> bool:
+        def wanted(name: str, chosen: bool = False) -> bool:
             if name in blocked:
                 return False
-            # The national norm is the base everything extends: an allow
-            # list selects among third-party plugins, not the built-in one.
-            return builtin or allowed is None or name in allowed
+            # The allow list selects among installed plugins: the built-in
+            # national norm (the base everything extends) and plugin objects
+            # the host passes in itself are chosen already.
+            return chosen or allowed is None or name in allowed
 
         if builtins:
             from . import national
 
             for name in BUILTIN_PLUGINS:
-                if wanted(name, builtin=True):
+                if wanted(name, chosen=True):
                     self._add(national, name, None, None, builtin=True)
         for index, plugin in enumerate(plugins):
             name = getattr(plugin, "__name__", None) or f"{type(plugin).__name__}-{index}"
-            if wanted(name):
+            if wanted(name, chosen=True):
                 self._add(plugin, name, None, None)
         self.timings["builtins"] = time.perf_counter() - started
         if autoload:
@@ -564,9 +565,6 @@ class Kit:
         ]
         out.extend(str(c) for c in self.conflicts)
         return out
-
-    def rule_kind_names(self) -> Mapping[str, type[Rule]]:
-        return dict(self.rule_kinds)
 
 
 def _dist_label(name: str | None, version: str | None) -> str | None:
