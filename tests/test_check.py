@@ -13,7 +13,7 @@ import yaml
 from typer.testing import CliRunner
 
 import normkit
-from normkit.check import check_paths
+from normkit.check import check_paths, check_plugins
 from normkit.cli import app
 from normkit.files import read_document
 from normkit.scaffold import new_plugin, slugify
@@ -75,7 +75,7 @@ def run_check(*args: str) -> tuple[int, list[dict[str, str]]]:
             16,
             "override-target",
             "replaces need 'dementia', which does not exist",
-            "use null",
+            "replaces: null",
         ),
     ],
 )
@@ -211,3 +211,26 @@ def test_new_plugin_is_clean_and_refuses_to_overwrite(tmp_path: Path) -> None:
         new_plugin("Moss", "3103", tmp_path, dt.date(2024, 1, 1))
     with pytest.raises(normkit.PluginError, match="four digits"):
         new_plugin("Rygge", "31", tmp_path, dt.date(2024, 1, 1))
+
+
+def test_overlap_in_an_installed_plugin_has_file_and_line(tmp_path: Path) -> None:
+    import datetime as dt
+
+    target = new_plugin("Moss", "3103", tmp_path, dt.date(2024, 1, 1))
+    package = target / "src" / "normkit_moss"
+    norms = (package / "norms.yaml").read_text()
+    (package / "norms-2025.yaml").write_text(norms.replace("2024-01-01", "2024-12-31"))
+    (package / "norms.yaml").write_text(
+        norms.replace("valid_from: 2024-01-01", "valid_from: 2024-01-01\nvalid_to: 2024-12-31")
+    )
+    manifest = package / "normkit-plugin.yaml"
+    manifest.write_text(
+        manifest.read_text().replace("  - norms.yaml", "  - norms.yaml\n  - norms-2025.yaml")
+    )
+    kit = normkit.Kit([normkit.ManifestPlugin(package)], autoload=False)
+    findings = check_plugins(kit, ["moss"])
+    (overlap,) = [f for f in findings if f.severity == "error"]
+    assert overlap.code == "overlap"
+    assert (overlap.file, overlap.line) == (str(package / "norms-2025.yaml"), 5)
+    # The manifest itself can be named too: its norm files are checked.
+    assert [f.code for f in check_paths(kit, [manifest]) if f.severity == "error"] == ["overlap"]

@@ -55,4 +55,6 @@ def test_tutorial_error_example_is_what_check_says(plugin: Path) -> None:
     kit = normkit.Kit(autoload=False)
     (finding,) = check_paths(kit, [norms])
     assert (finding.line, finding.message) == (16, "'amount' '1 hour' has no time base")
-    assert f"norms.yaml:16  {finding.message}   {finding.hint}" in TUTORIAL.read_text()
+    text = TUTORIAL.read_text()
+    assert f'"message": "{finding.message}"' in text and f'"line": {finding.line},' in text
+    assert f'"hint": "{finding.hint}"' in text and '"code": "unit"' in text

@@ -152,14 +152,14 @@ def check_versions(versions: list[_Loaded]) -> list[Finding]:
 
 
 def _norm_files(path: Path) -> Iterator[Path]:
-    if path.is_file():
+    if path.is_file() and path.name != MANIFEST:
         yield path
         return
-    manifest = path / MANIFEST
+    manifest = path if path.name == MANIFEST else path / MANIFEST
     if manifest.is_file():
         from .manifest import ManifestPlugin
 
-        yield from ManifestPlugin(path).manifest().normsets
+        yield from ManifestPlugin(manifest.parent).manifest().normsets
         return
     for candidate in sorted(path.rglob("*")):
         if candidate.suffix.lower() in NORM_SUFFIXES and candidate.name != MANIFEST:
@@ -231,6 +231,8 @@ def check_plugins(kit: Kit, names: Iterable[str] | None = None) -> list[Finding]
                 )
             )
     for conflict in kit.conflicts:
+        if "overlapping versions" in conflict.message:
+            continue  # reported below by check_versions, with the file and line
         if any(f"'{n}'" in conflict.message for n in wanted):
             findings.append(_from_error(conflict, "conflict"))
     for normset_id in kit.normset_ids():
@@ -243,10 +245,7 @@ def check_plugins(kit: Kit, names: Iterable[str] | None = None) -> list[Finding]
                 findings.append(_from_error(error, _code(error)))
                 continue
             built.append(_Loaded(normset, version.lines, version.label()))
-        if not any(
-            isinstance(c, NormSetError) and f"'{normset_id}'" in c.message for c in kit.conflicts
-        ):
-            findings.extend(check_versions(built))
+        findings.extend(check_versions(built))
         for loaded in built:
             findings.extend(check_normset(kit, loaded))
     for municipality in kit.municipalities.values():

@@ -509,6 +509,8 @@ class Kit:
             try:
                 return self.normset(normset_id, at)
             except NormSetError as exc:
+                if exc.location.file:
+                    raise  # the norm set is broken: say where, not "none in force"
                 errors.append(str(exc))
         raise NormSetError(
             f"{municipality.name} has no norm set in force on {at.isoformat()}",

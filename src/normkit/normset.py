@@ -372,8 +372,9 @@ def resolve(
                         f"override '{override.id}' replaces need '{override.replaces}', which does "
                         f"not exist in '{version.id}' or the norm sets it extends",
                         Location(field=f"overrides[{index}].replaces"),
-                        f"needs: {', '.join(sorted(needs)) or 'none'}; use null where the norm "
-                        "has no need for these units",
+                        f"the needs are: {', '.join(sorted(needs)) or 'none'}; write "
+                        "'replaces: null' for an override that gives a need where the norm "
+                        "has none (such as KAD beds)",
                     ),
                 )
         overrides.extend(AppliedOverride(o, version, depth) for o in version.overrides)

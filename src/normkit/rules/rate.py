@@ -57,7 +57,9 @@ class Rate(Rule):
             raise UnitError(f"'per' must be positive, got '{self.per}'", Location(field="per"))
         if self.amount.magnitude < 0:
             raise UnitError(
-                f"'amount' must not be negative, got '{self.amount}'", Location(field="amount")
+                f"'amount' must not be negative, got '{self.amount}'",
+                Location(field="amount"),
+                "a rate gives physician time per place; write 0 for none",
             )
         if self.amount.is_dimension(FTE):
             if self.fte_basis is not None:
