@@ -139,7 +139,7 @@ def test_malformed_date_in_yaml(write: Callable[[str, str], Path]) -> None:
         ("Home,B,long_term,-1,,,", "beds", "greater than or equal to 0"),
         ("Home,A,long_term,5,,,", "unit", "unit 'A' appears twice in facility 'Home'"),
         ("Home,B,long_term,5,,,2020-02-30", "staffed_valid_to", "date"),
-        ("Home,B,long_term,five,,,", "beds", "integer"),
+        ("Home,B,long_term,five,,,", "beds", "expected a number, got 'five'"),
     ],
 )
 def test_csv_errors_name_the_line(
@@ -165,7 +165,7 @@ def test_csv_errors_name_the_line(
 
 def test_csv_unknown_column(write: Callable[[str, str], Path]) -> None:
     path = write("units.csv", "facility,unit,bed_type,beds,colour\n")
-    with pytest.raises(InventoryError, match=r"units.csv:1: unknown column\(s\) colour"):
+    with pytest.raises(InventoryError, match=r"units.csv:1: unknown column\(s\) 'colour'"):
         normkit.load_inventory(path)
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import normkit
-from normkit.checks import whole_months
-from normkit.roster import Physician, Roster, Shift, check_roster
+from normkit.conditions import whole_months
+from normkit.roster import Roster, Shift
 
 from .conftest import APRIL_2020
 
@@ -42,7 +42,7 @@ def test_parameter_is_a_value_or_an_explicit_unknown() -> None:
 
 def test_check_needs_a_condition_on_known_attributes() -> None:
     with pytest.raises(ValueError, match="which a gp_list does not have"):
-        normkit.Check(
+        normkit.Condition(
             id="c",
             over="gp_list",
             message="m",
@@ -52,35 +52,6 @@ def test_check_needs_a_condition_on_known_attributes() -> None:
 
 
 NATIONAL_AT = dt.date(2024, 6, 1)
-
-
-def _shift(kit: normkit.Kit, doctor: Physician, on: dt.date, until: dt.date | None) -> bool:
-    resolved = kit.resolve("national-emergency-duty", on)
-    roster = Roster(physicians=(doctor,), shifts=(Shift(id="s", date=on, on_duty=(doctor.id,)),))
-    (result,) = check_roster(
-        roster, resolved.rule("emergency_duty_qualified"), resolved.rule("lis1_exempt"), until
-    )
-    return result.covered
-
-
-def test_national_competence_and_the_dated_lis1_exception(kit: normkit.Kit) -> None:
-    lis1 = Physician(
-        id="L", months_since_graduation=20, out_of_hours_shifts=10, completed_lis1=True
-    )
-    # Sources disagree on the end: the caller states it.
-    assert _shift(kit, lis1, dt.date(2024, 6, 1), dt.date(2024, 12, 31)) is True
-    assert _shift(kit, lis1, dt.date(2024, 6, 1), dt.date(2023, 12, 31)) is False
-    assert _shift(kit, lis1, dt.date(2024, 6, 1), None) is False
-    specialist = Physician(
-        id="S",
-        specialist_general_practice=True,
-        months_since_graduation=0,
-        out_of_hours_shifts=0,
-        years_municipal_service=1,
-    )
-    assert _shift(kit, specialist, NATIONAL_AT, None) is True
-    unknown = kit.resolve("national-emergency-duty", NATIONAL_AT).parameter("lis1_exemption_end")
-    assert unknown.value is None and "31.12.2023 or 31.12.2024" in (unknown.unknown or "")
 
 
 def test_roster_names_unknown_physicians() -> None:
@@ -93,7 +64,7 @@ def test_gp_list_limits_are_dated(kit: normkit.Kit) -> None:
     before = kit.assess(lists, "national-gp-lists", dt.date(2025, 12, 31)).alerts
     assert [a.id for a in before] == ["list-cap-above-2500"]
     after = kit.resolve("national-gp-lists", dt.date(2026, 1, 1))
-    assert after.checks == () and after.parameter("list_maximum").value is None
+    assert after.conditions == () and after.parameter("list_maximum").value is None
     assert kit.assess(lists, "national-gp-lists", dt.date(2026, 1, 1)).alerts == []
 
 

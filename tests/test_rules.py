@@ -165,7 +165,7 @@ def test_emergency_duty_competence(months: int, shifts: int, qualified: bool) ->
 
 
 def test_predicate_names_a_missing_attribute() -> None:
-    with pytest.raises(ValueError, match="needs the attribute 'out_of_hours_shifts'"):
+    with pytest.raises(ValueError, match="needs the attribute 'months_since_graduation'"):
         QUALIFIED.evaluate({"specialist_general_practice": True})
 
 
@@ -228,7 +228,8 @@ def test_more_beds_never_means_fewer_fte(a: int, b: int) -> None:
 
 
 @given(
-    amount=st.floats(min_value=0, max_value=1000, allow_nan=False),
+    # Magnitudes below 10^-9 are refused when read (see normkit.values).
+    amount=st.one_of(st.just(0.0), st.floats(min_value=1e-6, max_value=1000)),
     per=st.integers(min_value=1, max_value=500),
     basis=st.floats(min_value=1, max_value=80, allow_nan=False),
 )

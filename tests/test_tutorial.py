@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import normkit
-from normkit.check import check_paths
+from normkit.lint import check_paths
 from normkit.scaffold import new_plugin
 
 TUTORIAL = Path(__file__).parent.parent / "docs" / "tutorial.md"

@@ -27,7 +27,7 @@ from .assessment import (
 )
 from .batch import BatchResult, assess_batch
 from .bed_types import BedType
-from .checks import Check
+from .conditions import Condition
 from .errors import (
     InventoryError,
     Location,
@@ -35,7 +35,7 @@ from .errors import (
     NormSetError,
     OverrideConflict,
     PluginError,
-    PluginFailure,
+    QuantityError,
     RuleError,
     UnitError,
 )
@@ -53,8 +53,9 @@ from .inventory import (
     load_inventory,
 )
 from .kit import Kit
+from .limits import Limits
 from .manifest import ManifestPlugin
-from .municipality import Example, Municipality, MunicipalityCode
+from .municipality import Example, Municipality, MunicipalityCode, MunicipalityInfo
 from .normset import (
     DerivedIndicator,
     NamedRule,
@@ -66,8 +67,18 @@ from .normset import (
     resolve,
 )
 from .parameters import Parameter
+from .plugins import PluginFailure, PluginInfo
 from .provenance import Source
-from .roster import Physician, Roster, Shift, ShiftResult, check_roster, load_roster
+from .quantities import Q, Quantity
+from .roster import (
+    DutyCheck,
+    Physician,
+    Roster,
+    Shift,
+    ShiftResult,
+    assess_roster,
+    load_roster,
+)
 from .rules import (
     Alert,
     AllOf,
@@ -91,7 +102,6 @@ from .rules import (
     Sum,
     Threshold,
 )
-from .units import Q, Quantity
 from .validity import Validity
 
 __version__ = "0.1.0"
@@ -107,9 +117,10 @@ __all__ = [
     "Assessment",
     "BatchResult",
     "BedType",
-    "Check",
     "Compare",
+    "Condition",
     "DerivedIndicator",
+    "DutyCheck",
     "Example",
     "Facility",
     "FacilityAssessment",
@@ -125,12 +136,14 @@ __all__ = [
     "Inventory",
     "InventoryError",
     "Kit",
+    "Limits",
     "Location",
     "ManifestPlugin",
     "Maximum",
     "Minimum",
     "Municipality",
     "MunicipalityCode",
+    "MunicipalityInfo",
     "NamedRule",
     "Need",
     "NormSet",
@@ -143,9 +156,11 @@ __all__ = [
     "Physician",
     "PluginError",
     "PluginFailure",
+    "PluginInfo",
     "Population",
     "Q",
     "Quantity",
+    "QuantityError",
     "Rate",
     "Ratio",
     "ResolvedNormSet",
@@ -171,7 +186,7 @@ __all__ = [
     "__version__",
     "assess",
     "assess_batch",
-    "check_roster",
+    "assess_roster",
     "hookimpl",
     "load_inventory",
     "load_normset",

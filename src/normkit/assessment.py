@@ -16,11 +16,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .errors import NormkitError
+from .errors import NormkitError, RuleError
 from .inventory import Facility, Inventory, Service, Staffing, Unit, staffed_on
+from .municipality import MunicipalityInfo
 from .normset import AppliedNeed, AppliedOverride, ResolvedNormSet
 from .provenance import Source
-from .rules.base import FTE, Step, fmt
+from .rules.base import FTE, Rule, Step, finite, fmt
 from .rules.threshold import Alert
 
 Status = Literal["norm", "adopted", "no_norm", "unknown"]
@@ -51,13 +52,15 @@ class UnitAssessment(_Out):
     gap_fte: float | None
     need: str | None = None
     note: str | None = None
+    unit_note: str | None = None
     override: OverrideInfo | None = None
     source: Source | None = None
     explanation: dict[str, Any] | None = None
 
 
-class FacilityAssessment(_Out):
-    facility: str
+class _Figures(_Out):
+    """The figures a facility and the totals share: null where nothing is known."""
+
     beds: int
     norm_fte: float | None
     required_fte: float | None
@@ -65,18 +68,15 @@ class FacilityAssessment(_Out):
     gap_fte: float | None
     places_without_norm: int
     places_unknown: int
+
+
+class FacilityAssessment(_Figures):
+    facility: str
     staffing_note: str | None = None
 
 
-class Totals(_Out):
-    beds: int
-    norm_fte: float | None
-    required_fte: float | None
-    staffed_fte: float | None
-    gap_fte: float | None
-    places_without_norm: int
+class Totals(_Figures):
     units_without_norm: int
-    places_unknown: int
     units_unknown: int
     gap_cost_nok_per_year: float | None = None
     gap_cost_basis: str | None = None
@@ -97,6 +97,7 @@ class Assessment(_Out):
 
     normset: NormSetInfo
     at: dt.date
+    municipality: MunicipalityInfo | None = None
     inventory: str | None
     units: list[UnitAssessment]
     facilities: list[FacilityAssessment]
@@ -107,8 +108,17 @@ class Assessment(_Out):
     notes: list[str]
 
 
-def assess(inventory: Inventory, normset: ResolvedNormSet, explain: bool = True) -> Assessment:
-    """Assess ``inventory`` against a resolved norm set (see :meth:`Kit.resolve`)."""
+def assess(
+    inventory: Inventory,
+    normset: ResolvedNormSet,
+    explain: bool = True,
+    municipality: MunicipalityInfo | None = None,
+) -> Assessment:
+    """Assess ``inventory`` against a resolved norm set (see :meth:`Kit.resolve`).
+
+    ``municipality`` says which municipality (and kommunenummer) the norm set
+    was chosen for; it is carried into every output.
+    """
     at = normset.at
     units: list[UnitAssessment] = []
     facilities: list[FacilityAssessment] = []
@@ -134,6 +144,7 @@ def assess(inventory: Inventory, normset: ResolvedNormSet, explain: bool = True)
             extends=[n.id for n in normset.chain[1:]],
         ),
         at=at,
+        municipality=municipality,
         inventory=inventory.name,
         units=units,
         facilities=facilities,
@@ -153,17 +164,58 @@ def _unit_staffing(records: tuple[Staffing, ...], at: dt.date) -> float | None:
     return staffed_on(records, at) if records else None
 
 
+def evaluate(rule: Rule, inputs: dict[str, float], where: str) -> float:
+    """A rule's FTE for one unit: finite, not negative, and any failure named.
+
+    Built-in kinds cannot fail here; a plugin's kind can, and its error must
+    say which rule and which unit rather than end in a traceback.
+    """
+    try:
+        value = float(rule.evaluate(inputs))
+    except NormkitError:
+        raise
+    except Exception as exc:
+        raise RuleError(
+            f"rule kind '{rule.kind}' failed on {where}: {type(exc).__name__}: {exc}",
+            code="rule.failed",
+        ) from None
+    finite(value, rule, where)
+    if value < 0:
+        raise RuleError(
+            f"rule '{rule.title()}' gives a negative need ({value:g} FTE) for {where}",
+            code="rule.negative-need",
+        )
+    return value
+
+
+def explained(rule: Rule, inputs: dict[str, float], where: str) -> Step:
+    """:meth:`Rule.explain`, with a plugin kind's failure named as in :func:`evaluate`."""
+    try:
+        return rule.explain(inputs)
+    except NormkitError:
+        raise
+    except Exception as exc:
+        raise RuleError(
+            f"rule kind '{rule.kind}' failed to explain {where}: {type(exc).__name__}: {exc}",
+            code="rule.failed",
+        ) from None
+
+
 def _assess_unit(
     facility: Facility, unit: Unit, normset: ResolvedNormSet, at: dt.date, explain: bool
 ) -> UnitAssessment:
     inputs = _inputs(unit)
+    where = f"{facility.name} › {unit.name}"
     applied = normset.need_for(facility.name, unit.bed_type)
+    rule = applied.need.rule if applied is not None else None
     norm_fte: float | None = None
     norm_step: Step | None = None
-    if applied is not None:
-        norm_fte = float(applied.need.rule.evaluate(inputs))
+    if applied is not None and rule is not None:
+        norm_fte = evaluate(rule, inputs, where)
         if explain:
-            norm_step = _need_step(applied, inputs)
+            norm_step = _need_step(applied, inputs, where)
+    elif applied is not None and explain:
+        norm_step = _no_norm_step(applied)
     chosen = normset.override_for(
         facility.name, unit.name, unit.bed_type, applied.need.id if applied else None
     )
@@ -173,12 +225,15 @@ def _assess_unit(
     required: float | None
     note: str | None
     if chosen is not None:
-        required = float(chosen.override.rule.evaluate(inputs))
+        required = evaluate(chosen.override.rule, inputs, where)
         status: Status = "adopted"
         note = chosen.override.reason
         if norm_fte is None:
-            note = f"{note} (no norm for {unit.bed_type} in '{normset.normset.id}')"
-        step = _override_step(chosen, inputs, norm_step, norm_fte) if explain else None
+            note = f"{note} ({_no_norm_note(applied, unit, normset)})"
+        step = _override_step(chosen, inputs, norm_step, norm_fte, where) if explain else None
+    elif applied is not None and rule is None:
+        required, status, step = None, "no_norm", norm_step
+        note = _no_norm_note(applied, unit, normset)
     elif applied is not None and applied.need.adopted:
         required, status, note, step = norm_fte, "adopted", applied.need.reason, norm_step
     elif applied is not None:
@@ -190,7 +245,7 @@ def _assess_unit(
             note += f" ({unknown.source.cite()})"
     else:
         required, status, step = None, "no_norm", None
-        note = f"no norm: '{normset.normset.id}' has no rule for bed type '{unit.bed_type}'"
+        note = _no_norm_note(None, unit, normset)
     if applied is not None and applied.need.adopted:
         norm_fte = None  # the plan's own figure: there is no norm behind it
     return UnitAssessment(
@@ -205,9 +260,30 @@ def _assess_unit(
         gap_fte=None if required is None or staffed is None else required - staffed,
         need=applied.need.id if applied else None,
         note=note,
+        unit_note=unit.note,
         override=_override_info(chosen),
         source=applied.need.source if applied else None,
         explanation=step.to_dict() if step is not None else None,
+    )
+
+
+def _no_norm_note(applied: AppliedNeed | None, unit: Unit, normset: ResolvedNormSet) -> str:
+    """Why a unit has no pure-norm figure: a decision (with its source), or no rule at all."""
+    if applied is not None and applied.need.no_norm:
+        source = applied.need.source
+        cite = f" ({source.cite()})" if source is not None else ""
+        return f"no norm, by decision: {applied.need.reason}{cite}"
+    return f"no norm: '{normset.normset.id}' has no rule for bed type '{unit.bed_type}'"
+
+
+def _no_norm_step(applied: AppliedNeed) -> Step:
+    need = applied.need
+    return Step(
+        f"{need.label or need.id} [{applied.normset.id}]: no norm, by decision: {need.reason}",
+        None,
+        FTE,
+        need.id,
+        need.source,
     )
 
 
@@ -222,14 +298,19 @@ def _override_info(chosen: AppliedOverride | None) -> OverrideInfo | None:
     )
 
 
-def _need_step(applied: AppliedNeed, inputs: dict[str, float]) -> Step:
-    inner = applied.need.rule.explain(inputs)
+def _need_step(applied: AppliedNeed, inputs: dict[str, float], where: str) -> Step:
+    assert applied.need.rule is not None
+    inner = explained(applied.need.rule, inputs, where)
     source = applied.need.source or applied.normset.source
     label = applied.need.label or applied.need.id
     children: tuple[Step, ...] = ()
     if applied.replaced is not None:
         old = applied.replaced
-        replaced = old.need.rule.explain(inputs)
+        replaced = (
+            explained(old.need.rule, inputs, where)
+            if old.need.rule is not None
+            else _no_norm_step(old)
+        )
         children = (
             Step(
                 f"replaces '{old.need.id}' of '{old.normset.id}': {replaced.text} "
@@ -255,8 +336,9 @@ def _override_step(
     inputs: dict[str, float],
     norm_step: Step | None,
     norm_fte: float | None,
+    where: str,
 ) -> Step:
-    inner = chosen.override.rule.explain(inputs)
+    inner = explained(chosen.override.rule, inputs, where)
     value = float(inner.value or 0)
     base = f"pure norm {fmt(norm_fte, FTE)}" if norm_fte is not None else "no norm for this unit"
     text = (
@@ -272,15 +354,18 @@ def _facility_needs(
 ) -> list[UnitAssessment]:
     rows = []
     for applied in normset.facility_needs(facility.name):
+        rule = applied.need.rule
+        assert rule is not None  # a facility-level need has a rule (check_need)
         inputs = {"places": float(facility.beds)}
-        value = float(applied.need.rule.evaluate(inputs))
+        where = f"{facility.name} › {applied.need.label or applied.need.id}"
+        value = evaluate(rule, inputs, where)
         chosen = normset.override_for(facility.name, None, None, applied.need.id)
-        required = value if chosen is None else float(chosen.override.rule.evaluate(inputs))
+        required = value if chosen is None else evaluate(chosen.override.rule, inputs, where)
         step = None
         if explain:
-            step = _need_step(applied, inputs)
+            step = _need_step(applied, inputs, where)
             if chosen is not None:
-                step = _override_step(chosen, inputs, step, value)
+                step = _override_step(chosen, inputs, step, value, where)
         rows.append(
             UnitAssessment(
                 facility=facility.name,
@@ -362,7 +447,7 @@ def _totals(
     gap = None if required is None or staffed is None else required - staffed
     cost = None
     if normset.fte_cost is not None and gap is not None:
-        cost = float(normset.fte_cost.evaluate({"fte": max(gap, 0.0)}))
+        cost = finite(float(normset.fte_cost.evaluate({"fte": max(gap, 0.0)})), normset.fte_cost)
     return Totals(
         beds=sum(f.beds for f in facilities),
         norm_fte=_sum_known([f.norm_fte for f in facilities]),
@@ -417,8 +502,8 @@ def _alerts(
         alert = threshold.check(indicators[threshold.indicator])
         if alert is not None:
             alerts.append(alert)
-    for check in normset.checks:
-        fired, undecided = check.run(inventory, normset.at)
+    for condition in normset.conditions:
+        fired, undecided = condition.run(inventory, normset.at)
         alerts.extend(fired)
         notes.extend(undecided)
     for unknown in normset.unknowns:

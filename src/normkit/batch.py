@@ -2,7 +2,9 @@
 
 Give bed types (strings, or integer codes with their ``categories`` as in a
 pandas Categorical or an Arrow dictionary) and beds as arrays; get the norm
-FTE per unit as a float array, ``NaN`` where no rule applies. A norm set's
+FTE per unit as a float array, ``NaN`` where no rule applies. A code of -1
+(pandas' missing value) is a unit without a bed type: "no norm". Beds must be
+whole, finite and not negative, as in the per-unit path. A norm set's
 general needs (those not tied to one facility) are used; overrides name
 facilities and units, so they belong to :func:`normkit.assess`.
 
@@ -19,8 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from .errors import NormkitError
+from .errors import InventoryError
 from .normset import Need, ResolvedNormSet
+from .values import MAX_MAGNITUDE
 
 
 @dataclass(frozen=True)
@@ -50,23 +53,28 @@ def assess_batch(
     categories: Sequence[str] | None = None,
 ) -> BatchResult:
     """Pure-norm FTE for each row; ``bed_types`` as strings, or codes into ``categories``."""
-    beds_arr = np.asarray(beds, dtype=float)
+    beds_arr = _column(beds, "beds")
     if categories is None:
         codes, categories = _encode(np.asarray(bed_types, dtype=str), normset)
     else:
         codes = np.asarray(bed_types)
         if codes.dtype.kind not in "iu":
-            raise NormkitError("with 'categories', bed_types must be integer codes")
+            raise InventoryError(
+                "with 'categories', bed_types must be integer codes", code="batch.codes"
+            )
         categories = tuple(categories)
+        _check_codes(codes, len(categories))
     if codes.shape != beds_arr.shape:
-        raise NormkitError(f"bed_types has {codes.shape[0]} rows but beds has {beds_arr.shape[0]}")
-    if beds_arr.size and np.nanmin(beds_arr) < 0:
-        raise NormkitError("beds must not be negative")
-    factors = np.full(len(categories), np.nan)
+        raise InventoryError(
+            f"bed_types has {codes.shape[0]} rows but beds has {beds_arr.shape[0]}",
+            code="batch.shape",
+        )
+    _check_beds(beds_arr)
+    factors = np.full(len(categories) + 1, np.nan)  # the last: no bed type (code -1)
     other: list[tuple[int, Any]] = []
     for index, bed_type in enumerate(categories):
         need = _general_need(normset, bed_type)
-        if need is None:
+        if need is None or need.rule is None:
             continue
         linear = need.rule.linear_in()
         if linear is not None and linear[0] == "places":
@@ -78,11 +86,65 @@ def assess_batch(
         mask = codes == index
         norm[mask] = rule.evaluate_array({"places": beds_arr[mask]})
     has_norm = ~np.isnan(norm)
+    if not np.isfinite(norm[has_norm]).all():
+        raise InventoryError(
+            "a rule gives a figure that is not finite for these beds", code="rule.not-finite"
+        )
     staffed = gap = None
     if staffed_fte is not None:
-        staffed = np.asarray(staffed_fte, dtype=float)
+        staffed = _column(staffed_fte, "staffed_fte")
+        if staffed.shape != beds_arr.shape:
+            raise InventoryError(
+                f"staffed_fte has {staffed.shape[0]} rows but beds has {beds_arr.shape[0]}",
+                code="batch.shape",
+            )
+        _check_bounded(staffed, "staffed_fte")
         gap = norm - staffed
     return BatchResult(norm, has_norm, staffed, gap, tuple(categories))
+
+
+def _column(values: Any, name: str) -> np.ndarray:
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise InventoryError(f"{name} must be numbers: {exc}", code="batch.not-numbers") from None
+
+
+def _first(mask: np.ndarray) -> int:
+    return int(np.flatnonzero(mask)[0])
+
+
+def _check_bounded(values: np.ndarray, name: str) -> None:
+    bad = ~np.isfinite(values) | (np.abs(values) > MAX_MAGNITUDE) | (values < 0)
+    if bad.any():
+        row = _first(bad)
+        raise InventoryError(
+            f"{name} in row {row} is {values[row]}: it must be a finite number, not negative",
+            code="batch.value",
+        )
+
+
+def _check_beds(beds: np.ndarray) -> None:
+    """Beds as the per-unit path accepts them: finite, whole, not negative, bounded."""
+    _check_bounded(beds, "beds")
+    fractional = beds != np.floor(beds)
+    if fractional.any():
+        row = _first(fractional)
+        raise InventoryError(
+            f"beds in row {row} is {beds[row]}: places are whole numbers", code="batch.value"
+        )
+
+
+def _check_codes(codes: np.ndarray, categories: int) -> None:
+    """Codes index the categories; -1 (a missing value) is allowed, nothing else outside."""
+    bad = (codes < -1) | (codes >= categories)
+    if bad.any():
+        row = _first(bad)
+        raise InventoryError(
+            f"bed type code {codes[row]} in row {row} is not one of the {categories} "
+            "categories (or -1 for a missing bed type)",
+            code="batch.codes",
+        )
 
 
 def _encode(labels: np.ndarray, normset: ResolvedNormSet) -> tuple[np.ndarray, tuple[str, ...]]:
@@ -92,7 +154,12 @@ def _encode(labels: np.ndarray, normset: ResolvedNormSet) -> tuple[np.ndarray, t
     vectorised comparisons; only rows left over (types with no norm) are sorted.
     """
     known = sorted(
-        {b for a in normset.needs.values() if a.need.facility is None for b in a.need.bed_types}
+        {
+            b
+            for a in normset.needs.values()
+            if a.need.facility is None and a.need.rule is not None
+            for b in a.need.bed_types
+        }
     )
     codes = np.full(labels.shape, -1, dtype=np.intp)
     for index, bed_type in enumerate(known):
@@ -106,7 +173,6 @@ def _encode(labels: np.ndarray, normset: ResolvedNormSet) -> tuple[np.ndarray, t
 
 
 def _general_need(normset: ResolvedNormSet, bed_type: str) -> Need | None:
-    for applied in normset.needs.values():
-        if applied.need.facility is None and bed_type in applied.need.bed_types:
-            return applied.need
-    return None
+    """The need every facility's units of this bed type get (None: no norm, by decision or not)."""
+    applied = normset.need_for(None, bed_type)
+    return applied.need if applied is not None and applied.need.rule is not None else None

@@ -6,13 +6,14 @@ import datetime as dt
 import enum
 import functools
 import json
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec
 
 import typer
 
-from . import EXAMPLE_INVENTORY, __version__
+from . import EXAMPLE_INVENTORY, __version__, escaping
 from .errors import NormkitError
 
 app = typer.Typer(
@@ -46,7 +47,11 @@ class _State:
 
 
 def _reports_errors(command: Callable[P, None]) -> Callable[P, None]:
-    """Turn a NormkitError into one line on stderr and exit code 1 (traceback with --debug)."""
+    """Turn any error into one line on stderr and exit code 1 (traceback with --debug).
+
+    A NormkitError is the user's input; anything else is a bug in normkit or a
+    plugin, said as such, but still one line: a traceback helps no planner.
+    """
 
     @functools.wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> None:
@@ -55,7 +60,18 @@ def _reports_errors(command: Callable[P, None]) -> Callable[P, None]:
         except NormkitError as exc:
             if _State.debug:
                 raise
-            typer.echo(f"error: {exc}", err=True)
+            typer.echo(f"error: {escaping.terminal(str(exc))}", err=True)
+            raise typer.Exit(1) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except (Exception, RecursionError, MemoryError) as exc:
+            if _State.debug:
+                raise
+            text = escaping.terminal(f"{type(exc).__name__}: {exc}")
+            typer.echo(
+                f"error: internal error, please report it (run with --debug for details): {text}",
+                err=True,
+            )
             raise typer.Exit(1) from None
 
     return run
@@ -100,11 +116,23 @@ def _kit() -> Any:
 def _console() -> Any:
     from rich.console import Console
 
-    console = Console(soft_wrap=False)
+    # markup off: names and notes are data; square brackets in them stay as written.
+    console = Console(soft_wrap=False, markup=False, highlight=False, emoji=False)
     if not console.is_terminal:
         # Piped output has no width to fit; wrap only very long notes.
-        console = Console(soft_wrap=False, width=160)
+        console = Console(soft_wrap=False, width=160, markup=False, highlight=False, emoji=False)
     return console
+
+
+def _text(value: str, style: str | None = None) -> Any:
+    """A rich Text of input-derived text: never markup, control characters escaped."""
+    from rich.text import Text
+
+    return Text(escaping.terminal(value), style=style or "")
+
+
+def _echo(line: str) -> None:
+    typer.echo(escaping.terminal(line))
 
 
 @app.command()
@@ -133,6 +161,14 @@ def assess(
     explain: Annotated[
         bool, typer.Option("--explain", help="Show how every figure was computed.")
     ] = False,
+    formula_guard: Annotated[
+        bool,
+        typer.Option(
+            "--formula-guard/--no-formula-guard",
+            help="CSV: prefix text cells a spreadsheet would run as a formula with ' "
+            "(turn off for programs that read the CSV).",
+        ),
+    ] = True,
 ) -> None:
     """Assess an inventory: norm need, adopted need, staffed FTE and gap per unit."""
     from .report import explanation_lines, heading, markdown, to_csv
@@ -155,11 +191,11 @@ def assess(
         normset = kit.load_normset(norms)
     else:
         normset = norms or "national"
-    result = kit.assess(inventory, normset, on, explain=explain)
+    result = kit.assess(inventory, normset, on, explain=explain, municipality=municipality)
     if output is Format.json:
-        typer.echo(result.model_dump_json(indent=2))
+        typer.echo(escaping.json_text(result.model_dump_json(indent=2)))
     elif output is Format.csv:
-        typer.echo(to_csv(result), nl=False)
+        typer.echo(to_csv(result, formula_guard=formula_guard), nl=False)
     elif output is Format.markdown:
         typer.echo(markdown(result, explain), nl=False)
     else:
@@ -167,18 +203,18 @@ def assess(
         if explain:
             typer.echo("\nExplanations")
             for line in explanation_lines(result):
-                typer.echo(line)
+                _echo(line)
 
 
 def _print_table(result: Any, title: str) -> None:
     from rich.table import Table
 
-    from .report import HEADERS, ROUNDING, indicator_lines, total_row, unit_rows
+    from .report import HEADERS, ROUNDING, alert_lines, indicator_lines, total_row, unit_rows
 
     console = _console()
     if not result.units:
-        console.print(title, highlight=False, markup=False)
-    table = Table(title=title, title_justify="left", show_lines=False)
+        console.print(_text(title))
+    table = Table(title=_text(title), title_justify="left", show_lines=False)
     for header in HEADERS:
         numeric = header.endswith("FTE") or header == "Beds"
         if header == "Note":
@@ -187,21 +223,17 @@ def _print_table(result: Any, title: str) -> None:
             table.add_column(header, justify="right" if numeric else "left", no_wrap=True)
     for row in unit_rows(result):
         style = "bold" if row[1] == "(facility total)" else None
-        table.add_row(*row, style=style)
-    table.add_row(*total_row(result), style="bold reverse")
+        table.add_row(*(_text(c) for c in row), style=style)
+    table.add_row(*(_text(c) for c in total_row(result)), style="bold reverse")
     if result.units:
         console.print(table)
-        console.print(ROUNDING, highlight=False)
+        console.print(ROUNDING)
     for line in indicator_lines(result):
-        console.print(line, highlight=False, markup=False)
-    for alert in result.alerts:
-        source = f" ({alert.source.cite()})" if alert.source else ""
-        console.print(
-            f"[yellow]alert[/yellow] [{alert.severity}] {alert.message} → {alert.action}{source}",
-            highlight=False,
-        )
+        console.print(_text(line))
+    for line in alert_lines(result):
+        console.print(_text("alert ", "yellow") + _text(line))
     for note in result.notes:
-        console.print(f"note: {note}", highlight=False, markup=False)
+        console.print(_text(f"note: {note}"))
 
 
 @app.command()
@@ -209,7 +241,9 @@ def _print_table(result: Any, title: str) -> None:
 def plugins(
     output: ListFormatOption = ListFormat.table,
 ) -> None:
-    """List loaded plugins, what each registered, and any that failed."""
+    """List loaded plugins, what each registered, how long each took, and any that failed."""
+    from .plugins import SLOW_SECONDS
+
     kit = _kit()
     rows = []
     for info in kit.plugins.values():
@@ -224,32 +258,62 @@ def plugins(
                 "distribution": info.distribution
                 or ("normkit (built in)" if info.builtin else None),
                 "version": info.version,
+                "load_seconds": round(info.load_seconds, 4),
+                "slow": info.slow,
                 "municipalities": [
                     {
                         "id": m.id,
                         "name": m.name,
-                        "codes": [c.model_dump(mode="json") for c in m.codes],
+                        "codes": [
+                            c.model_dump(mode="json", include={"code", "valid_from", "valid_to"})
+                            for c in m.codes
+                        ],
                     }
                     for m in municipalities
                 ],
-                "normsets": info.registered.get("normsets", []),
+                "normsets": [
+                    {
+                        "id": v.id,
+                        "version": v.version,
+                        "valid_from": _iso(v.validity.valid_from),
+                        "valid_to": _iso(v.validity.valid_to),
+                    }
+                    for normset_id in kit.normset_ids()
+                    for v in kit.versions(normset_id)
+                    if v.plugin == info.name
+                ],
                 "bed_types": info.registered.get("bed_types", []),
                 "rule_kinds": info.registered.get("rule_kinds", []),
             }
         )
     problems = kit.problems()
     if output is ListFormat.json:
-        typer.echo(
-            json.dumps({"plugins": rows, "problems": problems}, indent=2, ensure_ascii=False)
-        )
+        failures = [
+            {"plugin": f.plugin, "distribution": f.distribution, "stage": f.stage, "error": f.error}
+            for f in kit.failures
+        ]
+        document = {
+            "plugins": rows,
+            "failures": failures,
+            "problems": problems,
+            "warnings": kit.warnings,
+        }
+        typer.echo(escaping.json_text(json.dumps(document, indent=2, ensure_ascii=False)))
     else:
         from rich.table import Table
 
         table = Table(title="normkit plugins", title_justify="left")
-        for header in ("Plugin", "Distribution", "Municipalities", "Norm sets", "Registers"):
+        for header in (
+            "Plugin",
+            "Distribution",
+            "Municipalities",
+            "Norm sets",
+            "Registers",
+            "Load",
+        ):
             table.add_column(header, overflow="fold")
         for row in rows:
-            munis = "\n".join(
+            munis = [
                 f"{m['name']} ("
                 + ", ".join(
                     c["code"]
@@ -262,7 +326,12 @@ def plugins(
                 )
                 + ")"
                 for m in row["municipalities"]
-            )
+            ]
+            normsets = [
+                f"{n['id']}{' ' + n['version'] if n['version'] else ''} "
+                f"({n['valid_from'] or '…'} to {n['valid_to'] or '…'})"
+                for n in row["normsets"]
+            ]
             extra = ", ".join(
                 f"{len(row[k])} {k.replace('_', ' ')}"
                 for k in ("bed_types", "rule_kinds")
@@ -271,13 +340,36 @@ def plugins(
             dist = row["distribution"] or ""
             if row["version"]:
                 dist += f" {row['version']}"
-            table.add_row(row["plugin"], dist, munis, "\n".join(row["normsets"]), extra)
+            load = f"{row['load_seconds']:.2f} s" + (" (slow)" if row["slow"] else "")
+            table.add_row(
+                _text(row["plugin"]),
+                _text(dist),
+                _lines(munis),
+                _lines(normsets),
+                _text(extra),
+                _text(load, "yellow" if row["slow"] else None),
+            )
         console = _console()
         console.print(table)
+        if any(r["slow"] for r in rows):
+            console.print(_text(f"(slow: more than {SLOW_SECONDS:g} s to load and register)"))
         for problem in problems:
-            console.print(f"[red]problem:[/red] {problem}", highlight=False)
+            console.print(_text("problem: ", "red") + _text(problem))
+        for warning in kit.warnings:
+            console.print(_text("warning: ", "yellow") + _text(warning))
     if problems:
         raise typer.Exit(1)
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _lines(items: list[str]) -> Any:
+    """One cell of several lines, each escaped on its own."""
+    from rich.text import Text
+
+    return Text("\n").join(_text(item) for item in items)
 
 
 @app.command()
@@ -296,7 +388,7 @@ def norms(
     on = _date(at)
     ids = kit.normset_ids()
     if municipality:
-        ids = [i for i in kit.municipality(municipality).normsets if i in ids]
+        ids = [i for i in kit.municipality(municipality, on).normsets if i in ids]
     rows = [
         {
             "id": v.id,
@@ -312,7 +404,7 @@ def norms(
         if on is None or v.validity.in_force(on)
     ]
     if output is ListFormat.json:
-        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        typer.echo(escaping.json_text(json.dumps(rows, indent=2, ensure_ascii=False)))
         return
     from rich.table import Table
 
@@ -321,12 +413,17 @@ def norms(
         table.add_column(header, overflow="fold")
     for r in rows:
         table.add_row(
-            r["id"],
-            r["version"] or "",
-            f"{r['valid_from'] or '…'} to {r['valid_to'] or '…'}",
-            r["title"],
-            r["municipality"] or "national",
-            r["plugin"],
+            *(
+                _text(str(value))
+                for value in (
+                    r["id"],
+                    r["version"] or "",
+                    f"{r['valid_from'] or '…'} to {r['valid_to'] or '…'}",
+                    r["title"],
+                    r["municipality"] or "national",
+                    r["plugin"],
+                )
+            )
         )
     _console().print(table)
 
@@ -347,23 +444,23 @@ def show(
     on = _date(at) or dt.date.today()
     resolved = kit.resolve(normset_id, on)
     if output is ListFormat.json:
-        typer.echo(json.dumps(as_json(resolved), indent=2, ensure_ascii=False))
+        typer.echo(escaping.json_text(json.dumps(as_json(resolved), indent=2, ensure_ascii=False)))
         return
     # One block per entry, not a table: sources and rules are long, and a planner
     # must be able to read every one at any terminal width.
     for line in header_lines(resolved):
-        typer.echo(line)
+        _echo(line)
     for title, headers, rows in sections(resolved, kit.bed_types):
         typer.echo(f"\n{title}")
         for row in rows:
-            typer.echo(f"  • {row[0]}")
+            _echo(f"  • {row[0]}")
             width = max(len(h) for h in headers[1:]) if len(headers) > 1 else 0
             for header, value in zip(headers[1:], row[1:], strict=True):
                 if value:
                     lines = value.splitlines()
-                    typer.echo(f"      {header.lower() + ':':<{width + 1}} {lines[0]}")
+                    _echo(f"      {header.lower() + ':':<{width + 1}} {lines[0]}")
                     for more in lines[1:]:
-                        typer.echo(f"      {'':<{width + 1}} {more}")
+                        _echo(f"      {'':<{width + 1}} {more}")
 
 
 @app.command()
@@ -379,7 +476,7 @@ def check(
     output: ListFormatOption = ListFormat.table,
 ) -> None:
     """Validate norm files and plugins without assessing anything."""
-    from .check import check_paths, check_plugins, has_errors
+    from .lint import check_paths, check_plugins, has_errors
 
     kit = _kit()
     paths = [Path(t) for t in targets or [] if Path(t).exists() or t.endswith(NORM_FILE_SUFFIXES)]
@@ -388,22 +485,26 @@ def check(
     if names or not paths:
         findings += check_plugins(kit, names or None)
     if output is ListFormat.json:
-        typer.echo(json.dumps([f.to_dict() for f in findings], indent=2, ensure_ascii=False))
+        document = json.dumps([f.to_dict() for f in findings], indent=2, ensure_ascii=False)
+        typer.echo(escaping.json_text(document))
     else:
         from rich.table import Table
 
         console = _console()
         if findings:
             table = Table(title="normkit check", title_justify="left")
-            for header in ("Severity", "Where", "Problem", "Hint"):
-                table.add_column(header, overflow="fold", ratio=1 if header != "Severity" else None)
+            for header in ("Severity", "Code", "Where", "Problem", "Hint"):
+                wide = header not in {"Severity", "Code"}
+                table.add_column(header, overflow="fold", ratio=1 if wide else None)
             for f in findings:
-                table.add_row(f.severity, f.where(), f.message, f.hint or "")
+                table.add_row(
+                    *(_text(c) for c in (f.severity, f.code, f.where(), f.message, f.hint or ""))
+                )
             console.print(table)
         errors = sum(f.severity == "error" for f in findings)
         warnings = sum(f.severity == "warning" for f in findings)
         checked = ", ".join([*map(str, paths), *names]) or "every installed plugin"
-        console.print(f"{errors} error(s), {warnings} warning(s) in {checked}", highlight=False)
+        console.print(_text(f"{errors} error(s), {warnings} warning(s) in {checked}"))
     if has_errors(findings):
         raise typer.Exit(1)
 
@@ -424,11 +525,10 @@ def schema(
     from .schema import json_schema
 
     kit = _kit()
-    typer.echo(
-        json.dumps(
-            json_schema(document.value, kit.rule_kinds, kit.bed_types), indent=2, ensure_ascii=False
-        )
+    schema_text = json.dumps(
+        json_schema(document.value, kit.rule_kinds, kit.bed_types), indent=2, ensure_ascii=False
     )
+    typer.echo(escaping.json_text(schema_text))
 
 
 @app.command("new-plugin")
@@ -449,8 +549,9 @@ def new_plugin(
     start = _date(valid_from, "--valid-from")
     assert start is not None
     target = scaffold(municipality, code, directory, start)
-    typer.echo(f"created {target}")
-    typer.echo(f"next: pip install -e '{target}[test]' && cd {target} && pytest")
+    quoted = shlex.quote(str(target))
+    _echo(f"created {target}")
+    _echo(f"next: pip install -e {shlex.quote(f'{target}[test]')} && cd {quoted} && pytest")
 
 
 def main() -> None:

@@ -1,14 +1,20 @@
-"""Errors normkit raises, each able to say where the bad input is.
+"""Errors normkit raises, each able to say where the bad input is and what kind it is.
 
-Every error a user can cause carries a *location*: the file, the line when it
-is known, and the field path inside the record. ``str(error)`` renders all of
-it, so the CLI can print it as is.
+Every error a user can cause carries
+
+- a stable ``code`` (``"quantity.no-time-base"``, ``"file.too-large"``...), listed
+  in docs/reference/errors.md, so callers branch on the code, never on the text;
+- a *location*: the file, the line when it is known, and the field path;
+- a ``message`` saying what is wrong and, often, a ``hint`` saying what to do.
+
+``str(error)`` renders all of it on one line, so the CLI can print it as is;
+:meth:`NormkitError.to_dict` gives the same as structured data.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -30,16 +36,32 @@ class Location:
         return ", ".join(parts)
 
 
-class NormkitError(Exception):
-    """Base class of every error normkit raises on purpose."""
+class NormkitError(ValueError):
+    """Base class of every error normkit raises on purpose.
 
-    #: the error found inside a file, when this one adds the file's location to it
-    original: NormkitError | None = None
+    It is a ``ValueError`` (bad input), so pydantic reports one raised inside a
+    validator with the field it belongs to.
 
-    def __init__(self, message: str, location: Location | None = None, hint: str | None = None):
+    ``code`` defaults to the class's own code; raise sites give a more precise
+    one (``QuantityError("…", code="quantity.dimension")``).
+    """
+
+    #: the stable code of errors of this class when the raise site gives none
+    code: str = "error"
+
+    def __init__(
+        self,
+        message: str,
+        location: Location | None = None,
+        hint: str | None = None,
+        *,
+        code: str | None = None,
+    ):
         self.message = message
         self.location = location or Location()
         self.hint = hint
+        if code is not None:
+            self.code = code
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -49,48 +71,66 @@ class NormkitError(Exception):
             text += f" (hint: {self.hint})"
         return text
 
-    def at(self, file: str | Path | None = None, line: int | None = None) -> NormkitError:
-        """Return the same error with the file (and line) filled in."""
-        loc = Location(
-            file=str(file) if file is not None else self.location.file,
-            line=line if line is not None else self.location.line,
-            field=self.location.field,
-        )
-        return type(self)(self.message, loc, self.hint)
+    def to_dict(self) -> dict[str, Any]:
+        """The error as data: code, message, file, line, field and hint (nulls left out)."""
+        data: dict[str, Any] = {
+            "code": self.code,
+            "message": self.message,
+            "file": self.location.file,
+            "line": self.location.line,
+            "field": self.location.field,
+            "hint": self.hint,
+        }
+        return {k: v for k, v in data.items() if v is not None}
+
+    def relocated(self, location: Location) -> NormkitError:
+        """The same error (class, code, message, hint) at another location."""
+        moved = type(self)(self.message, location, self.hint, code=self.code)
+        if isinstance(self, NormSetError) and isinstance(moved, NormSetError):
+            moved.normset = self.normset
+        return moved
 
 
-class UnitError(NormkitError, ValueError):
-    """A quantity has the wrong dimension, an unknown unit or no time base."""
+class QuantityError(NormkitError):
+    """A quantity has the wrong dimension, an unknown unit, no time base or bad syntax."""
+
+    code = "quantity"
 
 
-class RuleError(NormkitError, ValueError):
+#: The name before 0.2: "unit" meant a measurement unit, which a nursing-home
+#: :class:`normkit.Unit` is not. Kept so existing ``except UnitError`` still works.
+UnitError = QuantityError
+
+
+class RuleError(NormkitError):
     """A rule is malformed or cannot be evaluated on the inputs given."""
+
+    code = "rule"
 
 
 class NormSetError(NormkitError):
     """A norm set is malformed, unknown, not in force, or conflicts with another."""
 
-    #: the norm-set version the error is in, when known (a NormSet)
-    normset: object | None = None
+    code = "normset"
+
+    #: the norm-set version the error is in, when known (a NormSet), so the
+    #: caller can add the file and line the version was read from
+    normset: Any = None
 
 
-class InventoryError(NormkitError, ValueError):
-    """An inventory file or record is invalid."""
+class InventoryError(NormkitError):
+    """An inventory, roster or other input file or record is invalid."""
+
+    code = "inventory"
 
 
 class PluginError(NormkitError):
     """A plugin failed to load or registered something that conflicts."""
 
+    code = "plugin"
+
 
 class OverrideConflict(NormSetError):
     """Two overrides of equal precedence apply to the same unit."""
 
-
-@dataclass(frozen=True)
-class PluginFailure:
-    """A plugin that could not be loaded or registered: reported, not fatal."""
-
-    plugin: str
-    distribution: str | None
-    error: str
-    stage: str = "import"
+    code = "override.conflict"

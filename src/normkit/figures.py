@@ -13,8 +13,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from .provenance import Source
+from .quantities import Quantity
 from .rules.base import Rule, Step
-from .units import Quantity
 
 
 class Figure(BaseModel):

@@ -1,8 +1,17 @@
-"""Reading YAML, TOML and JSON documents with line numbers for error messages.
+"""Reading YAML, TOML and JSON documents safely, with line numbers for error messages.
 
 ``read_document`` returns the data and a :class:`LineMap` that answers
 "which line holds field needs.2.rule.amount?". YAML gives exact lines; JSON and
 TOML give field paths only (their parsers keep no positions).
+
+Every file is hostile until parsed. Reading is bounded (:mod:`normkit.limits`):
+file size, nesting depth, text length, and for YAML the nodes its aliases may
+repeat, so a few hundred bytes of nested aliases ("billion laughs") are refused
+after a few hundred events instead of exhausting memory. YAML is composed here,
+event by event, so that aliased nodes are never walked twice and nothing
+recurses on the input's depth. Duplicate keys are errors in all three formats,
+and YAML 1.1's surprising scalars (``010`` as octal, ``1:30`` as 90) are kept as
+text that number fields refuse (:class:`normkit.values.YamlAmbiguous`).
 """
 
 from __future__ import annotations
@@ -19,6 +28,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from .errors import Location, NormkitError
+from .limits import DEFAULT, Limits
+from .values import YamlAmbiguous
 
 Path_ = tuple[str | int, ...]
 
@@ -27,7 +38,7 @@ Path_ = tuple[str | int, ...]
 class LineMap:
     """Field path → 1-based line, for files whose parser reports positions."""
 
-    file: str
+    file: str | None
     lines: Mapping[Path_, int] = field(default_factory=dict)
 
     def line_of(self, path: Sequence[str | int]) -> int | None:
@@ -41,6 +52,9 @@ class LineMap:
     def locate(self, path: Sequence[str | int], offset: Path_ = ()) -> Location:
         full = tuple(offset) + tuple(path)
         return Location(self.file, self.line_of(full), dotted(full) or None)
+
+
+NO_FILE = LineMap(None)
 
 
 def split_path(field: str) -> tuple[str | int, ...]:
@@ -58,41 +72,264 @@ def dotted(path: Sequence[str | int]) -> str:
     return out
 
 
-def read_document(path: str | Path, error: type[NormkitError]) -> tuple[Any, LineMap]:
+def read_bytes(path: Path, limit: int, error: type[NormkitError]) -> bytes:
+    """The file's bytes, refusing more than ``limit`` without reading past it."""
+    file = str(path)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except FileNotFoundError:
+        raise error("file not found", Location(file), code="file.not-found") from None
+    except IsADirectoryError:
+        raise error("is a folder, not a file", Location(file), code="file.unreadable") from None
+    except OSError as exc:
+        raise error(
+            f"cannot read file: {exc.strerror or exc}", Location(file), code="file.unreadable"
+        ) from None
+    if len(data) > limit:
+        raise error(
+            f"file is larger than {limit:,} bytes, the limit for this kind of file".replace(
+                ",", " "
+            ),
+            Location(file),
+            "raise the limit (normkit.Limits, or the NORMKIT_MAX_* environment variables) "
+            "if the file is genuine",
+            code="file.too-large",
+        )
+    return data
+
+
+def line_of_offset(data: bytes | str, offset: int) -> int:
+    newline: Any = b"\n" if isinstance(data, bytes) else "\n"
+    return data.count(newline, 0, offset) + 1
+
+
+def decode_utf8(data: bytes, file: str, error: type[NormkitError]) -> str:
+    """UTF-8 text (a byte-order mark is dropped); an error names the first bad byte's line."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error(
+            f"is not UTF-8 text: byte 0x{data[exc.start]:02X} cannot be decoded",
+            Location(file, line_of_offset(data, exc.start)),
+            "save the file as UTF-8",
+            code="file.encoding",
+        ) from None
+
+
+def read_document(
+    path: str | Path, error: type[NormkitError], limits: Limits = DEFAULT
+) -> tuple[Any, LineMap]:
     """Parse a YAML, TOML or JSON file by its suffix; errors name the file and line."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise error("file not found", Location(str(path))) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"cannot read file: {exc}", Location(str(path))) from None
+    file = str(path)
     suffix = path.suffix.lower()
+    if suffix not in {".yaml", ".yml", ".toml", ".json"}:
+        raise error(
+            f"unsupported file type '{suffix or path.name}'",
+            Location(file),
+            "use .yaml, .yml, .toml or .json",
+            code="file.type",
+        )
+    text = decode_utf8(read_bytes(path, limits.max_document_bytes, error), file, error)
     if suffix in {".yaml", ".yml"}:
-        return _read_yaml(text, str(path), error)
-    if suffix == ".toml":
-        try:
-            return tomllib.loads(text), LineMap(str(path))
-        except tomllib.TOMLDecodeError as exc:
-            raise error(f"invalid TOML: {exc}", Location(str(path))) from None
-    if suffix == ".json":
-        try:
-            return json.loads(text), LineMap(str(path))
-        except json.JSONDecodeError as exc:
-            raise error(f"invalid JSON: {exc.msg}", Location(str(path), exc.lineno)) from None
-    raise error(
-        f"unsupported file type '{suffix or path.name}'",
-        Location(str(path)),
-        "use .yaml, .yml, .toml or .json",
+        return _read_yaml(text, file, error, limits)
+    data = _read_toml(text, file, error) if suffix == ".toml" else _read_json(text, file, error)
+    check_shape(data, file, error, limits)
+    return data, LineMap(file)
+
+
+def check_shape(data: Any, file: str | None, error: type[NormkitError], limits: Limits) -> None:
+    """Refuse data nested deeper than the limit or holding an over-long text (no recursion)."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if len(value) > limits.max_text_chars:
+                raise error(
+                    f"a text of {len(value)} characters is longer than the limit of "
+                    f"{limits.max_text_chars}",
+                    Location(file),
+                    code="file.text-too-long",
+                )
+            continue
+        if isinstance(value, dict | list):
+            if depth >= limits.max_depth:
+                raise _too_deep(file, None, error, limits)
+            items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items)
+
+
+def _too_deep(
+    file: str | None, line: int | None, error: type[NormkitError], limits: Limits
+) -> NormkitError:
+    return error(
+        f"lists and mappings are nested more than {limits.max_depth} levels deep",
+        Location(file, line),
+        "normkit's files need about 10 levels; this is not a norm or inventory file",
+        code="file.too-deep",
     )
+
+
+# -- JSON ------------------------------------------------------------------
+
+
+class _JsonProblem(Exception):
+    def __init__(self, message: str, needle: str, code: str):
+        super().__init__(message)
+        self.message, self.needle, self.code = message, needle, code
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _JsonProblem(
+                f"key '{key}' appears twice in the same object", key, "file.duplicate-key"
+            )
+        out[key] = value
+    return out
+
+
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > 20:
+        raise _JsonProblem(
+            f"a number of {len(text.lstrip('-'))} digits is larger than normkit accepts",
+            text,
+            "value.too-large",
+        )
+    return int(text)
+
+
+def _json_constant(name: str) -> float:
+    raise _JsonProblem(f"{name} is not a number JSON allows", name, "value.not-finite")
+
+
+def _read_json(text: str, file: str, error: type[NormkitError]) -> Any:
+    try:
+        return json.loads(
+            text,
+            object_pairs_hook=_json_object,
+            parse_int=_json_int,
+            parse_constant=_json_constant,
+        )
+    except json.JSONDecodeError as exc:
+        raise error(
+            f"invalid JSON: {exc.msg}", Location(file, exc.lineno), code="file.syntax"
+        ) from None
+    except _JsonProblem as problem:
+        line = (
+            _duplicate_key_line(text)
+            if problem.code == "file.duplicate-key"
+            else _line_of_text(text, problem.needle)
+        )
+        raise error(problem.message, Location(file, line), code=problem.code) from None
+    except RecursionError:
+        raise error(
+            "lists and objects are nested too deeply to read", Location(file), code="file.too-deep"
+        ) from None
+
+
+def _line_of_text(text: str, needle: str) -> int | None:
+    at = text.find(needle)
+    return None if at < 0 else line_of_offset(text, at)
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]')
+
+
+def _duplicate_key_line(text: str) -> int | None:
+    """The line of the first key that repeats in its object (only run once one does)."""
+    keys: list[set[str] | None] = []  # one entry per open object or array
+    expect_key = False
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token == "{":
+            keys.append(set())
+            expect_key = True
+        elif token == "[":
+            keys.append(None)
+        elif token in "]}":
+            if keys:
+                keys.pop()
+        elif token == ",":
+            expect_key = bool(keys) and keys[-1] is not None
+        elif token == ":":
+            expect_key = False
+        elif expect_key and keys and keys[-1] is not None:
+            name = json.loads(token)
+            if name in keys[-1]:
+                return line_of_offset(text, match.start())
+            keys[-1].add(name)
+            expect_key = False
+    return None
+
+
+# -- TOML ------------------------------------------------------------------
+
+
+def _read_toml(text: str, file: str, error: type[NormkitError]) -> Any:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"line (\d+)", str(exc))
+        raise error(
+            f"invalid TOML: {exc}",
+            Location(file, int(found.group(1)) if found else None),
+            code="file.syntax",
+        ) from None
+    except RecursionError:
+        raise error(
+            "arrays and tables are nested too deeply to read", Location(file), code="file.too-deep"
+        ) from None
+    except ValueError as exc:  # an integer of thousands of digits
+        raise error(f"invalid TOML: {exc}", Location(file), code="value.too-large") from None
+
+
+# -- YAML ------------------------------------------------------------------
+
+_AMBIGUOUS_TAG = "tag:normkit,2026:yaml11-number"
+
+# YAML 1.2's plain numbers, which YAML 1.1 reads the same way.
+_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+_FLOAT = re.compile(
+    r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"
+    r"|^[-+]?[0-9]+[eE][-+]?[0-9]+$"
+    r"|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$"
+)
+# Numbers only YAML 1.1 has: leading zeros (octal), 0x, 0b, 1_000, 1:30.
+_YAML11_NUMBER = re.compile(
+    r"^[-+]?(?:0[0-9_]+|0[xX][0-9a-fA-F_]+|0[bB][01_]+"
+    r"|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
+    r"|[0-9][0-9_]*_[0-9_]*(?:\.[0-9_]*)?|[0-9]*\.[0-9_]*_[0-9_]*)$"
+)
+_BOOL = re.compile(
+    r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$"
+)
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+
+
+def _yaml11_reading(text: str) -> str:
+    """What YAML 1.1 makes of a number only it reads as one, in words."""
+    digits = text.lstrip("+-").replace("_", "")
+    if ":" in digits:
+        return "a number in base 60 in YAML 1.1 (1:30 is 90) and text in YAML 1.2"
+    if digits[:2].lower() in {"0x", "0b"}:
+        return "a hexadecimal or binary number, which normkit does not read"
+    if "_" in text:
+        return f"{digits} in YAML 1.1 and text in YAML 1.2 (digits separated by '_')"
+    if digits.startswith("0") and len(digits) <= 20 and set(digits) <= set("01234567"):
+        return f"octal {int(digits, 8)} in YAML 1.1 but {int(digits)} in YAML 1.2"
+    return "read differently by YAML 1.1 (leading zero) and YAML 1.2"
 
 
 @functools.cache
 def _loader() -> Any:
-    """A safe loader that leaves dates as text, so pydantic reports a bad one with its field.
+    """A safe loader with YAML 1.2's plain numbers and yes/no values, and text dates.
 
-    Built on libyaml's parser when PyYAML has it (several times faster at
-    registering plugins' norm files); the resolver and constructor stay the safe ones.
+    Dates stay text so that pydantic reports a bad one with its field. Built on
+    libyaml's parser when PyYAML has it; resolution and construction are PyYAML's
+    safe ones, with the integer and float constructors replaced by bounded ones.
     """
     import yaml
 
@@ -101,64 +338,354 @@ def _loader() -> Any:
     class Loader(base):  # type: ignore[valid-type, misc]
         pass
 
-    Loader.yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
+    resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]] = {}
+
+    def add(tag: str, pattern: re.Pattern[str], first: str | list[str]) -> None:
+        for char in first:
+            resolvers.setdefault(char, []).append((tag, pattern))
+
+    add("tag:yaml.org,2002:bool", _BOOL, "yYnNtTfFoO")
+    add("tag:yaml.org,2002:null", _NULL, ["~", "n", "N", ""])
+    add("tag:yaml.org,2002:merge", re.compile(r"^<<$"), "<")
+    add(_AMBIGUOUS_TAG, _YAML11_NUMBER, "-+0123456789.")
+    add("tag:yaml.org,2002:int", _INT, "-+0123456789")
+    add("tag:yaml.org,2002:float", _FLOAT, "-+0123456789.")
+    Loader.yaml_implicit_resolvers = resolvers
+    Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+    Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+    Loader.add_constructor(_AMBIGUOUS_TAG, _construct_yaml11_number)
     return Loader
 
 
-def _read_yaml(text: str, file: str, error: type[NormkitError]) -> tuple[Any, LineMap]:
+def _construct_int(loader: Any, node: Any) -> int:
+    import yaml
+
+    text = str(node.value)
+    if not _INT.match(text):
+        raise yaml.constructor.ConstructorError(
+            None, None, f"'{text}' is not a plain decimal whole number", node.start_mark
+        )
+    if len(text.lstrip("+-")) > 20:
+        raise yaml.constructor.ConstructorError(
+            None,
+            None,
+            f"a number of {len(text.lstrip('+-'))} digits is larger than normkit accepts",
+            node.start_mark,
+        )
+    return int(text)
+
+
+def _construct_float(loader: Any, node: Any) -> float:
+    import yaml
+
+    text = str(node.value)
+    if not _FLOAT.match(text) and not _INT.match(text):
+        raise yaml.constructor.ConstructorError(
+            None, None, f"'{text}' is not a plain decimal number", node.start_mark
+        )
+    if text.lstrip("+-").lower() in {".inf", ".nan"}:
+        return float(text.replace(".", "", 1))
+    return float(text)
+
+
+def _construct_yaml11_number(loader: Any, node: Any) -> YamlAmbiguous:
+    return YamlAmbiguous(str(node.value), _yaml11_reading(str(node.value)))
+
+
+class _YamlProblem(Exception):
+    def __init__(
+        self,
+        message: str,
+        line: int | None,
+        code: str,
+        hint: str | None = None,
+        field: str | None = None,
+    ):
+        super().__init__(message)
+        self.message, self.line, self.code, self.hint = message, line, code, hint
+        self.field = field
+
+
+_NO_KEY = object()
+
+
+class _Frame:
+    """A sequence or mapping being composed."""
+
+    __slots__ = ("anchor", "key", "keys", "node", "path", "size")
+
+    def __init__(self, node: Any, path: Path_, anchor: str | None):
+        self.node = node
+        self.path = path
+        self.anchor = anchor
+        self.size = 1
+        self.key: Any = _NO_KEY
+        self.keys: set[str] = set()
+
+
+def _marks(event: Any) -> tuple[Any, Any]:
+    """An event's start and end marks (libyaml's and PyYAML's have different types)."""
+    return event.start_mark, event.end_mark
+
+
+def _compose(loader: Any, limits: Limits, lines: dict[Path_, int]) -> Any:
+    """One document's node tree, built from events without recursion and within the limits.
+
+    Records each field's line in ``lines``; aliased nodes are counted (their
+    expanded size, against ``limits.max_alias_nodes``) but never walked again.
+    """
+    import yaml
+    from yaml import events
+
+    anchors: dict[str, tuple[Any, int | None]] = {}
+    stack: list[_Frame] = []
+    repeated = 0
+    root: Any = None
+
+    def line(event: Any) -> int:
+        return int(event.start_mark.line) + 1
+
+    def child_path() -> Path_ | None:
+        """The field path of the node about to start (None for a mapping key)."""
+        if not stack:
+            return ()
+        top = stack[-1]
+        if isinstance(top.node, yaml.SequenceNode):
+            return (*top.path, len(top.node.value))
+        if top.key is _NO_KEY:
+            return None
+        key = top.key.value if isinstance(top.key, yaml.ScalarNode) else "?"
+        return (*top.path, str(key))
+
+    def attach(node: Any, size: int, event: Any) -> None:
+        nonlocal root
+        if not stack:
+            root = node
+            return
+        top = stack[-1]
+        top.size += size
+        if isinstance(top.node, yaml.SequenceNode):
+            top.node.value.append(node)
+        elif top.key is _NO_KEY:
+            if isinstance(node, yaml.ScalarNode):
+                name = str(node.value)
+                if name in top.keys and name != "<<":
+                    raise _YamlProblem(
+                        f"key '{name}' appears twice in the same mapping",
+                        line(event),
+                        "file.duplicate-key",
+                        "YAML would silently keep only the last one",
+                        dotted((*top.path, name)),
+                    )
+                top.keys.add(name)
+                lines[(*top.path, name)] = line(event)
+            top.key = node
+        else:
+            top.node.value.append((top.key, node))
+            top.key = _NO_KEY
+
+    def anchored(anchor: str | None, node: Any, size: int | None) -> None:
+        if anchor is not None:
+            anchors[anchor] = (node, size)
+
+    def tag_of(event: Any, kind: Any, value: Any) -> str:
+        if event.tag is None or event.tag == "!":
+            return str(loader.resolve(kind, value, event.implicit))
+        return str(event.tag)
+
+    loader.get_event()  # stream start
+    if loader.check_event(events.StreamEndEvent):
+        loader.get_event()
+        return None
+    loader.get_event()  # document start
+    while True:
+        event: Any = loader.get_event()
+        if isinstance(event, events.DocumentEndEvent):
+            break
+        path = child_path()
+        if path is not None and not isinstance(event, events.CollectionEndEvent):
+            lines.setdefault(path, line(event))
+        if isinstance(event, events.AliasEvent):
+            if event.anchor not in anchors:
+                raise _YamlProblem(
+                    f"alias '*{event.anchor}' names no anchor before it", line(event), "file.syntax"
+                )
+            node, size = anchors[event.anchor]
+            if size is None:
+                raise _YamlProblem(
+                    f"alias '*{event.anchor}' is inside the node it refers to",
+                    line(event),
+                    "file.recursive-alias",
+                    "a YAML alias must not refer to a node that contains it",
+                )
+            repeated += size
+            if repeated > limits.max_alias_nodes:
+                raise _YamlProblem(
+                    f"aliases repeat more than {limits.max_alias_nodes:,} nodes".replace(",", " "),
+                    line(event),
+                    "file.alias-budget",
+                    "this looks like an alias bomb; norm files need a few hundred at most",
+                )
+            attach(node, size, event)
+        elif isinstance(event, events.ScalarEvent):
+            if len(event.value) > limits.max_text_chars:
+                raise _YamlProblem(
+                    f"a text of {len(event.value)} characters is longer than the limit of "
+                    f"{limits.max_text_chars}",
+                    line(event),
+                    "file.text-too-long",
+                )
+            tag = tag_of(event, yaml.ScalarNode, event.value)
+            start, end = _marks(event)
+            node = yaml.ScalarNode(tag, event.value, start, end, event.style)
+            anchored(event.anchor, node, 1)
+            attach(node, 1, event)
+        elif isinstance(event, events.SequenceStartEvent | events.MappingStartEvent):
+            if len(stack) >= limits.max_depth:
+                raise _YamlProblem(
+                    f"lists and mappings are nested more than {limits.max_depth} levels deep",
+                    line(event),
+                    "file.too-deep",
+                    "normkit's files need about 10 levels; this is not a norm or inventory file",
+                )
+            kind = (
+                yaml.SequenceNode
+                if isinstance(event, events.SequenceStartEvent)
+                else yaml.MappingNode
+            )
+            tag = tag_of(event, kind, None)
+            node = kind(tag, [], _marks(event)[0], None, event.flow_style)
+            anchored(event.anchor, node, None)
+            stack.append(_Frame(node, path if path is not None else (), event.anchor))
+        elif isinstance(event, events.CollectionEndEvent):
+            frame = stack.pop()
+            frame.node.end_mark = event.end_mark
+            anchored(frame.anchor, frame.node, frame.size)
+            attach(frame.node, frame.size, event)
+    if not loader.check_event(events.StreamEndEvent):
+        raise _YamlProblem(
+            "the file holds more than one YAML document",
+            line(loader.peek_event()),
+            "file.syntax",
+            "remove the '---' separating documents",
+        )
+    loader.get_event()
+    return root
+
+
+def _read_yaml(
+    text: str, file: str, error: type[NormkitError], limits: Limits = DEFAULT
+) -> tuple[Any, LineMap]:
     import yaml
 
     loader = _loader()(text)
     lines: dict[Path_, int] = {}
     try:
-        # One parse: the node tree gives the lines (walked before construction,
-        # which merges '<<' keys into it), then becomes the data.
-        node = loader.get_single_node()
-        if node is not None:
-            _walk(node, (), lines)
+        node = _compose(loader, limits, lines)
         data = loader.construct_document(node) if node is not None else None
+    except _YamlProblem as problem:
+        raise error(
+            problem.message,
+            Location(file, problem.line, problem.field),
+            problem.hint,
+            code=problem.code,
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise error(f"invalid YAML: {problem}", Location(file, line)) from None
-    except DuplicateKey as dup:
-        raise error(
-            f"key '{dup.key}' appears twice in the same mapping",
-            Location(file, dup.line, dup.field),
-            "YAML would silently keep only the last one",
-        ) from None
+        what = getattr(exc, "problem", None) or str(exc)
+        raise error(f"invalid YAML: {what}", Location(file, line), code="file.syntax") from None
     finally:
         loader.dispose()
     return data, LineMap(file, lines)
 
 
-class DuplicateKey(Exception):
-    def __init__(self, key: str, line: int, field: str):
-        super().__init__(key)
-        self.key, self.line, self.field = key, line, field
+def read_yaml_text(text: str, file: str | None = None, limits: Limits = DEFAULT) -> Any:
+    """Parse YAML text with the same safe loader and limits as files (for tests and tools)."""
+    data, _ = _read_yaml(text, file or "<text>", NormkitError, limits)
+    return data
 
 
-def _walk(node: Any, path: Path_, lines: dict[Path_, int], file: str = "") -> None:
-    import yaml
+# -- pydantic's errors as ours -----------------------------------------------
 
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key, value in node.value:
-            name = str(key.value)
-            if name in seen and name != "<<":
-                raise DuplicateKey(name, key.start_mark.line + 1, dotted((*path, name)))
-            seen.add(name)
-            child = (*path, name)
-            lines[child] = key.start_mark.line + 1
-            _walk(value, child, lines, file)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _walk(item, (*path, index), lines, file)
+_TYPE_CODES = (
+    ("missing", "field.missing"),
+    ("extra_forbidden", "field.unknown"),
+    ("rule_kind", "rule.unknown-kind"),
+    ("rule_type", "rule.not-a-rule"),
+    ("string_pattern", "field.pattern"),
+    ("int_", "field.number"),
+    ("float_", "field.number"),
+    ("finite_number", "field.number"),
+    ("bool_", "field.boolean"),
+    ("date", "field.date"),
+    ("string_", "field.text"),
+    ("greater_than", "field.range"),
+    ("less_than", "field.range"),
+    ("too_short", "field.length"),
+    ("too_long", "field.length"),
+    ("literal_error", "field.choice"),
+    ("enum", "field.choice"),
+)
+
+
+def _code_of(pydantic_type: str) -> str:
+    for prefix, code in _TYPE_CODES:
+        if pydantic_type.startswith(prefix):
+            return code
+    return "field.invalid"
+
+
+def validation_problems(
+    exc: ValidationError,
+    lines: LineMap,
+    error: type[NormkitError],
+    offset: Path_ = (),
+    *,
+    prefer_original: bool = False,
+) -> list[NormkitError]:
+    """Every problem pydantic found, as one of our errors naming file, line and field.
+
+    An error normkit raised inside a validator keeps its code, message and
+    hint; with ``prefer_original`` it keeps its class too (objects built in
+    Python), otherwise it becomes ``error`` (the class for the file read).
+    """
+    out: list[NormkitError] = []
+    for problem in exc.errors(include_url=False):
+        path = [p for p in problem["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+        original = (problem.get("ctx") or {}).get("error")
+        cls = error
+        hint = None
+        if isinstance(original, NormkitError):
+            message, hint, code = original.message, original.hint, original.code
+            if original.location.field:
+                extra = list(split_path(original.location.field))
+                if path[-len(extra) :] != extra:
+                    path.extend(extra)
+            if prefer_original and type(original).__module__.startswith("normkit.errors"):
+                cls = type(original)
+        else:
+            kind = problem["type"]
+            code = _code_of(kind)
+            message = (
+                problem["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+            )
+            if kind == "missing":
+                message = "required field is missing"
+            elif kind == "extra_forbidden":
+                message = "unknown field"
+                hint = (
+                    "check the spelling against the file formats in docs/reference/file-formats.md"
+                )
+            elif kind == "string_type" and (
+                isinstance(problem.get("input"), bool) or problem.get("input") is None
+            ):
+                hint = (
+                    "YAML reads yes, no, on, off, true, false and null as values, not text: "
+                    "put the text in quotes"
+                )
+        out.append(cls(message, lines.locate(path, offset), hint, code=code))
+    return out
 
 
 def convert_validation_error(
@@ -166,34 +693,22 @@ def convert_validation_error(
     lines: LineMap,
     error: type[NormkitError],
     offset: Path_ = (),
+    *,
+    prefer_original: bool = False,
 ) -> NormkitError:
-    """Turn pydantic's error into one of ours naming file, line and field.
+    """The first problem pydantic found, with a count of the rest.
 
-    Only the first problem is raised, with a count of the rest: a planner
-    fixes one thing at a time, and the first is usually the cause.
+    A planner fixes one thing at a time, and the first is usually the cause;
+    ``normkit check`` lists them all (:func:`validation_problems`).
     """
-    problems = exc.errors(include_url=False)
+    problems = validation_problems(exc, lines, error, offset, prefer_original=prefer_original)
     first = problems[0]
-    path = [p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
-    original = (first.get("ctx") or {}).get("error")
-    hint = None
-    if isinstance(original, NormkitError):
-        message = original.message
-        hint = original.hint
-        if original.location.field:
-            extra = list(split_path(original.location.field))
-            if path[-len(extra) :] != extra:
-                path.extend(extra)
-    else:
-        message = first["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
-        if first["type"] == "missing":
-            message = "required field is missing"
-        elif first["type"] == "extra_forbidden":
-            message = "unknown field"
-            hint = "check the spelling against the file formats in docs/reference/file-formats.md"
     more = len(problems) - 1
-    if more:
-        message += f" (and {more} more problem{'s' if more > 1 else ''})"
-    converted = error(message, lines.locate(path, offset), hint)
-    converted.original = original if isinstance(original, NormkitError) else None
-    return converted
+    if not more:
+        return first
+    return type(first)(
+        f"{first.message} (and {more} more problem{'s' if more > 1 else ''})",
+        first.location,
+        first.hint,
+        code=first.code,
+    )

@@ -6,6 +6,10 @@ and keep going when one plugin misbehaves. Plugins are found through the
 ``normkit`` entry-point group; the built-in national norm registers through
 these same hooks.
 
+The hooks are called in the order they are defined here (rule kinds and bed
+types first, because the norm sets registered last use them); the kit reads
+the order from this module, so a new hook takes its place by where it is written.
+
 A plugin module implements any of them with :data:`hookimpl`::
 
     from normkit import hookimpl
@@ -17,6 +21,8 @@ A plugin module implements any of them with :data:`hookimpl`::
 
 from __future__ import annotations
 
+import inspect
+import sys
 from typing import Any, Protocol
 
 import pluggy
@@ -29,6 +35,25 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 class Register(Protocol):
     def __call__(self, item: Any, /) -> None: ...
+
+
+@hookspec
+def normkit_register_rule_kinds(register: Register) -> None:
+    """Register rule kinds beyond the built-in ones.
+
+    Call ``register(RuleClass)`` with a subclass of :class:`normkit.rules.Rule`
+    whose ``kind`` field is a ``Literal`` with a default. Norm-set files can
+    then use ``kind: <that kind>``.
+    """
+
+
+@hookspec
+def normkit_register_bed_types(register: Register) -> None:
+    """Register bed types (``long_term``, ``palliative``...).
+
+    Call ``register(BedType(id=..., label=..., label_nb=...))``. Inventory
+    files may use only registered bed types.
+    """
 
 
 @hookspec
@@ -55,28 +80,12 @@ def normkit_register_normsets(register: Register) -> None:
     """
 
 
-@hookspec
-def normkit_register_bed_types(register: Register) -> None:
-    """Register bed types (``long_term``, ``palliative``...).
-
-    Call ``register(BedType(id=..., label=..., label_nb=...))``. Inventory
-    files may use only registered bed types.
-    """
-
-
-@hookspec
-def normkit_register_rule_kinds(register: Register) -> None:
-    """Register rule kinds beyond the built-in ones.
-
-    Call ``register(RuleClass)`` with a subclass of :class:`normkit.rules.Rule`
-    whose ``kind`` field is a ``Literal`` with a default. Norm-set files can
-    then use ``kind: <that kind>``.
-    """
-
-
-HOOKS = (
-    "normkit_register_municipalities",
-    "normkit_register_normsets",
-    "normkit_register_bed_types",
-    "normkit_register_rule_kinds",
-)
+def registration_order() -> tuple[str, ...]:
+    """The names of the registration hooks, in the order a kit calls them."""
+    module = sys.modules[__name__]
+    specs = [
+        value
+        for name, value in vars(module).items()
+        if name.startswith("normkit_") and inspect.isfunction(value)
+    ]
+    return tuple(f.__name__ for f in sorted(specs, key=lambda f: f.__code__.co_firstlineno))

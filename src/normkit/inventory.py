@@ -1,4 +1,4 @@
-"""Inventories: what a municipality has, loaded from YAML, JSON or CSV.
+"""Inventories: what a municipality has, loaded from YAML, JSON, TOML or CSV.
 
 Facilities hold units (a bed type and a number of beds); staffed FTE is
 recorded per unit or per facility, each record with its own validity (a post
@@ -9,7 +9,6 @@ dropped, rounded or defaulted.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 import re
@@ -18,8 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
+    BeforeValidator,
     Field,
     ValidationError,
     ValidationInfo,
@@ -28,10 +26,14 @@ from pydantic import (
     model_validator,
 )
 
+from .csvfiles import read_table
 from .errors import InventoryError, Location
 from .files import LineMap, Path_, convert_validation_error, read_document
+from .limits import DEFAULT, Limits
+from .model import Model
 from .provenance import Source
-from .validity import Validity
+from .validity import Dated
+from .values import Amount, Count, Date, Number, check_magnitude, read_number
 
 FTE_SCHEMA: dict[str, Any] = {
     "description": "FTE as a number (0.6), with a decimal comma ('0,6') or as a post ('60 %')",
@@ -49,33 +51,7 @@ STAFFING_SCHEMA: dict[str, Any] = {
     ],
 }
 
-
-class Staffing(BaseModel):
-    """Staffed physician FTE, in force from ``valid_from`` to ``valid_to`` (inclusive)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    fte: Annotated[float, WithJsonSchema(FTE_SCHEMA)] = Field(ge=0, allow_inf_nan=False)
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
-    note: str | None = None
-
-    @field_validator("fte", mode="before")
-    @classmethod
-    def _percent_or_decimal_comma(cls, value: Any) -> Any:
-        return read_fte(value)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Staffing:
-        Validity(valid_from=self.valid_from, valid_to=self.valid_to)
-        return self
-
-    def in_force(self, on: dt.date) -> bool:
-        return Validity(valid_from=self.valid_from, valid_to=self.valid_to).in_force(on)
-
-
 _PERCENT = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*%\s*$")
-_DECIMAL_COMMA = re.compile(r"^\s*\d+,\d+\s*$")
 
 
 def read_fte(value: Any) -> Any:
@@ -83,71 +59,75 @@ def read_fte(value: Any) -> Any:
     if isinstance(value, str):
         percent = _PERCENT.match(value)
         if percent:
-            return float(percent.group(1).replace(",", ".")) / 100
-        if _DECIMAL_COMMA.match(value):
-            return value.replace(",", ".").strip()
-    return value
+            return check_magnitude(float(percent.group(1).replace(",", ".")) / 100)
+    return read_number(value)
 
 
-def _staffing_list(value: Any) -> Any:
-    # A bare number (or "60 %") is one undated record: "staffing: 0.8".
+class Staffing(Dated):
+    """Staffed physician FTE, in force from ``valid_from`` to ``valid_to`` (inclusive)."""
+
+    error_class = InventoryError
+
+    fte: Annotated[float, BeforeValidator(read_fte), WithJsonSchema(FTE_SCHEMA), Field(ge=0)]
+    note: str | None = None
+
+
+def staffing_list(value: Any) -> Any:
+    """A bare number (or "60 %") is one undated record: ``staffing: 0.8``."""
     if isinstance(value, int | float | str) and not isinstance(value, bool):
         return [{"fte": value}]
     return value
 
 
-class Unit(BaseModel):
+StaffingRecords = Annotated[
+    tuple[Staffing, ...], BeforeValidator(staffing_list), WithJsonSchema(STAFFING_SCHEMA)
+]
+
+
+class Unit(Model):
     """A unit of a facility: one bed type, a number of beds, optional staffing."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    error_class = InventoryError
 
     name: str = Field(min_length=1)
     bed_type: str
-    beds: int = Field(ge=0)
-    staffing: Annotated[tuple[Staffing, ...], WithJsonSchema(STAFFING_SCHEMA)] = ()
+    beds: Count
+    staffing: StaffingRecords = ()
     note: str | None = None
-
-    @field_validator("staffing", mode="before")
-    @classmethod
-    def _bare_number(cls, value: Any) -> Any:
-        return _staffing_list(value)
 
     @field_validator("bed_type")
     @classmethod
     def _known_bed_type(cls, value: str, info: ValidationInfo) -> str:
-        known = (info.context or {}).get("bed_types")
-        if known is not None and value not in known:
-            raise ValueError(
-                f"unknown bed type '{value}'; known bed types: {', '.join(sorted(known))}"
-            )
+        check_bed_type(value, (info.context or {}).get("bed_types"))
         return value
 
 
-class Facility(BaseModel):
+def check_bed_type(value: str, known: Iterable[str] | None) -> None:
+    if known is not None and value not in known:
+        raise InventoryError(
+            f"unknown bed type '{value}'; known bed types: {', '.join(sorted(known))}",
+            code="inventory.bed-type",
+        )
+
+
+class Facility(Model):
     """A nursing home or health house, its units and facility-level staffing."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    error_class = InventoryError
 
     name: str = Field(min_length=1)
     units: tuple[Unit, ...] = ()
-    staffing: Annotated[tuple[Staffing, ...], WithJsonSchema(STAFFING_SCHEMA)] = ()
+    staffing: StaffingRecords = ()
     note: str | None = None
-
-    @field_validator("staffing", mode="before")
-    @classmethod
-    def _bare_number(cls, value: Any) -> Any:
-        return _staffing_list(value)
 
     @model_validator(mode="after")
     def _unique_units(self) -> Facility:
-        seen: set[str] = set()
-        for index, unit in enumerate(self.units):
-            if unit.name in seen:
-                raise InventoryError(
-                    f"unit '{unit.name}' appears twice in facility '{self.name}'",
-                    Location(field=f"units[{index}].name"),
-                )
-            seen.add(unit.name)
+        check_unique(
+            [u.name for u in self.units],
+            f"unit '{{}}' appears twice in facility '{self.name}'",
+            "units",
+            "name",
+        )
         return self
 
     @property
@@ -155,32 +135,45 @@ class Facility(BaseModel):
         return sum(u.beds for u in self.units)
 
 
-class Population(BaseModel):
+def check_unique(names: list[str], message: str, group: str, key: str) -> None:
+    """Refuse a name used twice; ``message`` has ``{}`` where the name goes."""
+    seen: set[str] = set()
+    for index, name in enumerate(names):
+        if name in seen:
+            raise InventoryError(
+                message.format(name),
+                Location(field=f"{group}[{index}].{key}"),
+                code="inventory.duplicate",
+            )
+        seen.add(name)
+
+
+class Population(Model):
     """Inhabitants of an area (optionally one age group) on a date."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    error_class = InventoryError
 
     area: str | None = None
-    inhabitants: int = Field(ge=0)
-    at: dt.date | None = None
+    inhabitants: Count
+    at: Date | None = None
     age_group: str | None = None
 
 
-class GPList(BaseModel):
+class GPList(Model):
     """A GP contract (a list): its cap, listed patients, and vacancy."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    error_class = InventoryError
 
     id: str = Field(min_length=1)
     gp: str | None = None
-    cap: int | None = Field(default=None, ge=0)
-    listed: int = Field(ge=0)
+    cap: Count | None = None
+    listed: Count
     vacant: bool = False
     locum: bool = False
-    notice_date: dt.date | None = Field(
+    notice_date: Date | None = Field(
         default=None, description="date the GP gave notice, for a contract up for sale"
     )
-    taken_over: dt.date | None = Field(
+    taken_over: Date | None = Field(
         default=None, description="date a new GP took the contract over after the notice"
     )
 
@@ -189,62 +182,59 @@ class GPList(BaseModel):
         return None if self.cap is None else self.cap - self.listed
 
 
-class GPCentre(BaseModel):
+class GPCentre(Model):
     """A GP centre (legesenter) and its number of GPs, now and before."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    error_class = InventoryError
 
     name: str = Field(min_length=1)
     district: str | None = None
-    gps: int = Field(ge=0)
-    gps_previous: int | None = Field(default=None, ge=0)
+    gps: Count
+    gps_previous: Count | None = None
 
 
-class Service(BaseModel):
+class Service(Model):
     """Physician staffing of a service that is not bed-based (legevakt, helsestasjon...)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    error_class = InventoryError
 
     name: str = Field(min_length=1)
-    physicians: int | None = Field(default=None, ge=0)
-    fte: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    physicians: Count | None = None
+    fte: Amount | None = None
     note: str | None = None
 
 
-class Inventory(BaseModel):
+class Inventory(Model):
     """Everything assessed: facilities, populations and GP lists."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    error_class = InventoryError
 
     name: str | None = None
     municipality: str | None = None
-    as_of: dt.date | None = None
+    as_of: Date | None = None
     source: Source | None = None
     facilities: tuple[Facility, ...] = ()
     populations: tuple[Population, ...] = ()
     gp_lists: tuple[GPList, ...] = ()
     gp_centres: tuple[GPCentre, ...] = ()
     services: tuple[Service, ...] = ()
-    figures: dict[str, float] = Field(
+    figures: dict[str, Number] = Field(
         default_factory=dict,
         description="figures a source states directly, e.g. free_list_places: 494",
     )
 
     @model_validator(mode="after")
     def _unique(self) -> Inventory:
-        for label, group, key, names in (
-            ("facility", "facilities", "name", [f.name for f in self.facilities]),
-            ("GP list", "gp_lists", "id", [g.id for g in self.gp_lists]),
-            ("GP centre", "gp_centres", "name", [c.name for c in self.gp_centres]),
-            ("service", "services", "name", [s.name for s in self.services]),
-        ):
-            seen: set[str] = set()
-            for index, name in enumerate(names):
-                if name in seen:
-                    raise InventoryError(
-                        f"{label} '{name}' appears twice", Location(field=f"{group}[{index}].{key}")
-                    )
-                seen.add(name)
+        check_unique(
+            [f.name for f in self.facilities], "facility '{}' appears twice", "facilities", "name"
+        )
+        check_unique([g.id for g in self.gp_lists], "GP list '{}' appears twice", "gp_lists", "id")
+        check_unique(
+            [c.name for c in self.gp_centres], "GP centre '{}' appears twice", "gp_centres", "name"
+        )
+        check_unique(
+            [s.name for s in self.services], "service '{}' appears twice", "services", "name"
+        )
         self.indicators()  # stated figures must agree with the records
         return self
 
@@ -268,15 +258,45 @@ class Inventory(BaseModel):
                     f"give {out[name]:g}",
                     Location(field=f"figures.{name}"),
                     "state a figure only when the records that would give it are absent",
+                    code="inventory.figure-contradicts-records",
                 )
             out[name] = float(value)
         return out
 
 
-def parse_inventory(data: Any, lines: LineMap, bed_types: Iterable[str] | None = None) -> Inventory:
+def count_units(data: Any) -> int:
+    """Units in raw inventory data, counted before validation builds them."""
+    facilities = data.get("facilities") if isinstance(data, dict) else None
+    if not isinstance(facilities, list):
+        return 0
+    return sum(
+        len(f["units"])
+        for f in facilities
+        if isinstance(f, dict) and isinstance(f.get("units"), list)
+    )
+
+
+def parse_inventory(
+    data: Any,
+    lines: LineMap,
+    bed_types: Iterable[str] | None = None,
+    limits: Limits = DEFAULT,
+) -> Inventory:
     """Validate inventory data; ``bed_types`` (when given) are the only ones accepted."""
     if not isinstance(data, dict):
-        raise InventoryError("an inventory must be a mapping", Location(lines.file, 1))
+        raise InventoryError(
+            "an inventory must be a mapping",
+            Location(lines.file, 1),
+            code="inventory.not-a-mapping",
+        )
+    units = count_units(data)
+    if units > limits.max_units:
+        raise InventoryError(
+            f"the inventory has {units} units, more than the limit of {limits.max_units}",
+            Location(lines.file),
+            "raise the limit (normkit.Limits(max_units=...) or NORMKIT_MAX_UNITS)",
+            code="inventory.too-many-units",
+        )
     context = {"bed_types": frozenset(bed_types)} if bed_types is not None else None
     try:
         return Inventory.model_validate(data, context=context)
@@ -284,7 +304,9 @@ def parse_inventory(data: Any, lines: LineMap, bed_types: Iterable[str] | None =
         raise convert_validation_error(exc, lines, InventoryError) from None
 
 
-def load_inventory(path: str | Path, bed_types: Iterable[str] | None = None) -> Inventory:
+def load_inventory(
+    path: str | Path, bed_types: Iterable[str] | None = None, limits: Limits = DEFAULT
+) -> Inventory:
     """Read an inventory from ``.yaml``/``.yml``, ``.json``, ``.toml`` or ``.csv``."""
     path = Path(path)
     suffix = path.suffix.lower()
@@ -293,27 +315,27 @@ def load_inventory(path: str | Path, bed_types: Iterable[str] | None = None) -> 
             f"unsupported file type '{suffix or path.name}'",
             Location(str(path)),
             "use .csv, .yaml, .yml, .toml or .json",
+            code="file.type",
         )
     if suffix != ".csv":
-        data, lines = read_document(path, InventoryError)
-        return parse_inventory(data, lines, bed_types)
-    data, lines = _read_csv(path)
+        data, lines = read_document(path, InventoryError, limits)
+        return parse_inventory(data, lines, bed_types, limits)
+    data, lines = _read_csv(path, limits)
     try:
-        return parse_inventory(data, lines, bed_types)
+        return parse_inventory(data, lines, bed_types, limits)
     except InventoryError as error:
         # Name the CSV column, not the path inside the inventory model.
         last = str(error.location.field or "").rsplit(".", 1)[-1]
         staffing = ".staffing[" in str(error.location.field or "")
         column = _CSV_COLUMN.get((last, staffing), last)
-        raise InventoryError(
-            error.message, Location(error.location.file, error.location.line, column), error.hint
-        ) from None
+        raise error.relocated(Location(error.location.file, error.location.line, column)) from None
 
 
 _CSV_COLUMN = {
     ("fte", True): "staffed_fte",
     ("valid_from", True): "staffed_valid_from",
     ("valid_to", True): "staffed_valid_to",
+    ("note", True): "note",
     ("staffing", True): "staffed_fte",
     ("staffing", False): "staffed_fte",
     ("name", False): "unit",
@@ -333,125 +355,103 @@ CSV_COLUMNS = (
 _CSV_REQUIRED = ("facility", "unit", "bed_type", "beds")
 
 
-def _read_csv(path: Path) -> tuple[dict[str, Any], LineMap]:
+def _read_csv(path: Path, limits: Limits) -> tuple[dict[str, Any], LineMap]:
     """One row per unit; a row without unit/bed_type/beds adds a staffing record.
 
     A row with only ``facility`` and ``staffed_*`` records facility-level
     staffing; a row naming an existing ``unit`` without ``bed_type``/``beds``
-    adds a (dated) staffing record to it.
+    adds a (dated) staffing record to it. ``note`` belongs to the unit on a
+    row that defines one, and to the staffing record on a row that only
+    records staffing.
     """
-    file = str(path)
-    try:
-        # utf-8-sig: spreadsheets often start the file with a byte-order mark.
-        handle = path.open(newline="", encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InventoryError("file not found", Location(file)) from None
-    except OSError as exc:
-        raise InventoryError(f"cannot read file: {exc}", Location(file)) from None
+    table = read_table(path, InventoryError, limits, CSV_COLUMNS)
+    file = table.file
+    missing = [c for c in _CSV_REQUIRED if c not in table.header]
+    if missing:
+        raise InventoryError(
+            f"missing column(s) {', '.join(missing)}",
+            Location(file, 1),
+            f"columns are: {', '.join(CSV_COLUMNS)}",
+            code="csv.header",
+        )
     lines: dict[Path_, int] = {}
     facilities: dict[str, dict[str, Any]] = {}
-    units: dict[tuple[str, str], dict[str, Any]] = {}
-    with handle:
-        first = handle.readline()
-        handle.seek(0)
-        # Norwegian spreadsheet exports separate with ';' (the comma is the decimal mark).
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        reader = csv.DictReader(handle, delimiter=delimiter)
-        header = reader.fieldnames or []
-        unknown = [c for c in header if c not in CSV_COLUMNS]
-        missing = [c for c in _CSV_REQUIRED if c not in header]
-        if unknown or missing:
-            problem = "; ".join(
-                p
-                for p in (
-                    f"unknown column(s) {', '.join(unknown)}" if unknown else "",
-                    f"missing column(s) {', '.join(missing)}" if missing else "",
-                )
-                if p
-            )
+    facility_index: dict[str, int] = {}
+    units: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
+    for line, cells in table.rows():
+        facility_name = cells["facility"]
+        if not facility_name:
             raise InventoryError(
-                problem, Location(file, 1), f"columns are: {', '.join(CSV_COLUMNS)}"
+                "'facility' is empty", Location(file, line, "facility"), code="csv.empty-cell"
             )
-        for row in reader:
-            line = reader.line_num
-            if None in row:
-                raise InventoryError("row has more cells than the header", Location(file, line))
-            cells = {k: (v or "").strip() for k, v in row.items()}
-            facility_name = cells["facility"]
-            if not facility_name:
-                raise InventoryError("'facility' is empty", Location(file, line, "facility"))
-            f_index = (
-                list(facilities).index(facility_name)
-                if facility_name in facilities
-                else len(facilities)
-            )
-            facility = facilities.setdefault(
-                facility_name, {"name": facility_name, "units": [], "staffing": []}
-            )
-            lines.setdefault(("facilities", f_index), line)
-            record = _csv_staffing(cells)
-            unit_name = cells["unit"]
-            defines_unit = bool(cells["bed_type"] or cells["beds"])
-            if not unit_name:
-                if defines_unit or record is None:
-                    raise InventoryError(
-                        "a row without 'unit' must only record facility staffing",
-                        Location(file, line, "unit"),
-                        "fill in 'unit', or leave bed_type and beds empty and give staffed_fte",
-                    )
-                _at(lines, ("facilities", f_index, "staffing", len(facility["staffing"])), line)
-                facility["staffing"].append(record)
-                continue
-            key = (facility_name, unit_name)
-            if defines_unit:
-                for column in ("bed_type", "beds"):
-                    if not cells[column]:
-                        raise InventoryError(
-                            f"'{column}' is empty",
-                            Location(file, line, column),
-                            "a row defining a unit needs bed_type and beds (a whole number)",
-                        )
-                if key in units:
-                    raise InventoryError(
-                        f"unit '{unit_name}' appears twice in facility '{facility_name}'",
-                        Location(file, line, "unit"),
-                    )
-                u_index = len(facility["units"])
-                unit: dict[str, Any] = {
-                    "name": unit_name,
-                    "bed_type": cells["bed_type"],
-                    "beds": cells["beds"],
-                    "staffing": [],
-                }
-                if cells.get("note"):
-                    unit["note"] = cells["note"]
-                units[key] = unit
-                facility["units"].append(unit)
-                _at(lines, ("facilities", f_index, "units", u_index), line)
-            elif key not in units:
+        if facility_name not in facilities:
+            facility_index[facility_name] = len(facilities)
+            facilities[facility_name] = {"name": facility_name, "units": [], "staffing": []}
+        f_index = facility_index[facility_name]
+        facility = facilities[facility_name]
+        lines.setdefault(("facilities", f_index), line)
+        unit_name = cells["unit"]
+        defines_unit = bool(cells["bed_type"] or cells["beds"])
+        record = _csv_staffing(cells, with_note=not defines_unit)
+        if not unit_name:
+            if defines_unit or record is None:
                 raise InventoryError(
-                    f"unit '{unit_name}' has no bed_type and beds, and was not defined above",
-                    Location(file, line, "bed_type"),
+                    "a row without 'unit' must only record facility staffing",
+                    Location(file, line, "unit"),
+                    "fill in 'unit', or leave bed_type and beds empty and give staffed_fte",
+                    code="csv.row",
                 )
-            if record is not None:
-                target = units[key]
-                u_index = facility["units"].index(target)
-                _at(
-                    lines,
-                    ("facilities", f_index, "units", u_index, "staffing", len(target["staffing"])),
-                    line,
+            _at(lines, ("facilities", f_index, "staffing", len(facility["staffing"])), line)
+            facility["staffing"].append(record)
+            continue
+        key = (facility_name, unit_name)
+        if defines_unit:
+            for column in ("bed_type", "beds"):
+                if not cells[column]:
+                    raise InventoryError(
+                        f"'{column}' is empty",
+                        Location(file, line, column),
+                        "a row defining a unit needs bed_type and beds (a whole number)",
+                        code="csv.empty-cell",
+                    )
+            if key in units:
+                raise InventoryError(
+                    f"unit '{unit_name}' appears twice in facility '{facility_name}'",
+                    Location(file, line, "unit"),
+                    code="inventory.duplicate",
                 )
-                target["staffing"].append(record)
+            unit: dict[str, Any] = {
+                "name": unit_name,
+                "bed_type": cells["bed_type"],
+                "beds": cells["beds"],
+                "staffing": [],
+            }
+            if cells.get("note"):
+                unit["note"] = cells["note"]
+            units[key] = (len(facility["units"]), unit)
+            _at(lines, ("facilities", f_index, "units", len(facility["units"])), line)
+            facility["units"].append(unit)
+        elif key not in units:
+            raise InventoryError(
+                f"unit '{unit_name}' has no bed_type and beds, and was not defined above",
+                Location(file, line, "bed_type"),
+                code="csv.row",
+            )
+        if record is not None:
+            u_index, target = units[key]
+            where = ("facilities", f_index, "units", u_index, "staffing", len(target["staffing"]))
+            _at(lines, where, line)
+            target["staffing"].append(record)
     return {"name": path.stem, "facilities": list(facilities.values())}, LineMap(file, lines)
 
 
 def _at(lines: dict[Path_, int], path: Path_, line: int) -> None:
     lines[path] = line
-    for child in ("name", "bed_type", "beds", "fte", "valid_from", "valid_to", "staffing"):
+    for child in ("name", "bed_type", "beds", "fte", "valid_from", "valid_to", "staffing", "note"):
         lines[(*path, child)] = line
 
 
-def _csv_staffing(cells: dict[str, str]) -> dict[str, Any] | None:
+def _csv_staffing(cells: dict[str, str], with_note: bool) -> dict[str, Any] | None:
     fte = cells.get("staffed_fte", "")
     start = cells.get("staffed_valid_from", "")
     end = cells.get("staffed_valid_to", "")
@@ -464,6 +464,8 @@ def _csv_staffing(cells: dict[str, str]) -> dict[str, Any] | None:
         record["valid_from"] = start
     if end:
         record["valid_to"] = end
+    if with_note and cells.get("note"):
+        record["note"] = cells["note"]
     return record
 
 

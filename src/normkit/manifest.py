@@ -24,21 +24,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from .bed_types import BedType
-from .errors import PluginError
+from .errors import Location, PluginError
 from .files import convert_validation_error, read_document
 from .hookspecs import Register, hookimpl
+from .limits import DEFAULT, Limits
+from .model import Model
 from .municipality import Municipality
 
 MANIFEST = "normkit-plugin.yaml"
 
 
-class Manifest(BaseModel):
+class Manifest(Model):
     """The contents of ``normkit-plugin.yaml``."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    error_class = PluginError
 
     municipality: Municipality | None = None
     normsets: tuple[Path, ...] = ()
@@ -48,8 +50,15 @@ class Manifest(BaseModel):
 class ManifestPlugin:
     """A plugin that registers what its manifest declares."""
 
-    def __init__(self, anchor: str | Path, manifest: str = MANIFEST, name: str | None = None):
+    def __init__(
+        self,
+        anchor: str | Path,
+        manifest: str = MANIFEST,
+        name: str | None = None,
+        limits: Limits = DEFAULT,
+    ):
         anchor = Path(anchor)
+        self.limits = limits
         self.root = anchor.parent if anchor.is_file() or anchor.suffix == ".py" else anchor
         self.path = self.root / manifest
         self._manifest: Manifest | None = None
@@ -59,7 +68,7 @@ class ManifestPlugin:
     def manifest(self) -> Manifest:
         """The manifest, read once, with every path made absolute and checked."""
         if self._manifest is None:
-            data, lines = read_document(self.path, PluginError)
+            data, lines = read_document(self.path, PluginError, self.limits)
             if isinstance(data, dict):
                 data = self._absolute(data)
             try:
@@ -73,20 +82,24 @@ class ManifestPlugin:
                 ]
             if missing:
                 raise PluginError(
-                    f"{self.path}: files named in the manifest are missing: " + ", ".join(missing)
+                    "files named in the manifest are missing: " + ", ".join(missing),
+                    Location(str(self.path)),
+                    code="plugin.manifest-missing-file",
                 )
             self._manifest = manifest
         return self._manifest
 
     def _absolute(self, data: dict[str, Any]) -> dict[str, Any]:
         data = dict(data)
-        data["normsets"] = [str(self.root / p) for p in data.get("normsets", [])]
+        normsets = data.get("normsets", [])
+        if isinstance(normsets, list):
+            data["normsets"] = [str(self.root / p) if isinstance(p, str) else p for p in normsets]
         municipality = data.get("municipality")
-        if isinstance(municipality, dict) and "examples" in municipality:
+        if isinstance(municipality, dict) and isinstance(municipality.get("examples"), list):
             municipality = dict(municipality)
             municipality["examples"] = [
                 {**e, "path": str(self.root / e["path"])}
-                if isinstance(e, dict) and "path" in e
+                if isinstance(e, dict) and isinstance(e.get("path"), str)
                 else e
                 for e in municipality["examples"]
             ]

@@ -1,4 +1,9 @@
-"""Municipalities and their kommunenummer, which change with mergers."""
+"""Municipalities and their kommunenummer, which change with mergers.
+
+A code belongs to a municipality for a period (Sarpsborg was 3003 until
+2023-12-31 and is 3105 from 2024-01-01), and a code can pass to another
+municipality later, so a code is always looked up on a date.
+"""
 
 from __future__ import annotations
 
@@ -7,55 +12,76 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .validity import Validity
+from .errors import PluginError
+from .model import Model
+from .validity import Dated
 
 
-class MunicipalityCode(BaseModel):
+class MunicipalityCode(Dated):
     """A kommunenummer and the days it was in use (Sarpsborg: 3003, then 3105)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
     code: str = Field(pattern=r"^\d{4}$")
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
-
-    @property
-    def validity(self) -> Validity:
-        return Validity(valid_from=self.valid_from, valid_to=self.valid_to)
 
 
-class Example(BaseModel):
+class Example(Model):
     """An example inventory a plugin ships, built from its plan's own figures."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     title: str
     path: Path
 
 
-class Municipality(BaseModel):
+class Municipality(Model):
     """A municipality a plugin speaks for, and the norm sets it adopted."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    error_class = PluginError
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="slug, e.g. 'sarpsborg'")
-    name: str
+    name: str = Field(min_length=1)
     codes: tuple[MunicipalityCode, ...] = Field(min_length=1)
     normsets: tuple[str, ...] = Field(default=(), description="norm-set ids, preferred first")
     examples: tuple[Example, ...] = ()
 
     @model_validator(mode="after")
     def _codes_do_not_overlap(self) -> Municipality:
-        for i, a in enumerate(self.codes):
-            for b in self.codes[i + 1 :]:
-                if a.validity.overlaps(b.validity):
-                    raise ValueError(f"codes {a.code} and {b.code} of {self.name} overlap in time")
+        check_codes(self)
         return self
 
     def code_on(self, on: dt.date) -> str | None:
-        return next((c.code for c in self.codes if c.validity.in_force(on)), None)
+        """The kommunenummer in use on ``on``, or None when it had none then."""
+        return next((c.code for c in self.codes if c.in_force(on)), None)
 
-    def matches(self, name_or_code: str) -> bool:
-        key = name_or_code.strip().casefold()
-        return key in {self.id, self.name.casefold()} or any(c.code == key for c in self.codes)
+    def has_code(self, code: str) -> bool:
+        return any(c.code == code.strip() for c in self.codes)
+
+    def matches_name(self, name: str) -> bool:
+        key = name.strip().casefold()
+        return key in {self.id, self.name.casefold()}
+
+
+def check_codes(municipality: Municipality) -> None:
+    for i, a in enumerate(municipality.codes):
+        for b in municipality.codes[i + 1 :]:
+            if a.validity.overlaps(b.validity):
+                raise PluginError(
+                    f"codes {a.code} and {b.code} of {municipality.name} overlap in time",
+                    code="municipality.codes-overlap",
+                )
+
+
+class MunicipalityInfo(BaseModel):
+    """Which municipality an assessment was made for, and the code it had on the date."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    kommunenummer: str | None = Field(
+        description="the code in use on the assessment's date; null if it had none then"
+    )
+
+    @classmethod
+    def of(cls, municipality: Municipality, on: dt.date) -> MunicipalityInfo:
+        return cls(
+            id=municipality.id, name=municipality.name, kommunenummer=municipality.code_on(on)
+        )

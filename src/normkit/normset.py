@@ -10,40 +10,56 @@ force on a date, into a :class:`ResolvedNormSet` that assessment uses.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, model_validator
 
-from .checks import Check
-from .errors import Location, NormSetError
+from .conditions import Condition
+from .errors import Location, NormSetError, OverrideConflict
 from .figures import Figure, FigureResult, recompute
-from .files import LineMap, convert_validation_error, read_document
+from .files import LineMap, convert_validation_error, read_document, split_path
+from .limits import DEFAULT, Limits
+from .model import Model
 from .parameters import Parameter
 from .provenance import Source
 from .rules.base import FTE, Rule, RuleRef
 from .rules.override import Override
 from .rules.threshold import Threshold
-from .validity import Validity
+from .validity import Dated, Validity, check_order
+from .values import Date
+
+#: the only input a need's rule may read: the unit's places (a facility's, for a
+#: facility-level need)
+NEED_INPUTS = frozenset({"places"})
 
 
-class Need(BaseModel):
+class Need(Model):
     """A rule for the physician need of units of some bed types.
 
     With ``bed_types`` it applies to every unit of those types (within
     ``facility`` if given). Without them it is a facility-level need, such as
     a medical lead's fixed 0.2 FTE, shown as a row of its own.
+
+    ``no_norm: true`` instead of a ``rule`` records a decision that these bed
+    types have no norm (KAD beds, say): such units are reported as "no norm"
+    with the decision's reason and source, never as 0.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    error_class = NormSetError
 
     id: str = Field(min_length=1)
     label: str | None = None
     bed_types: tuple[str, ...] = ()
     facility: str | None = None
-    rule: RuleRef
+    rule: RuleRef | None = None
+    no_norm: bool = Field(
+        default=False,
+        description="a decision that these bed types have no norm; needs 'reason' and 'source'",
+    )
     source: Source | None = None
     reason: str | None = Field(
         default=None, description="required when this need replaces one it inherits"
@@ -56,19 +72,69 @@ class Need(BaseModel):
 
     @model_validator(mode="after")
     def _scoped(self) -> Need:
-        if self.adopted and not self.reason:
-            raise ValueError("an adopted need must give its 'reason'")
-        if not self.bed_types and self.facility is None:
-            raise ValueError("a need applies to 'bed_types', or to one 'facility', or both")
-        if self.rule.output_unit() != FTE:
-            raise ValueError(f"a need must give FTE; this rule gives {self.rule.output_unit()}")
+        check_need(self)
         return self
 
 
-class NamedRule(BaseModel):
-    """A rule of a norm set that is not a need: a grant, a cost, an eligibility test."""
+def check_need(need: Need) -> None:
+    """A need has a scope, and either an FTE rule of places or a reasoned "no norm"."""
+    if not need.bed_types and need.facility is None:
+        raise NormSetError(
+            "a need applies to 'bed_types', or to one 'facility', or both", code="need.scope"
+        )
+    if need.no_norm:
+        if need.rule is not None or need.adopted:
+            raise NormSetError(
+                "a need with 'no_norm: true' has no 'rule' and is not 'adopted'",
+                code="need.no-norm",
+            )
+        if not need.reason or need.source is None:
+            raise NormSetError(
+                "a decision that there is no norm must give its 'reason' and 'source'",
+                hint="say who decided it and where, e.g. the plan's section",
+                code="need.no-norm",
+            )
+        if not need.bed_types:
+            raise NormSetError(
+                "a decision that there is no norm names the 'bed_types' it is for",
+                code="need.no-norm",
+            )
+        return
+    if need.rule is None:
+        raise NormSetError(
+            "a need gives a 'rule', or 'no_norm: true' with a reason and a source",
+            code="need.rule",
+        )
+    if need.adopted and not need.reason:
+        raise NormSetError("an adopted need must give its 'reason'", code="need.reason")
+    if need.rule.output_unit() != FTE:
+        raise NormSetError(
+            f"a need must give FTE; this rule gives {need.rule.output_unit()}",
+            code="normset.not-fte",
+        )
+    check_reads_places(need.rule, "need")
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+
+def check_reads_places(rule: Rule, what: str) -> None:
+    """A need's or override's rule reads nothing but the unit's places."""
+    extra = sorted(rule.inputs() - NEED_INPUTS)
+    if extra:
+        raise NormSetError(
+            f"a {what}'s rule may read only 'places', but this one reads {', '.join(extra)}",
+            hint="a unit gives its places and nothing else; use a named rule for other figures",
+            code="normset.rule-inputs",
+        )
+
+
+class NamedRule(Dated):
+    """A rule of a norm set that is not a need: a grant, a cost, an eligibility test.
+
+    ``valid_from`` / ``valid_to`` (optional) limit it to part of its norm set's
+    period, for a requirement that starts or a temporary exception that ends
+    while the rest of the norm set stays in force.
+    """
+
+    error_class = NormSetError
 
     id: str = Field(min_length=1)
     label: str | None = None
@@ -76,7 +142,7 @@ class NamedRule(BaseModel):
     source: Source | None = None
 
 
-class DerivedIndicator(BaseModel):
+class DerivedIndicator(Model):
     """A figure computed from an inventory's figures (FTE per 10 000 inhabitants...).
 
     ``inputs`` maps the rule's input names to indicator names where they
@@ -84,7 +150,7 @@ class DerivedIndicator(BaseModel):
     indicators, where thresholds can watch it.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    error_class = NormSetError
 
     id: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
     label: str
@@ -102,17 +168,18 @@ class DerivedIndicator(BaseModel):
         if missing:
             raise NormSetError(
                 f"indicator '{self.id}' needs {', '.join(missing)}, which the inventory "
-                "does not give"
+                "does not give",
+                code="indicator.missing-input",
             )
         return float(self.rule.evaluate({k: indicators[v] for k, v in names.items()}))
 
 
-class Unknown(BaseModel):
+class Unknown(Model):
     """A value the source leaves out: assessment says "unknown", never guesses."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    error_class = NormSetError
 
-    id: str
+    id: str = Field(min_length=1)
     bed_types: tuple[str, ...] = ()
     relates_to: tuple[str, ...] = Field(
         default=(),
@@ -122,18 +189,18 @@ class Unknown(BaseModel):
     source: Source | None = None
 
 
-class NormSet(BaseModel):
+class NormSet(Model):
     """One version of a norm set, in force from ``valid_from`` to ``valid_to`` (inclusive)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    error_class = NormSetError
 
     id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9._-]*$")
     title: str
     version: str | None = None
-    valid_from: dt.date | None = Field(
+    valid_from: Date | None = Field(
         default=None, description="first day in force; null when the source gives no start"
     )
-    valid_to: dt.date | None = None
+    valid_to: Date | None = None
     source: Source
     municipality: str | None = Field(
         default=None, description="kommunenummer or name of the municipality; null for national"
@@ -150,34 +217,37 @@ class NormSet(BaseModel):
     rules: tuple[NamedRule, ...] = ()
     indicators: tuple[DerivedIndicator, ...] = ()
     parameters: tuple[Parameter, ...] = ()
-    checks: tuple[Check, ...] = ()
+    conditions: tuple[Condition, ...] = ()
     figures: tuple[Figure, ...] = ()
     fte_cost: RuleRef | None = Field(
         default=None, description="an fte_cost rule pricing one FTE of gap per year"
     )
 
+    #: the file and lines this version was read from (None when built in Python);
+    #: kept with the object so an error found later can say where it is
+    _origin: LineMap | None = PrivateAttr(default=None)
+
     @model_validator(mode="after")
     def _consistent(self) -> NormSet:
-        Validity(valid_from=self.valid_from, valid_to=self.valid_to)
-        for name in (
-            "indicators",
-            "needs",
-            "overrides",
-            "thresholds",
-            "unknowns",
-            "rules",
-            "parameters",
-            "checks",
-            "figures",
-        ):
-            seen: set[str] = set()
-            for item in getattr(self, name):
-                if item.id in seen:
-                    raise ValueError(f"{name}: id '{item.id}' is used twice")
-                seen.add(item.id)
-        if self.fte_cost is not None and "fte" not in self.fte_cost.inputs():
-            raise ValueError("fte_cost must be a rule of the FTE given (kind: fte_cost)")
+        check_normset(self)
+        for index, override in enumerate(self.overrides):
+            try:
+                check_reads_places(override.rule, "override")
+            except NormSetError as error:
+                raise error.relocated(Location(field=f"overrides[{index}].rule")) from None
         return self
+
+    def __eq__(self, other: object) -> bool:
+        # Equal content is equal whichever file (if any) it was read from.
+        return type(other) is type(self) and self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.version, self.valid_from, self.valid_to))
+
+    @property
+    def origin(self) -> LineMap | None:
+        """The file and lines this version was read from, when it was read from a file."""
+        return self._origin
 
     @property
     def validity(self) -> Validity:
@@ -187,23 +257,93 @@ class NormSet(BaseModel):
         version = f" {self.version}" if self.version else ""
         return f"{self.id}{version} ({self.validity.describe()})"
 
+    def locate(self, field: str | None) -> Location:
+        """Where a field of this version is: its file and line when read from a file."""
+        if self._origin is None:
+            return Location(field=field)
+        return self._origin.locate(split_path(field or ""))
 
-def load_normset(path: str | Path, rule_kinds: Mapping[str, type[Rule]] | None = None) -> NormSet:
+
+GROUPS = (
+    "indicators",
+    "needs",
+    "overrides",
+    "thresholds",
+    "unknowns",
+    "rules",
+    "parameters",
+    "conditions",
+    "figures",
+)
+
+
+def check_normset(normset: NormSet) -> None:
+    """A version's dates are in order, its ids unique per group, its fte_cost a cost rule."""
+    check_order(normset.valid_from, normset.valid_to)
+    for name in GROUPS:
+        seen: set[str] = set()
+        for index, item in enumerate(getattr(normset, name)):
+            if item.id in seen:
+                raise NormSetError(
+                    f"{name}: id '{item.id}' is used twice",
+                    Location(field=f"{name}[{index}].id"),
+                    code="normset.duplicate-id",
+                )
+            seen.add(item.id)
+    if normset.fte_cost is not None and "fte" not in normset.fte_cost.inputs():
+        raise NormSetError(
+            "fte_cost must be a rule of the FTE given (kind: fte_cost)",
+            Location(field="fte_cost"),
+            code="normset.fte-cost",
+        )
+
+
+def load_normset(
+    path: str | Path,
+    rule_kinds: Mapping[str, type[Rule]] | None = None,
+    limits: Limits = DEFAULT,
+) -> NormSet:
     """Read one norm-set version from YAML, TOML or JSON, checking every unit."""
-    data, lines = read_document(path, NormSetError)
+    data, lines = read_document(path, NormSetError, limits)
     return parse_normset(data, lines, rule_kinds)
+
+
+def _validate_normset(
+    data: Any, lines: LineMap, rule_kinds: Mapping[str, type[Rule]] | None
+) -> NormSet:
+    if not isinstance(data, dict):
+        raise NormSetError(
+            "a norm-set file must hold a mapping",
+            Location(lines.file, 1),
+            code="normset.not-a-mapping",
+        )
+    context = {"rule_kinds": rule_kinds} if rule_kinds is not None else None
+    normset = NormSet.model_validate(data, context=context)
+    normset._origin = lines
+    return normset
 
 
 def parse_normset(
     data: Any, lines: LineMap, rule_kinds: Mapping[str, type[Rule]] | None = None
 ) -> NormSet:
-    if not isinstance(data, dict):
-        raise NormSetError("a norm-set file must hold a mapping", Location(lines.file, 1))
-    context = {"rule_kinds": rule_kinds} if rule_kinds is not None else None
+    """Validate a norm-set version read from a file; the first problem is raised."""
     try:
-        return NormSet.model_validate(data, context=context)
+        return _validate_normset(data, lines, rule_kinds)
     except ValidationError as exc:
         raise convert_validation_error(exc, lines, NormSetError) from None
+
+
+def normset_problems(
+    data: Any, lines: LineMap, rule_kinds: Mapping[str, type[Rule]] | None = None
+) -> tuple[NormSet | None, list[NormSetError]]:
+    """Validate a norm-set version and return every problem, not only the first."""
+    from .files import validation_problems
+
+    try:
+        return _validate_normset(data, lines, rule_kinds), []
+    except ValidationError as exc:
+        problems = validation_problems(exc, lines, NormSetError)
+        return None, [p for p in problems if isinstance(p, NormSetError)]
 
 
 @dataclass(frozen=True)
@@ -221,6 +361,10 @@ class AppliedOverride:
     normset: NormSet
     depth: int  # 0 for the base norm set; each extension adds 1
 
+    def precedence(self) -> tuple[int, int]:
+        """Higher wins: the more specific target first, then the extending norm set."""
+        return (self.override.specificity(), self.depth)
+
 
 @dataclass(frozen=True)
 class ResolvedNormSet:
@@ -237,15 +381,18 @@ class ResolvedNormSet:
     rules: Mapping[str, NamedRule]
     indicators: tuple[DerivedIndicator, ...]
     parameters: Mapping[str, Parameter]
-    checks: tuple[Check, ...]
+    conditions: tuple[Condition, ...]
     figures: tuple[Figure, ...]
 
     def rule(self, rule_id: str) -> Rule:
-        """A named rule (grant, cost, eligibility) by id, from this set or one it extends."""
+        """A named rule (grant, cost, eligibility) by id, from this set or one it extends,
+        as in force on the resolved date."""
         if rule_id not in self.rules:
             raise NormSetError(
-                f"norm set '{self.normset.id}' has no rule '{rule_id}'",
-                hint=f"its rules: {', '.join(sorted(self.rules)) or 'none'}",
+                f"norm set '{self.normset.id}' has no rule '{rule_id}' in force on "
+                f"{self.at.isoformat()}",
+                hint=f"its rules then: {', '.join(sorted(self.rules)) or 'none'}",
+                code="normset.no-such-rule",
             )
         return self.rules[rule_id].rule
 
@@ -254,6 +401,7 @@ class ResolvedNormSet:
             raise NormSetError(
                 f"norm set '{self.normset.id}' has no parameter '{parameter_id}'",
                 hint=f"its parameters: {', '.join(sorted(self.parameters)) or 'none'}",
+                code="normset.no-such-parameter",
             )
         return self.parameters[parameter_id]
 
@@ -261,23 +409,26 @@ class ResolvedNormSet:
         """Every stated figure beside what its rule computes."""
         return [recompute(f, self.rule(f.rule)) for f in self.figures]
 
-    def need_for(self, facility: str, bed_type: str) -> AppliedNeed | None:
-        """The need that applies to a unit; a facility-specific need beats a general one."""
-        found = [
+    def need_for(self, facility: str | None, bed_type: str) -> AppliedNeed | None:
+        """The need that applies to a unit; a facility-specific need beats a general one.
+
+        Two needs of the same kind (both general, or both for this facility)
+        applying to one bed type are a conflict, never settled by order.
+        ``facility=None`` asks for the general need only.
+        """
+        specific = [
             a
             for a in self.needs.values()
-            if bed_type in a.need.bed_types and a.need.facility in (None, facility)
+            if bed_type in a.need.bed_types and facility is not None and a.need.facility == facility
         ]
-        if not found:
-            return None
-        found.sort(key=lambda a: a.need.facility is None)
-        if len(found) > 1 and (found[0].need.facility is None) == (found[1].need.facility is None):
-            raise NormSetError(
-                f"needs '{found[0].need.id}' and '{found[1].need.id}' both apply to bed type "
-                f"'{bed_type}' in facility '{facility}'",
-                hint="give one of them a facility, or replace one by reusing its id",
-            )
-        return found[0]
+        found = specific or [
+            a
+            for a in self.needs.values()
+            if bed_type in a.need.bed_types and a.need.facility is None
+        ]
+        if len(found) > 1:
+            raise need_conflict(found[0], found[1], bed_type, facility)
+        return found[0] if found else None
 
     def facility_needs(self, facility: str) -> list[AppliedNeed]:
         return [
@@ -299,30 +450,76 @@ class ResolvedNormSet:
         ]
         if not hits:
             return None
-        hits.sort(key=lambda a: (a.override.specificity(), a.depth), reverse=True)
-        best = hits[0]
-        if len(hits) > 1:
-            runner = hits[1]
-            if (runner.override.specificity(), runner.depth) == (
-                best.override.specificity(),
-                best.depth,
-            ):
-                from .errors import OverrideConflict
+        hits.sort(key=AppliedOverride.precedence, reverse=True)
+        if len(hits) > 1 and hits[1].precedence() == hits[0].precedence():
+            raise override_conflict(hits[0], hits[1], f"{facility} › {unit or '(facility)'}")
+        return hits[0]
 
-                raise OverrideConflict(
-                    f"overrides '{best.override.id}' and '{runner.override.id}' in norm set "
-                    f"'{best.normset.id}' both apply to {facility} › {unit or '(facility)'} "
-                    "with the same precedence",
-                    hint="make one more specific (name the unit) or remove one",
-                )
-        return best
+    def conflicts(self) -> list[NormSetError]:
+        """Every pair of needs or overrides that some unit would find in conflict.
 
-    def sources(self) -> list[Source]:
-        return [n.source for n in self.chain]
+        :meth:`need_for` and :meth:`override_for` refuse a conflict when a unit
+        meets it; this finds them all without an inventory, for ``normkit check``.
+        """
+        problems: list[NormSetError] = []
+        for a, b in itertools.combinations(self.needs.values(), 2):
+            shared = sorted(set(a.need.bed_types) & set(b.need.bed_types))
+            if shared and a.need.facility == b.need.facility:
+                problems.append(need_conflict(a, b, shared[0], a.need.facility))
+        for x, y in itertools.combinations(self.overrides, 2):
+            if x.precedence() == y.precedence() and may_meet(x.override, y.override):
+                scope = x.override.scope()
+                problems.append(override_conflict(x, y, scope))
+        return problems
+
+
+def may_meet(x: Override, y: Override) -> bool:
+    """True when some unit could be targeted by both overrides."""
+    for field in ("facility", "unit", "replaces"):
+        a, b = getattr(x, field), getattr(y, field)
+        if a is not None and b is not None and a != b:
+            return False
+    return not (x.bed_types and y.bed_types and not set(x.bed_types) & set(y.bed_types))
+
+
+def need_conflict(
+    a: AppliedNeed, b: AppliedNeed, bed_type: str, facility: str | None
+) -> NormSetError:
+    where = f"in facility '{facility}'" if facility else "in every facility"
+    error = NormSetError(
+        f"needs '{a.need.id}' and '{b.need.id}' both apply to bed type '{bed_type}' {where}",
+        b.normset.locate(_field(b.normset, "needs", b.need.id)),
+        "give one of them a facility, or replace one by reusing its id",
+        code="need.conflict",
+    )
+    error.normset = b.normset
+    return error
+
+
+def override_conflict(a: AppliedOverride, b: AppliedOverride, scope: str) -> NormSetError:
+    error = OverrideConflict(
+        f"overrides '{a.override.id}' and '{b.override.id}' in norm set "
+        f"'{a.normset.id}' both apply to {scope} with the same precedence",
+        b.normset.locate(_field(b.normset, "overrides", b.override.id)),
+        "make one more specific (name the unit) or remove one",
+    )
+    error.normset = b.normset
+    return error
+
+
+def _field(normset: NormSet, group: str, item_id: str) -> str:
+    for index, item in enumerate(getattr(normset, group)):
+        if item.id == item_id:
+            return f"{group}[{index}]"
+    return group
 
 
 def _in(version: NormSet, error: NormSetError) -> NormSetError:
-    """Mark which norm-set version an error is in, so a kit can add its file and line."""
+    """Mark which norm-set version an error is in, and where in its file when known."""
+    if version.origin is not None and not error.location.file:
+        moved = error.relocated(version.locate(error.location.field))
+        assert isinstance(moved, NormSetError)
+        error = moved
     error.normset = version
     return error
 
@@ -330,14 +527,24 @@ def _in(version: NormSet, error: NormSetError) -> NormSetError:
 def resolve(
     normset: NormSet, at: dt.date, lookup: Callable[[str, dt.date], NormSet]
 ) -> ResolvedNormSet:
-    """Fold ``normset`` and the versions it extends (as in force on ``at``) into one."""
+    """Fold ``normset`` and the versions it extends (as in force on ``at``) into one.
+
+    The extending norm set wins: its needs replace inherited ones of the same
+    id (with a reason), its overrides rank above inherited ones of the same
+    specificity, and its parameters, rules and other entries replace
+    inherited ones of the same id. Named rules not in force on ``at`` are left out.
+    """
     chain: list[NormSet] = [normset]
     while chain[-1].extends:
         parent_id = chain[-1].extends
         if any(n.id == parent_id for n in chain):
-            raise NormSetError(
-                f"norm set '{normset.id}' extends itself through '{parent_id}'",
-                Location(field="extends"),
+            raise _in(
+                chain[-1],
+                NormSetError(
+                    f"norm set '{normset.id}' extends itself through '{parent_id}'",
+                    Location(field="extends"),
+                    code="normset.extends-cycle",
+                ),
             )
         chain.append(lookup(parent_id, at))
     needs: dict[str, AppliedNeed] = {}
@@ -347,7 +554,7 @@ def resolve(
     rules: dict[str, NamedRule] = {}
     indicators: dict[str, DerivedIndicator] = {}
     parameters: dict[str, Parameter] = {}
-    checks: dict[str, Check] = {}
+    conditions: dict[str, Condition] = {}
     figures: dict[str, Figure] = {}
     fte_cost: Rule | None = None
     for depth, version in enumerate(reversed(chain)):
@@ -361,6 +568,7 @@ def resolve(
                         f"'{inherited.normset.id}' but gives no reason",
                         Location(field=f"needs[{index}].reason"),
                         "say why the municipality deviates from the norm it extends",
+                        code="need.replaced-without-reason",
                     ),
                 )
             needs[need.id] = AppliedNeed(need, version, inherited)
@@ -375,15 +583,16 @@ def resolve(
                         f"the needs are: {', '.join(sorted(needs)) or 'none'}; write "
                         "'replaces: null' for an override that gives a need where the norm "
                         "has none (such as KAD beds)",
+                        code="override.target",
                     ),
                 )
         overrides.extend(AppliedOverride(o, version, depth) for o in version.overrides)
         thresholds.update({t.id: t for t in version.thresholds})
         unknowns.update({u.id: u for u in version.unknowns})
-        rules.update({r.id: r for r in version.rules})
+        rules.update({r.id: r for r in version.rules if r.in_force(at)})
         indicators.update({i.id: i for i in version.indicators})
         parameters.update({p.id: p for p in version.parameters})
-        checks.update({c.id: c for c in version.checks})
+        conditions.update({c.id: c for c in version.conditions})
         figures.update({f.id: f for f in version.figures})
         fte_cost = version.fte_cost or fte_cost
     return ResolvedNormSet(
@@ -398,6 +607,6 @@ def resolve(
         rules=rules,
         indicators=tuple(indicators.values()),
         parameters=parameters,
-        checks=tuple(checks.values()),
+        conditions=tuple(conditions.values()),
         figures=tuple(figures.values()),
     )

@@ -8,16 +8,18 @@ normkit reports it as unknown and never fills it in.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from .errors import NormSetError
+from .model import Model
 from .provenance import Source
-from .units import Quantity
+from .quantities import Quantity
 
 
-class Parameter(BaseModel):
+class Parameter(Model):
     """A named quantity of a norm set, or an explicit unknown."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    error_class = NormSetError
 
     id: str = Field(min_length=1)
     label: str | None = None
@@ -29,9 +31,16 @@ class Parameter(BaseModel):
 
     @model_validator(mode="after")
     def _value_or_unknown(self) -> Parameter:
-        if (self.value is None) == (self.unknown is None):
-            raise ValueError("give either 'value' or 'unknown' (what the source leaves out)")
+        check_value_or_unknown(self.value is not None, self.unknown is not None)
         return self
 
     def describe(self) -> str:
         return str(self.value) if self.value is not None else f"unknown: {self.unknown}"
+
+
+def check_value_or_unknown(has_value: bool, has_unknown: bool) -> None:
+    if has_value == has_unknown:
+        raise NormSetError(
+            "give either 'value' or 'unknown' (what the source leaves out)",
+            code="parameter.value-or-unknown",
+        )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from pydantic import Field
 
-from pydantic import BaseModel, ConfigDict
+from .model import Model
+from .values import Date
 
 
-class Source(BaseModel):
+class Source(Model):
     """The decision or document behind a norm or rule.
 
     ``body`` is the adopting body (bystyret, kommunestyret, Legeforeningen),
@@ -16,12 +17,10 @@ class Source(BaseModel):
     the rest out, and normkit never invents it.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    document: str
+    document: str = Field(min_length=1)
     body: str | None = None
     case: str | None = None
-    date: dt.date | None = None
+    date: Date | None = None
     section: str | None = None
     url: str | None = None
     note: str | None = None

@@ -1,4 +1,8 @@
-"""Rendering an assessment as a table, Markdown or CSV (JSON is the model's own)."""
+"""Rendering an assessment as a table, Markdown or CSV (JSON is the model's own).
+
+Names and notes come from inputs: each format escapes them its own way
+(:mod:`normkit.escaping`).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import csv
 import io
 from typing import Any
 
+from . import escaping
 from .assessment import Assessment, UnitAssessment
 from .rules.base import fmt
 
@@ -41,7 +46,7 @@ def unit_rows(assessment: Assessment) -> list[list[str]]:
                     _fte(u.required_fte, u.status),
                     _fte(u.staffed_fte),
                     _fte(u.gap_fte),
-                    u.note or "",
+                    "; ".join(n for n in (u.note, u.unit_note) if n),
                 ]
             )
         extra = []
@@ -139,45 +144,56 @@ def total_row(assessment: Assessment) -> list[str]:
     ]
 
 
+def municipality_label(assessment: Assessment) -> str:
+    """'Sarpsborg (kommunenummer 3003)', or '' when no municipality was named."""
+    m = assessment.municipality
+    if m is None:
+        return ""
+    code = m.kommunenummer or f"no kommunenummer on {assessment.at.isoformat()}"
+    return f"{m.name} (kommunenummer {code})" if m.kommunenummer else f"{m.name} ({code})"
+
+
 def heading(assessment: Assessment) -> str:
     n = assessment.normset
     version = f" {n.version}" if n.version else ""
     extends = f", extending {', '.join(n.extends)}" if n.extends else ""
     what = f"{assessment.inventory} — " if assessment.inventory else ""
-    return f"{what}norm set {n.id}{version} ({n.title}{extends}) on {assessment.at.isoformat()}"
+    whose = f" for {municipality_label(assessment)}" if assessment.municipality else ""
+    return (
+        f"{what}norm set {n.id}{version} ({n.title}{extends}){whose} on {assessment.at.isoformat()}"
+    )
+
+
+def alert_lines(assessment: Assessment) -> list[str]:
+    return [
+        f"[{a.severity}] {a.message} → {a.action}" + (f" ({a.source.cite()})" if a.source else "")
+        for a in assessment.alerts
+    ]
 
 
 def markdown(assessment: Assessment, explain: bool = False) -> str:
-    out = [f"## {heading(assessment)}", ""]
+    md = escaping.markdown
+    out = [f"## {md(heading(assessment))}", ""]
     if assessment.units:
         out.append("| " + " | ".join(HEADERS) + " |")
         out.append("|" + "|".join("---" for _ in HEADERS) + "|")
         for row in [*unit_rows(assessment), total_row(assessment)]:
-            out.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
+            out.append("| " + " | ".join(md(c) for c in row) + " |")
         out.extend(["", ROUNDING])
     for line in indicator_lines(assessment):
-        out.extend([f"- {line.strip()}"] if line.startswith(" ") else ["", line])
-    out.extend(_trailer(assessment, bullet="- "))
-    if explain:
-        out.extend(["", "### Explanations", ""])
-        for text in explanation_lines(assessment):
-            out.append(f"    {text}")
-    return "\n".join(out) + "\n"
-
-
-def _trailer(assessment: Assessment, bullet: str) -> list[str]:
-    out: list[str] = []
+        out.extend([f"- {md(line.strip())}"] if line.startswith(" ") else ["", md(line)])
     if assessment.alerts:
         out.extend(["", "Alerts:"])
-        out.extend(
-            f"{bullet}[{a.severity}] {a.message} → {a.action}"
-            + (f" ({a.source.cite()})" if a.source else "")
-            for a in assessment.alerts
-        )
+        out.extend(f"- {md(line)}" for line in alert_lines(assessment))
     if assessment.notes:
         out.extend(["", "Notes:"])
-        out.extend(f"{bullet}{n}" for n in assessment.notes)
-    return out
+        out.extend(f"- {md(n)}" for n in assessment.notes)
+    if explain:
+        out.extend(["", "### Explanations", ""])
+        # An indented code block shows its text literally; only controls need escaping.
+        for text in explanation_lines(assessment):
+            out.append(f"    {escaping.terminal(text)}")
+    return "\n".join(out) + "\n"
 
 
 def explanation_lines(assessment: Assessment) -> list[str]:
@@ -204,7 +220,12 @@ def _step_lines(step: dict[str, Any], depth: int) -> list[str]:
     return lines
 
 
+# Columns (counted after municipality and kommunenummer) that hold numbers.
+_NUMERIC = frozenset({4, 6, 7, 8, 9})
+
 CSV_HEADERS = [
+    "municipality",
+    "kommunenummer",
     "level",
     "facility",
     "unit",
@@ -219,17 +240,34 @@ CSV_HEADERS = [
 ]
 
 
-def to_csv(assessment: Assessment) -> str:
-    """Units, facility totals and the grand total; empty cells where a figure is null."""
+def to_csv(assessment: Assessment, formula_guard: bool = True) -> str:
+    """Units, facility totals and the grand total; empty cells where a figure is null.
+
+    Every row names the municipality and its kommunenummer (empty when the
+    norm set was not chosen for one). Text cells that a spreadsheet would run
+    as a formula are prefixed with ``'`` unless ``formula_guard`` is off
+    (for programs that read the CSV, not people).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_HEADERS)
+    m = assessment.municipality
+    whose = [m.name if m else "", (m.kommunenummer or "") if m else ""]
 
     def cell(value: float | int | None) -> str:
         return "" if value is None else repr(value) if isinstance(value, float) else str(value)
 
-    for u in assessment.units:
+    def row(values: list[Any]) -> None:
         writer.writerow(
+            [escaping.csv_cell(v, formula_guard) if isinstance(v, str) else v for v in whose]
+            + [
+                v if i in _NUMERIC else escaping.csv_cell(v, formula_guard)
+                for i, v in enumerate(values)
+            ]
+        )
+
+    for u in assessment.units:
+        row(
             [
                 "unit",
                 u.facility,
@@ -241,11 +279,11 @@ def to_csv(assessment: Assessment) -> str:
                 cell(u.required_fte),
                 cell(u.staffed_fte),
                 cell(u.gap_fte),
-                u.note or "",
+                "; ".join(n for n in (u.note, u.unit_note) if n),
             ]
         )
     for f in assessment.facilities:
-        writer.writerow(
+        row(
             [
                 "facility",
                 f.facility,
@@ -261,7 +299,7 @@ def to_csv(assessment: Assessment) -> str:
             ]
         )
     t = assessment.totals
-    writer.writerow(
+    row(
         [
             "total",
             "",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .normset import ResolvedNormSet
+from .normset import Need, ResolvedNormSet
 from .provenance import Source
 from .rules.base import fmt
 
@@ -13,6 +13,10 @@ from .rules.base import fmt
 def _cite(source: Source | None, fallback: Source | None = None) -> str:
     chosen = source or fallback
     return chosen.cite() if chosen else ""
+
+
+def describe_need(need: Need) -> str:
+    return need.rule.describe() if need.rule is not None else "no norm, by decision"
 
 
 def sections(
@@ -27,10 +31,10 @@ def sections(
         scope = ", ".join(need.bed_types) or "facility"
         if need.facility:
             scope += f" in {need.facility}"
-        rule = need.rule.describe()
+        rule = describe_need(need)
         if applied.replaced is not None:
             rule += (
-                f"\nreplaces {applied.replaced.normset.id}: {applied.replaced.need.rule.describe()}"
+                f"\nreplaces {applied.replaced.normset.id}: {describe_need(applied.replaced.need)}"
             )
         if need.reason:
             rule += f"\nreason: {need.reason}"
@@ -77,7 +81,7 @@ def sections(
     )
     out.append(
         (
-            "Checks",
+            "Conditions",
             ["Id", "On each", "Alert when", "Action", "Source"],
             [
                 [
@@ -87,7 +91,7 @@ def sections(
                     c.action,
                     _cite(c.source, top.source),
                 ]
-                for c in resolved.checks
+                for c in resolved.conditions
             ],
         )
     )

@@ -8,21 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import model_validator
+
+from .errors import NormkitError
+from .model import Model
+from .values import Date
 
 
-class Validity(BaseModel):
+class Validity(Model):
     """A period ``[valid_from, valid_to]``; either end may be open."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
+    valid_from: Date | None = None
+    valid_to: Date | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Validity:
-        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            raise ValueError(f"valid_to {self.valid_to} is before valid_from {self.valid_from}")
+        check_order(self.valid_from, self.valid_to)
         return self
 
     def in_force(self, on: dt.date) -> bool:
@@ -43,3 +44,34 @@ class Validity(BaseModel):
         start = self.valid_from.isoformat() if self.valid_from else "…"
         end = self.valid_to.isoformat() if self.valid_to else "…"
         return f"{start} to {end}"
+
+
+def check_order(valid_from: dt.date | None, valid_to: dt.date | None) -> None:
+    """A period must not end before it starts (a one-day period starts and ends on one day)."""
+    if valid_from is not None and valid_to is not None and valid_to < valid_from:
+        raise NormkitError(
+            f"valid_to {valid_to} is before valid_from {valid_from}",
+            hint="valid_to is the last day in force",
+            code="validity.order",
+        )
+
+
+class Dated(Model):
+    """A record in force from ``valid_from`` to ``valid_to`` (both optional, inclusive)."""
+
+    valid_from: Date | None = None
+    valid_to: Date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Dated:
+        check_order(self.valid_from, self.valid_to)
+        return self
+
+    @property
+    def validity(self) -> Validity:
+        return Validity(valid_from=self.valid_from, valid_to=self.valid_to)
+
+    def in_force(self, on: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= on) and (
+            self.valid_to is None or on <= self.valid_to
+        )

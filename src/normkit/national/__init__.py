@@ -17,7 +17,8 @@ from ..hookspecs import Register, hookimpl
 HERE = Path(__file__).parent
 NORM_FILES = (
     HERE / "legeforeningen-2012.yaml",
-    HERE / "emergency-duty-2020.yaml",
+    HERE / "emergency-duty-before-2020.yaml",
+    HERE / "emergency-duty.yaml",
     HERE / "gp-lists.yaml",
     HERE / "gp-lists-2026.yaml",
     HERE / "fte-convention.yaml",

@@ -13,20 +13,18 @@ registered. Nothing here is global or mutable.
 
 from __future__ import annotations
 
+import math
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar
 
 import numpy as np
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    SerializeAsAny,
-    ValidationInfo,
-    WrapValidator,
-)
+from pydantic import SerializeAsAny, ValidationInfo, WrapValidator
 from pydantic_core import PydanticCustomError
 
+from ..errors import RuleError
+from ..model import Model
 from ..provenance import Source
 
 Inputs = Mapping[str, Any]
@@ -81,10 +79,12 @@ class Step:
         return data
 
 
-class Rule(BaseModel):
-    """Base of every rule kind. Subclasses set ``kind`` as a ``Literal`` field."""
+class Rule(Model, ABC):
+    """Base of every rule kind. Subclasses set ``kind`` as a ``Literal`` field and
+    implement :meth:`evaluate` and :meth:`explain` (a kit refuses a kind that does not).
+    """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    error_class = RuleError
 
     kind: str
     label: str | None = None
@@ -100,8 +100,9 @@ class Rule(BaseModel):
         """Names of the inputs this rule reads (``places``, ``listed_patients``...)."""
         return frozenset()
 
+    @abstractmethod
     def evaluate(self, inputs: Inputs) -> Any:
-        raise NotImplementedError
+        """The rule's value for one record's inputs, as a plain float (or bool)."""
 
     def evaluate_array(self, inputs: Arrays) -> np.ndarray:
         """Vectorised :meth:`evaluate`; the default loops, kinds override it."""
@@ -115,8 +116,9 @@ class Rule(BaseModel):
         """``(input, factor)`` when the rule is ``factor × input``: one multiply in batches."""
         return None
 
+    @abstractmethod
     def explain(self, inputs: Inputs) -> Step:
-        raise NotImplementedError
+        """The same value as :meth:`evaluate`, as a readable chain of steps."""
 
     def title(self) -> str:
         return self.label or self.kind
@@ -134,17 +136,33 @@ class Rule(BaseModel):
         return ()
 
 
-def _require(inputs: Inputs, name: str, rule: Rule) -> float:
+def require(inputs: Inputs, name: str, rule: Rule) -> float:
+    """The input ``name`` as a float, or a :class:`RuleError` naming the rule."""
     try:
         value = inputs[name]
     except KeyError:
-        from ..errors import RuleError
-
         raise RuleError(
             f"rule '{rule.title()}' needs the input '{name}', which was not given",
             hint=f"inputs given: {', '.join(sorted(inputs)) or 'none'}",
+            code="rule.missing-input",
         ) from None
     return float(value)
+
+
+def finite(value: float, rule: Rule, what: str = "") -> float:
+    """``value`` when it is a finite number, else a :class:`RuleError` naming the rule.
+
+    Inputs are bounded when read, but rules can nest (a scale of a scale of a
+    sum...), so every figure normkit reports is checked once more here.
+    """
+    if not math.isfinite(value):
+        raise RuleError(
+            f"rule '{rule.title()}' gives {value}{f' for {what}' if what else ''}, "
+            "not a finite number",
+            hint="its factors are too large for the inputs; check the rule",
+            code="rule.not-finite",
+        )
+    return value
 
 
 def _dispatch(value: Any, handler: Any, info: ValidationInfo) -> Rule:
@@ -175,8 +193,3 @@ def rule_kinds_from(context: Any) -> Mapping[str, type[Rule]]:
 
 RuleRef = Annotated[SerializeAsAny[Rule], WrapValidator(_dispatch)]
 """A field holding any rule kind, chosen by its ``kind``."""
-
-
-def require(inputs: Inputs, name: str, rule: Rule) -> float:
-    """The input ``name`` as a float, or a :class:`RuleError` naming the rule."""
-    return _require(inputs, name, rule)

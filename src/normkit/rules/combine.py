@@ -9,7 +9,8 @@ import numpy as np
 from pydantic import Field, PrivateAttr, model_validator
 
 from ..errors import Location, RuleError
-from ..units import Quantity
+from ..quantities import Quantity
+from ..values import Amount
 from .base import Arrays, Inputs, Rule, RuleRef, Step, fmt
 
 
@@ -19,6 +20,7 @@ def _same_unit(rules: tuple[Rule, ...], where: str) -> str:
         raise RuleError(
             f"cannot combine rules with different units: {', '.join(sorted(units))}",
             Location(field=where),
+            code="rule.mixed-units",
         )
     return units.pop()
 
@@ -72,7 +74,7 @@ class Scale(_Combination):
 
     kind: Literal["scale"] = "scale"
     rule: RuleRef
-    factor: float = Field(ge=0)
+    factor: Amount
     reason: str | None = None
 
     @model_validator(mode="after")
@@ -183,6 +185,16 @@ class Floor(_Combination):
         return Step(text, value, self._unit, self.title(), self.source, (inner,))
 
 
+def positive_step(step: Quantity, unit: str) -> float:
+    """A rounding step in the rule's unit, as a positive float."""
+    value = step.to(unit, Location(field="step"))
+    if value <= 0:
+        raise RuleError(
+            f"'step' must be positive, got '{step}'", Location(field="step"), code="rule.step"
+        )
+    return value
+
+
 RoundingMode = Literal["up", "down", "nearest"]
 
 
@@ -203,9 +215,7 @@ class Round(_Combination):
     @model_validator(mode="after")
     def _check(self) -> Round:
         self._unit = self.rule.output_unit()
-        self._step = self.step.to(self._unit, Location(field="step"))
-        if self._step <= 0:
-            raise RuleError(f"'step' must be positive, got '{self.step}'", Location(field="step"))
+        self._step = positive_step(self.step, self._unit)
         return self
 
     def children(self) -> tuple[Rule, ...]:

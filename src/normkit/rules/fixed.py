@@ -7,8 +7,8 @@ from typing import Literal
 import numpy as np
 from pydantic import PrivateAttr, model_validator
 
-from ..errors import Location, UnitError
-from ..units import Quantity
+from ..errors import Location, QuantityError
+from ..quantities import Quantity
 from .base import FTE, NOK_PER_YEAR, Arrays, Inputs, Rule, Step, fmt
 
 OUTPUT_UNITS = (FTE, NOK_PER_YEAR)
@@ -25,20 +25,7 @@ class Fixed(Rule):
 
     @model_validator(mode="after")
     def _check(self) -> Fixed:
-        for unit in OUTPUT_UNITS:
-            if self.amount.is_dimension(unit):
-                self._unit = unit
-                self._value = self.amount.to(unit)
-                break
-        else:
-            raise UnitError(
-                f"a fixed amount must be in FTE or NOK/year, got '{self.amount}'",
-                Location(field="amount"),
-            )
-        if self._value < 0:
-            raise UnitError(
-                f"'amount' must not be negative, got '{self.amount}'", Location(field="amount")
-            )
+        self._unit, self._value = compile_fixed(self)
         return self
 
     def output_unit(self) -> str:
@@ -62,3 +49,22 @@ class Fixed(Rule):
             self.title(),
             self.source,
         )
+
+
+def compile_fixed(rule: Fixed) -> tuple[str, float]:
+    """The output unit (FTE or NOK/year) and the value as a plain float."""
+    for unit in OUTPUT_UNITS:
+        if rule.amount.is_dimension(unit):
+            value = rule.amount.to(unit)
+            if value < 0:
+                raise QuantityError(
+                    f"'amount' must not be negative, got '{rule.amount}'",
+                    Location(field="amount"),
+                    code="quantity.negative",
+                )
+            return unit, value
+    raise QuantityError(
+        f"a fixed amount must be in FTE or NOK/year, got '{rule.amount}'",
+        Location(field="amount"),
+        code="quantity.dimension",
+    )

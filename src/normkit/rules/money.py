@@ -6,16 +6,29 @@ All return NOK per year as plain floats. Rates are parameters with units
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import Field, PrivateAttr, model_validator
+from pydantic import BeforeValidator, Field, PrivateAttr, model_validator
 
 from ..errors import Location, RuleError
-from ..units import Quantity
+from ..quantities import Quantity
+from ..values import read_number
 from .base import NOK_PER_YEAR, Arrays, Inputs, Rule, Step, fmt, require
 
 _PER_PATIENT = "NOK/patient/year"
+
+
+def non_negative(quantity: Quantity, unit: str, name: str) -> float:
+    """``quantity`` in ``unit`` as a float, refusing a negative amount."""
+    value = quantity.to(unit, Location(field=name))
+    if value < 0:
+        raise RuleError(
+            f"'{name}' must not be negative, got '{quantity}'",
+            Location(field=name),
+            code="rule.negative",
+        )
+    return value
 
 
 class _Money(Rule):
@@ -41,8 +54,8 @@ class GrantAboveListLength(_Money):
 
     @model_validator(mode="after")
     def _check(self) -> GrantAboveListLength:
-        self._rate = self.rate.to(_PER_PATIENT, Location(field="rate"))
-        self._above = self.above.to("patient", Location(field="above"))
+        self._rate = non_negative(self.rate, _PER_PATIENT, "rate")
+        self._above = non_negative(self.above, "patient", "above")
         return self
 
     def inputs(self) -> frozenset[str]:
@@ -97,9 +110,9 @@ class GrantAsIfList(_Money):
 
     @model_validator(mode="after")
     def _check(self) -> GrantAsIfList:
-        self._as_if = self.as_if.to("patient", Location(field="as_if"))
+        self._as_if = non_negative(self.as_if, "patient", "as_if")
         if self.rate is not None:
-            self._rate = self.rate.to(_PER_PATIENT, Location(field="rate"))
+            self._rate = non_negative(self.rate, _PER_PATIENT, "rate")
         return self
 
     def with_rate(self, rate: str) -> GrantAsIfList:
@@ -110,6 +123,7 @@ class GrantAsIfList(_Money):
         if self._rate is None:
             raise RuleError(
                 f"the rate of '{self.title()}' is unknown: the source does not give it",
+                code="rule.unknown-rate",
                 hint="supply it with .with_rate('… NOK/patient/year'); "
                 "covered_patients() works without it",
             )
@@ -153,15 +167,13 @@ class FteCost(_Money):
 
     kind: Literal["fte_cost"] = "fte_cost"
     salary: Quantity
-    employer_cost_factor: float = Field(ge=1.0)
+    employer_cost_factor: Annotated[float, BeforeValidator(read_number), Field(ge=1.0)]
 
     _salary: float = PrivateAttr()
 
     @model_validator(mode="after")
     def _check(self) -> FteCost:
-        self._salary = self.salary.to("NOK/year/FTE", Location(field="salary"))
-        if self._salary < 0:
-            raise RuleError("'salary' must not be negative", Location(field="salary"))
+        self._salary = non_negative(self.salary, "NOK/year/FTE", "salary")
         return self
 
     def inputs(self) -> frozenset[str]:

@@ -8,18 +8,20 @@ settled silently. The pure-norm figure stays visible next to the adopted one.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from ..errors import NormSetError
+from ..model import Model
 from ..provenance import Source
 from .base import FTE, RuleRef
 
 
-class Override(BaseModel):
+class Override(Model):
     """An adopted value for the units it targets, replacing the pure norm there."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    error_class = NormSetError
 
-    id: str
+    id: str = Field(min_length=1)
     facility: str | None = None
     unit: str | None = None
     bed_types: tuple[str, ...] = ()
@@ -32,12 +34,7 @@ class Override(BaseModel):
 
     @model_validator(mode="after")
     def _fte_and_scoped(self) -> Override:
-        if self.rule.output_unit() != FTE:
-            raise ValueError(
-                f"an override must give FTE; this rule gives {self.rule.output_unit()}"
-            )
-        if self.facility is None and self.unit is not None:
-            raise ValueError("an override naming a unit must name its facility too")
+        check_override(self)
         return self
 
     def specificity(self) -> int:
@@ -60,3 +57,17 @@ class Override(BaseModel):
         if self.bed_types:
             parts.append("/".join(self.bed_types))
         return " › ".join(parts) or "all units"
+
+
+def check_override(override: Override) -> None:
+    """An override gives FTE, and one naming a unit names its facility (unit names repeat)."""
+    if override.rule.output_unit() != FTE:
+        raise NormSetError(
+            f"an override must give FTE; this rule gives {override.rule.output_unit()}",
+            code="normset.not-fte",
+        )
+    if override.facility is None and override.unit is not None:
+        raise NormSetError(
+            "an override naming a unit must name its facility too",
+            code="override.unit-without-facility",
+        )

@@ -13,8 +13,8 @@ from typing import Literal, NamedTuple
 import numpy as np
 from pydantic import PrivateAttr, model_validator
 
-from ..errors import Location, UnitError
-from ..units import Q, Quantity
+from ..errors import Location, QuantityError
+from ..quantities import Q, Quantity
 from .base import FTE, Arrays, Inputs, Rule, Step, fmt, require
 
 _WEEKLY = "hour/week"
@@ -45,67 +45,7 @@ class Rate(Rule):
 
     @model_validator(mode="after")
     def _check_units(self) -> Rate:
-        counted = self.per.counted_input()
-        if counted is None:
-            raise UnitError(
-                f"'per' must count places, patients, inhabitants or shifts, got '{self.per}'",
-                Location(field="per"),
-                "e.g. per: '3 place' or per: '10000 inhabitant'",
-            )
-        per_count = self.per.magnitude
-        if per_count <= 0:
-            raise UnitError(f"'per' must be positive, got '{self.per}'", Location(field="per"))
-        if self.amount.magnitude < 0:
-            raise UnitError(
-                f"'amount' must not be negative, got '{self.amount}'",
-                Location(field="amount"),
-                "a rate gives physician time per place; write 0 for none",
-            )
-        if self.amount.is_dimension(FTE):
-            if self.fte_basis is not None:
-                raise UnitError(
-                    "'fte_basis' is only for amounts in hours; this amount is already FTE",
-                    Location(field="fte_basis"),
-                )
-            per_fte = self.amount.to(FTE)
-            hours = None
-        elif self.amount.is_dimension("hour"):
-            raise UnitError(
-                f"'amount' '{self.amount}' has no time base",
-                Location(field="amount"),
-                "write hours per week, e.g. '1.5 hour/week'",
-            )
-        elif self.amount.is_dimension(_WEEKLY) and self.amount.has_time_base():
-            if self.fte_basis is None:
-                raise UnitError(
-                    f"'amount' '{self.amount}' is in hours, so the rule needs 'fte_basis'",
-                    Location(field="fte_basis"),
-                    "state the hours per FTE the norm uses, e.g. '30 hour/week/FTE'",
-                )
-            if not (
-                self.fte_basis.is_dimension("hour/week/FTE") and self.fte_basis.has_time_base()
-            ):
-                raise UnitError(
-                    f"'fte_basis' must be hours per week per FTE, got '{self.fte_basis}'",
-                    Location(field="fte_basis"),
-                    "e.g. '30 hour/week/FTE' or '37.5 hour/week/FTE'",
-                )
-            if self.fte_basis.magnitude <= 0:
-                raise UnitError(
-                    f"'fte_basis' must be positive, got '{self.fte_basis}'",
-                    Location(field="fte_basis"),
-                )
-            hours = self.amount.to(_WEEKLY)
-            basis = self.fte_basis.to("hour/week/FTE")
-            per_fte = hours / basis
-        else:
-            raise UnitError(
-                f"'amount' must be FTE or hours per week, got '{self.amount}' "
-                f"(dimension {self.amount.dimensionality})",
-                Location(field="amount"),
-                "e.g. amount: '1 FTE' per: '90 place', or amount: '1 hour/week' per: '3 place'",
-            )
-        self._k = _Compiled(counted, per_fte / per_count, per_count, hours)
+        self._k = compile_rate(self)
         return self
 
     def inputs(self) -> frozenset[str]:
@@ -164,6 +104,78 @@ class Rate(Rule):
                 f"{fmt(count)} {plural(noun, count)} × {self.amount} per {per} = {fmt(value, FTE)}"
             )
         return Step(text, value, FTE, self.title(), self.source)
+
+
+def compile_rate(rate: Rate) -> _Compiled:
+    """Check a rate's units once and work out its FTE per counted unit as a plain float."""
+    counted = rate.per.counted_input()
+    if counted is None:
+        raise QuantityError(
+            f"'per' must count places, patients, inhabitants or shifts, got '{rate.per}'",
+            Location(field="per"),
+            "e.g. per: '3 place' or per: '10000 inhabitant'",
+            code="quantity.per-not-counted",
+        )
+    per_count = rate.per.magnitude
+    if per_count <= 0:
+        raise QuantityError(
+            f"'per' must be positive, got '{rate.per}'",
+            Location(field="per"),
+            code="quantity.not-positive",
+        )
+    if rate.amount.magnitude < 0:
+        raise QuantityError(
+            f"'amount' must not be negative, got '{rate.amount}'",
+            Location(field="amount"),
+            "a rate gives physician time per place; write 0 for none",
+            code="quantity.negative",
+        )
+    if rate.amount.is_dimension(FTE):
+        if rate.fte_basis is not None:
+            raise QuantityError(
+                "'fte_basis' is only for amounts in hours; this amount is already FTE",
+                Location(field="fte_basis"),
+                code="quantity.fte-basis-not-needed",
+            )
+        return _Compiled(counted, rate.amount.to(FTE) / per_count, per_count, None)
+    if rate.amount.is_dimension("hour"):
+        raise QuantityError(
+            f"'amount' '{rate.amount}' has no time base",
+            Location(field="amount"),
+            "write hours per week, e.g. '1.5 hour/week'",
+            code="quantity.no-time-base",
+        )
+    if not (rate.amount.is_dimension(_WEEKLY) and rate.amount.has_time_base()):
+        raise QuantityError(
+            f"'amount' must be FTE or hours per week, got '{rate.amount}' "
+            f"(dimension {rate.amount.dimensionality})",
+            Location(field="amount"),
+            "e.g. amount: '1 FTE' per: '90 place', or amount: '1 hour/week' per: '3 place'",
+            code="quantity.dimension",
+        )
+    if rate.fte_basis is None:
+        raise QuantityError(
+            f"'amount' '{rate.amount}' is in hours, so the rule needs 'fte_basis'",
+            Location(field="fte_basis"),
+            "state the hours per FTE the norm uses, e.g. '30 hour/week/FTE'",
+            code="quantity.fte-basis-missing",
+        )
+    if not (rate.fte_basis.is_dimension("hour/week/FTE") and rate.fte_basis.has_time_base()):
+        raise QuantityError(
+            f"'fte_basis' must be hours per week per FTE, got '{rate.fte_basis}'",
+            Location(field="fte_basis"),
+            "e.g. '30 hour/week/FTE' or '37.5 hour/week/FTE'",
+            code="quantity.dimension",
+        )
+    if rate.fte_basis.magnitude <= 0:
+        raise QuantityError(
+            f"'fte_basis' must be positive, got '{rate.fte_basis}'",
+            Location(field="fte_basis"),
+            code="quantity.not-positive",
+        )
+    hours = rate.amount.to(_WEEKLY)
+    per_fte = hours / rate.fte_basis.to("hour/week/FTE")
+    return _Compiled(counted, per_fte / per_count, per_count, hours)
 
 
 def plural(noun: str, count: float) -> str:

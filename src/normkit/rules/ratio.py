@@ -7,12 +7,13 @@ states the scale and the unit it reports in.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from ..errors import RuleError
+from ..values import read_number
 from .base import Arrays, Inputs, Rule, Step, fmt, require
 
 
@@ -22,7 +23,7 @@ class Ratio(Rule):
     kind: Literal["ratio"] = "ratio"
     numerator: str = Field(min_length=1)
     denominator: str = Field(min_length=1)
-    per: float = Field(default=1.0, gt=0)
+    per: Annotated[float, BeforeValidator(read_number), Field(gt=0)] = 1.0
     reports_in: str = Field(min_length=1, description="the unit of the result, in words")
 
     def output_unit(self) -> str:
@@ -39,7 +40,10 @@ class Ratio(Rule):
         top = require(inputs, self.numerator, self)
         bottom = require(inputs, self.denominator, self)
         if bottom == 0:
-            raise RuleError(f"'{self.denominator}' is 0, so '{self.title()}' has no value")
+            raise RuleError(
+                f"'{self.denominator}' is 0, so '{self.title()}' has no value",
+                code="rule.division-by-zero",
+            )
         return top / bottom * self.per
 
     def evaluate_array(self, inputs: Arrays) -> np.ndarray:

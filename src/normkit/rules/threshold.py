@@ -10,9 +10,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..errors import NormSetError
+from ..model import Model
 from ..provenance import Source
+from ..values import Number
 
-Severity = Literal["info", "warning", "critical"]
+AlertSeverity = Literal["info", "warning", "critical"]
 
 
 class Alert(BaseModel):
@@ -21,7 +24,7 @@ class Alert(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     id: str
-    severity: Severity
+    severity: AlertSeverity
     indicator: str
     value: float
     condition: str
@@ -30,36 +33,29 @@ class Alert(BaseModel):
     source: Source | None = None
 
 
-class Threshold(BaseModel):
+class Threshold(Model):
     """Fires when ``indicator`` is below / at most / above / at least a limit.
 
     Exactly one of the four limits is given. ``below: 1000`` fires for 999 and
     not for 1000, as the plan's "below 1000" reads.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    error_class = NormSetError
 
-    id: str
-    indicator: str
-    below: float | None = None
-    at_most: float | None = None
-    above: float | None = None
-    at_least: float | None = None
+    id: str = Field(min_length=1)
+    indicator: str = Field(min_length=1)
+    below: Number | None = None
+    at_most: Number | None = None
+    above: Number | None = None
+    at_least: Number | None = None
     action: str = Field(min_length=1)
     message: str | None = None
-    severity: Severity = "warning"
+    severity: AlertSeverity = "warning"
     source: Source | None = None
 
     @model_validator(mode="after")
     def _one_limit(self) -> Threshold:
-        given = [
-            n for n in ("below", "at_most", "above", "at_least") if getattr(self, n) is not None
-        ]
-        if len(given) != 1:
-            raise ValueError(
-                "a threshold needs exactly one of below, at_most, above, at_least; "
-                f"got {', '.join(given) or 'none'}"
-            )
+        check_one_limit(self)
         return self
 
     def condition(self) -> str:
@@ -93,3 +89,16 @@ class Threshold(BaseModel):
             action=self.action,
             source=self.source,
         )
+
+
+def check_one_limit(threshold: Threshold) -> None:
+    given = [n for n in LIMITS if getattr(threshold, n) is not None]
+    if len(given) != 1:
+        raise NormSetError(
+            "a threshold needs exactly one of below, at_most, above, at_least; "
+            f"got {', '.join(given) or 'none'}",
+            code="threshold.limits",
+        )
+
+
+LIMITS = ("below", "at_most", "above", "at_least")

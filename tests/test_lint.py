@@ -13,9 +13,9 @@ import yaml
 from typer.testing import CliRunner
 
 import normkit
-from normkit.check import check_paths, check_plugins
 from normkit.cli import app
 from normkit.files import read_document
+from normkit.lint import check_paths, check_plugins
 from normkit.scaffold import new_plugin, slugify
 from normkit.schema import json_schema
 
@@ -54,14 +54,14 @@ def run_check(*args: str) -> tuple[int, list[dict[str, str]]]:
         (
             ("amount: 1 hour/week", "amount: 1 hour"),
             10,
-            "unit",
+            "quantity.no-time-base",
             "has no time base",
             "write hours per week",
         ),
         (
             ('    source: {document: Testby plan, section: "2.1"}\n', ""),
             8,
-            "no-source",
+            "normset.no-source",
             "need 'long_term' has no source",
             "add source",
         ),
@@ -73,7 +73,7 @@ def run_check(*args: str) -> tuple[int, list[dict[str, str]]]:
                 "    reason: r\n    source: {document: Testby plan}\n",
             ),
             16,
-            "override-target",
+            "override.target",
             "replaces need 'dementia', which does not exist",
             "replaces: null",
         ),
@@ -104,7 +104,7 @@ def test_check_finds_versions_overlapping_by_one_day(tmp_path: Path) -> None:
     )
     exit_code, findings = run_check(str(tmp_path))
     assert exit_code == 1
-    (overlap,) = [f for f in findings if f["code"] == "overlap"]
+    (overlap,) = [f for f in findings if f["code"] == "normset.overlap"]
     assert overlap["file"] == str(tmp_path / "v2021.yaml") and overlap["line"] == 4
     assert "versions of 'testby' overlap" in overlap["message"]
     assert "day before" in overlap["hint"]
@@ -230,7 +230,9 @@ def test_overlap_in_an_installed_plugin_has_file_and_line(tmp_path: Path) -> Non
     kit = normkit.Kit([normkit.ManifestPlugin(package)], autoload=False)
     findings = check_plugins(kit, ["moss"])
     (overlap,) = [f for f in findings if f.severity == "error"]
-    assert overlap.code == "overlap"
+    assert overlap.code == "normset.overlap"
     assert (overlap.file, overlap.line) == (str(package / "norms-2025.yaml"), 5)
     # The manifest itself can be named too: its norm files are checked.
-    assert [f.code for f in check_paths(kit, [manifest]) if f.severity == "error"] == ["overlap"]
+    assert [f.code for f in check_paths(kit, [manifest]) if f.severity == "error"] == [
+        "normset.overlap"
+    ]

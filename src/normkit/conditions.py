@@ -1,4 +1,4 @@
-"""Checks: a condition evaluated on each GP list or GP centre, raising an alert.
+"""Conditions: a predicate evaluated on each GP list or GP centre, raising an alert.
 
 Trondheim: act when a GP contract is still unsold 12 months after notice;
 Bergen: GP centres should have at least 6 GPs. The condition is a predicate
@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from .errors import RuleError
+from .errors import NormSetError, RuleError
 from .inventory import GPCentre, GPList, Inventory
+from .model import Model
 from .provenance import Source
 from .rules.base import BOOLEAN, RuleRef
-from .rules.threshold import Alert, Severity
+from .rules.threshold import Alert, AlertSeverity
 
 Over = Literal["gp_list", "gp_centre"]
 
@@ -68,29 +69,22 @@ def gp_centre_attributes(centre: GPCentre, at: dt.date) -> dict[str, Any]:
     return {"gps": centre.gps, "gps_previous": centre.gps_previous, "district": centre.district}
 
 
-class Check(BaseModel):
+class Condition(Model):
     """Raise an alert for every record ``over`` which ``when`` holds."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    error_class = NormSetError
 
     id: str = Field(min_length=1)
     over: Over
     when: RuleRef
     message: str = Field(min_length=1)
     action: str = Field(min_length=1)
-    severity: Severity = "warning"
+    severity: AlertSeverity = "warning"
     source: Source | None = None
 
     @model_validator(mode="after")
-    def _predicate_on_known_attributes(self) -> Check:
-        if self.when.output_unit() != BOOLEAN:
-            raise ValueError("'when' must be a condition (compare, all_of, any_of, not)")
-        unknown = sorted(self.when.inputs() - set(ATTRIBUTES[self.over]))
-        if unknown:
-            raise ValueError(
-                f"'when' uses {', '.join(unknown)}, which a {self.over} does not have; "
-                f"attributes: {', '.join(ATTRIBUTES[self.over])}"
-            )
+    def _predicate_on_known_attributes(self) -> Condition:
+        check_predicate(self)
         return self
 
     def run(self, inventory: Inventory, at: dt.date) -> tuple[list[Alert], list[str]]:
@@ -108,7 +102,16 @@ class Check(BaseModel):
             try:
                 fires = self.when.evaluate(needed)
             except RuleError as exc:
-                notes.append(f"check '{self.id}' not decided for {self.over} {name}: {exc.message}")
+                notes.append(
+                    f"condition '{self.id}' not decided for {self.over} {name}: {exc.message}"
+                )
+                continue
+            if fires is None:
+                unknown = ", ".join(sorted(k for k, v in needed.items() if v is None))
+                notes.append(
+                    f"condition '{self.id}' not decided for {self.over} {name}: "
+                    f"{unknown} not recorded"
+                )
                 continue
             if fires:
                 step = self.when.explain(needed)
@@ -125,3 +128,19 @@ class Check(BaseModel):
                     )
                 )
         return alerts, notes
+
+
+def check_predicate(condition: Condition) -> None:
+    """'when' is a yes/no rule over attributes the records have."""
+    if condition.when.output_unit() != BOOLEAN:
+        raise NormSetError(
+            "'when' must be a condition (compare, all_of, any_of, not)",
+            code="condition.not-a-predicate",
+        )
+    unknown = sorted(condition.when.inputs() - set(ATTRIBUTES[condition.over]))
+    if unknown:
+        raise NormSetError(
+            f"'when' uses {', '.join(unknown)}, which a {condition.over} does not have; "
+            f"attributes: {', '.join(ATTRIBUTES[condition.over])}",
+            code="condition.unknown-attribute",
+        )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from normkit import Q, Rate, UnitError
+from normkit import Q, QuantityError, Rate
 
 
 def test_quantity_keeps_the_text_it_was_written_in() -> None:
@@ -16,17 +16,17 @@ def test_conversion_between_time_bases() -> None:
 
 
 def test_unknown_unit_is_named() -> None:
-    with pytest.raises(UnitError, match="cannot read quantity '3 furlongs'"):
+    with pytest.raises(QuantityError, match="cannot read quantity '3 furlongs'"):
         Q.parse("3 furlongs")
 
 
 def test_bare_number_is_rejected() -> None:
-    with pytest.raises(UnitError, match="has no unit"):
+    with pytest.raises(QuantityError, match="has no unit"):
         Q.parse("1.5")
 
 
 def test_wrong_dimension_names_both() -> None:
-    with pytest.raises(UnitError, match=r"'2 place' is not convertible to FTE"):
+    with pytest.raises(QuantityError, match=r"'2 place' is not convertible to FTE"):
         Q.parse("2 place").to("FTE")
 
 

@@ -1,28 +1,32 @@
-"""Units: parsed and checked once, when a rule is built.
+"""Quantities: a number and a unit, parsed and checked once, when a rule is built.
 
-normkit uses pint, but only at build time. A :class:`Q` keeps the text a norm
-was written in and its magnitude; rules ask for the plain-float conversion
-factor they need (:meth:`Q.to`) while they are built and never touch pint
-again. ``import pint`` and the registry are created on first use, so importing
-normkit or listing plugins stays fast.
+normkit uses pint, but only at build time and only for the unit. The text is
+first matched against a small grammar (a decimal number, then unit names
+joined by ``*`` and ``/`` with small integer powers), so no arithmetic in the
+text is ever evaluated: ``9**9**9 FTE`` is a syntax error, not a hang. A
+:class:`Q` keeps the text a norm was written in and its magnitude; rules ask
+for the plain-float conversion factor they need (:meth:`Q.to`) while they are
+built and never touch pint again. ``import pint`` and the registry happen on
+first use, so importing normkit or listing plugins stays fast.
 """
 
 from __future__ import annotations
 
 import functools
-import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 
-from .errors import Location, UnitError
+from .errors import Location, QuantityError
+from .values import BadValue, check_magnitude
 
 if TYPE_CHECKING:  # pragma: no cover
     import pint
 
-DEFINITIONS = Path(__file__).with_name("units.definitions")
+DEFINITIONS = Path(__file__).with_name("quantities.definitions")
 
 # Dimensions of the things a rate can be "per": the inputs of a unit.
 COUNTED = {
@@ -33,6 +37,13 @@ COUNTED = {
     "[physician]": "physicians",
     "[contract]": "contracts",
 }
+
+MAX_TEXT = 200
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?"
+_NAME = r"(?:[A-Za-z_][A-Za-z_0-9]*|%)"
+_FACTOR = rf"{_NAME}(?:\s*(?:\^|\*\*)\s*[+-]?[1-4])?"
+_UNITS = rf"(?:1\s*/\s*)?{_FACTOR}(?:\s*[*/]\s*{_FACTOR})*"  # "1/year" for a rate
+GRAMMAR = re.compile(rf"^\s*(?P<number>{_NUMBER})\s*(?P<unit>{_UNITS})?\s*$")
 
 
 @functools.cache
@@ -47,6 +58,21 @@ def registry() -> pint.UnitRegistry[Any]:
     return pint.UnitRegistry(str(DEFINITIONS), autoconvert_offset_to_baseunit=False)
 
 
+def _units(quantity: str, text: str, where: Location | None) -> Any:
+    try:
+        return registry().parse_units(text)
+    except Exception as exc:  # pint raises several unrelated types
+        names = getattr(exc, "unit_names", None)
+        what = ", ".join(f"'{n}'" for n in names) if isinstance(names, tuple) else str(exc)
+        raise QuantityError(
+            f"cannot read quantity '{quantity}': unknown unit {what}",
+            where,
+            "units: hour, week, year, FTE, NOK, place, patient, inhabitant, shift, "
+            "physician, contract, %",
+            code="quantity.unknown-unit",
+        ) from None
+
+
 @dataclass(frozen=True)
 class Q:
     """A quantity as written in a norm: ``Q.parse("1.5 hour/week")``."""
@@ -56,27 +82,40 @@ class Q:
     text: str = ""
 
     @classmethod
-    def parse(cls, text: str, where: Location | None = None) -> Q:
+    def parse(cls, text: Any, where: Location | None = None) -> Q:
         if not isinstance(text, str):
-            raise UnitError(
+            raise QuantityError(
                 f"expected a quantity with a unit as text, like '1.5 hour/week', got {text!r}",
                 where,
+                code="quantity.not-text",
             )
-        stripped = text.strip()
-        try:
-            parsed: Any = registry().Quantity(stripped)
-        except Exception as exc:  # pint raises several unrelated types
-            raise UnitError(f"cannot read quantity '{text}': {exc}", where) from None
-        magnitude = float(parsed.magnitude)
-        if not math.isfinite(magnitude):
-            raise UnitError(f"quantity '{text}' is not a finite number", where)
-        if not parsed._units:  # no unit at all (hour/week is dimensionless yet has units)
-            raise UnitError(
+        if len(text) > MAX_TEXT:
+            raise QuantityError(
+                f"a quantity of {len(text)} characters is longer than {MAX_TEXT}",
+                where,
+                code="quantity.syntax",
+            )
+        found = GRAMMAR.match(text)
+        if found is None:
+            raise QuantityError(
+                f"cannot read quantity '{text}': expected a number and a unit",
+                where,
+                "write a decimal number and a unit, e.g. '1.5 hour/week' or '330 NOK/patient/year'",
+                code="quantity.syntax",
+            )
+        if found.group("unit") is None:
+            raise QuantityError(
                 f"quantity '{text}' has no unit",
                 where,
                 "write the unit, e.g. '0.2 FTE', '1.5 hour/week', '330 NOK/patient/year'",
+                code="quantity.no-unit",
             )
-        return cls(magnitude, _unit_text(parsed.units), " ".join(stripped.split()))
+        try:
+            magnitude = float(check_magnitude(float(found.group("number"))))
+        except BadValue as bad:
+            raise QuantityError(f"quantity '{text}': {bad.message}", where, code=bad.code) from None
+        units = _units(text, found.group("unit"), where)
+        return cls(magnitude, _unit_text(units), " ".join(text.strip().split()))
 
     def __str__(self) -> str:
         return self.text or f"{_number(self.magnitude)} {self.unit}"
@@ -94,15 +133,15 @@ class Q:
 
     def to(self, unit: str, where: Location | None = None) -> float:
         """Magnitude in ``unit`` as a plain float; a clear error on a wrong dimension."""
-        try:
-            return float(self._pint().to(unit).magnitude)
-        except Exception:
-            raise UnitError(
+        if not self.is_dimension(unit):
+            raise QuantityError(
                 f"'{self}' is not convertible to {unit} "
                 f"(it has dimension {self.dimensionality}, "
                 f"expected {registry().Unit(unit).dimensionality})",
                 where,
-            ) from None
+                code="quantity.dimension",
+            )
+        return float(self._pint().to(unit).magnitude)
 
     def has_time_base(self) -> bool:
         """True when the unit names a time both above and below the line (hour/week)."""

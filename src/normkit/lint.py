@@ -1,29 +1,31 @@
 """``normkit check``: validate norm files and plugins without assessing anything.
 
-Each finding has a severity, a location (``file:line`` for files, the field
+Each finding has a severity, a stable code (the code of the error behind it;
+see docs/reference/errors.md), a location (``file:line`` for files, the field
 otherwise) and a hint. Errors are what would make an assessment wrong or
 impossible: units, overlapping versions, rules without a source, overrides
-that override nothing, unregistered bed types, kommunenummer clashes, plugins
-that fail to load. Warnings are what a reviewer should look at: gaps between
-versions.
+that override nothing, needs or overrides in conflict, unregistered bed
+types, kommunenummer clashes, plugins that fail to load. Warnings are what a
+reviewer should look at: gaps between versions. Whatever ``assess`` would
+refuse in a norm file, ``check`` reports, every problem with its own line.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from .errors import Location, NormkitError, NormSetError, UnitError
+from .errors import NormkitError, NormSetError
 from .files import LineMap, read_document
 from .kit import Kit
 from .manifest import MANIFEST
-from .normset import NormSet, parse_normset, resolve
+from .normset import NormSet, normset_problems, resolve
 
-Severity = Literal["error", "warning", "info"]
+FindingSeverity = Literal["error", "warning", "info"]
 NORM_SUFFIXES = (".yaml", ".yml", ".toml", ".json")
 # Entries that state a norm, a figure or a decision and so must say where it comes from.
 SOURCED = (
@@ -31,7 +33,7 @@ SOURCED = (
     "overrides",
     "thresholds",
     "rules",
-    "checks",
+    "conditions",
     "figures",
     "indicators",
     "parameters",
@@ -40,7 +42,7 @@ SOURCED = (
 
 @dataclass(frozen=True)
 class Finding:
-    severity: Severity
+    severity: FindingSeverity
     code: str
     message: str
     file: str | None = None
@@ -57,38 +59,32 @@ class Finding:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
 
-def _from_error(error: NormkitError, code: str, severity: Severity = "error") -> Finding:
+def finding(error: NormkitError, severity: FindingSeverity = "error") -> Finding:
+    """An error as a finding, keeping its code, location and hint."""
     loc = error.location
-    return Finding(severity, code, error.message, loc.file, loc.line, loc.field, error.hint)
-
-
-def _code(error: NormkitError) -> str:
-    cause = error.original or error
-    return "unit" if isinstance(cause, UnitError) else "invalid"
+    return Finding(severity, error.code, error.message, loc.file, loc.line, loc.field, error.hint)
 
 
 @dataclass
 class _Loaded:
     normset: NormSet
-    lines: LineMap | None
     label: str
 
 
-def check_normset(kit: Kit, loaded: _Loaded, lookup: Any = None) -> list[Finding]:
-    """Sources, bed types and overrides of one built norm-set version."""
-    normset, lines = loaded.normset, loaded.lines
-    findings = [_from_error(e, "bed-type") for e in kit.bed_type_problems(normset, lines)]
+def missing_sources(normset: NormSet) -> list[Finding]:
+    """Every entry that states a norm, figure or decision without a source."""
+    findings = []
     for group in SOURCED:
         for index, entry in enumerate(getattr(normset, group)):
             if getattr(entry, "source", None) is not None:
                 continue
             if group == "parameters" and entry.value is None:
                 continue  # an unknown: nothing was taken from a source
-            where = lines.locate((group, index)) if lines else Location(field=f"{group}[{index}]")
+            where = normset.locate(f"{group}[{index}]")
             findings.append(
                 Finding(
                     "error",
-                    "no-source",
+                    "normset.no-source",
                     f"{group[:-1]} '{entry.id}' has no source",
                     where.file,
                     where.line,
@@ -96,18 +92,22 @@ def check_normset(kit: Kit, loaded: _Loaded, lookup: Any = None) -> list[Finding
                     "add source: {document: ..., section: ...} naming the plan and its section",
                 )
             )
+    return findings
+
+
+def check_normset(
+    kit: Kit, normset: NormSet, lookup: Callable[[str, dt.date], NormSet] | None = None
+) -> list[Finding]:
+    """Sources, bed types, extension and conflicts of one built norm-set version."""
+    findings = [finding(e) for e in kit.bed_type_problems(normset)]
+    findings.extend(missing_sources(normset))
     at = normset.valid_from or normset.valid_to or dt.date.today()
     try:
-        resolve(normset, at, lookup or kit.normset)
-    except NormSetError as error:
-        field = error.location.field or ""
-        if lines is not None and not error.location.file:
-            from .files import split_path
-
-            where = lines.locate(split_path(field))
-            error = NormSetError(error.message, where, error.hint)
-        code = "override-target" if "replaces need" in error.message else "invalid"
-        findings.append(_from_error(error, code))
+        resolved = resolve(normset, at, lookup or kit.normset)
+    except NormkitError as error:
+        findings.append(finding(error))
+        return findings
+    findings.extend(finding(c) for c in resolved.conflicts())
     return findings
 
 
@@ -117,12 +117,12 @@ def check_versions(versions: list[_Loaded]) -> list[Finding]:
     ordered = sorted(versions, key=lambda v: v.normset.valid_from or dt.date.min)
     for before, after in itertools.pairwise(ordered):
         a, b = before.normset, after.normset
-        where = after.lines.locate(("valid_from",)) if after.lines else Location(field="valid_from")
+        where = b.locate("valid_from")
         if a.validity.overlaps(b.validity):
             findings.append(
                 Finding(
                     "error",
-                    "overlap",
+                    "normset.overlap",
                     f"versions of '{b.id}' overlap: {before.label} ({a.validity.describe()}) and "
                     f"{after.label} ({b.validity.describe()})",
                     where.file,
@@ -139,7 +139,7 @@ def check_versions(versions: list[_Loaded]) -> list[Finding]:
             findings.append(
                 Finding(
                     "warning",
-                    "gap",
+                    "normset.gap",
                     f"'{b.id}' has no version in force from {a.valid_to + dt.timedelta(days=1)} to "
                     f"{b.valid_from - dt.timedelta(days=1)}",
                     where.file,
@@ -170,28 +170,36 @@ def _looks_like_normset(data: Any) -> bool:
     return isinstance(data, dict) and "id" in data and "source" in data and "title" in data
 
 
+def _read_normset(kit: Kit, data: Any, lines: LineMap) -> tuple[NormSet | None, list[Finding]]:
+    normset, problems = normset_problems(data, lines, kit.rule_kinds)
+    return normset, [finding(p) for p in problems]
+
+
 def check_paths(kit: Kit, paths: Iterable[Path]) -> list[Finding]:
     """Check norm-set files (or folders of them) with the kit's rule kinds and bed types."""
     findings: list[Finding] = []
     loaded: dict[str, list[_Loaded]] = {}
     for root in paths:
         if not root.exists():
-            findings.append(Finding("error", "missing", "no such file or folder", str(root)))
+            findings.append(Finding("error", "file.not-found", "no such file or folder", str(root)))
             continue
-        for path in _norm_files(root):
+        try:
+            files = list(_norm_files(root))
+        except NormkitError as error:
+            findings.append(finding(error))
+            continue
+        for path in files:
             try:
-                data, lines = read_document(path, NormSetError)
+                data, lines = read_document(path, NormSetError, kit.limits)
             except NormkitError as error:
-                findings.append(_from_error(error, "invalid"))
+                findings.append(finding(error))
                 continue
             if not _looks_like_normset(data) and path != root:
                 continue  # an inventory or other file in the folder
-            try:
-                normset = parse_normset(data, lines, kit.rule_kinds)
-            except NormkitError as error:
-                findings.append(_from_error(error, _code(error)))
-                continue
-            loaded.setdefault(normset.id, []).append(_Loaded(normset, lines, str(path)))
+            normset, problems = _read_normset(kit, data, lines)
+            findings.extend(problems)
+            if normset is not None:
+                loaded.setdefault(normset.id, []).append(_Loaded(normset, str(path)))
     for versions in loaded.values():
         findings.extend(check_versions(versions))
 
@@ -203,18 +211,22 @@ def check_paths(kit: Kit, paths: Iterable[Path]) -> list[Finding]:
 
     for versions in loaded.values():
         for version in versions:
-            findings.extend(check_normset(kit, version, lookup))
+            findings.extend(check_normset(kit, version.normset, lookup))
     return findings
 
 
 def check_plugins(kit: Kit, names: Iterable[str] | None = None) -> list[Finding]:
-    """Check what installed plugins registered: load failures, conflicts, every version."""
-    wanted = set(names) if names is not None else set(kit.plugins)
-    unknown = wanted - set(kit.plugins) - {f.plugin for f in kit.failures}
+    """Check what installed plugins registered: load failures, conflicts, every version.
+
+    Without ``names``, every plugin is checked, including those that failed to load.
+    """
+    failed = {f.plugin for f in kit.failures}
+    wanted = set(names) if names is not None else set(kit.plugins) | failed
+    unknown = wanted - set(kit.plugins) - failed
     findings = [
         Finding(
             "error",
-            "plugin",
+            "plugin.not-installed",
             f"no plugin named '{n}' is installed",
             hint=f"installed: {', '.join(sorted(kit.plugins))}",
         )
@@ -225,39 +237,39 @@ def check_plugins(kit: Kit, names: Iterable[str] | None = None) -> list[Finding]
             findings.append(
                 Finding(
                     "error",
-                    "plugin",
-                    f"plugin '{failure.plugin}' failed at {failure.stage}: {failure.error}",
+                    f"plugin.{'select' if failure.stage == 'select' else 'failed'}",
+                    failure.describe(),
                     field=failure.distribution,
                 )
             )
     for conflict in kit.conflicts:
-        if "overlapping versions" in conflict.message:
+        if conflict.code == "normset.overlap":
             continue  # reported below by check_versions, with the file and line
         if any(f"'{n}'" in conflict.message for n in wanted):
-            findings.append(_from_error(conflict, "conflict"))
+            findings.append(finding(conflict))
     for normset_id in kit.normset_ids():
         versions = [v for v in kit.versions(normset_id) if v.plugin in wanted]
         built: list[_Loaded] = []
         for version in versions:
-            try:
-                normset = kit._build(version)
-            except NormkitError as error:
-                findings.append(_from_error(error, _code(error)))
+            normset = version.built
+            if normset is None and version.lines is not None:
+                normset, problems = _read_normset(kit, version.data, version.lines)
+                findings.extend(problems)
+            if normset is None:
                 continue
-            built.append(_Loaded(normset, version.lines, version.label()))
+            built.append(_Loaded(normset, f"{version.label()} from plugin '{version.plugin}'"))
         findings.extend(check_versions(built))
         for loaded in built:
-            findings.extend(check_normset(kit, loaded))
+            findings.extend(check_normset(kit, loaded.normset))
     for municipality in kit.municipalities.values():
-        owner = kit._municipality_owner.get(municipality.id)
-        if owner not in wanted:
+        if kit.owner(municipality.id) not in wanted:
             continue
         for normset_id in municipality.normsets:
             if normset_id not in kit.normset_ids():
                 findings.append(
                     Finding(
                         "error",
-                        "invalid",
+                        "municipality.normset-unknown",
                         f"municipality '{municipality.id}' names norm set '{normset_id}', which no "
                         "plugin registers",
                         field="municipality.normsets",
@@ -267,7 +279,7 @@ def check_plugins(kit: Kit, names: Iterable[str] | None = None) -> list[Finding]
             try:
                 kit.load_inventory(example.path)
             except NormkitError as error:
-                findings.append(_from_error(error, "example"))
+                findings.append(finding(error))
     return findings
 
 

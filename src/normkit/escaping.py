@@ -1,0 +1,75 @@
+"""Text from inputs, made safe for each output: names are data, never markup or formulas.
+
+A facility name, a note or a plugin's error message can hold anything. Each
+output gets its own treatment, applied where the output is written:
+
+- terminal: control characters (which can clear the screen, set the window
+  title or forge a hyperlink) and bidirectional overrides are shown escaped,
+  ``\\x1b`` or ``\\u202e``; the text is never read as rich markup;
+- Markdown: characters that would start markup or HTML are backslash-escaped;
+- CSV: a cell that a spreadsheet would run as a formula (starting with ``=``,
+  ``+``, ``-``, ``@``, a tab or a carriage return) is prefixed with ``'``, as
+  OWASP recommends; numbers are written as numbers;
+- JSON: valid JSON already escapes C0 controls; C1 controls, bidirectional
+  overrides and line separators are escaped too, so the JSON shown in a
+  terminal is as harmless as the table.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Bidirectional embeddings, overrides and isolates, and the line separators:
+# invisible characters that make text display in another order than it is read.
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029"
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f" + _BIDI + "]")
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal(text: str) -> str:
+    """``text`` with every control or direction-changing character shown as an escape."""
+    return _UNSAFE.sub(_escape_char, text)
+
+
+def unsafe_characters(text: str) -> bool:
+    """True when ``text`` holds a character :func:`terminal` would escape."""
+    return _UNSAFE.search(text) is not None
+
+
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>|~&])")
+
+
+def markdown(text: str) -> str:
+    """``text`` as literal Markdown (and HTML) text on one line."""
+    return _MARKDOWN.sub(r"\\\1", terminal(text))
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str, guard: bool = True) -> str:
+    """A text cell a spreadsheet will show, not run (see the module's doc)."""
+    if guard and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f" + _BIDI + "]")
+
+
+def json_text(document: str) -> str:
+    """A JSON document with C1 controls and direction overrides escaped (same data)."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+
+
+def plain_name(text: str) -> str:
+    """A name on one line, for comments and titles: controls and line breaks become spaces."""
+    cleaned = "".join(
+        " " if unicodedata.category(ch) in {"Cc", "Zl", "Zp"} or ch in _BIDI else ch for ch in text
+    )
+    return " ".join(cleaned.split())

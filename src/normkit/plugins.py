@@ -1,0 +1,267 @@
+"""Finding, loading and isolating plugins; calling their registration hooks.
+
+Each plugin of the ``normkit`` entry-point group is imported on its own, and
+each of its hooks is called on its own: one that raises anything (even
+``SystemExit``) is recorded as a :class:`PluginFailure` naming the plugin, its
+distribution and the stage, and the rest still load. Whatever a plugin prints
+while it is imported or registers goes to stderr, so it can never corrupt
+JSON or CSV on stdout. Each plugin's load time is measured, so a slow one can
+be named.
+
+Which plugins load is the host's choice: ``allow`` / ``block`` (or
+``NORMKIT_PLUGINS`` / ``NORMKIT_BLOCK_PLUGINS``), and
+``NORMKIT_DISABLE_PLUGIN_AUTOLOAD`` to load none from entry points.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+import types
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any
+
+import pluggy
+
+from . import hookspecs
+from .errors import NormkitError
+
+ENTRY_POINT_GROUP = "normkit"
+ENV_DISABLE_AUTOLOAD = "NORMKIT_DISABLE_PLUGIN_AUTOLOAD"
+ENV_PLUGINS = "NORMKIT_PLUGINS"
+ENV_BLOCK = "NORMKIT_BLOCK_PLUGINS"
+BUILTIN_PLUGINS = ("national",)
+#: a plugin taking longer than this to import and register is reported as slow
+SLOW_SECONDS = 0.5
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+
+
+@dataclass
+class PluginInfo:
+    """A loaded plugin: its name, where it comes from, what it registered, how long it took."""
+
+    name: str
+    distribution: str | None
+    version: str | None
+    module: str
+    builtin: bool = False
+    registered: dict[str, list[str]] = field(default_factory=dict)
+    #: seconds spent importing the plugin and running its hooks
+    load_seconds: float = 0.0
+
+    @property
+    def slow(self) -> bool:
+        return self.load_seconds > SLOW_SECONDS
+
+
+@dataclass(frozen=True)
+class PluginFailure:
+    """A plugin that could not be loaded or registered: reported, not fatal."""
+
+    plugin: str
+    distribution: str | None
+    error: str
+    #: "select", "import", "register" or the name of the hook that failed
+    stage: str = "import"
+
+    def describe(self) -> str:
+        dist = f" ({self.distribution})" if self.distribution else ""
+        return f"plugin '{self.plugin}'{dist} failed at {self.stage}: {self.error}"
+
+
+def env_flag(name: str, environ: Mapping[str, str] | None = None) -> bool:
+    """An on/off environment switch: 1/true/yes/on or 0/false/no/off (or unset)."""
+    value = (os.environ if environ is None else environ).get(name, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise NormkitError(
+        f"{name} must be 1, true, yes or on (or 0, false, no, off), got '{value}'",
+        code="environment.invalid",
+    )
+
+
+def env_list(name: str, environ: Mapping[str, str] | None = None) -> list[str] | None:
+    """A comma-separated environment list; None when the variable is not set."""
+    value = (os.environ if environ is None else environ).get(name)
+    if value is None:
+        return None
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def dist_label(name: str | None, version: str | None) -> str | None:
+    if name is None:
+        return None
+    return f"{name} {version}" if version else name
+
+
+@contextlib.contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """Send what a plugin prints to stderr: stdout may be carrying JSON or CSV."""
+    with contextlib.redirect_stdout(sys.stderr):
+        yield
+
+
+class PluginSet:
+    """The plugins one kit loads, with the failures and warnings met on the way."""
+
+    def __init__(
+        self,
+        plugins: Iterable[object] = (),
+        *,
+        autoload: bool | None = None,
+        allow: Iterable[str] | None = None,
+        block: Iterable[str] | None = None,
+        builtins: bool = True,
+    ) -> None:
+        self.failures: list[PluginFailure] = []
+        self.warnings: list[str] = []
+        self.plugins: dict[str, PluginInfo] = {}
+        self.pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        if autoload is None:
+            autoload = not env_flag(ENV_DISABLE_AUTOLOAD)
+        allow_source = "allow="
+        allowed = set(allow) if allow is not None else None
+        if allowed is None and (from_env := env_list(ENV_PLUGINS)) is not None:
+            allowed, allow_source = set(from_env), ENV_PLUGINS
+        blocked = set(block or ()) | set(env_list(ENV_BLOCK) or ())
+        self._allowed, self._blocked = allowed, blocked
+
+        if builtins:
+            from . import national
+
+            for name in BUILTIN_PLUGINS:
+                if name not in blocked:
+                    self._add(national, name, None, None, builtin=True)
+        for index, plugin in enumerate(plugins):
+            name = getattr(plugin, "__name__", None) or f"{type(plugin).__name__}-{index}"
+            # A plugin object the host passes in is chosen already: only a block refuses it.
+            if name not in blocked:
+                self._add(plugin, name, None, None)
+        installed = self._entry_points() if autoload or allowed or blocked else []
+        if autoload:
+            for ep in installed:
+                if ep.name not in blocked and (allowed is None or ep.name in allowed):
+                    self._load(ep)
+        known = {ep.name for ep in installed} | set(BUILTIN_PLUGINS) | set(self.plugins)
+        for name in sorted((allowed or set()) - known):
+            self.failures.append(
+                PluginFailure(
+                    name,
+                    None,
+                    f"{allow_source} names '{name}', which is not installed; installed: "
+                    f"{', '.join(sorted(known)) or 'none'}",
+                    "select",
+                )
+            )
+        for name in sorted(blocked - known):
+            self.warnings.append(f"the block list names '{name}', which is not installed")
+
+    @staticmethod
+    def _entry_points() -> list[metadata.EntryPoint]:
+        return sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
+
+    def _load(self, ep: metadata.EntryPoint) -> None:
+        dist = getattr(ep, "dist", None)
+        dist_name = dist.metadata["Name"] if dist is not None else None
+        dist_version = dist.version if dist is not None else None
+        if ep.name in self.plugins:
+            self.failures.append(
+                PluginFailure(
+                    ep.name,
+                    dist_label(dist_name, dist_version),
+                    "a plugin of this name is already loaded",
+                    "import",
+                )
+            )
+            return
+        started = time.perf_counter()
+        try:
+            with _quiet_stdout():
+                plugin = ep.load()
+        except (Exception, SystemExit) as exc:  # a plugin must never take the host down
+            self.failures.append(
+                PluginFailure(
+                    ep.name,
+                    dist_label(dist_name, dist_version),
+                    f"{type(exc).__name__}: {exc}",
+                    "import",
+                )
+            )
+            return
+        self._add(plugin, ep.name, dist_name, dist_version, seconds=time.perf_counter() - started)
+
+    def _add(
+        self,
+        plugin: object,
+        name: str,
+        dist: str | None,
+        version: str | None,
+        builtin: bool = False,
+        seconds: float = 0.0,
+    ) -> None:
+        try:
+            with _quiet_stdout():
+                self.pm.register(plugin, name=name)
+        except (Exception, SystemExit) as exc:
+            self.failures.append(
+                PluginFailure(
+                    name, dist_label(dist, version), f"{type(exc).__name__}: {exc}", "register"
+                )
+            )
+            return
+        if not self.pm.get_hookcallers(plugin):
+            self.pm.unregister(plugin)
+            self.failures.append(
+                PluginFailure(
+                    name,
+                    dist_label(dist, version),
+                    "registers nothing: it has no normkit_* hook implementations (does the "
+                    "entry point name the plugin object, e.g. 'package:plugin'?)",
+                    "register",
+                )
+            )
+            return
+        module = plugin.__name__ if isinstance(plugin, types.ModuleType) else type(plugin).__name__
+        self.plugins[name] = PluginInfo(name, dist, version, module, builtin, load_seconds=seconds)
+
+    def register_all(self, handlers: Mapping[str, Callable[[Any, str], None]]) -> None:
+        """Call every plugin's registration hooks, in the order the hook specs define.
+
+        ``handlers`` maps each hook name to what records one registered item;
+        a hook that raises (or a handler that refuses an item) fails only
+        that plugin's hook.
+        """
+        for hook_name in hookspecs.registration_order():
+            handler = handlers[hook_name]
+            for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
+                info = self.plugins.get(impl.plugin_name)
+                if info is None:
+                    continue
+
+                def register(item: Any, _plugin: str = info.name, _handler: Any = handler) -> None:
+                    _handler(item, _plugin)
+
+                started = time.perf_counter()
+                try:
+                    with _quiet_stdout():
+                        impl.function(register=register)
+                except (Exception, SystemExit) as exc:
+                    self.failures.append(
+                        PluginFailure(
+                            info.name,
+                            dist_label(info.distribution, info.version),
+                            f"{type(exc).__name__}: {exc}",
+                            hook_name,
+                        )
+                    )
+                finally:
+                    info.load_seconds += time.perf_counter() - started

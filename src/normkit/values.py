@@ -1,0 +1,169 @@
+"""Numbers and dates as read from files: finite, bounded, never silently coerced.
+
+Every number a norm file or an inventory gives goes through :func:`read_number`
+(through the field types :data:`Count`, :data:`Amount` and :data:`Number`), and
+every date through :func:`read_date` (:data:`Date`). What they refuse, and why:
+
+- yes/no values where a number is expected (YAML reads ``yes``, ``no``,
+  ``on``, ``off``, ``true`` and ``false`` as yes/no values);
+- numbers YAML 1.1 and YAML 1.2 read differently (``010`` is 8 or 10, ``1:30``
+  is 90 or text, ``0x10``, ``1_000``): see :class:`YamlAmbiguous`;
+- NaN, infinity, and magnitudes above :data:`MAX_MAGNITUDE` or below
+  :data:`MIN_MAGNITUDE`, so that no product or sum of figures can overflow;
+- dates that are not ``YYYY-MM-DD`` or ``DD.MM.YYYY`` (a bare number would
+  otherwise be read as seconds since 1970).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field
+
+from .errors import NormkitError
+
+#: The largest magnitude normkit accepts for any number it reads (10^15: more
+#: than a state budget in NOK); products and sums of such numbers stay finite.
+MAX_MAGNITUDE = 1e15
+#: The smallest non-zero magnitude it accepts; below it a division could overflow.
+MIN_MAGNITUDE = 1e-9
+
+
+class BadValue(NormkitError):
+    """A value that is not what its field expects; reported at the field's location."""
+
+    code = "value.invalid"
+
+
+class YamlAmbiguous(str):
+    """A YAML scalar that YAML 1.1 reads as a number and YAML 1.2 reads otherwise.
+
+    The loader keeps it as text, so a name or a code such as ``0301`` stays
+    exactly as written; a number field refuses it with :attr:`reading`.
+    """
+
+    reading: str = ""
+
+    def __new__(cls, text: str, reading: str) -> YamlAmbiguous:
+        made = super().__new__(cls, text)
+        made.reading = reading
+        return made
+
+
+# Numbers as a Norwegian spreadsheet writes them: "12", "0,6", "1 234,5" (the
+# thousands separator is a space, a no-break space or a narrow no-break space).
+_DECIMAL = re.compile(r"^[+-]?(?:\d+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+)(?:[.,]\d+)?$")
+
+
+def parse_decimal(text: str) -> float | int:
+    """'12' → 12, '0,6' → 0.6, '1 234,5' → 1234.5; anything else is a :class:`BadValue`."""
+    stripped = text.strip()
+    if len(stripped) > 40 or not _DECIMAL.match(stripped):
+        raise BadValue(
+            f"expected a number, got '{text}'",
+            hint="write digits with a decimal point or comma, e.g. 12 or 0,6",
+            code="value.not-a-number",
+        )
+    plain = re.sub(r"[ \u00a0\u202f]", "", stripped).replace(",", ".")
+    return float(plain) if "." in plain else int(plain)
+
+
+def check_magnitude(value: float | int) -> float | int:
+    """``value`` if it is finite and within the accepted magnitudes, else a :class:`BadValue`."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise BadValue(
+            f"{value} is not a finite number", code="value.not-finite", hint="give a real figure"
+        )
+    size = abs(value)
+    if size > MAX_MAGNITUDE:
+        shown = (
+            f"a number of about {int(value.bit_length() * 0.30103) + 1} digits"
+            if isinstance(value, int)
+            else f"{value:.3g}"
+        )
+        raise BadValue(
+            f"{shown} is larger than normkit accepts (at most 10^15)",
+            code="value.too-large",
+        )
+    if 0 < size < MIN_MAGNITUDE:
+        raise BadValue(
+            f"{value:g} is smaller than normkit accepts (at least 10^-9, or 0)",
+            code="value.too-small",
+        )
+    return value
+
+
+def read_number(value: Any) -> Any:
+    """A number from a file: bounded and finite; yes/no values and YAML 1.1 forms refused.
+
+    Values of other types pass through for the field's own type check.
+    """
+    if isinstance(value, bool):
+        raise BadValue(
+            f"expected a number, got the yes/no value {str(value).lower()}",
+            hint="YAML reads yes, no, on, off, true and false as yes/no values; write a number",
+            code="value.boolean-as-number",
+        )
+    if isinstance(value, YamlAmbiguous):
+        raise BadValue(
+            f"'{value}' is {value.reading}",
+            hint="write the number in plain decimal digits (or quote it if it is text)",
+            code="value.yaml-ambiguous",
+        )
+    if isinstance(value, str):
+        return check_magnitude(parse_decimal(value))
+    if isinstance(value, int | float):
+        return check_magnitude(value)
+    return value
+
+
+Count = Annotated[int, BeforeValidator(read_number), Field(ge=0)]
+"""A whole, non-negative count (places, patients, inhabitants, GPs)."""
+
+Amount = Annotated[float, BeforeValidator(read_number), Field(ge=0)]
+"""A non-negative real figure (FTE, a factor)."""
+
+Number = Annotated[float, BeforeValidator(read_number)]
+"""Any finite figure within the accepted magnitudes (may be negative)."""
+
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NORWEGIAN = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+
+
+def read_date(value: Any) -> dt.date:
+    """A date written ``YYYY-MM-DD`` or ``DD.MM.YYYY`` (or a date object), nothing else."""
+    if isinstance(value, dt.datetime):
+        if value.time() != dt.time(0) or value.tzinfo is not None:
+            raise BadValue(
+                f"expected a date, got the time {value.isoformat()}", code="value.not-a-date"
+            )
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if _ISO.match(text):
+                return dt.date.fromisoformat(text)
+            norwegian = _NORWEGIAN.match(text)
+            if norwegian:
+                day, month, year = (int(g) for g in norwegian.groups())
+                return dt.date(year, month, day)
+        except ValueError as exc:
+            raise BadValue(
+                f"'{value}' is not a real date ({exc})", code="value.not-a-date"
+            ) from None
+    shown = f"'{value}'" if isinstance(value, str) else repr(value)
+    raise BadValue(
+        f"expected a date as YYYY-MM-DD or DD.MM.YYYY, got {shown}",
+        hint="e.g. 2020-03-31 or 31.03.2020",
+        code="value.not-a-date",
+    )
+
+
+Date = Annotated[dt.date, BeforeValidator(read_date)]
+"""A date field: ``2020-03-31`` or ``31.03.2020``; numbers and times are refused."""
