@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 import normkit
 
@@ -36,3 +38,29 @@ def write(tmp_path: Path) -> Callable[[str, str], Path]:
         return path
 
     return _write
+
+
+@pytest.fixture
+def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
+    """Install plugin modules as a real distribution with `normkit` entry points."""
+
+    def install(dist: str, **modules: str) -> None:
+        for name, code in modules.items():
+            (tmp_path / f"{name}.py").write_text(textwrap.dedent(code), encoding="utf-8")
+        info = tmp_path / f"{dist}-1.0.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n")
+        points = "\n".join(f"{name} = {name}" for name in modules)
+        (info / "entry_points.txt").write_text(f"[normkit]\n{points}\n")
+        monkeypatch.syspath_prepend(str(tmp_path))
+
+    return install
+
+
+# Hypothesis profiles: "ci" (the default, which the README's test command and CI
+# run) tries 500 examples per strategy; "long" 10 000, for a deeper search
+# before a release; "dev" 50, for quick local runs. Choose with HYPOTHESIS_PROFILE.
+settings.register_profile("ci", max_examples=500, deadline=None)
+settings.register_profile("long", max_examples=10_000, deadline=None)
+settings.register_profile("dev", max_examples=50, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -38,23 +37,6 @@ def normkit_register_municipalities(register):
     register(Municipality(id="impostor", name="Impostor", codes=[
         MunicipalityCode(code="3105", valid_from="2023-06-01")]))
 """
-
-
-@pytest.fixture
-def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
-    """Install plugin modules as a real distribution with `normkit` entry points."""
-
-    def install(dist: str, **modules: str) -> None:
-        for name, code in modules.items():
-            (tmp_path / f"{name}.py").write_text(textwrap.dedent(code), encoding="utf-8")
-        info = tmp_path / f"{dist}-1.0.dist-info"
-        info.mkdir()
-        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n")
-        points = "\n".join(f"{name} = {name}" for name in modules)
-        (info / "entry_points.txt").write_text(f"[normkit]\n{points}\n")
-        monkeypatch.syspath_prepend(str(tmp_path))
-
-    return install
 
 
 def sarpsborg_plugin(name: str = "sarpsborg") -> object:

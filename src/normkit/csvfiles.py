@@ -48,11 +48,11 @@ def decode(data: bytes, file: str, error: type[NormkitError]) -> tuple[str, str]
             refuse("starts as UTF-16 but cannot be decoded as UTF-16", exc.start, save_as)
     if data.startswith(b"\xef\xbb\xbf"):
         try:
-            return data.decode("utf-8-sig"), "UTF-8"
+            return data[3:].decode("utf-8"), "UTF-8"
         except UnicodeDecodeError as exc:
             refuse(
-                f"starts as UTF-8 but byte 0x{data[exc.start]:02X} is not UTF-8",
-                exc.start,
+                f"starts as UTF-8 but byte 0x{data[3 + exc.start]:02X} is not UTF-8",
+                3 + exc.start,
                 save_as,
             )
     nul = data.find(b"\x00")

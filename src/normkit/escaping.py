@@ -9,7 +9,9 @@ output gets its own treatment, applied where the output is written:
 - Markdown: characters that would start markup or HTML are backslash-escaped;
 - CSV: a cell that a spreadsheet would run as a formula (starting with ``=``,
   ``+``, ``-``, ``@``, a tab or a carriage return) is prefixed with ``'``, as
-  OWASP recommends; numbers are written as numbers;
+  OWASP recommends; numbers are written as numbers; control characters other
+  than tab and line feed are escaped as in the terminal, since a CSV is often
+  looked at with ``cat``;
 - JSON: valid JSON already escapes C0 controls; C1 controls, bidirectional
   overrides and line separators are escaped too, so the JSON shown in a
   terminal is as harmless as the table.
@@ -52,8 +54,12 @@ def markdown(text: str) -> str:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+_CSV_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI + "]")
+
+
 def csv_cell(text: str, guard: bool = True) -> str:
     """A text cell a spreadsheet will show, not run (see the module's doc)."""
+    text = _CSV_UNSAFE.sub(_escape_char, text)
     if guard and text.startswith(_FORMULA_START):
         return "'" + text
     return text

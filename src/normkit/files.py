@@ -106,12 +106,13 @@ def line_of_offset(data: bytes | str, offset: int) -> int:
 
 def decode_utf8(data: bytes, file: str, error: type[NormkitError]) -> str:
     """UTF-8 text (a byte-order mark is dropped); an error names the first bad byte's line."""
+    skip = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
-        return data.decode("utf-8-sig")
+        return data[skip:].decode("utf-8")
     except UnicodeDecodeError as exc:
         raise error(
-            f"is not UTF-8 text: byte 0x{data[exc.start]:02X} cannot be decoded",
-            Location(file, line_of_offset(data, exc.start)),
+            f"is not UTF-8 text: byte 0x{data[skip + exc.start]:02X} cannot be decoded",
+            Location(file, line_of_offset(data, skip + exc.start)),
             "save the file as UTF-8",
             code="file.encoding",
         ) from None
@@ -594,7 +595,9 @@ def _read_yaml(
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         what = getattr(exc, "problem", None) or str(exc)
-        raise error(f"invalid YAML: {what}", Location(file, line), code="file.syntax") from None
+        # libyaml has a nesting limit of its own, met before ours in flow style.
+        code = "file.too-deep" if "nesting depth" in str(what) else "file.syntax"
+        raise error(f"invalid YAML: {what}", Location(file, line), code=code) from None
     finally:
         loader.dispose()
     return data, LineMap(file, lines)
@@ -662,7 +665,11 @@ def validation_problems(
                 extra = list(split_path(original.location.field))
                 if path[-len(extra) :] != extra:
                     path.extend(extra)
-            if prefer_original and type(original).__module__.startswith("normkit.errors"):
+            if (
+                prefer_original
+                and type(original) is not NormkitError
+                and type(original).__module__ == "normkit.errors"
+            ):
                 cls = type(original)
         else:
             kind = problem["type"]

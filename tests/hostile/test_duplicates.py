@@ -1,0 +1,62 @@
+"""Silent coercions end: duplicate keys and columns are errors in every format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import normkit
+
+
+def test_duplicate_json_key_names_its_line(raw: Callable[..., Path]) -> None:
+    path = raw(
+        "inv.json",
+        '{"facilities": [\n  {"name": "A", "units": []},\n  {"name": "B",\n   "name": "C"}\n]}',
+    )
+    with pytest.raises(normkit.InventoryError) as caught:
+        normkit.load_inventory(path)
+    assert caught.value.code == "file.duplicate-key"
+    assert caught.value.message == "key 'name' appears twice in the same object"
+    assert caught.value.location.line == 4
+
+
+def test_same_key_in_different_objects_is_fine(raw: Callable[..., Path]) -> None:
+    path = raw("inv.json", '{"facilities": [{"name": "A"}, {"name": "B"}]}')
+    assert [f.name for f in normkit.load_inventory(path).facilities] == ["A", "B"]
+
+
+def test_duplicate_toml_key(raw: Callable[..., Path]) -> None:
+    with pytest.raises(normkit.InventoryError) as caught:
+        normkit.load_inventory(raw("inv.toml", 'name = "a"\nname = "b"\n'))
+    assert caught.value.code == "file.syntax" and caught.value.location.line == 2
+
+
+def test_duplicate_yaml_key(raw: Callable[..., Path]) -> None:
+    with pytest.raises(normkit.InventoryError) as caught:
+        normkit.load_inventory(raw("inv.yaml", "name: a\nas_of: 2020-01-01\nname: b\n"))
+    assert caught.value.code == "file.duplicate-key"
+    assert (caught.value.location.line, caught.value.location.field) == (3, "name")
+
+
+def test_duplicate_csv_header(raw: Callable[..., Path]) -> None:
+    path = raw("units.csv", "facility,unit,bed_type,beds,Beds\nHome,U,long_term,1,2\n")
+    with pytest.raises(normkit.InventoryError) as caught:
+        normkit.load_inventory(path)
+    assert caught.value.code == "csv.duplicate-column"
+    assert "column 'beds' appears twice in the header (columns 4 and 5)" in caught.value.message
+
+
+def test_notes_on_csv_staffing_rows_are_kept(raw: Callable[..., Path]) -> None:
+    path = raw(
+        "units.csv",
+        "facility,unit,bed_type,beds,staffed_fte,staffed_valid_to,note\n"
+        "Valaskjold,Valaskjold,long_term,32,,,the whole home\n"
+        "Valaskjold,Valaskjold,,,0.4,31.03.2020,post funded by NAV until 01.04.2020\n"
+        "Valaskjold,,,,0.1,,facility-level supervision\n",
+    )
+    facility = normkit.load_inventory(path).facilities[0]
+    assert facility.units[0].note == "the whole home"
+    assert facility.units[0].staffing[0].note == "post funded by NAV until 01.04.2020"
+    assert facility.staffing[0].note == "facility-level supervision"

@@ -1,0 +1,77 @@
+"""Input size: documented, configurable limits, refused with a clear error."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import normkit
+from normkit.limits import ENVIRONMENT, Limits
+
+HEADER = "facility,unit,bed_type,beds\n"
+
+
+def test_a_file_over_the_size_limit_is_refused_without_reading_it(
+    raw: Callable[..., Path],
+) -> None:
+    path = raw("big.csv", HEADER + "Home,U,long_term,1\n" * 10)
+    with pytest.raises(normkit.InventoryError) as caught:
+        normkit.load_inventory(path, limits=Limits(max_csv_bytes=100))
+    assert caught.value.code == "file.too-large"
+    assert "larger than 100 bytes" in caught.value.message
+
+
+def test_documents_have_their_own_size_limit(raw: Callable[..., Path]) -> None:
+    path = raw("big.yaml", "facilities: []\n" + "# padding\n" * 50)
+    with pytest.raises(normkit.InventoryError, match="larger than 200 bytes"):
+        normkit.load_inventory(path, limits=Limits(max_document_bytes=200))
+
+
+def test_an_endless_file_is_read_only_up_to_the_limit() -> None:
+    with pytest.raises(normkit.InventoryError) as caught:
+        normkit.load_inventory(Path("/dev/zero.csv"))
+    assert caught.value.code == "file.not-found"
+    # /dev/zero itself has no suffix: the type is refused before anything is read.
+    with pytest.raises(normkit.InventoryError, match="unsupported file type"):
+        normkit.load_inventory(Path("/dev/zero"))
+
+
+def test_too_many_csv_rows(raw: Callable[..., Path]) -> None:
+    rows = "".join(f"Home,U{i},long_term,1\n" for i in range(6))
+    with pytest.raises(normkit.InventoryError) as caught:
+        normkit.load_inventory(raw("rows.csv", HEADER + rows), limits=Limits(max_units=5))
+    assert caught.value.code == "inventory.too-many-units"
+    assert caught.value.location.line == 7
+
+
+def test_too_many_units_in_yaml(raw: Callable[..., Path]) -> None:
+    units = "".join(f"      - {{name: U{i}, bed_type: long_term, beds: 1}}\n" for i in range(4))
+    path = raw("units.yaml", "facilities:\n  - name: Home\n    units:\n" + units)
+    with pytest.raises(normkit.InventoryError, match="4 units, more than the limit of 3"):
+        normkit.load_inventory(path, limits=Limits(max_units=3))
+
+
+def test_a_kit_applies_its_limits_to_everything_it_reads(raw: Callable[..., Path]) -> None:
+    kit = normkit.Kit(autoload=False, limits=Limits(max_document_bytes=50))
+    path = raw("n.yaml", "id: x\ntitle: t\nsource: {document: d}\n" + "#\n" * 40)
+    with pytest.raises(normkit.NormSetError, match="larger than 50 bytes"):
+        kit.load_normset(path)
+
+
+def test_limits_from_the_environment() -> None:
+    limits = Limits.from_env({ENVIRONMENT["max_units"]: "12", "UNRELATED": "x"})
+    assert limits.max_units == 12 and limits.max_depth == Limits().max_depth
+    with pytest.raises(normkit.NormkitError) as caught:
+        Limits.from_env({ENVIRONMENT["max_depth"]: "lots"})
+    assert caught.value.code == "limit.invalid"
+    with pytest.raises(normkit.NormkitError):
+        Limits(max_units=0)
+
+
+def test_the_defaults_fit_a_country() -> None:
+    # Norway has about 40 000 nursing-home places in about 1 000 homes.
+    defaults = Limits()
+    assert defaults.max_units >= 1_000_000
+    assert defaults.max_csv_bytes >= 100 * 1024 * 1024

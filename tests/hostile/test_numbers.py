@@ -1,0 +1,219 @@
+"""Numbers: no NaN, no infinity, no overflow, no silent coercion, anywhere they are read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import normkit
+from normkit.files import NO_FILE
+from normkit.normset import parse_normset
+from normkit.values import MAX_MAGNITUDE
+
+AT = dt.date(2020, 4, 1)
+
+
+def inventory_with(raw: Callable[..., Path], unit: str, extra: str = "") -> Path:
+    return raw(
+        "inv.yaml",
+        "facilities:\n  - name: Home\n    units:\n"
+        f"      - {{name: U, bed_type: long_term, {unit}}}\n{extra}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        (".nan", "value.not-finite"),
+        (".inf", "value.not-finite"),
+        ("-.inf", "value.not-finite"),
+        ("1e400", "value.not-finite"),
+        ("10000000000000000", "value.too-large"),
+        ("1" * 5000, "file.syntax"),
+        ("yes", "value.boolean-as-number"),
+        ("true", "value.boolean-as-number"),
+        ("010", "value.yaml-ambiguous"),
+        ("1:30", "value.yaml-ambiguous"),
+        ("0x10", "value.yaml-ambiguous"),
+        ("1_000", "value.yaml-ambiguous"),
+        ("12.5", "field.number"),
+        ("-1", "field.range"),
+    ],
+)
+def test_beds_in_yaml(raw: Callable[..., Path], value: str, code: str) -> None:
+    with pytest.raises(normkit.InventoryError) as caught:
+        normkit.load_inventory(inventory_with(raw, f"beds: {value}"))
+    assert caught.value.code == code, caught.value
+    assert caught.value.location.line is not None
+
+
+def test_the_yaml_readings_are_explained(raw: Callable[..., Path]) -> None:
+    with pytest.raises(normkit.InventoryError) as caught:
+        normkit.load_inventory(inventory_with(raw, "beds: 010"))
+    assert caught.value.message == "'010' is octal 8 in YAML 1.1 but 10 in YAML 1.2"
+    with pytest.raises(normkit.InventoryError) as caught:
+        normkit.load_inventory(inventory_with(raw, "beds: 1:30"))
+    assert "base 60" in caught.value.message
+
+
+def test_yaml_11_numbers_stay_text_where_text_is_wanted(raw: Callable[..., Path]) -> None:
+    # A kommunenummer or a name such as 0301 is kept exactly as written.
+    path = raw(
+        "inv.yaml",
+        "name: 0301\nfacilities:\n  - name: 08:00\n    units:\n"
+        "      - {name: 010, bed_type: long_term, beds: 10}\n",
+    )
+    inventory = normkit.load_inventory(path)
+    assert inventory.name == "0301"
+    assert inventory.facilities[0].name == "08:00"
+    assert inventory.facilities[0].units[0].name == "010"
+
+
+def test_yes_no_as_text_is_explained(raw: Callable[..., Path]) -> None:
+    with pytest.raises(normkit.InventoryError) as caught:
+        normkit.load_inventory(raw("inv.yaml", "facilities:\n  - name: No\n"))
+    assert caught.value.code == "field.text"
+    assert caught.value.hint is not None and "quotes" in caught.value.hint
+
+
+@pytest.mark.parametrize(
+    "staffing",
+    ["staffing: .nan", "staffing: 1e300", "staffing: '1e300 %'", "staffing: [{fte: .inf}]"],
+)
+def test_staffing_is_finite(raw: Callable[..., Path], staffing: str) -> None:
+    path = raw(
+        "inv.yaml",
+        f"facilities:\n  - name: Home\n    {staffing}\n    units:\n"
+        "      - {name: U, bed_type: long_term, beds: 1}\n",
+    )
+    with pytest.raises(normkit.InventoryError):
+        normkit.load_inventory(path)
+
+
+@pytest.mark.parametrize(
+    ("rule", "code"),
+    [
+        (
+            {"kind": "scale", "rule": {"kind": "fixed", "amount": "1 FTE"}, "factor": 1e300},
+            "value.too-large",
+        ),
+        (
+            {"kind": "scale", "rule": {"kind": "fixed", "amount": "1 FTE"}, "factor": float("nan")},
+            "value.not-finite",
+        ),
+        ({"kind": "rate", "amount": "1 FTE", "per": "1e-20 place"}, "value.too-small"),
+        (
+            {
+                "kind": "rate",
+                "amount": "1 hour/week",
+                "per": "1 place",
+                "fte_basis": "1e-12 hour/week/FTE",
+            },
+            "value.too-small",
+        ),
+        (
+            {"kind": "fte_cost", "salary": "1e20 NOK/year/FTE", "employer_cost_factor": 1.3},
+            "value.too-large",
+        ),
+        (
+            {"kind": "fte_cost", "salary": "1 NOK/year/FTE", "employer_cost_factor": float("inf")},
+            "value.not-finite",
+        ),
+        (
+            {"kind": "ratio", "numerator": "a", "denominator": "b", "per": 1e99, "reports_in": "x"},
+            "value.too-large",
+        ),
+        ({"kind": "compare", "attribute": "a", "op": "<", "value": float("nan")}, "field.invalid"),
+    ],
+)
+def test_rule_factors_are_bounded(rule: dict[str, object], code: str) -> None:
+    data = {
+        "id": "x",
+        "title": "t",
+        "source": {"document": "d"},
+        "rules": [{"id": "r", "rule": rule}],
+    }
+    with pytest.raises(normkit.NormSetError) as caught:
+        parse_normset(data, NO_FILE)
+    assert caught.value.code == code
+    assert (caught.value.location.field or "").startswith("rules[0].rule")
+
+
+def test_threshold_limits_are_finite() -> None:
+    with pytest.raises(normkit.NormSetError):
+        normkit.Threshold(id="t", indicator="x", below=float("inf"), action="a")
+
+
+def test_nested_scales_cannot_overflow_a_result(kit: normkit.Kit) -> None:
+    # Each factor is within bounds; their product is not. The figure is refused.
+    rule: dict[str, object] = {"kind": "rate", "amount": "1 FTE", "per": "1 place"}
+    for _ in range(25):
+        rule = {"kind": "scale", "rule": rule, "factor": MAX_MAGNITUDE}
+    normset = normkit.NormSet.model_validate(
+        {
+            "id": "big",
+            "title": "t",
+            "source": {"document": "d"},
+            "needs": [{"id": "n", "bed_types": ["long_term"], "rule": rule}],
+        }
+    )
+    inventory = normkit.Inventory.model_validate(
+        {
+            "facilities": [
+                {"name": "H", "units": [{"name": "U", "bed_type": "long_term", "beds": 1}]}
+            ]
+        }
+    )
+    with pytest.raises(normkit.RuleError) as caught:
+        kit.assess(inventory, normset, AT)
+    assert caught.value.code == "rule.not-finite"
+
+
+def test_results_are_finite_and_read_back(kit: normkit.Kit) -> None:
+    huge = int(MAX_MAGNITUDE)
+    inventory = normkit.Inventory.model_validate(
+        {
+            "facilities": [
+                {
+                    "name": "H",
+                    "staffing": MAX_MAGNITUDE,
+                    "units": [{"name": "U", "bed_type": "palliative", "beds": huge}],
+                }
+            ]
+        }
+    )
+    result = kit.assess(inventory, "national", AT)
+    text = result.model_dump_json()
+    assert "Infinity" not in text and "NaN" not in text
+    data = json.loads(text)
+    assert data["totals"]["gap_fte"] == pytest.approx(huge * 5 / 30 - MAX_MAGNITUDE)
+    assert normkit.Assessment.model_validate_json(text) == result
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("31.02.2020", "value.not-a-date"),
+        ("2020-02-30", "value.not-a-date"),
+        ("20200101", "value.not-a-date"),
+        ("01/02/2020", "value.not-a-date"),
+        ("'2020-01-01T10:00:00'", "value.not-a-date"),
+    ],
+)
+def test_dates_refuse_to_be_ambiguous(raw: Callable[..., Path], value: str, code: str) -> None:
+    path = raw(
+        "inv.yaml",
+        "facilities:\n  - name: H\n    staffing: [{fte: 0.4, valid_to: " + value + "}]\n",
+    )
+    with pytest.raises(normkit.InventoryError) as caught:
+        normkit.load_inventory(path)
+    assert caught.value.code == code
+
+
+def test_norwegian_dates_are_read(raw: Callable[..., Path]) -> None:
+    path = raw("inv.yaml", "as_of: 01.04.2020\nfacilities: []\n")
+    assert normkit.load_inventory(path).as_of == dt.date(2020, 4, 1)

@@ -1,0 +1,129 @@
+"""Output that cannot be abused: names are data in every format, never markup or formulas."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from normkit import escaping
+
+from .conftest import cli
+
+NAMES = {
+    "markup": "Borgen [skjermet]",
+    "closing tag": "Tingvoll [/b]",
+    "rich style": "[bold red]Haugvoll[/]",
+    "clear screen": "Kurland\x1b[2J\x1b[H",
+    "window title": "\x1b]0;pwned\x07Home",
+    "hyperlink": "\x1b]8;;http://evil.example\x1b\\click\x1b]8;;\x1b\\",
+    "bidi": "Valaskjold \u202egnp.exe",
+    "formula": '=HYPERLINK("http://evil.example","x")',
+    "plus": "+1+1",
+    "minus": "-2+3",
+    "at": "@SUM(A1)",
+    "tab": "\tTab",
+    "carriage return": "\rCR",
+    "pipe": "A | B",
+    "html": "<script>alert(1)</script>",
+    "c1 control": "Home\x9b31m",
+}
+
+
+def inventory(raw: Callable[..., Path], names: list[str]) -> Path:
+    facilities = [
+        {"name": name, "units": [{"name": f"U{i}", "bed_type": "long_term", "beds": 10}]}
+        for i, name in enumerate(names)
+    ]
+    return raw("names.json", json.dumps({"facilities": facilities}))
+
+
+@pytest.fixture
+def path(raw: Callable[..., Path]) -> Path:
+    return inventory(raw, list(NAMES.values()))
+
+
+def test_the_table_shows_names_verbatim_and_escapes_controls(path: Path) -> None:
+    code, out, _ = cli("assess", str(path))
+    assert code == 0
+    assert "Borgen [skjermet]" in out and "Tingvoll [/b]" in out
+    assert "[bold red]Haugvoll[/]" in out
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out and "\x9b" not in out
+    assert "Kurland\\x1b[2J" in out and "\\u202egnp.exe" in out
+
+
+def test_explanations_and_notes_escape_too(path: Path) -> None:
+    code, out, _ = cli("assess", str(path), "--explain")
+    assert code == 0 and "\x1b" not in out and "\\x1b]0;pwned" in out
+
+
+def test_csv_cells_cannot_run_as_formulas(path: Path) -> None:
+    code, out, _ = cli("assess", str(path), "--format", "csv")
+    assert code == 0
+    facilities = {row["facility"] for row in csv.DictReader(io.StringIO(out))}
+    for name in ("formula", "plus", "minus", "at", "tab"):
+        assert "'" + NAMES[name] in facilities, name
+    assert "\\x0dCR" in facilities  # a carriage return is escaped, so nothing to guard
+    assert not any(f.startswith(("=", "+", "-", "@", "\t", "\r")) for f in facilities)
+    assert "\x1b" not in out and "\u202e" not in out
+    gaps = [row["norm_fte"] for row in csv.DictReader(io.StringIO(out)) if row["norm_fte"]]
+    assert all(float(g) > 0 for g in gaps)  # numbers stay numbers
+
+
+def test_negative_numbers_stay_numbers_in_csv(raw: Callable[..., Path]) -> None:
+    path = raw(
+        "over.yaml",
+        "facilities:\n  - name: H\n    staffing: 5\n    units:\n"
+        "      - {name: U, bed_type: long_term, beds: 9}\n",
+    )
+    code, out, _ = cli("assess", str(path), "--format", "csv")
+    assert code == 0
+    total = list(csv.DictReader(io.StringIO(out)))[-1]
+    assert float(total["gap_fte"]) == pytest.approx(0.1 - 5)
+
+
+def test_the_formula_guard_can_be_turned_off_for_programs(path: Path) -> None:
+    code, out, _ = cli("assess", str(path), "--format", "csv", "--no-formula-guard")
+    assert code == 0
+    facilities = {row["facility"] for row in csv.DictReader(io.StringIO(out))}
+    assert NAMES["formula"] in facilities
+
+
+def test_markdown_escapes_pipes_markup_and_html(path: Path) -> None:
+    code, out, _ = cli("assess", str(path), "--format", "markdown")
+    assert code == 0
+    assert "A \\| B" in out and "\\<script\\>" in out and "Borgen \\[skjermet\\]" in out
+    assert "<script>" not in out and "\x1b" not in out
+    rows = [line for line in out.splitlines() if line.startswith("| ")]
+    assert all(line.count(" | ") == 8 for line in rows)  # no cell breaks the table
+
+
+def test_json_keeps_names_exactly(path: Path) -> None:
+    code, out, _ = cli("assess", str(path), "--format", "json")
+    assert code == 0
+    assert "\x1b" not in out and "\u202e" not in out and "\x9b" not in out
+    names = {f["facility"] for f in json.loads(out)["facilities"]}
+    assert names == set(NAMES.values())
+
+
+def test_error_messages_are_escaped(raw: Callable[..., Path]) -> None:
+    path = raw("bad.yaml", 'facilities:\n  - name: "\\e[2JHome"\n    units: oops\n')
+    code, _, err = cli("assess", str(path))
+    assert code == 1 and "\x1b" not in err
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("plain", "plain"),
+        ("a\x1bb", "a\\x1bb"),
+        ("new\nline", "new\\x0aline"),
+        ("\u2066isolate\u2069", "\\u2066isolate\\u2069"),
+    ],
+)
+def test_terminal_escaping(text: str, shown: str) -> None:
+    assert escaping.terminal(text) == shown
