@@ -92,6 +92,7 @@ def test_a_slow_plugin_is_named_with_its_load_time(installed: Callable[..., None
     installed("normkit-slow", slow=SLOW)
     # The first kit imports the plugin (Python keeps the module for later kits).
     code, out, _ = cli("plugins")
+    assert code == 0
     line = next(line for line in out.splitlines() if "Slowby" in line)
     assert "(slow)" in line
     kit = normkit.Kit()
