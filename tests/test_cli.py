@@ -233,3 +233,40 @@ def test_show_lists_bed_types_with_no_rule() -> None:
     _, out, _ = run("show", "national", "--at", "2020-04-01")
     assert "Bed types with no rule" in out
     assert "assisted_living, municipal_acute, old_age_home, respite" in out
+
+
+def test_a_kommunenummer_is_resolved_on_the_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("normkit_sarpsborg")
+    monkeypatch.setenv("NORMKIT_DISABLE_PLUGIN_AUTOLOAD", "0")
+    monkeypatch.setenv("NORMKIT_PLUGINS", "sarpsborg")
+    example = ("--example", "sarpsborg-nursing-homes-2020")
+    code, _, err = run("assess", *example, "--municipality", "3003", "--at", "2024-01-01")
+    assert code == 1
+    assert (
+        "kommunenummer 3003 is not in use on 2024-01-01: 3003 was Sarpsborg's number from "
+        "2020-01-01 until 2023-12-31; on 2024-01-01 Sarpsborg is 3105" in err
+    )
+    code, out, _ = run("assess", *example, "--municipality", "3105", "--at", "2024-01-01")
+    assert code == 0
+    assert "for Sarpsborg (kommunenummer 3105) on 2024-01-01" in " ".join(out.split())
+    code, out, _ = run(
+        "assess", *example, "--municipality", "3003", "--at", "2020-04-01", "--format", "json"
+    )
+    assert json.loads(out)["municipality"] == {
+        "id": "sarpsborg",
+        "name": "Sarpsborg",
+        "kommunenummer": "3003",
+    }
+    code, out, _ = run("assess", *example, "--municipality", "sarpsborg", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {(r["municipality"], r["kommunenummer"]) for r in rows} == {("Sarpsborg", "3003")}
+    code, out, _ = run("assess", *example, "--municipality", "sarpsborg", "--format", "markdown")
+    assert out.startswith(
+        "## Sarpsborg nursing homes 2020 (Table 3) — norm set sarpsborg-physicians"
+    )
+    assert "for Sarpsborg (kommunenummer 3003)" in out.splitlines()[0]
+
+
+def test_without_a_municipality_no_kommunenummer_is_claimed() -> None:
+    code, out, _ = run("assess", "--format", "json")
+    assert code == 0 and json.loads(out)["municipality"] is None

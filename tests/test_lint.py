@@ -236,3 +236,60 @@ def test_overlap_in_an_installed_plugin_has_file_and_line(tmp_path: Path) -> Non
     assert [f.code for f in check_paths(kit, [manifest]) if f.severity == "error"] == [
         "normset.overlap"
     ]
+
+
+def test_check_reports_every_problem_each_with_its_line(write: Callable[[str, str], Path]) -> None:
+    path = write(
+        "three.yaml",
+        """
+        id: three
+        title: Three problems
+        valid_from: 2020-01-01
+        source: {document: Testby plan}
+        needs:
+          - id: a
+            bed_types: [long_term]
+            rule: {kind: rate, amount: 1 hour, per: 3 place, fte_basis: 30 hour/week/FTE}
+          - id: b
+            bed_types: [short_term]
+            rule: {kind: fixed, amount: 1 place}
+          - id: c
+            bed_types: [palliative]
+            rule: {kind: fixed, amount: 1 FTE}
+            colour: blue
+    """,
+    )
+    exit_code, findings = run_check(str(path))
+    assert exit_code == 1
+    found = sorted((f["line"], f["code"]) for f in findings)
+    assert found == [
+        (8, "quantity.no-time-base"),
+        (11, "quantity.dimension"),
+        (15, "field.unknown"),
+    ]
+
+
+def test_check_reports_what_assess_would_refuse(write: Callable[[str, str], Path]) -> None:
+    path = write(
+        "conflict.yaml",
+        """
+        id: conflict
+        title: Two needs for one bed type
+        valid_from: 2020-01-01
+        source: {document: Testby plan}
+        needs:
+          - id: a
+            bed_types: [long_term]
+            rule: {kind: fixed, amount: 1 FTE}
+            source: {document: Testby plan}
+          - id: b
+            bed_types: [long_term, palliative]
+            rule: {kind: fixed, amount: 2 FTE}
+            source: {document: Testby plan}
+    """,
+    )
+    exit_code, findings = run_check(str(path))
+    assert exit_code == 1
+    (conflict,) = findings
+    assert conflict["code"] == "need.conflict" and conflict["line"] == 10
+    assert "needs 'a' and 'b' both apply to bed type 'long_term'" in conflict["message"]

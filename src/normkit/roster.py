@@ -236,19 +236,18 @@ def _check_shift(shift: Shift, roster: dict[str, Physician], rules: _Rules) -> S
             if rules.exempt is not None and qualified is not True
             else False
         )
+        # Covered: the courses, and either § 7 itself, the exception or a backup.
+        covered = combine([courses, combine([qualified, exempt, backup_ok], True)], False)
         if qualified is True:
-            covered, how = courses, "may be on duty alone"
+            how = "may be on duty alone"
+        elif exempt is True:
+            how = "needs no backup under the LIS1 exception"
+        elif backup_ok is True:
+            how = f"has a qualified backup ({shift.backup})"
+        elif shift.backup is None:
+            how = "needs a qualified backup and has none"
         else:
-            backed = combine([exempt, backup_ok], True)
-            covered = combine([courses, backed], False)
-            if exempt is True:
-                how = "needs no backup under the LIS1 exception"
-            elif backup_ok is True:
-                how = f"has a qualified backup ({shift.backup})"
-            elif shift.backup is None:
-                how = "needs a qualified backup and has none"
-            else:
-                how = f"needs a qualified backup; {shift.backup}'s is {outcome(backup_ok)}"
+            how = f"needs a qualified backup; {shift.backup}'s competence is {outcome(backup_ok)}"
         reason = f"{_describe(pid, qualified, courses)}; {how}"
         checks.append(
             DutyCheck(
