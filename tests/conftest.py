@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -53,6 +54,8 @@ def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., 
         points = "\n".join(f"{name} = {name}" for name in modules)
         (info / "entry_points.txt").write_text(f"[normkit]\n{points}\n")
         monkeypatch.syspath_prepend(str(tmp_path))
+        for name in modules:  # a module another test imported is imported afresh
+            monkeypatch.delitem(sys.modules, name, raising=False)
 
     return install
 

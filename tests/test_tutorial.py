@@ -57,4 +57,4 @@ def test_tutorial_error_example_is_what_check_says(plugin: Path) -> None:
     assert (finding.line, finding.message) == (16, "'amount' '1 hour' has no time base")
     text = TUTORIAL.read_text()
     assert f'"message": "{finding.message}"' in text and f'"line": {finding.line},' in text
-    assert f'"hint": "{finding.hint}"' in text and '"code": "unit"' in text
+    assert f'"hint": "{finding.hint}"' in text and '"code": "quantity.no-time-base"' in text

@@ -16,7 +16,7 @@ class BedType(Model):
     description: str | None = None
 
 
-# The vocabulary of the plans (shared/domain.md), registered by the national plugin.
+# The vocabulary of the plans (docs/glossary.md), registered by the national plugin.
 STANDARD_BED_TYPES = (
     BedType(id="long_term", label="long-term", label_nb="langtidsplass"),
     BedType(

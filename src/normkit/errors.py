@@ -48,6 +48,8 @@ class NormkitError(ValueError):
 
     #: the stable code of errors of this class when the raise site gives none
     code: str = "error"
+    #: the plugins an error concerns (both sides of a conflict), for filtering
+    plugins: tuple[str, ...] = ()
 
     def __init__(
         self,

@@ -51,7 +51,7 @@ STAFFING_SCHEMA: dict[str, Any] = {
     ],
 }
 
-_PERCENT = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*%\s*$")
+_PERCENT = re.compile(r"^\s*([0-9]+(?:[.,][0-9]+)?)\s*%\s*$")
 
 
 def read_fte(value: Any) -> Any:

@@ -214,6 +214,8 @@ class Kit:
                     hint=_block_hint(owner, plugin, municipality.name),
                     code="plugin.conflict",
                 ),
+                owner,
+                plugin,
             )
             return
         self.municipalities[municipality.id] = municipality
@@ -265,6 +267,8 @@ class Kit:
                         hint="end one version the day before the next starts",
                         code="normset.overlap",
                     ),
+                    other.plugin,
+                    plugin,
                 )
         self._versions.setdefault(version.id, []).append(version)
         self._note(plugin, "normsets", version.label())
@@ -281,11 +285,11 @@ class Kit:
                         hint=_block_hint(p1, p2, f"kommunenummer {c1.code}"),
                         code="plugin.conflict",
                     )
-                    self._conflict(m1.id, error)
-                    self._conflict(m2.id, error)
-                    self._conflict(c1.code, error)
+                    for key in (m1.id, m2.id, c1.code):
+                        self._conflict(key, error, p1, p2)
 
-    def _conflict(self, key: str, error: NormkitError) -> None:
+    def _conflict(self, key: str, error: NormkitError, *plugins: str) -> None:
+        error.plugins = plugins
         if error not in self.conflicts:
             self.conflicts.append(error)
         self._contested.setdefault(key, error)

@@ -245,7 +245,7 @@ def check_plugins(kit: Kit, names: Iterable[str] | None = None) -> list[Finding]
     for conflict in kit.conflicts:
         if conflict.code == "normset.overlap":
             continue  # reported below by check_versions, with the file and line
-        if any(f"'{n}'" in conflict.message for n in wanted):
+        if set(conflict.plugins) & wanted:
             findings.append(finding(conflict))
     for normset_id in kit.normset_ids():
         versions = [v for v in kit.versions(normset_id) if v.plugin in wanted]

@@ -55,7 +55,7 @@ class YamlAmbiguous(str):
 
 # Numbers as a Norwegian spreadsheet writes them: "12", "0,6", "1 234,5" (the
 # thousands separator is a space, a no-break space or a narrow no-break space).
-_DECIMAL = re.compile(r"^[+-]?(?:\d+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+)(?:[.,]\d+)?$")
+_DECIMAL = re.compile(r"^[+-]?(?:[0-9]+|[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+)(?:[.,][0-9]+)?$")
 
 
 def parse_decimal(text: str) -> float | int:
@@ -130,8 +130,8 @@ Number = Annotated[float, BeforeValidator(read_number)]
 """Any finite figure within the accepted magnitudes (may be negative)."""
 
 
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_NORWEGIAN = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_ISO = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_NORWEGIAN = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})$")
 
 
 def read_date(value: Any) -> dt.date:

@@ -41,6 +41,8 @@ def inventory_with(raw: Callable[..., Path], unit: str, extra: str = "") -> Path
         ("0x10", "value.yaml-ambiguous"),
         ("1_000", "value.yaml-ambiguous"),
         ("12.5", "field.number"),
+        ("٣", "value.not-a-number"),  # an Arabic-Indic digit: digits are 0-9
+        ("１２", "value.not-a-number"),  # full-width digits
         ("-1", "field.range"),
     ],
 )

@@ -8,15 +8,17 @@ import pytest
 
 import normkit
 from normkit.rules import GrantAsIfList
-from normkit.testing import assert_plugin_is_clean, assess_example
+from normkit.testing import all_checks, assess_example
 
 pytestmark = pytest.mark.normkit_plugins("bergen")
 
 AT = dt.date(2024, 1, 29)
 
 
-def test_plugin_is_clean(normkit_kit: normkit.Kit) -> None:
-    assert_plugin_is_clean(normkit_kit, "bergen")
+def test_every_check_passes(normkit_kit: normkit.Kit) -> None:
+    # normkit check, sources, need never falls, no negative FTE, figures and
+    # explanations add up, JSON round trip.
+    all_checks(normkit_kit, "bergen-gp", AT, plugins=["bergen"])
 
 
 def test_gp_fte_shows_both_figures(normkit_kit: normkit.Kit) -> None:

@@ -7,15 +7,17 @@ import datetime as dt
 import pytest
 
 import normkit
-from normkit.testing import assert_plugin_is_clean, assess_example
+from normkit.testing import all_checks, assess_example
 
 pytestmark = pytest.mark.normkit_plugins("kristiansand")
 
 AT = dt.date(2023, 9, 1)
 
 
-def test_plugin_is_clean(normkit_kit: normkit.Kit) -> None:
-    assert_plugin_is_clean(normkit_kit, "kristiansand")
+def test_every_check_passes(normkit_kit: normkit.Kit) -> None:
+    # normkit check, sources, need never falls, no negative FTE, figures and
+    # explanations add up, JSON round trip.
+    all_checks(normkit_kit, "kristiansand-gp", AT, plugins=["kristiansand"])
 
 
 @pytest.mark.parametrize("listed", [0, 799, 800, 801, 1000, 1500])

@@ -13,7 +13,7 @@ import datetime as dt
 import pytest
 
 import normkit
-from normkit.testing import UNKNOWN, assert_plugin_is_clean, assert_totals, assert_unit
+from normkit.testing import UNKNOWN, all_checks, assert_totals, assert_unit
 
 pytestmark = pytest.mark.normkit_plugins("stavanger")
 
@@ -26,8 +26,10 @@ def assess(kit: normkit.Kit, example: str) -> normkit.Assessment:
     return kit.assess(inventory, kit.normset_for("stavanger", AT), AT)
 
 
-def test_plugin_is_clean(normkit_kit: normkit.Kit) -> None:
-    assert_plugin_is_clean(normkit_kit, "stavanger")
+def test_every_check_passes(normkit_kit: normkit.Kit) -> None:
+    # normkit check, sources, need never falls, no negative FTE, figures and
+    # explanations add up, JSON round trip.
+    all_checks(normkit_kit, "stavanger-physicians", AT, plugins=["stavanger"])
 
 
 def test_nursing_homes_are_unknown_never_guessed(normkit_kit: normkit.Kit) -> None:

@@ -8,15 +8,17 @@ import pytest
 
 import normkit
 from normkit.inventory import GPCentre, GPList
-from normkit.testing import UNKNOWN, assert_plugin_is_clean, assert_unit
+from normkit.testing import UNKNOWN, all_checks, assert_unit
 
 pytestmark = pytest.mark.normkit_plugins("trondheim")
 
 NOTICE = dt.date(2023, 5, 15)
 
 
-def test_plugin_is_clean(normkit_kit: normkit.Kit) -> None:
-    assert_plugin_is_clean(normkit_kit, "trondheim")
+def test_every_check_passes(normkit_kit: normkit.Kit) -> None:
+    # normkit check, sources, need never falls, no negative FTE, figures and
+    # explanations add up, JSON round trip.
+    all_checks(normkit_kit, "trondheim-physicians", dt.date(2024, 2, 1), plugins=["trondheim"])
 
 
 def alerts_on(kit: normkit.Kit, day: dt.date, **list_fields: object) -> list[str]:

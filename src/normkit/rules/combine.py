@@ -49,6 +49,9 @@ class Sum(_Combination):
     def children(self) -> tuple[Rule, ...]:
         return tuple(self.terms)
 
+    def describe(self) -> str:
+        return "sum of (" + "; ".join(t.describe() for t in self.terms) + ")"
+
     def evaluate(self, inputs: Inputs) -> float:
         return float(sum(t.evaluate(inputs) for t in self.terms))
 
@@ -85,6 +88,10 @@ class Scale(_Combination):
     def children(self) -> tuple[Rule, ...]:
         return (self.rule,)
 
+    def describe(self) -> str:
+        why = f" ({self.reason})" if self.reason else ""
+        return f"({self.rule.describe()}) × {self.factor:g}{why}"
+
     def evaluate(self, inputs: Inputs) -> float:
         return float(self.rule.evaluate(inputs)) * self.factor
 
@@ -116,6 +123,9 @@ class _Extreme(_Combination):
 
     def _pick(self, values: list[float]) -> float:
         raise NotImplementedError
+
+    def describe(self) -> str:
+        return f"{self.kind} of (" + "; ".join(r.describe() for r in self.rules) + ")"
 
     def evaluate(self, inputs: Inputs) -> float:
         return self._pick([float(r.evaluate(inputs)) for r in self.rules])
@@ -168,6 +178,9 @@ class Floor(_Combination):
 
     def children(self) -> tuple[Rule, ...]:
         return (self.rule,)
+
+    def describe(self) -> str:
+        return f"{self.rule.describe()}, at least {self.at_least}"
 
     def evaluate(self, inputs: Inputs) -> float:
         return max(float(self.rule.evaluate(inputs)), self._minimum)
@@ -230,6 +243,9 @@ class Round(_Combination):
         else:
             n = math.floor(steps + 0.5)
         return round(n * self._step, 12)
+
+    def describe(self) -> str:
+        return f"{self.rule.describe()}, rounded {self.mode} to {self.step}"
 
     def evaluate(self, inputs: Inputs) -> float:
         return self._round(float(self.rule.evaluate(inputs)))

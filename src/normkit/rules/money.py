@@ -15,6 +15,7 @@ from ..errors import Location, RuleError
 from ..quantities import Quantity
 from ..values import read_number
 from .base import NOK_PER_YEAR, Arrays, Inputs, Rule, Step, fmt, require
+from .rate import plural
 
 _PER_PATIENT = "NOK/patient/year"
 
@@ -86,8 +87,8 @@ class GrantAboveListLength(_Money):
             text = f"list of {fmt(listed)} is not above {self.above}: no grant, 0 NOK/year"
         else:
             text = (
-                f"list of {fmt(listed)} is above {self.above}: {fmt(paid)} patient × "
-                f"{self.rate} = {fmt(value, NOK_PER_YEAR)}"
+                f"list of {fmt(listed)} is above {self.above}: {fmt(paid)} "
+                f"{plural('patient', paid)} × {self.rate} = {fmt(value, NOK_PER_YEAR)}"
             )
         return Step(text, value, NOK_PER_YEAR, self.title(), self.source)
 
@@ -152,10 +153,14 @@ class GrantAsIfList(_Money):
         listed = require(inputs, "listed_patients", self)
         covered = self.covered_patients(listed)
         value = covered * self._known_rate()
-        text = (
-            f"as if the list had {self.as_if}: {fmt(self._as_if)} − {fmt(listed)} = "
-            f"{fmt(covered)} patient × {self.rate} = {fmt(value, NOK_PER_YEAR)}"
-        )
+        if covered == 0:
+            text = f"list of {fmt(listed)} is at least {self.as_if}: no grant, 0 NOK/year"
+        else:
+            text = (
+                f"as if the list had {self.as_if}: {fmt(self._as_if)} − {fmt(listed)} = "
+                f"{fmt(covered)} {plural('patient', covered)} × {self.rate} = "
+                f"{fmt(value, NOK_PER_YEAR)}"
+            )
         return Step(text, value, NOK_PER_YEAR, self.title(), self.source)
 
 

@@ -1,0 +1,315 @@
+"""Every built-in rule kind: its value, its vectorised value, its words and its explanation.
+
+Explanations and descriptions are what a planner reads (`--explain`,
+`normkit show`), so their text is asserted, not only their numbers.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import normkit as nk
+from normkit.rules.base import Inputs, Step
+
+LONG_TERM = nk.Rate(amount="1 hour/week", per="3 place", fte_basis="30 hour/week/FTE")
+
+
+def fixed(fte: float) -> nk.Fixed:
+    return nk.Fixed(amount=f"{fte} FTE")
+
+
+INPUTS: dict[str, Any] = {
+    "places": 30,
+    "listed_patients": 1000,
+    "fte": 1.1,
+    "legevakt_fte": 13.5,
+    "inhabitants": 186_000,
+    "gps": 4,
+    "gps_previous": None,
+}
+
+CASES: list[tuple[nk.Rule, str, str, float | bool | None]] = [
+    (
+        nk.Sum(terms=[fixed(0.2), LONG_TERM]),
+        "sum of (fixed 0.2 FTE; 1 hour/week per 3 places, 30 hour/week/FTE "
+        "(= 1 FTE per 90 places))",
+        "0.2 + 0.33 = 0.53 FTE",
+        0.2 + 30 / 90,
+    ),
+    (
+        nk.Scale(rule=fixed(1), factor=1.2, reason="short stays"),
+        "(fixed 1 FTE) × 1.2 (short stays)",
+        "1 × 1.2 = 1.2 FTE (short stays)",
+        1.2,
+    ),
+    (nk.Scale(rule=fixed(1), factor=1.5), "(fixed 1 FTE) × 1.5", "1 × 1.5 = 1.5 FTE", 1.5),
+    (
+        nk.Minimum(rules=[fixed(0.5), LONG_TERM]),
+        "min of (fixed 0.5 FTE; 1 hour/week per 3 places, 30 hour/week/FTE "
+        "(= 1 FTE per 90 places))",
+        "min(0.5, 0.33) = 0.33 FTE",
+        30 / 90,
+    ),
+    (
+        nk.Maximum(rules=[fixed(0.5), LONG_TERM]),
+        "max of (fixed 0.5 FTE; 1 hour/week per 3 places, 30 hour/week/FTE "
+        "(= 1 FTE per 90 places))",
+        "max(0.5, 0.33) = 0.5 FTE",
+        0.5,
+    ),
+    (
+        nk.Floor(rule=fixed(0.2), at_least="0.5 FTE"),
+        "fixed 0.2 FTE, at least 0.5 FTE",
+        "at least 0.5 FTE: max(0.2, 0.5) = 0.5 FTE",
+        0.5,
+    ),
+    (
+        nk.Floor(rule=fixed(0.7), at_least="0.5 FTE"),
+        "fixed 0.7 FTE, at least 0.5 FTE",
+        "at least 0.5 FTE: max(0.7, 0.5) = 0.7 FTE",
+        0.7,
+    ),
+    (
+        nk.Round(rule=fixed(0.33), step="0.1 FTE", mode="up"),
+        "fixed 0.33 FTE, rounded up to 0.1 FTE",
+        "0.33 rounded up to a step of 0.1 FTE = 0.4 FTE",
+        0.4,
+    ),
+    (
+        nk.GrantAboveListLength(rate="330 NOK/patient/year", above="800 patient"),
+        "330 NOK/patient/year for every listed patient when the list is longer than 800 patient",
+        "list of 1 000 is above 800 patient: 1 000 patients × 330 NOK/patient/year "
+        "= 330 000 NOK/year",
+        330_000,
+    ),
+    (
+        nk.GrantAboveListLength(rate="330 NOK/patient/year", above="800 patient", counts="above"),
+        "330 NOK/patient/year for each patient past the limit when the list is longer than "
+        "800 patient",
+        "list of 1 000 is above 800 patient: 200 patients × 330 NOK/patient/year = 66 000 NOK/year",
+        66_000,
+    ),
+    (
+        nk.GrantAsIfList(as_if="1200 patient", rate="500 NOK/patient/year"),
+        "500 NOK/patient/year for the patients a list lacks up to 1200 patient",
+        "as if the list had 1200 patient: 1 200 − 1 000 = 200 patients × 500 "
+        "NOK/patient/year = 100 000 NOK/year",
+        100_000,
+    ),
+    (
+        nk.GrantAsIfList(as_if="700 patient", rate="500 NOK/patient/year"),
+        "500 NOK/patient/year for the patients a list lacks up to 700 patient",
+        "list of 1 000 is at least 700 patient: no grant, 0 NOK/year",
+        0,
+    ),
+    (
+        nk.FteCost(salary="800000 NOK/year/FTE", employer_cost_factor=1.35),
+        "FTE × 800000 NOK/year/FTE × 1.35 (employer costs)",
+        "1.1 FTE × 800000 NOK/year/FTE × 1.35 employer-cost factor = 1 188 000 NOK/year",
+        1_188_000,
+    ),
+    (
+        nk.Ratio(
+            numerator="legevakt_fte",
+            denominator="inhabitants",
+            per=10_000,
+            reports_in="FTE per 10 000 inhabitants",
+        ),
+        "legevakt_fte ÷ inhabitants × 10 000 (FTE per 10 000 inhabitants)",
+        "legevakt_fte 13.5 ÷ inhabitants 186 000 × 10 000 = 0.7258 FTE per 10 000 inhabitants",
+        13.5 / 186_000 * 10_000,
+    ),
+    (
+        nk.Rate(amount="13.5 FTE", per="186000 inhabitant"),
+        "13.5 FTE per 186 000 inhabitants (= 1 FTE per 13 777.78 inhabitants)",
+        "186 000 inhabitants × 13.5 FTE per 186 000 inhabitants = 13.5 FTE",
+        13.5,
+    ),
+    (
+        nk.Rate(amount="1.5 hour/week", per="1 place", fte_basis="30 hour/week/FTE"),
+        "1.5 hour/week per 1 place, 30 hour/week/FTE (= 1 FTE per 20 places)",
+        "30 places × 1.5 hour/week per place = 45 hour/week ÷ 30 hour/week/FTE = 1.5 FTE",
+        1.5,
+    ),
+    (
+        nk.Rate(amount="0 FTE", per="1 place"),
+        "0 FTE per 1 place",
+        "30 places × 0 FTE per place = 0 FTE",
+        0.0,
+    ),
+    (
+        nk.Not(condition=nk.Compare(attribute="gps", op=">=", value=5)),
+        "not (gps >= 5)",
+        "not: yes",
+        True,
+    ),
+    (
+        nk.AnyOf(
+            conditions=[
+                nk.Compare(attribute="gps", op=">=", value=5),
+                nk.Compare(attribute="gps_previous", op="<", value=5),
+            ]
+        ),
+        "any of (gps >= 5; gps_previous < 5)",
+        "any of 2: unknown",
+        None,
+    ),
+    (
+        nk.AllOf(
+            conditions=[
+                nk.Compare(attribute="gps", op=">=", value=5),
+                nk.Compare(attribute="gps_previous", op="<", value=5),
+            ]
+        ),
+        "all of (gps >= 5; gps_previous < 5)",
+        "all of 2: no",
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(("rule", "words", "explained", "value"), CASES)
+def test_value_words_and_explanation(
+    rule: nk.Rule, words: str, explained: str, value: float | bool | None
+) -> None:
+    assert rule.describe() == words
+    step = rule.explain(INPUTS)
+    assert step.text == explained
+    result = rule.evaluate(INPUTS)
+    if isinstance(value, bool) or value is None:
+        assert result is value and step.value is value
+    else:
+        assert result == pytest.approx(value) and step.value == pytest.approx(value)
+
+
+def test_explanations_nest_their_parts_and_cite_sources() -> None:
+    source = nk.Source(document="Plan", section="3.1")
+    rule = nk.Sum(terms=[fixed(0.2), nk.Scale(rule=fixed(1), factor=2)], source=source)
+    step = rule.explain({})
+    assert [c.text for c in step.children] == ["fixed 0.2 FTE", "1 × 2 = 2 FTE"]
+    assert [c.text for c in step.children[1].children] == ["fixed 1 FTE"]
+    assert step.lines() == [
+        "0.2 + 2 = 2.2 FTE",
+        "  source: Plan, § 3.1",
+        "  fixed 0.2 FTE",
+        "  1 × 2 = 2 FTE",
+        "    fixed 1 FTE",
+    ]
+    assert step.to_dict()["source"] == {"document": "Plan", "section": "3.1"}
+
+
+def test_rate_and_sum_are_linear_and_others_are_not() -> None:
+    assert LONG_TERM.linear_in() == ("places", pytest.approx(1 / 90))
+    assert nk.Sum(terms=[LONG_TERM, LONG_TERM]).linear_in() == ("places", pytest.approx(2 / 90))
+    assert nk.Scale(rule=LONG_TERM, factor=3).linear_in() == ("places", pytest.approx(3 / 90))
+    assert nk.Sum(terms=[LONG_TERM, fixed(1)]).linear_in() is None
+    per_inhabitant = nk.Rate(amount="1 FTE", per="100 inhabitant")
+    assert nk.Sum(terms=[LONG_TERM, per_inhabitant]).linear_in() is None
+    assert nk.Scale(rule=fixed(1), factor=3).linear_in() is None
+    assert fixed(1).linear_in() is None
+    cost = nk.FteCost(salary="800000 NOK/year/FTE", employer_cost_factor=1.25)
+    assert cost.linear_in() == ("fte", 1_000_000)
+
+
+def test_inputs_each_kind_reads() -> None:
+    grant = nk.GrantAboveListLength(rate="1 NOK/patient/year", above="1 patient")
+    assert grant.inputs() == frozenset({"listed_patients"})
+    assert nk.GrantAsIfList(as_if="700 patient").inputs() == frozenset({"listed_patients"})
+    assert nk.Sum(terms=[LONG_TERM, nk.Rate(amount="1 FTE", per="1 inhabitant")]).inputs() == {
+        "places",
+        "inhabitants",
+    }
+    assert fixed(1).inputs() == frozenset()
+    assert nk.Sum(terms=[LONG_TERM, fixed(1)]).children() == (LONG_TERM, fixed(1))
+    assert nk.Minimum(rules=[fixed(1)]).children() == (fixed(1),)
+    junction = nk.AllOf(conditions=[nk.Compare(attribute="a", op="==", value=1)])
+    assert junction.children() == (nk.Compare(attribute="a", op="==", value=1),)
+
+
+ARRAY_KINDS = [
+    LONG_TERM,
+    fixed(0.7),
+    nk.Sum(terms=[fixed(0.2), LONG_TERM]),
+    nk.Scale(rule=LONG_TERM, factor=1.7),
+    nk.Minimum(rules=[fixed(0.5), LONG_TERM]),
+    nk.Maximum(rules=[fixed(0.5), LONG_TERM]),
+    nk.Floor(rule=LONG_TERM, at_least="0.4 FTE"),
+    nk.Round(rule=LONG_TERM, step="0.25 FTE", mode="nearest"),
+    nk.Round(rule=LONG_TERM, step="0.25 FTE", mode="up"),
+    nk.Round(rule=LONG_TERM, step="0.25 FTE", mode="down"),
+    nk.GrantAboveListLength(rate="330 NOK/patient/year", above="800 patient"),
+    nk.GrantAboveListLength(rate="330 NOK/patient/year", above="800 patient", counts="above"),
+    nk.GrantAsIfList(as_if="700 patient", rate="500 NOK/patient/year"),
+    nk.FteCost(salary="800000 NOK/year/FTE", employer_cost_factor=1.35),
+    nk.Ratio(numerator="fte", denominator="places", per=100, reports_in="x"),
+]
+
+
+@pytest.mark.parametrize("rule", ARRAY_KINDS, ids=lambda r: r.kind)
+@given(
+    rows=st.lists(
+        st.tuples(st.integers(0, 3000), st.integers(0, 3000), st.integers(0, 50)),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_the_vectorised_value_is_the_value_of_each_row(
+    rule: nk.Rule, rows: list[tuple[int, int, int]]
+) -> None:
+    arrays = {
+        "places": np.array([float(r[0]) for r in rows]),
+        "listed_patients": np.array([float(r[1]) for r in rows]),
+        "fte": np.array([r[2] / 10 for r in rows]),
+    }
+    got = rule.evaluate_array(arrays)
+    for i, (places, listed, tenths) in enumerate(rows):
+        one = {"places": places, "listed_patients": listed, "fte": tenths / 10}
+        if rule.kind == "ratio" and places == 0:
+            assert np.isnan(got[i])
+            continue
+        assert got[i] == pytest.approx(rule.evaluate(one), rel=1e-12, abs=1e-9)
+
+
+class Doubling(nk.Rule):
+    """A plugin kind without evaluate_array or describe of its own."""
+
+    kind: Literal["doubling"] = "doubling"
+    by: float = 2.0
+
+    def inputs(self) -> frozenset[str]:
+        return frozenset({"places"})
+
+    def evaluate(self, inputs: Inputs) -> float:
+        return float(inputs["places"]) * self.by
+
+    def explain(self, inputs: Inputs) -> Step:
+        return Step("doubled", self.evaluate(inputs), "FTE", self.kind)
+
+
+def test_a_plugin_kind_gets_a_vectorised_value_and_words_by_default() -> None:
+    rule = Doubling(by=3.0, label="triple")
+    assert rule.evaluate_array({"places": np.array([1.0, 2.0])}).tolist() == [3.0, 6.0]
+    assert rule.describe() == "doubling(by=3.0)"
+    assert rule.title() == "triple" and Doubling().title() == "doubling"
+    assert rule.linear_in() is None and rule.children() == ()
+    assert rule.output_unit() == "FTE"
+
+
+def test_quantities_print_as_written_or_as_a_number_and_unit() -> None:
+    assert str(nk.Q.parse("  1.5   hour/week ")) == "1.5 hour/week"
+    assert str(nk.Q(1.0, "FTE")) == "1 FTE"
+    assert str(nk.Q(0.25, "FTE")) == "0.25 FTE"
+    assert str(nk.Q(1e-5, "FTE")) == "1e-05 FTE"
+
+
+def test_equal_norm_sets_hash_alike() -> None:
+    source = nk.Source(document="d")
+    a = nk.NormSet(id="x", title="t", source=source, needs=())
+    b = nk.NormSet(id="x", title="other title", source=source)
+    assert a != b and hash(a) == hash(b)  # equal id and validity, different content
+    assert hash(a) != hash(nk.NormSet(id="y", title="t", source=source))
