@@ -67,3 +67,15 @@ settings.register_profile("ci", max_examples=500, deadline=None)
 settings.register_profile("long", max_examples=10_000, deadline=None)
 settings.register_profile("dev", max_examples=50, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def raw(tmp_path: Path) -> Callable[[str, bytes | str], Path]:
+    """Write exact bytes (or text as UTF-8, undented) to a file in tmp_path."""
+
+    def write(name: str, content: bytes | str) -> Path:
+        path = tmp_path / name
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        return path
+
+    return write

@@ -613,6 +613,8 @@ def read_yaml_text(text: str, file: str | None = None, limits: Limits = DEFAULT)
 
 _TYPE_CODES = (
     ("missing", "field.missing"),
+    ("string_too_short", "field.length"),
+    ("string_too_long", "field.length"),
     ("extra_forbidden", "field.unknown"),
     ("rule_kind", "rule.unknown-kind"),
     ("rule_type", "rule.not-a-rule"),

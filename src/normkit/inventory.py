@@ -325,8 +325,9 @@ def load_inventory(
         return parse_inventory(data, lines, bed_types, limits)
     except InventoryError as error:
         # Name the CSV column, not the path inside the inventory model.
-        last = str(error.location.field or "").rsplit(".", 1)[-1]
-        staffing = ".staffing[" in str(error.location.field or "")
+        field = str(error.location.field or "")
+        last = re.sub(r"\[\d+\]$", "", field.rsplit(".", 1)[-1])
+        staffing = ".staffing[" in field or field.startswith("staffing[")
         column = _CSV_COLUMN.get((last, staffing), last)
         raise error.relocated(Location(error.location.file, error.location.line, column)) from None
 
@@ -336,7 +337,7 @@ _CSV_COLUMN = {
     ("valid_from", True): "staffed_valid_from",
     ("valid_to", True): "staffed_valid_to",
     ("note", True): "note",
-    ("staffing", True): "staffed_fte",
+    ("staffing", True): "staffed_valid_to",  # a record's dates out of order
     ("staffing", False): "staffed_fte",
     ("name", False): "unit",
 }
@@ -392,7 +393,7 @@ def _read_csv(path: Path, limits: Limits) -> tuple[dict[str, Any], LineMap]:
         lines.setdefault(("facilities", f_index), line)
         unit_name = cells["unit"]
         defines_unit = bool(cells["bed_type"] or cells["beds"])
-        record = _csv_staffing(cells, with_note=not defines_unit)
+        record = _csv_staffing(cells, with_note=not defines_unit, where=Location(file, line))
         if not unit_name:
             if defines_unit or record is None:
                 raise InventoryError(
@@ -451,13 +452,20 @@ def _at(lines: dict[Path_, int], path: Path_, line: int) -> None:
         lines[(*path, child)] = line
 
 
-def _csv_staffing(cells: dict[str, str], with_note: bool) -> dict[str, Any] | None:
+def _csv_staffing(
+    cells: dict[str, str], with_note: bool, where: Location
+) -> dict[str, Any] | None:
     fte = cells.get("staffed_fte", "")
     start = cells.get("staffed_valid_from", "")
     end = cells.get("staffed_valid_to", "")
     if not fte:
         if start or end:
-            return {"fte": None}  # dates without an FTE: reported by validation
+            raise InventoryError(
+                "'staffed_fte' is empty, but the row gives the staffing's dates",
+                Location(where.file, where.line, "staffed_fte"),
+                "give the FTE of the post, or leave its dates empty",
+                code="csv.empty-cell",
+            )
         return None
     record: dict[str, Any] = {"fte": fte}
     if start:

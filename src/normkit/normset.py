@@ -112,7 +112,7 @@ def check_need(need: Need) -> None:
             f"a need must give FTE; this rule gives {need.rule.output_unit()}",
             code="normset.not-fte",
         )
-    check_reads_places(need.rule, "need")
+    check_reads_places(need.rule, "a need")
 
 
 def check_reads_places(rule: Rule, what: str) -> None:
@@ -120,7 +120,7 @@ def check_reads_places(rule: Rule, what: str) -> None:
     extra = sorted(rule.inputs() - NEED_INPUTS)
     if extra:
         raise NormSetError(
-            f"a {what}'s rule may read only 'places', but this one reads {', '.join(extra)}",
+            f"{what}'s rule may read only 'places', but this one reads {', '.join(extra)}",
             hint="a unit gives its places and nothing else; use a named rule for other figures",
             code="normset.rule-inputs",
         )
@@ -232,7 +232,7 @@ class NormSet(Model):
         check_normset(self)
         for index, override in enumerate(self.overrides):
             try:
-                check_reads_places(override.rule, "override")
+                check_reads_places(override.rule, "an override")
             except NormSetError as error:
                 raise error.relocated(Location(field=f"overrides[{index}].rule")) from None
         return self

@@ -98,12 +98,13 @@ def sections(
     out.append(
         (
             "Rules",
-            ["Id", "Label", "Rule", "Source"],
+            ["Id", "Label", "Rule", "In force", "Source"],
             [
                 [
                     r.id,
                     r.label or "",
                     r.rule.describe(),
+                    r.validity.describe() if r.valid_from or r.valid_to else "",
                     _cite(r.source or r.rule.source, top.source),
                 ]
                 for r in resolved.rules.values()

@@ -8,9 +8,6 @@ regression to exponential time or memory fails instead of hanging CI.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import pytest
 from typer.testing import CliRunner
 
@@ -26,18 +23,6 @@ def _only_builtin_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def kit() -> normkit.Kit:
     return normkit.Kit(autoload=False)
-
-
-@pytest.fixture
-def raw(tmp_path: Path) -> Callable[[str, bytes | str], Path]:
-    """Write exact bytes (or text as UTF-8, undented) to a file in tmp_path."""
-
-    def write(name: str, content: bytes | str) -> Path:
-        path = tmp_path / name
-        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-        return path
-
-    return write
 
 
 def cli(*args: str) -> tuple[int, str, str]:

@@ -1,0 +1,303 @@
+"""What normkit says when something is wrong or worth knowing, word for word.
+
+Messages are part of the interface: the docs promise the place, what is
+wrong and a hint. Each test here asserts one message whole (code, message,
+hint, field), so a change to one is a decision, not an accident.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import normkit as nk
+from normkit.normset import resolve
+
+AT = dt.date(2020, 6, 1)
+SOURCE = nk.Source(document="test")
+
+
+def error_of(call: Callable[[], Any]) -> dict[str, Any]:
+    with pytest.raises(nk.NormkitError) as caught:
+        call()
+    return caught.value.to_dict()
+
+
+def test_a_rule_that_is_not_there() -> None:
+    resolved = nk.Kit(autoload=False).resolve("national-fte-convention", AT)
+    assert error_of(lambda: resolved.rule("nope")) == {
+        "code": "normset.no-such-rule",
+        "message": "norm set 'national-fte-convention' has no rule 'nope' in force on 2020-06-01",
+        "hint": "its rules then: fte_from_weekly_hours",
+    }
+    assert error_of(lambda: resolved.parameter("nope")) == {
+        "code": "normset.no-such-parameter",
+        "message": "norm set 'national-fte-convention' has no parameter 'nope'",
+        "hint": "its parameters: full_gp_list, standard_week",
+    }
+
+
+def test_negative_money() -> None:
+    assert error_of(
+        lambda: nk.GrantAboveListLength(rate="-330 NOK/patient/year", above="800 patient")
+    ) == {
+        "code": "rule.negative",
+        "message": "'rate' must not be negative, got '-330 NOK/patient/year'",
+        "field": "rate",
+    }
+    assert error_of(lambda: nk.GrantAsIfList(as_if="-7 patient"))["field"] == "as_if"
+    assert error_of(lambda: nk.FteCost(salary="-1 NOK/year/FTE", employer_cost_factor=1.3)) == {
+        "code": "rule.negative",
+        "message": "'salary' must not be negative, got '-1 NOK/year/FTE'",
+        "field": "salary",
+    }
+    assert error_of(lambda: nk.FteCost(salary="1 FTE", employer_cost_factor=1.3))["code"] == (
+        "quantity.dimension"
+    )
+
+
+def test_rounding_steps_and_mixed_units() -> None:
+    one = nk.Fixed(amount="1 FTE")
+    assert error_of(lambda: nk.Round(rule=one, step="0 FTE", mode="up")) == {
+        "code": "rule.step",
+        "message": "'step' must be positive, got '0 FTE'",
+        "field": "step",
+    }
+    assert error_of(lambda: nk.Round(rule=one, step="1 NOK/year", mode="up"))["code"] == (
+        "quantity.dimension"
+    )
+    money = nk.Fixed(amount="1 NOK/year")
+    assert error_of(lambda: nk.Sum(terms=[one, money])) == {
+        "code": "rule.mixed-units",
+        "message": "cannot combine rules with different units: FTE, NOK/year",
+        "field": "terms",
+    }
+    assert error_of(lambda: nk.Maximum(rules=[one, money]))["field"] == "rules"
+    assert error_of(lambda: nk.Floor(rule=one, at_least="1 NOK/year"))["field"] == "at_least"
+
+
+def test_comparisons() -> None:
+    rule = nk.Compare(attribute="gps", op=">=", value=5)
+    assert error_of(lambda: rule.evaluate({"other": 1})) == {
+        "code": "rule.missing-input",
+        "message": "predicate 'compare' needs the attribute 'gps'",
+        "hint": "attributes given: other",
+    }
+    assert error_of(lambda: rule.evaluate({}))["hint"] == "attributes given: none"
+    assert error_of(lambda: rule.evaluate({"gps": "many"})) == {
+        "code": "rule.incomparable",
+        "message": "predicate 'compare' cannot compare gps = 'many' with 5",
+    }
+    assert rule.explain({"gps": None}).text == "gps = not recorded >= 5: unknown"
+    assert rule.explain({"gps": 5}).text == "gps = 5 >= 5: yes"
+    assert rule.explain({"gps": 4}).text == "gps = 4 >= 5: no"
+    for op, results in {
+        "==": (False, True, False),
+        "!=": (True, False, True),
+        "<": (True, False, False),
+        "<=": (True, True, False),
+        ">": (False, False, True),
+        ">=": (False, True, True),
+    }.items():
+        compare = nk.Compare(attribute="x", op=op, value=5)  # type: ignore[arg-type]
+        assert tuple(compare.evaluate({"x": x}) for x in (4, 5, 6)) == results, op
+
+
+@pytest.mark.parametrize(
+    ("limit", "condition", "fires"),
+    [
+        ({"below": 1000}, "free < 1000", (True, False, False)),
+        ({"at_most": 1000}, "free ≤ 1000", (True, True, False)),
+        ({"above": 1000}, "free > 1000", (False, False, True)),
+        ({"at_least": 1000}, "free ≥ 1000", (False, True, True)),
+    ],
+)
+def test_thresholds(limit: dict[str, float], condition: str, fires: tuple[bool, ...]) -> None:
+    threshold = nk.Threshold(id="t", indicator="free", action="act", **limit)
+    assert threshold.condition() == condition
+    assert tuple(threshold.fires(v) for v in (999, 1000, 1001)) == fires
+    alert = threshold.check(999 if fires[0] else 1001)
+    assert alert is not None
+    assert alert.message == f"free is {999 if fires[0] else 1001} ({condition})"
+    assert (alert.action, alert.severity, alert.condition) == ("act", "warning", condition)
+    assert threshold.check(1000 if not fires[1] else 999 if not fires[0] else 1001) is None
+
+
+def test_threshold_limits() -> None:
+    assert error_of(lambda: nk.Threshold(id="t", indicator="x", action="a", below=1, above=2)) == {
+        "code": "threshold.limits",
+        "message": "a threshold needs exactly one of below, at_most, above, at_least; got "
+        "below, above",
+    }
+    assert (
+        "got none" in error_of(lambda: nk.Threshold(id="t", indicator="x", action="a"))["message"]
+    )
+
+
+def test_conflicts_name_both_and_where(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "id: c\ntitle: t\nsource: {document: d}\nneeds:\n"
+        "  - {id: a, bed_types: [long_term], rule: {kind: fixed, amount: 1 FTE}}\n"
+        "  - {id: b, bed_types: [long_term], facility: Home, rule: {kind: fixed, amount: 1 FTE}}\n"
+        "  - {id: c, bed_types: [long_term], facility: Home, rule: {kind: fixed, amount: 2 FTE}}\n"
+        "overrides:\n"
+        "  - {id: x, facility: Home, rule: {kind: fixed, amount: 1 FTE}, reason: r}\n"
+        "  - {id: y, facility: Home, rule: {kind: fixed, amount: 2 FTE}, reason: r}\n",
+        encoding="utf-8",
+    )
+    normset = nk.Kit(autoload=False).load_normset(path)
+    resolved = resolve(normset, AT, lambda *_: normset)
+    need, override = (e.to_dict() for e in resolved.conflicts())
+    assert need == {
+        "code": "need.conflict",
+        "message": "needs 'b' and 'c' both apply to bed type 'long_term' in facility 'Home'",
+        "file": str(path),
+        "line": 7,
+        "field": "needs[2]",
+        "hint": "give one of them a facility, or replace one by reusing its id",
+    }
+    assert override == {
+        "code": "override.conflict",
+        "message": "overrides 'x' and 'y' in norm set 'c' both apply to Home with the same "
+        "precedence",
+        "file": str(path),
+        "line": 10,
+        "field": "overrides[1]",
+        "hint": "make one more specific (name the unit) or remove one",
+    }
+    general = resolve(
+        nk.NormSet(
+            id="g",
+            title="g",
+            source=SOURCE,
+            needs=(
+                nk.Need(id="a", bed_types=("long_term",), rule=nk.Fixed(amount="1 FTE")),
+                nk.Need(id="b", bed_types=("long_term",), rule=nk.Fixed(amount="1 FTE")),
+            ),
+        ),
+        AT,
+        lambda *_: normset,
+    )
+    (conflict,) = general.conflicts()
+    assert conflict.message.endswith("in every facility")
+    assert conflict.location.field == "needs[1]" and conflict.location.file is None
+
+
+def test_batch_messages(kit: nk.Kit) -> None:
+    resolved = kit.resolve("national", AT)
+    assert error_of(lambda: nk.assess_batch(resolved, [0.5], [1], categories=("long_term",))) == {
+        "code": "batch.codes",
+        "message": "with 'categories', bed_types must be integer codes",
+    }
+    assert error_of(lambda: nk.assess_batch(resolved, ["long_term"] * 2, [1])) == {
+        "code": "batch.shape",
+        "message": "bed_types has 2 rows but beds has 1",
+    }
+    assert error_of(lambda: nk.assess_batch(resolved, ["long_term"], [2.5])) == {
+        "code": "batch.value",
+        "message": "beds in row 0 is 2.5: places are whole numbers",
+    }
+    assert error_of(lambda: nk.assess_batch(resolved, ["long_term"], [-1])) == {
+        "code": "batch.value",
+        "message": "beds in row 0 is -1.0: it must be a finite number, not negative",
+    }
+    assert error_of(
+        lambda: kit.assess_batch("national", AT, ["hospital", "long_term"], [1, 1])
+    ) == {
+        "code": "inventory.bed-type",
+        "message": "unknown bed type(s) hospital",
+        "hint": "known bed types: assisted_living, dementia_special, long_term, municipal_acute, "
+        "old_age_home, palliative, rehabilitation, respite, short_term",
+    }
+
+
+def test_batch_results(kit: nk.Kit) -> None:
+    result = kit.assess_batch(
+        "national",
+        AT,
+        ["respite", "long_term", "palliative", "respite"],
+        [4, 90, 6, 2],
+        staffed_fte=[0.0, 0.5, 1.5, 0.1],
+    )
+    assert result.categories[:5] == (
+        "dementia_special",
+        "long_term",
+        "palliative",
+        "rehabilitation",
+        "short_term",
+    )
+    assert result.categories[5:] == ("respite",)
+    assert result.has_norm.tolist() == [False, True, True, False]
+    assert result.units_without_norm == 2
+    assert result.total_norm_fte == pytest.approx(2.0)
+    assert result.staffed_fte is not None and result.staffed_fte.tolist() == [0.0, 0.5, 1.5, 0.1]
+    assert result.gap_fte is not None
+    assert np.isnan(result.gap_fte[0]) and result.gap_fte[1:3].tolist() == pytest.approx(
+        [0.5, -0.5]
+    )
+    codes = np.array([1, 1])
+    by_code = kit.assess_batch("national", AT, codes, [90, 180], categories=result.categories)
+    assert by_code.norm_fte.tolist() == pytest.approx([1.0, 2.0])
+    assert by_code.staffed_fte is None and by_code.gap_fte is None
+
+
+def test_a_non_linear_need_in_the_batch_path() -> None:
+    rounded = nk.Round(rule=nk.Rate(amount="1 FTE", per="90 place"), step="0.5 FTE", mode="up")
+    normset = nk.NormSet(
+        id="r",
+        title="r",
+        source=SOURCE,
+        needs=(
+            nk.Need(id="lt", bed_types=("long_term",), rule=rounded),
+            nk.Need(id="p", bed_types=("palliative",), rule=nk.Rate(amount="1 FTE", per="6 place")),
+        ),
+    )
+    resolved = resolve(normset, AT, lambda *_: normset)
+    result = nk.assess_batch(resolved, ["palliative", "long_term", "long_term"], [6, 10, 100])
+    assert result.norm_fte.tolist() == pytest.approx([1.0, 0.5, 1.5])
+
+
+def test_the_duplicate_plugin_name_is_a_failure(installed: Callable[..., None]) -> None:
+    installed("normkit-twice", national="from normkit import hookimpl\n")
+    kit = nk.Kit()
+    (failure,) = [f for f in kit.failures if f.plugin == "national"]
+    assert failure.describe() == (
+        "plugin 'national' (normkit-twice 1.0) failed at import: a plugin of this name is "
+        "already loaded"
+    )
+
+
+def test_a_plugin_that_registers_nothing(installed: Callable[..., None]) -> None:
+    installed("normkit-empty", empty="X = 1\n")
+    kit = nk.Kit()
+    (failure,) = [f for f in kit.failures if f.plugin == "empty"]
+    assert failure.stage == "register"
+    assert failure.error.startswith("registers nothing: it has no normkit_* hook implementations")
+    assert "empty" not in kit.plugins
+
+
+def test_explanation_lines() -> None:
+    step = nk.Step(
+        "top",
+        1.0,
+        "FTE",
+        "r",
+        nk.Source(document="Plan", section="3.1"),
+        (nk.Step("child", 1.0, "FTE", "c"),),
+    )
+    assert step.lines() == ["top", "  source: Plan, § 3.1", "  child"]
+    assert step.lines(2) == ["    top", "      source: Plan, § 3.1", "      child"]
+    assert step.to_dict() == {
+        "text": "top",
+        "value": 1.0,
+        "unit": "FTE",
+        "rule": "r",
+        "source": {"document": "Plan", "section": "3.1"},
+        "children": [{"text": "child", "value": 1.0, "unit": "FTE", "rule": "c"}],
+    }
