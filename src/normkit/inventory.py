@@ -452,9 +452,7 @@ def _at(lines: dict[Path_, int], path: Path_, line: int) -> None:
         lines[(*path, child)] = line
 
 
-def _csv_staffing(
-    cells: dict[str, str], with_note: bool, where: Location
-) -> dict[str, Any] | None:
+def _csv_staffing(cells: dict[str, str], with_note: bool, where: Location) -> dict[str, Any] | None:
     fte = cells.get("staffed_fte", "")
     start = cells.get("staffed_valid_from", "")
     end = cells.get("staffed_valid_to", "")

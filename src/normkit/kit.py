@@ -1,32 +1,27 @@
-"""The kit: what the plugins registered, and the front API over it.
+"""The kit: the front API over what the plugins registered.
 
-A :class:`Kit` owns its plugins (:mod:`normkit.plugins`) and its registries, so
-two kits in one process never interfere (no module-level state). It records
-what each plugin registers (rule kinds, bed types, municipalities, norm-set
-versions), validating every item; conflicts between plugins (a kommunenummer
-or a norm-set version claimed twice) are recorded in ``kit.conflicts`` and
-raised, naming both plugins, when the contested item is used;
-``strict=True`` raises at load instead. Look-ups by date (norm sets,
-municipalities by kommunenummer) and assessment sit on top.
+A :class:`Kit` loads its plugins (:mod:`normkit.plugins`) and keeps what they
+register in its own :class:`~normkit.registry.Registry`, so two kits in one
+process never interfere (no module-level state). On top: look-ups by date
+(the norm-set version in force, a municipality by the kommunenummer it had),
+building norm sets on first use, and assessment. Conflicts between plugins
+are raised, naming both, when the contested item is used; ``strict=True``
+raises at load instead.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .assessment import Assessment, assess
 from .batch import BatchResult, assess_batch
 from .bed_types import BedType
 from .errors import InventoryError, NormkitError, NormSetError, PluginError
-from .files import LineMap, convert_validation_error, read_document
+from .files import read_document
 from .inventory import Inventory, load_inventory
 from .limits import Limits
 from .municipality import Municipality, MunicipalityInfo
@@ -41,11 +36,9 @@ from .plugins import (
     PluginInfo,
     PluginSet,
 )
+from .registry import NormSetVersion, Registry
 from .roster import Roster, ShiftResult, assess_roster
-from .rules import BUILTIN_RULE_KINDS, kind_of
 from .rules.base import Rule
-from .validity import Validity
-from .values import Date
 
 __all__ = [
     "BUILTIN_PLUGINS",
@@ -57,39 +50,6 @@ __all__ = [
     "PluginFailure",
     "PluginInfo",
 ]
-
-
-class _Header(BaseModel):
-    """The part of a norm-set file read at registration, without building rules."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    id: str
-    title: str
-    version: str | None = None
-    valid_from: Date | None = None
-    valid_to: Date | None = None
-    municipality: str | None = None
-
-
-@dataclass
-class NormSetVersion:
-    """A registered norm-set version: built now (Python) or on first use (file)."""
-
-    id: str
-    title: str
-    version: str | None
-    validity: Validity
-    municipality: str | None
-    plugin: str
-    path: Path | None = None
-    data: Any = None
-    lines: LineMap | None = None
-    built: NormSet | None = None
-
-    def label(self) -> str:
-        version = f" {self.version}" if self.version else ""
-        return f"{self.id}{version} ({self.validity.describe()})"
 
 
 class Kit:
@@ -118,27 +78,20 @@ class Kit:
     ) -> None:
         started = time.perf_counter()
         self.limits = limits if limits is not None else Limits.from_env()
-        self.conflicts: list[NormkitError] = []
-        self.municipalities: dict[str, Municipality] = {}
-        self.bed_types: dict[str, BedType] = {}
-        self.rule_kinds: dict[str, type[Rule]] = dict(BUILTIN_RULE_KINDS)
-        self._versions: dict[str, list[NormSetVersion]] = {}
-        self._owners: dict[str, str] = {}  # municipality id -> plugin
-        self._contested: dict[str, NormkitError] = {}
         loaded = PluginSet(plugins, autoload=autoload, allow=allow, block=block, builtins=builtins)
         self._plugins = loaded
         self.timings: dict[str, float] = {"loading": time.perf_counter() - started}
         t0 = time.perf_counter()
-        loaded.register_all(
-            {
-                "normkit_register_rule_kinds": self._register_rule_kind,
-                "normkit_register_bed_types": self._register_bed_type,
-                "normkit_register_municipalities": self._register_municipality,
-                "normkit_register_normsets": self._register_normset,
-            }
-        )
-        self._check_municipality_codes()
+        self.registry = Registry(loaded.plugins, self.limits)
+        loaded.register_all(self.registry.handlers())
+        self.registry.check_municipality_codes()
         self.timings["registration"] = time.perf_counter() - t0
+        # What the plugins registered, by id (the registry's own collections).
+        self.rule_kinds: dict[str, type[Rule]] = self.registry.rule_kinds
+        self.bed_types: dict[str, BedType] = self.registry.bed_types
+        self.municipalities: dict[str, Municipality] = self.registry.municipalities
+        self.conflicts: list[NormkitError] = self.registry.conflicts
+        self._versions = self.registry.versions
         if strict and (self.failures or self.conflicts):
             problems = [f.describe() for f in self.failures] + [str(c) for c in self.conflicts]
             raise PluginError(
@@ -160,147 +113,14 @@ class Kit:
         """Harmless surprises, such as a block list naming a plugin that is not installed."""
         return self._plugins.warnings
 
-    # -- registration ----------------------------------------------------
-
-    def _note(self, plugin: str, what: str, item: str) -> None:
-        self.plugins[plugin].registered.setdefault(what, []).append(item)
-
-    def _register_rule_kind(self, cls: Any, plugin: str) -> None:
-        if not (isinstance(cls, type) and issubclass(cls, Rule)):
-            raise PluginError(
-                f"rule kind must be a subclass of normkit.rules.Rule, got {cls!r}",
-                code="plugin.rule-kind",
-            )
-        try:
-            kind = kind_of(cls)
-        except TypeError as exc:
-            raise PluginError(str(exc), code="plugin.rule-kind") from None
-        if inspect.isabstract(cls):
-            missing = ", ".join(sorted(getattr(cls, "__abstractmethods__", ())))
-            raise PluginError(
-                f"rule kind '{kind}' ({cls.__name__}) does not implement {missing}",
-                hint="a rule kind must define evaluate(inputs) and explain(inputs)",
-                code="plugin.rule-kind",
-            )
-        if kind in self.rule_kinds and self.rule_kinds[kind] is not cls:
-            raise PluginError(
-                f"rule kind '{kind}' is already registered", code="plugin.rule-kind-taken"
-            )
-        self.rule_kinds[kind] = cls
-        self._note(plugin, "rule_kinds", kind)
-
-    def _register_bed_type(self, bed_type: Any, plugin: str) -> None:
-        if not isinstance(bed_type, BedType):
-            bed_type = BedType.model_validate(bed_type)
-        known = self.bed_types.get(bed_type.id)
-        if known is not None and known != bed_type:
-            raise PluginError(
-                f"bed type '{bed_type.id}' is already registered differently",
-                code="plugin.bed-type-taken",
-            )
-        self.bed_types[bed_type.id] = bed_type
-        self._note(plugin, "bed_types", bed_type.id)
-
-    def _register_municipality(self, municipality: Any, plugin: str) -> None:
-        if not isinstance(municipality, Municipality):
-            municipality = Municipality.model_validate(municipality)
-        owner = self._owners.get(municipality.id)
-        if owner is not None:
-            self._conflict(
-                municipality.id,
-                PluginError(
-                    f"municipality '{municipality.id}' is registered by both plugin '{owner}' "
-                    f"and plugin '{plugin}'",
-                    hint=_block_hint(owner, plugin, municipality.name),
-                    code="plugin.conflict",
-                ),
-                owner,
-                plugin,
-            )
-            return
-        self.municipalities[municipality.id] = municipality
-        self._owners[municipality.id] = plugin
-        self._note(plugin, "municipalities", municipality.id)
-
-    def _register_normset(self, item: Any, plugin: str) -> None:
-        if isinstance(item, NormSet):
-            version = NormSetVersion(
-                item.id,
-                item.title,
-                item.version,
-                item.validity,
-                item.municipality,
-                plugin,
-                built=item,
-            )
-        elif isinstance(item, str | Path):
-            path = Path(item)
-            data, lines = read_document(path, NormSetError, self.limits)
-            try:
-                header = _Header.model_validate(data)
-            except ValidationError as exc:
-                raise convert_validation_error(exc, lines, NormSetError) from None
-            version = NormSetVersion(
-                header.id,
-                header.title,
-                header.version,
-                Validity(valid_from=header.valid_from, valid_to=header.valid_to),
-                header.municipality,
-                plugin,
-                path=path,
-                data=data,
-                lines=lines,
-            )
-        else:
-            raise NormSetError(
-                f"expected a NormSet or a file path, got {type(item).__name__}",
-                code="plugin.registered-item",
-            )
-        for other in self._versions.get(version.id, []):
-            if other.validity.overlaps(version.validity):
-                self._conflict(
-                    version.id,
-                    NormSetError(
-                        f"norm set '{version.id}' has overlapping versions: {other.label()} "
-                        f"from plugin '{other.plugin}' and {version.label()} from plugin "
-                        f"'{plugin}'",
-                        hint="end one version the day before the next starts",
-                        code="normset.overlap",
-                    ),
-                    other.plugin,
-                    plugin,
-                )
-        self._versions.setdefault(version.id, []).append(version)
-        self._note(plugin, "normsets", version.label())
-
-    def _check_municipality_codes(self) -> None:
-        claims = [(self._owners[m.id], m, c) for m in self.municipalities.values() for c in m.codes]
-        for i, (p1, m1, c1) in enumerate(claims):
-            for p2, m2, c2 in claims[i + 1 :]:
-                if m1.id != m2.id and c1.code == c2.code and c1.validity.overlaps(c2.validity):
-                    error = PluginError(
-                        f"kommunenummer {c1.code} is claimed by plugin '{p1}' for {m1.name} "
-                        f"({c1.validity.describe()}) and by plugin '{p2}' for {m2.name} "
-                        f"({c2.validity.describe()})",
-                        hint=_block_hint(p1, p2, f"kommunenummer {c1.code}"),
-                        code="plugin.conflict",
-                    )
-                    for key in (m1.id, m2.id, c1.code):
-                        self._conflict(key, error, p1, p2)
-
-    def _conflict(self, key: str, error: NormkitError, *plugins: str) -> None:
-        error.plugins = plugins
-        if error not in self.conflicts:
-            self.conflicts.append(error)
-        self._contested.setdefault(key, error)
-
     def _raise_if_contested(self, key: str) -> None:
-        if key in self._contested:
-            raise self._contested[key]
+        error = self.registry.contested.get(key)
+        if error is not None:
+            raise error
 
     def owner(self, municipality_id: str) -> str | None:
         """The plugin that registered a municipality."""
-        return self._owners.get(municipality_id)
+        return self.registry.owners.get(municipality_id)
 
     # -- norm sets -------------------------------------------------------
 
@@ -536,14 +356,6 @@ class Kit:
     def problems(self) -> list[str]:
         """Every plugin failure and conflict, one line each."""
         return [f.describe() for f in self.failures] + [str(c) for c in self.conflicts]
-
-
-def _block_hint(first: str, second: str, what: str) -> str:
-    """Name both plugins: normkit cannot know which one rightly speaks for ``what``."""
-    return (
-        f"decide which plugin should speak for {what} and block the other one, "
-        f"{ENV_BLOCK}={first} or {ENV_BLOCK}={second}"
-    )
 
 
 def _code_history(municipality: Municipality, code: str, at: dt.date) -> str:
