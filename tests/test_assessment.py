@@ -132,7 +132,8 @@ def test_threshold_alerts_from_the_inventory(kit: normkit.Kit) -> None:
     assert [a.action for a in alerts] == ["open a new GP list"]
     no_lists = kit.assess(normkit.Inventory(), ns, APRIL_2020)
     assert no_lists.notes == [
-        "threshold 'new-list' not checked: the inventory gives no 'free_list_places'"
+        "threshold 'new-list' not checked: the inventory gives no 'free_list_places'",
+        "the inventory has no facilities, units or figures to assess",
     ]
 
 

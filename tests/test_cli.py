@@ -116,7 +116,7 @@ def test_respite_no_norm_in_every_format(respite_file: Path) -> None:
     ("args", "message"),
     [
         (["assess", "missing.yaml"], "error: missing.yaml: file not found"),
-        (["assess", "--at", "2020-02-30"], "error: --at expects a real date as YYYY-MM-DD"),
+        (["assess", "--at", "2020-02-30"], "error: --at: '2020-02-30' is not a real date"),
         (["assess", "--norms", "nope"], "error: unknown norm set 'nope'"),
         (["assess", "--at", "2011-06-01"], "has no version in force on 2011-06-01"),
         (["assess", "--municipality", "Atlantis"], "error: unknown municipality 'Atlantis'"),

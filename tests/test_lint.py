@@ -250,12 +250,15 @@ def test_check_reports_every_problem_each_with_its_line(write: Callable[[str, st
           - id: a
             bed_types: [long_term]
             rule: {kind: rate, amount: 1 hour, per: 3 place, fte_basis: 30 hour/week/FTE}
+            source: {document: Testby plan}
           - id: b
             bed_types: [short_term]
             rule: {kind: fixed, amount: 1 place}
+            source: {document: Testby plan}
           - id: c
             bed_types: [palliative]
             rule: {kind: fixed, amount: 1 FTE}
+            source: {document: Testby plan}
             colour: blue
     """,
     )
@@ -264,9 +267,57 @@ def test_check_reports_every_problem_each_with_its_line(write: Callable[[str, st
     found = sorted((f["line"], f["code"]) for f in findings)
     assert found == [
         (8, "quantity.no-time-base"),
-        (11, "quantity.dimension"),
-        (15, "field.unknown"),
+        (12, "quantity.dimension"),
+        (18, "field.unknown"),
     ]
+
+
+def test_the_tutorials_three_mistakes_in_one_run(write: Callable[[str, str], Path]) -> None:
+    # A quantity error stops the norm set from building; the missing source and
+    # the override of a need that does not exist are still reported with it.
+    text = GOOD.replace("amount: 1 hour/week", "amount: 1 hour")
+    text = text.replace('    source: {document: Testby plan, section: "2.1"}\n', "", 1)
+    text += (
+        "overrides:\n  - id: o\n    facility: F\n    replaces: dementia\n"
+        "    rule: {kind: fixed, amount: 1 FTE}\n    reason: r\n"
+        "    source: {document: Testby plan}\n"
+    )
+    exit_code, findings = run_check(str(write("three.yaml", text)))
+    assert exit_code == 1
+    assert sorted(f["code"] for f in findings) == [
+        "normset.no-source",
+        "override.target",
+        "quantity.no-time-base",
+    ]
+
+
+def test_an_inventory_given_to_check_is_named(write: Callable[[str, str], Path]) -> None:
+    path = write("homes.yaml", "facilities:\n  - name: H\n")
+    exit_code, findings = run_check(str(path))
+    assert exit_code == 1
+    assert findings == [
+        {
+            "severity": "error",
+            "code": "normset.not-a-normset",
+            "message": "this is an inventory, not a norm set",
+            "file": str(path),
+            "line": 1,
+            "hint": f"assess it with: normkit assess {path}",
+        }
+    ]
+
+
+def test_findings_say_where_with_the_field() -> None:
+    from normkit.lint import Finding
+
+    assert (
+        Finding("error", "c", "m", "f.yaml", 3, "needs[0]").where() == "f.yaml:3, field 'needs[0]'"
+    )
+    assert Finding("error", "c", "m", "f.yaml").where() == "f.yaml"
+    assert Finding("error", "c", "m", field="municipality.normsets").where() == (
+        "field 'municipality.normsets'"
+    )
+    assert Finding("error", "c", "m").where() == ""
 
 
 def test_check_reports_what_assess_would_refuse(write: Callable[[str, str], Path]) -> None:

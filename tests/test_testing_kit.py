@@ -201,7 +201,7 @@ def test_assert_totals_passes_and_fails(result: normkit.Assessment) -> None:
         norm=1.1,
         required=1.1,
         staffed=0.5,
-        gap=0.6,
+        gap=0.5,  # Home: 1.0 − 0.5; Other has no staffing, so no gap
         beds=105,
         places_without_norm=6,
         units_without_norm=1,
@@ -211,12 +211,12 @@ def test_assert_totals_passes_and_fails(result: normkit.Assessment) -> None:
         ({"norm": 1.0}, "norm_fte: expected 1.0, got 1.1000"),
         ({"required": 2}, "required_fte"),
         ({"staffed": 0.4}, "staffed_fte"),
-        ({"gap": 0.5}, "gap_fte"),
+        ({"gap": 0.6}, "gap_fte"),
         ({"beds": 104}, "beds: expected 104, got 105"),
         ({"places_without_norm": 0}, "places_without_norm: expected 0, got 6"),
         ({"units_without_norm": 2}, "units_without_norm"),
         ({"places_unknown": 1}, "places_unknown"),
-        ({"gap": None}, "gap_fte: expected null, got 0.6000"),
+        ({"gap": None}, "gap_fte: expected null, got 0.5000"),
     ]:
         with pytest.raises(AssertionError) as caught:
             assert_totals(result, **arguments)  # type: ignore[arg-type]

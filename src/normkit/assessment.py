@@ -131,7 +131,7 @@ def assess(
     indicators, notes = indicators_of(inventory, totals, normset)
     alerts, more = _alerts(inventory, indicators, normset)
     notes.extend(more)
-    notes.extend(_coverage_notes(units, totals, normset, inventory))
+    notes.extend(_coverage_notes(units, facilities, totals, normset, inventory))
     top = normset.normset
     return Assessment(
         normset=NormSetInfo(
@@ -229,7 +229,7 @@ def _assess_unit(
         status: Status = "adopted"
         note = chosen.override.reason
         if norm_fte is None:
-            note = f"{note} ({_no_norm_note(applied, unit, normset)})"
+            note = f"{note}; {_no_norm_note(applied, unit, normset)}"
         step = _override_step(chosen, inputs, norm_step, norm_fte, where) if explain else None
     elif applied is not None and rule is None:
         required, status, step = None, "no_norm", norm_step
@@ -444,7 +444,10 @@ def _totals(
 ) -> Totals:
     required = _sum_known([f.required_fte for f in facilities])
     staffed = _sum_known([f.staffed_fte for f in facilities])
-    gap = None if required is None or staffed is None else required - staffed
+    # The facilities' gaps, each need less the staffing of the same facility: a
+    # facility whose need or staffing is unknown is left out (and said so in the
+    # notes), never counted as a shortfall or a surplus.
+    gap = _sum_known([f.gap_fte for f in facilities])
     cost = None
     if normset.fte_cost is not None and gap is not None:
         cost = finite(float(normset.fte_cost.evaluate({"fte": max(gap, 0.0)})), normset.fte_cost)
@@ -515,7 +518,11 @@ def _alerts(
 
 
 def _coverage_notes(
-    units: list[UnitAssessment], totals: Totals, normset: ResolvedNormSet, inventory: Inventory
+    units: list[UnitAssessment],
+    facilities: list[FacilityAssessment],
+    totals: Totals,
+    normset: ResolvedNormSet,
+    inventory: Inventory,
 ) -> list[str]:
     """Say what the totals leave out, and which adopted values matched nothing."""
     notes: list[str] = []
@@ -531,6 +538,20 @@ def _coverage_notes(
                 "adopted total includes"
             )
         notes.append(text)
+    unmatched = [f for f in facilities if (f.required_fte is None) != (f.staffed_fte is None)]
+    for f in unmatched:
+        if f.staffed_fte is not None:
+            notes.append(
+                f"{f.facility}: {fmt(f.staffed_fte, FTE)} staffed, but no need is known for its "
+                "places: the total gap leaves this facility out"
+            )
+        else:
+            notes.append(
+                f"{f.facility}: no staffing recorded: the total gap leaves this facility's "
+                f"{fmt(f.required_fte, FTE)} of need out"
+            )
+    if not units and not inventory.facilities and not inventory.indicators():
+        notes.append("the inventory has no facilities, units or figures to assess")
     if totals.units_unknown:
         notes.append(
             f"{totals.places_unknown} places in {totals.units_unknown} unit(s) have a norm the "

@@ -94,14 +94,15 @@ def _main(
 
 
 def _date(value: str | None, option: str = "--at") -> dt.date | None:
+    """A date option, written as in files: YYYY-MM-DD or DD.MM.YYYY."""
     if value is None:
         return None
+    from .values import BadValue, read_date
+
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise NormkitError(
-            f"{option} expects a real date as YYYY-MM-DD, got '{value}' ({exc})"
-        ) from None
+        return read_date(value)
+    except BadValue as exc:
+        raise NormkitError(f"{option}: {exc.message}", hint=exc.hint, code=exc.code) from None
 
 
 NORM_FILE_SUFFIXES = (".yaml", ".yml", ".toml", ".json")

@@ -134,6 +134,13 @@ class Table:
                     code="csv.row-length",
                 )
             for column, cell in zip(self.header, cells, strict=False):
+                if not column and cell.strip():
+                    raise self.error(
+                        f"a cell in a column without a name holds '{cell.strip()[:40]}'",
+                        Location(self.file, start),
+                        "give the column a name in the header, or empty it",
+                        code="csv.unnamed-column",
+                    )
                 if len(cell) > self.limits.max_text_chars:
                     raise self.error(
                         f"a cell of {len(cell)} characters is longer than the limit of "
@@ -150,7 +157,7 @@ class Table:
                     code="inventory.too-many-units",
                 )
             padded = cells + [""] * (len(self.header) - len(cells))
-            yield start, {k: v.strip() for k, v in zip(self.header, padded, strict=True)}
+            yield start, {k: v.strip() for k, v in zip(self.header, padded, strict=True) if k}
 
 
 def read_table(
@@ -173,6 +180,8 @@ def read_table(
     header = [name.strip().lstrip("\ufeff").casefold() for name in raw]
     seen: dict[str, int] = {}
     for index, name in enumerate(header):
+        if not name:
+            continue  # Excel writes separators for empty columns: fine while they stay empty
         if name in seen:
             raise error(
                 f"column '{name}' appears twice in the header (columns {seen[name] + 1} "
@@ -182,7 +191,7 @@ def read_table(
                 code="csv.duplicate-column",
             )
         seen[name] = index
-    unknown = [c for c in header if c not in columns]
+    unknown = [c for c in header if c and c not in columns]
     if unknown:
         raise error(
             f"unknown column(s) {', '.join(repr(c) for c in unknown)}",

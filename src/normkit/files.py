@@ -715,8 +715,13 @@ def convert_validation_error(
     more = len(problems) - 1
     if not more:
         return first
+    following = problems[1].location
+    place = f"line {following.line}" if following.line and following.file else ""
+    if following.field:
+        place = f"{place}, field '{following.field}'" if place else f"field '{following.field}'"
     return type(first)(
-        f"{first.message} (and {more} more problem{'s' if more > 1 else ''})",
+        f"{first.message} (and {more} more problem{'s' if more > 1 else ''}"
+        f"{', the next at ' + place if place else ''})",
         first.location,
         first.hint,
         code=first.code,

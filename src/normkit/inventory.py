@@ -10,9 +10,10 @@ dropped, rounded or defaulted.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from .bed_types import BedType
 from .csvfiles import read_table
 from .errors import InventoryError, Location
 from .files import LineMap, Path_, convert_validation_error, read_document
@@ -102,12 +104,31 @@ class Unit(Model):
         return value
 
 
-def check_bed_type(value: str, known: Iterable[str] | None) -> None:
+def check_bed_type(value: str, known: Iterable[str] | Mapping[str, BedType] | None) -> None:
     if known is not None and value not in known:
         raise InventoryError(
             f"unknown bed type '{value}'; known bed types: {', '.join(sorted(known))}",
+            hint=suggest_bed_type(value, known),
             code="inventory.bed-type",
         )
+
+
+def suggest_bed_type(value: str, known: Iterable[str] | Mapping[str, BedType]) -> str | None:
+    """'langtid' → "did you mean 'long_term' (langtidsplass)?", from the Norwegian names too."""
+    word = value.strip().casefold()
+    if len(word) < 3:
+        return None
+    types = known if isinstance(known, Mapping) else {k: None for k in known}
+    for bed_type_id, bed_type in sorted(types.items()):
+        names = [bed_type_id, bed_type_id.replace("_", " ")]
+        if bed_type is not None:
+            names += [bed_type.label, *re.split(r"\s*/\s*", bed_type.label_nb)]
+        for name in (n.casefold() for n in names):
+            if name.startswith(word) or (len(name) >= 4 and word.startswith(name)):
+                norwegian = f" ({bed_type.label_nb})" if bed_type is not None else ""
+                return f"did you mean '{bed_type_id}'{norwegian}?"
+    close = difflib.get_close_matches(value, list(types), n=1)
+    return f"did you mean '{close[0]}'?" if close else None
 
 
 class Facility(Model):
@@ -279,10 +300,14 @@ def count_units(data: Any) -> int:
 def parse_inventory(
     data: Any,
     lines: LineMap,
-    bed_types: Iterable[str] | None = None,
+    bed_types: Iterable[str] | Mapping[str, BedType] | None = None,
     limits: Limits = DEFAULT,
 ) -> Inventory:
-    """Validate inventory data; ``bed_types`` (when given) are the only ones accepted."""
+    """Validate inventory data; ``bed_types`` (when given) are the only ones accepted.
+
+    Give them as a mapping of id to :class:`BedType` for errors that suggest a
+    bed type by its Norwegian name too.
+    """
     if not isinstance(data, dict):
         raise InventoryError(
             "an inventory must be a mapping",
@@ -297,7 +322,10 @@ def parse_inventory(
             "raise the limit (normkit.Limits(max_units=...) or NORMKIT_MAX_UNITS)",
             code="inventory.too-many-units",
         )
-    context = {"bed_types": frozenset(bed_types)} if bed_types is not None else None
+    known = (
+        bed_types if isinstance(bed_types, Mapping) or bed_types is None else frozenset(bed_types)
+    )
+    context = {"bed_types": known} if known is not None else None
     try:
         return Inventory.model_validate(data, context=context)
     except ValidationError as exc:
@@ -305,7 +333,9 @@ def parse_inventory(
 
 
 def load_inventory(
-    path: str | Path, bed_types: Iterable[str] | None = None, limits: Limits = DEFAULT
+    path: str | Path,
+    bed_types: Iterable[str] | Mapping[str, BedType] | None = None,
+    limits: Limits = DEFAULT,
 ) -> Inventory:
     """Read an inventory from ``.yaml``/``.yml``, ``.json``, ``.toml`` or ``.csv``."""
     path = Path(path)

@@ -359,12 +359,18 @@ class Kit:
 
 
 def _code_history(municipality: Municipality, code: str, at: dt.date) -> str:
-    """'3003 was Sarpsborg's number from … until 2023-12-31; on 2024-01-01 Sarpsborg is 3105'."""
+    """'3003 was Sarpsborg's number from … until 2023-12-31; on 2024-01-01 Sarpsborg is 3105'.
+
+    A code whose period has not ended (or starts after the date) "is" the
+    municipality's number from its first day.
+    """
     spans = [c for c in municipality.codes if c.code == code]
     periods = ", ".join(_period(c.valid_from, c.valid_to) for c in spans)
+    ended = all(c.valid_to is not None and c.valid_to < at for c in spans)
+    verb = "was" if ended else "is"
     now = municipality.code_on(at)
     then = f"{municipality.name} is {now}" if now else f"{municipality.name} has no code"
-    return f"{code} was {municipality.name}'s number {periods}; on {at.isoformat()} {then}"
+    return f"{code} {verb} {municipality.name}'s number {periods}; on {at.isoformat()} {then}"
 
 
 def _period(start: dt.date | None, end: dt.date | None) -> str:

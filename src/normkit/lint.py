@@ -24,6 +24,7 @@ from .files import LineMap, read_document
 from .kit import Kit
 from .manifest import MANIFEST
 from .normset import NormSet, normset_problems, resolve
+from .values import read_date
 
 FindingSeverity = Literal["error", "warning", "info"]
 NORM_SUFFIXES = (".yaml", ".yml", ".toml", ".json")
@@ -51,9 +52,11 @@ class Finding:
     hint: str | None = None
 
     def where(self) -> str:
-        if self.file:
-            return f"{self.file}:{self.line}" if self.line else self.file
-        return self.field or ""
+        """'file:line, field 'x'' as errors say it."""
+        place = f"{self.file}:{self.line}" if self.file and self.line else (self.file or "")
+        if self.field:
+            return f"{place}, field '{self.field}'" if place else f"field '{self.field}'"
+        return place
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -172,7 +175,83 @@ def _looks_like_normset(data: Any) -> bool:
 
 def _read_normset(kit: Kit, data: Any, lines: LineMap) -> tuple[NormSet | None, list[Finding]]:
     normset, problems = normset_problems(data, lines, kit.rule_kinds)
-    return normset, [finding(p) for p in problems]
+    findings = [finding(p) for p in problems]
+    if normset is None and isinstance(data, dict):
+        # The version does not build, so check what can be checked on its data,
+        # to report every problem at once rather than one round at a time.
+        seen = {(f.code, f.line) for f in findings}
+        findings += [f for f in _raw_findings(kit, data, lines) if (f.code, f.line) not in seen]
+    return normset, findings
+
+
+def _entries(data: dict[str, Any], group: str) -> list[tuple[int, dict[str, Any]]]:
+    items = data.get(group)
+    if not isinstance(items, list):
+        return []
+    return [(i, item) for i, item in enumerate(items) if isinstance(item, dict)]
+
+
+def _raw_findings(kit: Kit, data: dict[str, Any], lines: LineMap) -> list[Finding]:
+    """Missing sources, unknown bed types and overrides of absent needs, from raw data."""
+    out: list[Finding] = []
+
+    def add(code: str, message: str, path: tuple[str | int, ...], hint: str) -> None:
+        where = lines.locate(path)
+        out.append(Finding("error", code, message, where.file, where.line, where.field, hint))
+
+    for group in SOURCED:
+        for index, entry in _entries(data, group):
+            unknown_value = group == "parameters" and entry.get("value") is None
+            if "source" not in entry and not unknown_value:
+                add(
+                    "normset.no-source",
+                    f"{group[:-1]} '{entry.get('id')}' has no source",
+                    (group, index),
+                    "add source: {document: ..., section: ...} naming the plan and its section",
+                )
+    for group in ("needs", "overrides", "unknowns"):
+        for index, entry in _entries(data, group):
+            for bed_type in entry.get("bed_types") or []:
+                if isinstance(bed_type, str) and bed_type not in kit.bed_types:
+                    add(
+                        "normset.bed-type",
+                        f"{group[:-1]} '{entry.get('id')}' uses bed type '{bed_type}', which no "
+                        "plugin registered",
+                        (group, index, "bed_types"),
+                        f"known bed types: {', '.join(sorted(kit.bed_types))}",
+                    )
+    needs = {str(entry.get("id")) for _, entry in _entries(data, "needs")}
+    parent = data.get("extends")
+    if isinstance(parent, str):
+        try:
+            needs |= set(kit.resolve(parent, _day_of(data)).needs)
+        except NormkitError:
+            return out  # the parent cannot be read: resolve() reports it once the file builds
+    for index, entry in _entries(data, "overrides"):
+        replaces = entry.get("replaces")
+        if isinstance(replaces, str) and replaces not in needs:
+            add(
+                "override.target",
+                f"override '{entry.get('id')}' replaces need '{replaces}', which does not exist "
+                f"in '{data.get('id')}' or the norm sets it extends",
+                ("overrides", index, "replaces"),
+                f"the needs are: {', '.join(sorted(needs)) or 'none'}; write 'replaces: null' "
+                "for an override that gives a need where the norm has none (such as KAD beds)",
+            )
+    return out
+
+
+def _day_of(data: dict[str, Any]) -> dt.date:
+    for key in ("valid_from", "valid_to"):
+        value = data.get(key)
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return read_date(value)
+            except NormkitError:
+                continue
+    return dt.date.today()
 
 
 def check_paths(kit: Kit, paths: Iterable[Path]) -> list[Finding]:
@@ -194,8 +273,21 @@ def check_paths(kit: Kit, paths: Iterable[Path]) -> list[Finding]:
             except NormkitError as error:
                 findings.append(finding(error))
                 continue
-            if not _looks_like_normset(data) and path != root:
-                continue  # an inventory or other file in the folder
+            if not _looks_like_normset(data):
+                if path != root:
+                    continue  # an inventory or other file in the folder
+                if isinstance(data, dict) and "facilities" in data and "id" not in data:
+                    findings.append(
+                        Finding(
+                            "error",
+                            "normset.not-a-normset",
+                            "this is an inventory, not a norm set",
+                            str(path),
+                            1,
+                            hint=f"assess it with: normkit assess {path}",
+                        )
+                    )
+                    continue
             normset, problems = _read_normset(kit, data, lines)
             findings.extend(problems)
             if normset is not None:

@@ -72,7 +72,10 @@ def unit_rows(assessment: Assessment) -> list[list[str]]:
     return rows
 
 
-ROUNDING = "FTE figures are rounded to 2 decimals; totals are summed before rounding."
+ROUNDING = (
+    "FTE figures are rounded to 2 decimals; totals are summed before rounding. "
+    "Gap = need − staffed: positive is a shortfall."
+)
 _SHOWN_IN_TABLE = {"beds", "norm_fte", "required_fte", "staffed_fte", "gap_fte"}
 
 

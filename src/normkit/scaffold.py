@@ -37,15 +37,34 @@ LAYOUT = {
 MAX_NAME = 100
 
 
+# Letters of Norwegian and Sámi names with no ASCII form by decomposition.
+_ASCII = str.maketrans(
+    {
+        "æ": "ae",
+        "ø": "o",
+        "å": "a",
+        "ŋ": "ng",
+        "đ": "d",
+        "ŧ": "t",
+        "ð": "d",
+        "þ": "th",
+        "ß": "ss",
+        "ł": "l",
+        "œ": "oe",
+    }
+)
+
+
 def slugify(name: str) -> str:
-    """'Nord-Aurdal' → 'nord-aurdal', 'Bærum' → 'baerum', 'Våler (Østfold)' → 'valer-ostfold'."""
-    text = name.strip().lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    """'Nord-Aurdal' → 'nord-aurdal', 'Bærum' → 'baerum', 'Porsáŋgu' → 'porsangu'."""
+    text = unicodedata.normalize("NFKD", name.strip().lower().translate(_ASCII))
+    text = text.encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     if not slug:
         raise PluginError(
             f"cannot make a package name from '{plain_name(name)}'",
-            hint="the name needs at least one letter or digit",
+            hint="the name needs a letter or digit that can be written in ASCII "
+            "(a package name is ASCII); add one, e.g. the Norwegian form of the name",
             code="scaffold.name",
         )
     return slug[:60].strip("-")

@@ -120,7 +120,19 @@ def read_number(value: Any) -> Any:
     return value
 
 
-Count = Annotated[int, BeforeValidator(read_number), Field(ge=0)]
+def read_count(value: Any) -> Any:
+    """A count from a file: a number (see :func:`read_number`) with no fractional part."""
+    number = read_number(value)
+    if isinstance(number, float) and not number.is_integer():
+        raise BadValue(
+            f"{number:g} is not a whole number",
+            hint="count whole places, patients or people",
+            code="value.not-whole",
+        )
+    return number
+
+
+Count = Annotated[int, BeforeValidator(read_count), Field(ge=0)]
 """A whole, non-negative count (places, patients, inhabitants, GPs)."""
 
 Amount = Annotated[float, BeforeValidator(read_number), Field(ge=0)]

@@ -64,6 +64,7 @@ OTHER_CODES = {
     "file.alias-budget",
     "file.duplicate-key",
     "file.recursive-alias",
+    "normset.not-a-normset",
 }
 
 

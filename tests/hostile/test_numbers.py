@@ -40,7 +40,7 @@ def inventory_with(raw: Callable[..., Path], unit: str, extra: str = "") -> Path
         ("1:30", "value.yaml-ambiguous"),
         ("0x10", "value.yaml-ambiguous"),
         ("1_000", "value.yaml-ambiguous"),
-        ("12.5", "field.number"),
+        ("12.5", "value.not-whole"),
         ("٣", "value.not-a-number"),  # an Arabic-Indic digit: digits are 0-9
         ("１２", "value.not-a-number"),  # full-width digits
         ("-1", "field.range"),
