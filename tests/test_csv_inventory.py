@@ -27,10 +27,10 @@ UNIT_HINT = "a row defining a unit needs bed_type and beds (a whole number)"
     ("text", "error"),
     [
         (
-            "facility,unit,bed_type\nH,U,long_term\n",
+            "facility,bed_type\nH,long_term\n",
             {
                 "code": "csv.header",
-                "message": "missing column(s) beds",
+                "message": "missing column(s) unit, beds",
                 "line": 1,
                 "hint": ALL_COLUMNS,
             },

@@ -68,9 +68,8 @@ def test_rounding_steps_and_mixed_units() -> None:
         "message": "'step' must be positive, got '0 FTE'",
         "field": "step",
     }
-    assert error_of(lambda: nk.Round(rule=one, step="1 NOK/year", mode="up"))["code"] == (
-        "quantity.dimension"
-    )
+    wrong_unit = error_of(lambda: nk.Round(rule=one, step="1 NOK/year", mode="up"))
+    assert (wrong_unit["code"], wrong_unit["field"]) == ("quantity.dimension", "step")
     money = nk.Fixed(amount="1 NOK/year")
     assert error_of(lambda: nk.Sum(terms=[one, money])) == {
         "code": "rule.mixed-units",
@@ -301,3 +300,58 @@ def test_explanation_lines() -> None:
         "source": {"document": "Plan", "section": "3.1"},
         "children": [{"text": "child", "value": 1.0, "unit": "FTE", "rule": "c"}],
     }
+
+
+def test_norm_set_labels_lookups_and_indicators(tmp_path: Path) -> None:
+    plain = nk.NormSet(id="n", title="n", source=SOURCE, valid_from=dt.date(2020, 1, 1))
+    assert plain.label() == "n (2020-01-01 to …)"
+    versioned = nk.NormSet(id="n", title="n", source=SOURCE, version="2.1")
+    assert versioned.label() == "n 2.1 (… to …)"
+    empty = resolve(plain, AT, lambda *_: plain)
+    assert error_of(lambda: empty.rule("x"))["hint"] == "its rules then: none"
+    assert error_of(lambda: empty.parameter("x"))["hint"] == "its parameters: none"
+    two = nk.NormSet(
+        id="r",
+        title="r",
+        source=SOURCE,
+        rules=(
+            nk.NamedRule(id="b", rule=nk.Fixed(amount="1 FTE")),
+            nk.NamedRule(id="a", rule=nk.Fixed(amount="1 FTE")),
+        ),
+    )
+    assert error_of(lambda: resolve(two, AT, lambda *_: two).rule("x"))["hint"] == (
+        "its rules then: a, b"
+    )
+    indicator = nk.DerivedIndicator(
+        id="per_gp",
+        label="per GP",
+        rule=nk.Ratio(numerator="fte", denominator="physicians", reports_in="FTE per GP"),
+        inputs={"physicians": "gps"},
+    )
+    assert error_of(lambda: indicator.compute({})) == {
+        "code": "indicator.missing-input",
+        "message": "indicator 'per_gp' needs fte, gps, which the inventory does not give",
+    }
+    assert indicator.compute({"fte": 3.0, "gps": 2.0}) == 1.5
+
+
+def test_reading_a_norm_file_with_kinds_and_limits(tmp_path: Path) -> None:
+    path = tmp_path / "n.yaml"
+    path.write_text("id: [unclosed\n", encoding="utf-8")
+    with pytest.raises(nk.NormSetError) as caught:
+        nk.load_normset(path)
+    assert caught.value.code == "file.syntax" and caught.value.location.line == 2
+    path.write_text(
+        "id: n\ntitle: n\nsource: {document: d}\n"
+        "needs: [{id: a, bed_types: [long_term], rule: {kind: doubling}}]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(nk.NormSetError, match="unknown rule kind 'doubling'"):
+        nk.load_normset(path)
+    from tests.test_rule_kinds import Doubling
+
+    loaded = nk.load_normset(path, rule_kinds={"doubling": Doubling})
+    assert loaded.needs[0].rule is not None and loaded.needs[0].rule.kind == "doubling"
+    with pytest.raises(nk.NormSetError) as caught:
+        nk.load_normset(path, limits=nk.Limits(max_document_bytes=10))
+    assert caught.value.code == "file.too-large"

@@ -197,6 +197,41 @@ def test_plugin_rule_kind_is_usable_in_files(write: Callable[[str, str], Path]) 
     kit = normkit.Kit([Plugin()], autoload=False)
     need = kit.normset("custom", dt.date(2020, 1, 1)).needs[0]
     assert need.rule.evaluate({"places": 10}) == 1.0
+    # The kit reads a file that is not registered with its plugins' kinds too.
+    assert kit.load_normset(path).needs[0].rule.evaluate({"places": 20}) == 2.0
     # Another kit without the plugin does not know the kind.
     with pytest.raises(NormSetError, match="unknown rule kind 'per_shift'"):
         normkit.load_normset(path)
+
+
+def test_check_reports_a_conflict_for_each_plugin_in_it() -> None:
+    from normkit.lint import check_plugins
+
+    class Impostor:
+        __name__ = "impostor"
+
+        @normkit.hookimpl
+        def normkit_register_municipalities(self, register: Callable[[object], None]) -> None:
+            register(
+                Municipality(
+                    id="impostor",
+                    name="Impostor",
+                    codes=(MunicipalityCode(code="3105", valid_from=dt.date(2023, 6, 1)),),
+                )
+            )
+
+    kit = normkit.Kit([sarpsborg_plugin(), Impostor()], autoload=False)
+    (conflict,) = kit.conflicts
+    assert conflict.plugins == ("sarpsborg", "impostor")
+    for named in (["impostor"], ["sarpsborg"], None):
+        codes = [f.code for f in check_plugins(kit, named)]
+        assert codes.count(conflict.code) == 1, named
+    assert conflict.code not in [f.code for f in check_plugins(kit, ["national"])]
+
+
+def test_a_distribution_is_named_with_its_version_when_it_has_one() -> None:
+    from normkit.plugins import dist_label
+
+    assert dist_label("normkit-moss", "1.2") == "normkit-moss 1.2"
+    assert dist_label("normkit-moss", None) == "normkit-moss"
+    assert dist_label(None, "1.2") is None

@@ -149,6 +149,44 @@ CASES: list[tuple[nk.Rule, str, str, float | bool | None]] = [
         True,
     ),
     (
+        nk.Not(condition=nk.Compare(attribute="gps_previous", op=">=", value=5)),
+        "not (gps_previous >= 5)",
+        "not: unknown",
+        None,
+    ),
+    (
+        nk.Ratio(numerator="legevakt_fte", denominator="gps", reports_in="FTE per GP"),
+        "legevakt_fte ÷ gps (FTE per GP)",
+        "legevakt_fte 13.5 ÷ gps 4 = 3.375 FTE per GP",
+        13.5 / 4,
+    ),
+    (
+        nk.Rate(amount="1 hour/week", per="1 place", fte_basis="1 hour/week/FTE"),
+        "1 hour/week per 1 place, 1 hour/week/FTE (= 1 FTE per 1 place)",
+        "30 places × 1 hour/week per place = 30 hour/week ÷ 1 hour/week/FTE = 30 FTE",
+        30.0,
+    ),
+    (
+        nk.GrantAboveListLength(rate="330 NOK/patient/year", above="999 patient", counts="above"),
+        "330 NOK/patient/year for each patient past the limit when the list is longer than "
+        "999 patient",
+        "list of 1 000 is above 999 patient: 1 patient × 330 NOK/patient/year = 330 NOK/year",
+        330,
+    ),
+    (
+        nk.GrantAboveListLength(rate="330 NOK/patient/year", above="1000 patient"),
+        "330 NOK/patient/year for every listed patient when the list is longer than 1000 patient",
+        "list of 1 000 is not above 1000 patient: no grant, 0 NOK/year",
+        0,
+    ),
+    (
+        nk.GrantAsIfList(as_if="1001 patient", rate="500 NOK/patient/year"),
+        "500 NOK/patient/year for the patients a list lacks up to 1001 patient",
+        "as if the list had 1001 patient: 1 001 − 1 000 = 1 patient × 500 "
+        "NOK/patient/year = 500 NOK/year",
+        500,
+    ),
+    (
         nk.AnyOf(
             conditions=[
                 nk.Compare(attribute="gps", op=">=", value=5),
@@ -185,6 +223,115 @@ def test_value_words_and_explanation(
         assert result is value and step.value is value
     else:
         assert result == pytest.approx(value) and step.value == pytest.approx(value)
+
+
+SOURCE = nk.Source(document="Plan", section="3.1")
+
+
+@pytest.mark.parametrize(("rule", "words", "explained", "value"), CASES)
+def test_each_step_names_its_rule_unit_source_and_parts(
+    rule: nk.Rule, words: str, explained: str, value: float | bool | None
+) -> None:
+    labelled = type(rule).model_validate(
+        {**rule.model_dump(), "label": "the plan's rule", "source": SOURCE}
+    )
+    step = labelled.explain(INPUTS)
+    assert (step.rule, step.source, step.unit) == (
+        "the plan's rule",
+        SOURCE,
+        labelled.output_unit(),
+    )
+    assert [c.text for c in step.children] == [c.explain(INPUTS).text for c in rule.children()]
+
+
+# Parts that come to 0: the explanation shows 0, not a stand-in for a missing value.
+ZERO_PLACES: list[tuple[nk.Rule, str, float]] = [
+    (nk.Scale(rule=LONG_TERM, factor=1.5), "0 × 1.5 = 0 FTE", 0.0),
+    (nk.Sum(terms=[LONG_TERM, LONG_TERM]), "0 + 0 = 0 FTE", 0.0),
+    (nk.Maximum(rules=[LONG_TERM, LONG_TERM]), "max(0, 0) = 0 FTE", 0.0),
+    (nk.Floor(rule=LONG_TERM, at_least="0.5 FTE"), "at least 0.5 FTE: max(0, 0.5) = 0.5 FTE", 0.5),
+    (
+        nk.Round(rule=LONG_TERM, step="0.5 FTE", mode="up"),
+        "0 rounded up to a step of 0.5 FTE = 0 FTE",
+        0.0,
+    ),
+]
+
+
+@pytest.mark.parametrize(("rule", "explained", "value"), ZERO_PLACES)
+def test_explaining_parts_that_are_zero(rule: nk.Rule, explained: str, value: float) -> None:
+    step = rule.explain({"places": 0})
+    assert (step.text, step.value) == (explained, value)
+
+
+@pytest.mark.parametrize(
+    ("rule", "missing"),
+    [
+        (nk.FteCost(salary="1 NOK/year/FTE", employer_cost_factor=1.0), "fte"),
+        (nk.GrantAboveListLength(rate="1 NOK/patient/year", above="1 patient"), "listed_patients"),
+        (nk.GrantAsIfList(as_if="700 patient", rate="1 NOK/patient/year"), "listed_patients"),
+        (nk.Ratio(numerator="a", denominator="b", reports_in="x"), "a"),
+        (nk.Ratio(numerator="a", denominator="b", reports_in="x"), "b"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else v.kind,
+)
+def test_a_missing_input_names_the_rule(rule: nk.Rule, missing: str) -> None:
+    given = {"fte": 1.0, "listed_patients": 10.0, "a": 1.0, "b": 2.0, "places": 3.0}
+    del given[missing]
+    labelled = type(rule).model_validate({**rule.model_dump(), "label": "R"})
+    for call in (labelled.evaluate, labelled.explain):
+        with pytest.raises(nk.NormkitError) as caught:
+            call(given)
+        assert caught.value.to_dict() == {
+            "code": "rule.missing-input",
+            "message": f"rule 'R' needs the input '{missing}', which was not given",
+            "hint": f"inputs given: {', '.join(sorted(given))}",
+        }
+
+
+def test_a_grant_as_if_a_list_without_its_rate() -> None:
+    grant = nk.GrantAsIfList(as_if="700 patient")
+    assert grant.describe() == "an unknown rate for the patients a list lacks up to 700 patient"
+    assert grant.covered_patients(600) == 100
+    with pytest.raises(nk.NormkitError) as caught:
+        grant.evaluate({"listed_patients": 600})
+    assert caught.value.hint == (
+        "supply it with .with_rate('… NOK/patient/year'); covered_patients() works without it"
+    )
+
+
+def test_a_comparison_names_the_attributes_it_was_given() -> None:
+    rule = nk.Compare(attribute="gps", op=">=", value=5)
+    with pytest.raises(nk.NormkitError) as caught:
+        rule.evaluate({"inhabitants": 1, "lists": 2})
+    assert caught.value.hint == "attributes given: inhabitants, lists"
+
+
+def test_grants_at_the_list_length_limit_row_by_row() -> None:
+    listed = {"listed_patients": np.array([799.0, 800.0, 801.0])}
+    for counts in ("all", "above"):
+        grant = nk.GrantAboveListLength(
+            rate="330 NOK/patient/year", above="800 patient", counts=counts
+        )
+        rows = [grant.evaluate({"listed_patients": n}) for n in (799, 800, 801)]
+        assert grant.evaluate_array(listed).tolist() == rows
+        assert rows[1] == 0
+
+
+def test_a_ratio_over_zero_is_nan_without_a_warning() -> None:
+    import warnings
+
+    ratio = nk.Ratio(numerator="a", denominator="b", per=10, reports_in="x")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = ratio.evaluate_array({"a": np.array([1.0, 0.0, 1.0]), "b": np.array([0.0, 0.0, 4.0])})
+    assert np.isnan(got[:2]).all() and got[2] == 2.5
+
+
+def test_a_threshold_alert_cites_its_source() -> None:
+    rule = nk.Threshold(id="new-list", indicator="free", at_least=5, action="act", source=SOURCE)
+    alert = rule.check(5)
+    assert alert is not None and alert.source == SOURCE and alert.condition == "free ≥ 5"
 
 
 def test_explanations_nest_their_parts_and_cite_sources() -> None:
@@ -280,6 +427,8 @@ class Doubling(nk.Rule):
 
     kind: Literal["doubling"] = "doubling"
     by: float = 2.0
+    steps: tuple[int, ...] = (1, 2)
+    cap: float | None = None
 
     def inputs(self) -> frozenset[str]:
         return frozenset({"places"})
@@ -294,10 +443,31 @@ class Doubling(nk.Rule):
 def test_a_plugin_kind_gets_a_vectorised_value_and_words_by_default() -> None:
     rule = Doubling(by=3.0, label="triple")
     assert rule.evaluate_array({"places": np.array([1.0, 2.0])}).tolist() == [3.0, 6.0]
-    assert rule.describe() == "doubling(by=3.0)"
+    assert rule.describe() == "doubling(by=3.0, steps=[1, 2])"
+    cited = Doubling(by=3.0, source=nk.Source(document="d"), cap=9.0)
+    assert cited.describe() == "doubling(by=3.0, steps=[1, 2], cap=9.0)"
     assert rule.title() == "triple" and Doubling().title() == "doubling"
     assert rule.linear_in() is None and rule.children() == ()
     assert rule.output_unit() == "FTE"
+
+
+class Constant(nk.Rule):
+    """A plugin kind that reads no input and answers with a whole number."""
+
+    kind: Literal["constant"] = "constant"
+
+    def evaluate(self, inputs: Inputs) -> float:
+        return 2  # type: ignore[return-value]  # a plugin may well return an int
+
+    def explain(self, inputs: Inputs) -> Step:
+        return Step("two", 2.0, "FTE", self.kind)
+
+
+def test_a_rule_without_inputs_gives_one_row() -> None:
+    got = Constant().evaluate_array({})
+    assert got.tolist() == [2.0] and got.dtype == np.float64
+    assert fixed(0.7).evaluate_array({}).tolist() == [0.7]
+    assert fixed(0.7).evaluate_array({"places": np.zeros(3)}).tolist() == [0.7] * 3
 
 
 def test_quantities_print_as_written_or_as_a_number_and_unit() -> None:
@@ -305,6 +475,7 @@ def test_quantities_print_as_written_or_as_a_number_and_unit() -> None:
     assert str(nk.Q(1.0, "FTE")) == "1 FTE"
     assert str(nk.Q(0.25, "FTE")) == "0.25 FTE"
     assert str(nk.Q(1e-5, "FTE")) == "1e-05 FTE"
+    assert str(nk.Q(1_000_000.0, "NOK/year")) == "1000000 NOK/year"
 
 
 def test_equal_norm_sets_hash_alike() -> None:

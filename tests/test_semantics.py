@@ -125,6 +125,21 @@ def test_a_tie_is_a_conflict_never_a_pick() -> None:
     assert [c.code for c in resolved.conflicts()] == ["override.conflict"]
 
 
+def test_a_bed_type_override_and_a_facility_wide_one_can_tie() -> None:
+    # Both name the facility (same precedence); the one without bed types covers
+    # long_term too, so a long_term unit there would meet both.
+    tied = normset(
+        needs=(BASE_NEED,),
+        overrides=(
+            override("x", 2.0, facility="Home", bed_types=("long_term",)),
+            override("y", 3.0, facility="Home"),
+        ),
+    )
+    assert [c.code for c in resolve(tied, AT, lambda *_: tied).conflicts()] == [
+        "override.conflict"
+    ]
+
+
 def test_overrides_for_other_units_are_not_a_tie() -> None:
     resolved = resolve(
         normset(
@@ -320,9 +335,21 @@ def test_no_norm_by_decision_is_reported_with_its_reason_and_source() -> None:
     kad = result.units[0]
     assert (kad.status, kad.norm_fte, kad.required_fte) == ("no_norm", None, None)
     assert kad.note == "no norm, by decision: no norm exists for KAD beds (Plan, § 3.1.1)"
-    assert kad.explanation is not None and kad.explanation["source"]["section"] == "3.1.1"
+    assert kad.explanation == {
+        "text": "kad [base]: no norm, by decision: no norm exists for KAD beds",
+        "value": None,
+        "unit": "FTE",
+        "rule": "kad",
+        "source": {"document": "Plan", "section": "3.1.1"},
+    }
     assert result.totals.places_without_norm == 8 and result.totals.units_without_norm == 1
     assert result.totals.norm_fte == 1.0
+    labelled = normset(needs=(BASE_NEED, Need(**{**KAD_DECISION.model_dump(), "label": "KAD"})))
+    kad = normkit.assess(kad_inventory(), resolve(labelled, AT, lambda *_: labelled)).units[0]
+    assert kad.explanation is not None
+    assert (
+        kad.explanation["text"] == "KAD [base]: no norm, by decision: no norm exists for KAD beds"
+    )
 
 
 def test_an_adopted_value_can_sit_on_a_decision_of_no_norm() -> None:

@@ -77,14 +77,18 @@ def assess_batch(
         if need is None or need.rule is None:
             continue
         linear = need.rule.linear_in()
-        if linear is not None and linear[0] == "places":
+        # A factor that overflowed (nested scales) would turn 0 beds into NaN,
+        # read as "no norm"; the rule's own evaluation gives 0 there, as per unit.
+        if linear is not None and linear[0] == "places" and np.isfinite(linear[1]):
             factors[index] = linear[1]
         else:
             other.append((index, need.rule))
-    norm = factors[codes] * beds_arr
-    for index, rule in other:
-        mask = codes == index
-        norm[mask] = rule.evaluate_array({"places": beds_arr[mask]})
+    # Overflow is checked below and reported as an error, not as a numpy warning.
+    with np.errstate(over="ignore", invalid="ignore"):
+        norm = factors[codes] * beds_arr
+        for index, rule in other:
+            mask = codes == index
+            norm[mask] = rule.evaluate_array({"places": beds_arr[mask]})
     has_norm = ~np.isnan(norm)
     if not np.isfinite(norm[has_norm]).all():
         raise InventoryError(

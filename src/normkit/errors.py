@@ -87,10 +87,7 @@ class NormkitError(ValueError):
 
     def relocated(self, location: Location) -> NormkitError:
         """The same error (class, code, message, hint) at another location."""
-        moved = type(self)(self.message, location, self.hint, code=self.code)
-        if isinstance(self, NormSetError) and isinstance(moved, NormSetError):
-            moved.normset = self.normset
-        return moved
+        return type(self)(self.message, location, self.hint, code=self.code)
 
 
 class QuantityError(NormkitError):
@@ -114,10 +111,6 @@ class NormSetError(NormkitError):
     """A norm set is malformed, unknown, not in force, or conflicts with another."""
 
     code = "normset"
-
-    #: the norm-set version the error is in, when known (a NormSet), so the
-    #: caller can add the file and line the version was read from
-    normset: Any = None
 
 
 class InventoryError(NormkitError):

@@ -420,7 +420,6 @@ def _read_csv(path: Path, limits: Limits) -> tuple[dict[str, Any], LineMap]:
             facilities[facility_name] = {"name": facility_name, "units": [], "staffing": []}
         f_index = facility_index[facility_name]
         facility = facilities[facility_name]
-        lines.setdefault(("facilities", f_index), line)
         unit_name = cells["unit"]
         defines_unit = bool(cells["bed_type"] or cells["beds"])
         record = _csv_staffing(cells, with_note=not defines_unit, where=Location(file, line))
@@ -432,7 +431,7 @@ def _read_csv(path: Path, limits: Limits) -> tuple[dict[str, Any], LineMap]:
                     "fill in 'unit', or leave bed_type and beds empty and give staffed_fte",
                     code="csv.row",
                 )
-            _at(lines, ("facilities", f_index, "staffing", len(facility["staffing"])), line)
+            lines["facilities", f_index, "staffing", len(facility["staffing"])] = line
             facility["staffing"].append(record)
             continue
         key = (facility_name, unit_name)
@@ -460,7 +459,7 @@ def _read_csv(path: Path, limits: Limits) -> tuple[dict[str, Any], LineMap]:
             if cells.get("note"):
                 unit["note"] = cells["note"]
             units[key] = (len(facility["units"]), unit)
-            _at(lines, ("facilities", f_index, "units", len(facility["units"])), line)
+            lines["facilities", f_index, "units", len(facility["units"])] = line
             facility["units"].append(unit)
         elif key not in units:
             raise InventoryError(
@@ -471,21 +470,15 @@ def _read_csv(path: Path, limits: Limits) -> tuple[dict[str, Any], LineMap]:
         if record is not None:
             u_index, target = units[key]
             where = ("facilities", f_index, "units", u_index, "staffing", len(target["staffing"]))
-            _at(lines, where, line)
+            lines[where] = line
             target["staffing"].append(record)
     return {"name": path.stem, "facilities": list(facilities.values())}, LineMap(file, lines)
 
 
-def _at(lines: dict[Path_, int], path: Path_, line: int) -> None:
-    lines[path] = line
-    for child in ("name", "bed_type", "beds", "fte", "valid_from", "valid_to", "staffing", "note"):
-        lines[(*path, child)] = line
-
-
 def _csv_staffing(cells: dict[str, str], with_note: bool, where: Location) -> dict[str, Any] | None:
-    fte = cells.get("staffed_fte", "")
-    start = cells.get("staffed_valid_from", "")
-    end = cells.get("staffed_valid_to", "")
+    fte = cells.get("staffed_fte")
+    start = cells.get("staffed_valid_from")
+    end = cells.get("staffed_valid_to")
     if not fte:
         if start or end:
             raise InventoryError(

@@ -374,8 +374,8 @@ def _code_history(municipality: Municipality, code: str, at: dt.date) -> str:
 
 
 def _period(start: dt.date | None, end: dt.date | None) -> str:
-    if start and end:
-        return f"from {start.isoformat()} until {end.isoformat()}"
-    if end:
-        return f"until {end.isoformat()}"
-    return f"from {start.isoformat()}" if start else "at no known time"
+    # A code with neither date is in use every day, so it never reaches this message.
+    bounds = ([f"from {start.isoformat()}"] if start else []) + (
+        [f"until {end.isoformat()}"] if end else []
+    )
+    return " ".join(bounds)

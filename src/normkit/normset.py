@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import Field, PrivateAttr, ValidationError, model_validator
 
 from .conditions import Condition
-from .errors import Location, NormSetError, OverrideConflict
+from .errors import Location, NormkitError, NormSetError, OverrideConflict
 from .figures import Figure, FigureResult, recompute
 from .files import LineMap, convert_validation_error, read_document, split_path
 from .limits import DEFAULT, Limits
@@ -261,7 +261,7 @@ class NormSet(Model):
         """Where a field of this version is: its file and line when read from a file."""
         if self._origin is None:
             return Location(field=field)
-        return self._origin.locate(split_path(field or ""))
+        return self._origin.locate(split_path(field) if field else ())
 
 
 GROUPS = (
@@ -486,25 +486,21 @@ def need_conflict(
     a: AppliedNeed, b: AppliedNeed, bed_type: str, facility: str | None
 ) -> NormSetError:
     where = f"in facility '{facility}'" if facility else "in every facility"
-    error = NormSetError(
+    return NormSetError(
         f"needs '{a.need.id}' and '{b.need.id}' both apply to bed type '{bed_type}' {where}",
         b.normset.locate(_field(b.normset, "needs", b.need.id)),
         "give one of them a facility, or replace one by reusing its id",
         code="need.conflict",
     )
-    error.normset = b.normset
-    return error
 
 
 def override_conflict(a: AppliedOverride, b: AppliedOverride, scope: str) -> NormSetError:
-    error = OverrideConflict(
+    return OverrideConflict(
         f"overrides '{a.override.id}' and '{b.override.id}' in norm set "
         f"'{a.normset.id}' both apply to {scope} with the same precedence",
         b.normset.locate(_field(b.normset, "overrides", b.override.id)),
         "make one more specific (name the unit) or remove one",
     )
-    error.normset = b.normset
-    return error
 
 
 def _field(normset: NormSet, group: str, item_id: str) -> str:
@@ -514,14 +510,9 @@ def _field(normset: NormSet, group: str, item_id: str) -> str:
     return group
 
 
-def _in(version: NormSet, error: NormSetError) -> NormSetError:
-    """Mark which norm-set version an error is in, and where in its file when known."""
-    if version.origin is not None and not error.location.file:
-        moved = error.relocated(version.locate(error.location.field))
-        assert isinstance(moved, NormSetError)
-        error = moved
-    error.normset = version
-    return error
+def _in(version: NormSet, error: NormSetError) -> NormkitError:
+    """The error at its field in ``version``'s file and line, when it was read from a file."""
+    return error.relocated(version.locate(error.location.field))
 
 
 def resolve(

@@ -79,7 +79,7 @@ class Rate(Rule):
         if self.fte_basis is not None:
             text += f", {self.fte_basis}"
         if k.factor > 0:
-            text += f" (= 1 FTE per {fmt(1 / k.factor)} {plural(noun, 2)})"
+            text += f" (= 1 FTE per {fmt(1 / k.factor)} {plural(noun, round(1 / k.factor, 2))})"
         return text
 
     def explain(self, inputs: Inputs) -> Step:

@@ -59,11 +59,10 @@ class Threshold(Model):
         return self
 
     def condition(self) -> str:
-        for name, word in (("below", "<"), ("at_most", "≤"), ("above", ">"), ("at_least", "≥")):
-            limit = getattr(self, name)
-            if limit is not None:
-                return f"{self.indicator} {word} {limit:g}"
-        raise AssertionError("validated to have one limit")
+        words = (("below", "<"), ("at_most", "≤"), ("above", ">"), ("at_least", "≥"))
+        # Validated to have exactly one limit.
+        ((word, limit),) = [(w, getattr(self, n)) for n, w in words if getattr(self, n) is not None]
+        return f"{self.indicator} {word} {limit:g}"
 
     def fires(self, value: float) -> bool:
         if self.below is not None:
