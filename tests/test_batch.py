@@ -69,12 +69,12 @@ def test_categories_come_from_general_needs_only() -> None:
             nk.Need(
                 id="house",
                 facility="Huset",
-                bed_types=("respite",),
+                bed_types=("assisted_living",),
                 rule=Rate(amount="1 FTE", per="10 place"),
             ),
             nk.Need(
                 id="none",
-                bed_types=("old_age_home",),
+                bed_types=("dementia_special",),
                 no_norm=True,
                 reason="decided",
                 source=source,
@@ -82,8 +82,9 @@ def test_categories_come_from_general_needs_only() -> None:
         ),
     )
     resolved = resolve(normset, AT, lambda *_: normset)
-    result = nk.assess_batch(resolved, ["respite", "old_age_home", "long_term"], [10, 10, 90])
-    assert result.categories == ("long_term", "old_age_home", "respite")
+    bed_types = ["assisted_living", "dementia_special", "long_term"]
+    result = nk.assess_batch(resolved, bed_types, [10, 10, 90])
+    assert result.categories == ("long_term", "assisted_living", "dementia_special")
     assert result.has_norm.tolist() == [False, False, True]
 
 
@@ -99,19 +100,27 @@ def test_rates_take_the_single_multiply(
     assert result.norm_fte.tolist() == pytest.approx([1.0, 1.0])
 
 
-def test_a_rule_that_overflows() -> None:
-    # Scales nested 25 deep overflow a float: an error for beds, 0 for no beds,
-    # as the per-unit path gives; never "no norm".
+def _overflowing(factor: float = 1e15) -> nk.ResolvedNormSet:
+    # Scales nested 25 deep overflow a float.
     rule: nk.Rule = Rate(amount="1 FTE", per="1 place")
     for _ in range(25):
         rule = nk.Scale(rule=rule, factor=1e15)
+    rule = nk.Scale(rule=rule, factor=factor)
     normset = nk.NormSet(
         id="t",
         title="t",
         source=nk.Source(document="test"),
         needs=(nk.Need(id="lt", bed_types=("long_term",), rule=rule),),
     )
-    resolved = resolve(normset, AT, lambda *_: normset)
+    return resolve(normset, AT, lambda *_: normset)
+
+
+@pytest.mark.filterwarnings("error")  # numpy's overflow warnings stay inside
+@pytest.mark.parametrize("factor", [1e15, 0.0])
+def test_a_rule_that_overflows(factor: float) -> None:
+    # An error for any beds, 0 for no beds, as the per-unit path gives; never "no norm".
+    # A factor of 0 on top makes inf × 0, which is NaN: still an error, not "no norm".
+    resolved = _overflowing(factor)
     with pytest.raises(nk.InventoryError) as caught:
         nk.assess_batch(resolved, ["long_term"], [3])
     assert caught.value.to_dict() == {

@@ -280,3 +280,37 @@ def test_stated_figures_must_agree_with_records(write: Callable[[str, str], Path
     )
     with pytest.raises(InventoryError, match="figure 'free_list_places' is stated as 494 but"):
         normkit.load_inventory(path)
+
+
+NATIONAL_BED_TYPES = normkit.Kit(autoload=False).bed_types
+
+
+@pytest.mark.parametrize(
+    ("written", "labelled", "hint"),
+    [
+        ("la", True, None),  # too short to guess from
+        ("lan", True, "did you mean 'long_term' (langtidsplass)?"),
+        ("long_t", True, "did you mean 'long_term' (langtidsplass)?"),
+        ("korttidsplasser", True, "did you mean 'short_term' (korttidsplass)?"),
+        ("rullering", True, "did you mean 'respite' (avlastning / rullering)?"),
+        ("omsorgsbolig", True, "did you mean 'assisted_living' (omsorgsbolig i bokollektiv)?"),
+        ("long term care places", False, "did you mean 'long_term'?"),
+        ("short_trm", False, "did you mean 'short_term'?"),
+        ("xyz", True, None),
+        ("korttidsplasser", False, None),  # Norwegian names come with the labels only
+    ],
+)
+def test_an_unknown_bed_type_gets_the_nearest_known_one(
+    written: str, labelled: bool, hint: str | None
+) -> None:
+    from normkit.inventory import suggest_bed_type
+
+    known = NATIONAL_BED_TYPES if labelled else list(NATIONAL_BED_TYPES)
+    assert suggest_bed_type(written, known) == hint
+
+
+def test_a_known_name_of_four_letters_is_found_at_the_start_of_a_longer_one() -> None:
+    from normkit.inventory import suggest_bed_type
+
+    assert suggest_bed_type("hall of residence", ["hall", "ward"]) == "did you mean 'hall'?"
+    assert suggest_bed_type("kad unit of residence", ["kad", "ward"]) is None

@@ -207,10 +207,10 @@ def test_batch_messages(kit: nk.Kit) -> None:
         "message": "beds in row 0 is -1.0: it must be a finite number, not negative",
     }
     assert error_of(
-        lambda: kit.assess_batch("national", AT, ["hospital", "long_term"], [1, 1])
+        lambda: kit.assess_batch("national", AT, ["hospital", "long_term", "clinic"], [1, 1, 1])
     ) == {
         "code": "inventory.bed-type",
-        "message": "unknown bed type(s) hospital",
+        "message": "unknown bed type(s) clinic, hospital",
         "hint": "known bed types: assisted_living, dementia_special, long_term, municipal_acute, "
         "old_age_home, palliative, rehabilitation, respite, short_term",
     }
@@ -355,3 +355,17 @@ def test_reading_a_norm_file_with_kinds_and_limits(tmp_path: Path) -> None:
     with pytest.raises(nk.NormSetError) as caught:
         nk.load_normset(path, limits=nk.Limits(max_document_bytes=10))
     assert caught.value.code == "file.too-large"
+
+
+def test_a_norm_set_read_from_a_file_locates_its_fields(tmp_path: Path) -> None:
+    path = tmp_path / "n.yaml"
+    path.write_text(
+        "# a comment first\nid: n\ntitle: n\nsource: {document: d}\n"
+        "needs:\n  - id: a\n    bed_types: [long_term]\n    rule: {kind: fixed, amount: 1 FTE}\n",
+        encoding="utf-8",
+    )
+    loaded = nk.load_normset(path)
+    assert loaded.locate(None) == nk.Location(str(path), 2, None)  # the document's first key
+    assert loaded.locate("needs[0].rule") == nk.Location(str(path), 8, "needs[0].rule")
+    built = nk.NormSet(id="n", title="n", source=SOURCE)
+    assert built.locate("needs") == nk.Location(field="needs")

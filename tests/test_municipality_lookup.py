@@ -52,12 +52,24 @@ FRAMTIDA = Municipality(
     codes=(MunicipalityCode(code="9998", valid_from=dt.date(2030, 1, 1)),),
     normsets=("no-such-set", "national-emergency-duty"),
 )
+# A code given back and taken up again: two periods of one code.
+BACK_AGAIN = Municipality(
+    id="tilbake",
+    name="Tilbake",
+    codes=(
+        MunicipalityCode(code="9990", valid_to=dt.date(2010, 12, 31)),
+        MunicipalityCode(
+            code="9991", valid_from=dt.date(2011, 1, 1), valid_to=dt.date(2019, 12, 31)
+        ),
+        MunicipalityCode(code="9990", valid_from=dt.date(2020, 1, 1)),
+    ),
+)
 TOMBY = Municipality(id="tomby", name="Tomby kommune", codes=(MunicipalityCode(code="9997"),))
 
 
 @pytest.fixture
 def kit() -> nk.Kit:
-    return nk.Kit([plugin("places", SARPSBORG, RYGGE, FRAMTIDA, TOMBY)], autoload=False)
+    return nk.Kit([plugin("places", SARPSBORG, RYGGE, FRAMTIDA, TOMBY, BACK_AGAIN)], autoload=False)
 
 
 def error_of(call: Callable[[], Any]) -> dict[str, Any]:
@@ -79,7 +91,7 @@ def test_an_unknown_municipality_lists_the_known_ones(kit: nk.Kit) -> None:
         "code": "municipality.unknown",
         "message": "unknown municipality 'Moss'",
         "hint": "known municipalities: Sarpsborg (3003/3105), Rygge (3105), Framtida (9998), "
-        "Tomby kommune (9997)",
+        "Tomby kommune (9997), Tilbake (9990/9991/9990)",
     }
     assert error_of(lambda: nk.Kit(autoload=False).municipality("Moss"))["hint"] == (
         "known municipalities: none (install a municipality plugin)"
@@ -102,6 +114,10 @@ def test_a_code_not_in_use_on_the_date(kit: nk.Kit) -> None:
         "2019-12-31; on 2022-01-01 Rygge has no code",
         "hint": "give the code in use on that date, or the municipality's name",
     }
+    assert error_of(lambda: kit.municipality("9990", dt.date(2015, 1, 1)))["message"] == (
+        "kommunenummer 9990 is not in use on 2015-01-01: 9990 is Tilbake's number until "
+        "2010-12-31, from 2020-01-01; on 2015-01-01 Tilbake is 9991"
+    )
     assert error_of(lambda: kit.municipality("9998", DAY))["message"] == (
         "kommunenummer 9998 is not in use on 2025-01-01: 9998 is Framtida's number from "
         "2030-01-01; on 2025-01-01 Framtida has no code"
@@ -142,3 +158,24 @@ def test_examples(kit: nk.Kit) -> None:
     known = [e.id for m in installed.municipalities.values() for e in m.examples]
     assert len(known) >= 2
     assert error_of(lambda: installed.example("nope"))["hint"] == f"examples: {', '.join(known)}"
+
+
+def test_an_assessment_names_the_municipality_by_the_code_on_its_date(kit: nk.Kit) -> None:
+    inventory = nk.Inventory.model_validate({"facilities": []})
+    made = kit.assess(inventory, "national", DAY, municipality="3105")
+    assert made.municipality is not None
+    assert (made.municipality.name, made.municipality.kommunenummer) == ("Sarpsborg", "3105")
+    by_name = kit.assess(inventory, "national", dt.date(2022, 1, 1), municipality="Sarpsborg")
+    assert by_name.municipality is not None and by_name.municipality.kommunenummer == "3003"
+    assert (
+        error_of(lambda: kit.assess(inventory, "national", DAY, municipality="3003"))["code"]
+        == "municipality.code-not-in-use"
+    )
+
+
+def test_a_municipality_claimed_twice_is_refused_by_its_code() -> None:
+    # Two plugins give 'tomby' different codes: its code 9997 is not contested, its id is.
+    other = Municipality(id="tomby", name="Tomby", codes=(MunicipalityCode(code="9996"),))
+    kit = nk.Kit([plugin("a", TOMBY), plugin("b", other)], autoload=False)
+    with pytest.raises(nk.PluginError, match="registered by both plugin 'a' and plugin 'b'"):
+        kit.municipality("9997")

@@ -235,3 +235,68 @@ def test_a_distribution_is_named_with_its_version_when_it_has_one() -> None:
     assert dist_label("normkit-moss", "1.2") == "normkit-moss 1.2"
     assert dist_label("normkit-moss", None) == "normkit-moss"
     assert dist_label(None, "1.2") is None
+
+
+def test_rule_kinds_a_plugin_registers_are_checked() -> None:
+    from typing import Literal
+
+    from normkit.rules.base import Inputs, Step
+
+    kit = normkit.Kit(autoload=False)
+    register = kit.registry.register_rule_kind
+
+    class Nothing(normkit.Rule):
+        kind: Literal["nothing"] = "nothing"
+
+    class Nameless(normkit.Rule):
+        kind: str
+
+        def evaluate(self, inputs: Inputs) -> float:
+            return 0.0
+
+        def explain(self, inputs: Inputs) -> Step:
+            return Step("", 0.0, "FTE", "")
+
+    class Impostor(normkit.Rate):
+        pass
+
+    def refused(item: object) -> dict[str, object]:
+        with pytest.raises(PluginError) as caught:
+            register(item, "national")
+        return caught.value.to_dict()
+
+    for item in (42, int):
+        assert refused(item) == {
+            "code": "plugin.rule-kind",
+            "message": f"rule kind must be a subclass of normkit.rules.Rule, got {item!r}",
+        }
+    assert refused(Nameless) == {
+        "code": "plugin.rule-kind",
+        "message": "Nameless must give 'kind' a string default",
+    }
+    assert refused(Nothing) == {
+        "code": "plugin.rule-kind",
+        "message": "rule kind 'nothing' (Nothing) does not implement evaluate, explain",
+        "hint": "a rule kind must define evaluate(inputs) and explain(inputs)",
+    }
+    assert refused(Impostor) == {
+        "code": "plugin.rule-kind-taken",
+        "message": "rule kind 'rate' is already registered",
+    }
+    register(normkit.Rate, "national")  # the same class again is no conflict
+    assert kit.rule_kinds["rate"] is normkit.Rate
+    assert kit.plugins["national"].registered["rule_kinds"] == ["rate"]
+
+
+def test_an_installed_plugin_is_named_with_its_distribution_and_load_time(
+    installed: Callable[..., None],
+) -> None:
+    import time
+
+    installed("normkit-good", good=GOOD)
+    started = time.perf_counter()
+    kit = normkit.Kit()
+    elapsed = time.perf_counter() - started
+    info = kit.plugins["good"]
+    assert (info.distribution, info.version) == ("normkit-good", "1.0")
+    assert 0 <= info.load_seconds <= elapsed

@@ -137,10 +137,30 @@ CASES: list[tuple[nk.Rule, str, str, float | bool | None]] = [
         1.5,
     ),
     (
+        nk.Rate(amount="5 FTE", per="7 place"),
+        "5 FTE per 7 places (= 1 FTE per 1.4 places)",
+        "30 places × 5 FTE per 7 places = 21.43 FTE",
+        30 * 5 / 7,
+    ),
+    (
+        # 1.004 is shown as 1, so the noun follows what is shown.
+        nk.Rate(amount="1000 FTE", per="1004 place"),
+        "1000 FTE per 1 004 places (= 1 FTE per 1 place)",
+        "30 places × 1000 FTE per 1 004 places = 29.88 FTE",
+        30 * 1000 / 1004,
+    ),
+    (
         nk.Rate(amount="0 FTE", per="1 place"),
         "0 FTE per 1 place",
         "30 places × 0 FTE per place = 0 FTE",
         0.0,
+    ),
+    (nk.Fixed(amount="0.2 FTE"), "fixed 0.2 FTE", "fixed 0.2 FTE", 0.2),
+    (
+        nk.Compare(attribute="gps", op=">=", value=5),
+        "gps >= 5",
+        "gps = 4 >= 5: no",
+        False,
     ),
     (
         nk.Not(condition=nk.Compare(attribute="gps", op=">=", value=5)),
@@ -484,3 +504,46 @@ def test_equal_norm_sets_hash_alike() -> None:
     b = nk.NormSet(id="x", title="other title", source=source)
     assert a != b and hash(a) == hash(b)  # equal id and validity, different content
     assert hash(a) != hash(nk.NormSet(id="y", title="t", source=source))
+
+
+def test_what_an_override_applies_to() -> None:
+    def scope(**target: Any) -> str:
+        return nk.Override(id="o", rule=fixed(1), reason="r", **target).scope()
+
+    assert scope() == "all units"
+    assert scope(bed_types=("long_term", "short_term")) == "long_term/short_term"
+    assert scope(facility="Home", unit="A", bed_types=("palliative",)) == "Home › A › palliative"
+
+
+def test_a_comparison_with_text_or_a_number() -> None:
+    assert nk.Compare(attribute="role", op="==", value="specialist").decide({"role": "specialist"})
+    with pytest.raises(nk.NormkitError) as caught:
+        nk.Compare(attribute="a", op=">=", value=float("inf"))
+    assert caught.value.to_dict() == {
+        "code": "field.invalid",
+        "message": "the value to compare with must be a finite number, got inf",
+        "field": "value",
+    }
+
+
+def test_nouns_in_the_plural() -> None:
+    from normkit.rules.rate import plural
+
+    assert [plural("place", n) for n in (0, 1, 2, 1.5)] == ["places", "place", "places", "places"]
+    assert plural("hours", 2) == "hours"  # already plural
+
+
+def test_a_kind_without_a_name_is_refused() -> None:
+    from normkit.rules import kind_of
+
+    class Nameless(nk.Rule):
+        kind: str  # no default: the kind has no name to be written with
+
+        def evaluate(self, inputs: Inputs) -> float:
+            return 0.0
+
+        def explain(self, inputs: Inputs) -> Step:
+            return Step("", 0.0, "FTE", "")
+
+    with pytest.raises(TypeError, match=r"^Nameless must give 'kind' a string default$"):
+        kind_of(Nameless)

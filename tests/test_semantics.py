@@ -135,9 +135,7 @@ def test_a_bed_type_override_and_a_facility_wide_one_can_tie() -> None:
             override("y", 3.0, facility="Home"),
         ),
     )
-    assert [c.code for c in resolve(tied, AT, lambda *_: tied).conflicts()] == [
-        "override.conflict"
-    ]
+    assert [c.code for c in resolve(tied, AT, lambda *_: tied).conflicts()] == ["override.conflict"]
 
 
 def test_overrides_for_other_units_are_not_a_tie() -> None:

@@ -70,26 +70,30 @@ def assess_batch(
             code="batch.shape",
         )
     _check_beds(beds_arr)
-    factors = np.full(len(categories) + 1, np.nan)  # the last: no bed type (code -1)
+    # One slot per category, and a last one for code -1 (no bed type).
+    factors = np.full(len(categories) + 1, np.nan)
+    normed = np.zeros(len(categories) + 1, dtype=bool)
     other: list[tuple[int, Any]] = []
     for index, bed_type in enumerate(categories):
         need = _general_need(normset, bed_type)
         if need is None or need.rule is None:
             continue
+        normed[index] = True
         linear = need.rule.linear_in()
-        # A factor that overflowed (nested scales) would turn 0 beds into NaN,
-        # read as "no norm"; the rule's own evaluation gives 0 there, as per unit.
+        # A factor that overflowed (nested scales) goes through the rule itself,
+        # which gives 0 for no beds, as the per-unit path does.
         if linear is not None and linear[0] == "places" and np.isfinite(linear[1]):
             factors[index] = linear[1]
         else:
             other.append((index, need.rule))
-    # Overflow is checked below and reported as an error, not as a numpy warning.
+    # Overflow is reported as an error below, not as a numpy warning.
     with np.errstate(over="ignore", invalid="ignore"):
         norm = factors[codes] * beds_arr
         for index, rule in other:
             mask = codes == index
             norm[mask] = rule.evaluate_array({"places": beds_arr[mask]})
-    has_norm = ~np.isnan(norm)
+    # Whether a row has a norm is decided by its bed type, never by a NaN result.
+    has_norm = normed[codes]
     if not np.isfinite(norm[has_norm]).all():
         raise InventoryError(
             "a rule gives a figure that is not finite for these beds", code="rule.not-finite"

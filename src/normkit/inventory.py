@@ -127,7 +127,7 @@ def suggest_bed_type(value: str, known: Iterable[str] | Mapping[str, BedType]) -
             if name.startswith(word) or (len(name) >= 4 and word.startswith(name)):
                 norwegian = f" ({bed_type.label_nb})" if bed_type is not None else ""
                 return f"did you mean '{bed_type_id}'{norwegian}?"
-    close = difflib.get_close_matches(value, list(types), n=1)
+    close = difflib.get_close_matches(value, list(types))
     return f"did you mean '{close[0]}'?" if close else None
 
 

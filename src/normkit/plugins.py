@@ -170,9 +170,8 @@ class PluginSet:
         return sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
 
     def _load(self, ep: metadata.EntryPoint) -> None:
-        dist = getattr(ep, "dist", None)
-        dist_name = dist.metadata["Name"] if dist is not None else None
-        dist_version = dist.version if dist is not None else None
+        dist = ep.dist  # importlib.metadata sets it for every entry point it finds
+        dist_name, dist_version = (dist.name, dist.version) if dist is not None else (None, None)
         if ep.name in self.plugins:
             self.failures.append(
                 PluginFailure(
