@@ -314,3 +314,43 @@ def test_a_known_name_of_four_letters_is_found_at_the_start_of_a_longer_one() ->
 
     assert suggest_bed_type("hall of residence", ["hall", "ward"]) == "did you mean 'hall'?"
     assert suggest_bed_type("kad unit of residence", ["kad", "ward"]) is None
+
+
+THREE_UNITS = """
+facilities:
+  - name: H
+    units:
+      - {name: a, bed_type: long_term, beds: 1}
+      - {name: b, bed_type: long_term, beds: 1}
+      - {name: c, bed_type: long_term, beds: 1}
+"""
+
+
+def test_the_units_limit_counts_before_building(write: Callable[[str, str], Path]) -> None:
+    path = write("three.yml", THREE_UNITS)  # .yml is YAML too
+    loaded = normkit.load_inventory(path, limits=normkit.Limits(max_units=3))
+    assert [u.name for u in loaded.facilities[0].units] == ["a", "b", "c"]
+    for load in (
+        lambda: normkit.load_inventory(path, limits=normkit.Limits(max_units=2)),
+        lambda: normkit.Kit(autoload=False, limits=normkit.Limits(max_units=2)).load_inventory(path),
+    ):
+        with pytest.raises(InventoryError) as caught:
+            load()
+        assert caught.value.to_dict() == {
+            "code": "inventory.too-many-units",
+            "message": "the inventory has 3 units, more than the limit of 2",
+            "file": str(path),
+            "hint": "raise the limit (normkit.Limits(max_units=...) or NORMKIT_MAX_UNITS)",
+        }
+
+
+def test_an_inventory_that_is_a_list(write: Callable[[str, str], Path]) -> None:
+    path = write("list.yaml", "- a\n- b\n")
+    with pytest.raises(InventoryError) as caught:
+        normkit.load_inventory(path)
+    assert caught.value.to_dict() == {
+        "code": "inventory.not-a-mapping",
+        "message": "an inventory must be a mapping",
+        "file": str(path),
+        "line": 1,
+    }

@@ -281,6 +281,12 @@ def test_a_plugin_that_registers_nothing(installed: Callable[..., None]) -> None
     assert "empty" not in kit.plugins
 
 
+def test_a_step_cites_its_source_as_json() -> None:
+    source = nk.Source(document="Plan", date=dt.date(2020, 10, 20))
+    step = nk.Step("top", 1.0, "FTE", "r", source)
+    assert step.to_dict()["source"] == {"document": "Plan", "date": "2020-10-20"}
+
+
 def test_explanation_lines() -> None:
     step = nk.Step(
         "top",

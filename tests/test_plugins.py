@@ -116,6 +116,27 @@ def test_codes_that_do_not_overlap_in_time_are_fine() -> None:
 def test_same_municipality_from_two_plugins() -> None:
     kit = normkit.Kit([sarpsborg_plugin("a"), sarpsborg_plugin("b")], autoload=False)
     assert any("registered by both plugin 'a' and plugin 'b'" in p for p in kit.problems())
+    (conflict,) = kit.conflicts
+    assert conflict.to_dict() == {
+        "code": "plugin.conflict",
+        "message": "municipality 'sarpsborg' is registered by both plugin 'a' and plugin 'b'",
+        "hint": "decide which plugin should speak for Sarpsborg and block the other one, "
+        "NORMKIT_BLOCK_PLUGINS=a or NORMKIT_BLOCK_PLUGINS=b",
+    }
+    assert conflict.plugins == ("a", "b")
+    assert (kit.owner("sarpsborg"), kit.owner("moss")) == ("a", None)
+
+
+def test_a_municipality_may_be_registered_as_plain_data() -> None:
+    class Plain:
+        __name__ = "plain"
+
+        @normkit.hookimpl
+        def normkit_register_municipalities(self, register: Callable[[object], None]) -> None:
+            register({"id": "moss", "name": "Moss", "codes": [{"code": "3103"}]})
+
+    kit = normkit.Kit([Plain()], autoload=False)
+    assert kit.failures == [] and kit.municipality("3103").name == "Moss"
 
 
 def test_autoload_off_by_environment(
@@ -197,8 +218,14 @@ def test_plugin_rule_kind_is_usable_in_files(write: Callable[[str, str], Path]) 
     kit = normkit.Kit([Plugin()], autoload=False)
     need = kit.normset("custom", dt.date(2020, 1, 1)).needs[0]
     assert need.rule.evaluate({"places": 10}) == 1.0
-    # The kit reads a file that is not registered with its plugins' kinds too.
+    # The kit reads a file that is not registered with its plugins' kinds too,
+    # and `check` knows them.
     assert kit.load_normset(path).needs[0].rule.evaluate({"places": 20}) == 2.0
+    from normkit.lint import check_paths
+
+    assert [f.code for f in check_paths(kit, [path])] == ["normset.no-source"]
+    unknown = check_paths(normkit.Kit(autoload=False), [path])
+    assert "unknown rule kind 'per_shift'" in unknown[0].message
     # Another kit without the plugin does not know the kind.
     with pytest.raises(NormSetError, match="unknown rule kind 'per_shift'"):
         normkit.load_normset(path)

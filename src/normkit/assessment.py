@@ -303,31 +303,33 @@ def _need_step(applied: AppliedNeed, inputs: dict[str, float], where: str) -> St
     inner = explained(applied.need.rule, inputs, where)
     source = applied.need.source or applied.normset.source
     label = applied.need.label or applied.need.id
-    children: tuple[Step, ...] = ()
-    if applied.replaced is not None:
-        old = applied.replaced
-        replaced = (
-            explained(old.need.rule, inputs, where)
-            if old.need.rule is not None
-            else _no_norm_step(old)
-        )
-        children = (
-            Step(
-                f"replaces '{old.need.id}' of '{old.normset.id}': {replaced.text} "
-                f"(reason: {applied.need.reason})",
-                replaced.value,
-                replaced.unit,
-                old.need.id,
-                old.need.source,
-            ),
-        )
     return Step(
         f"{label} [{applied.normset.id}]: {inner.text}",
         inner.value,
         FTE,
         applied.need.id,
         source,
-        children,
+        _replaced_step(applied, inputs, where),
+    )
+
+
+def _replaced_step(applied: AppliedNeed, inputs: dict[str, float], where: str) -> tuple[Step, ...]:
+    """The inherited need this one replaces, with the reason (none when it replaces nothing)."""
+    old = applied.replaced
+    if old is None:
+        return ()
+    replaced = (
+        explained(old.need.rule, inputs, where) if old.need.rule is not None else _no_norm_step(old)
+    )
+    return (
+        Step(
+            f"replaces '{old.need.id}' of '{old.normset.id}': {replaced.text} "
+            f"(reason: {applied.need.reason})",
+            replaced.value,
+            replaced.unit,
+            old.need.id,
+            old.need.source,
+        ),
     )
 
 
