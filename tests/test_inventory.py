@@ -331,11 +331,11 @@ def test_the_units_limit_counts_before_building(write: Callable[[str, str], Path
     loaded = normkit.load_inventory(path, limits=normkit.Limits(max_units=3))
     assert [u.name for u in loaded.facilities[0].units] == ["a", "b", "c"]
     for load in (
-        lambda: normkit.load_inventory(path, limits=normkit.Limits(max_units=2)),
-        lambda: normkit.Kit(autoload=False, limits=normkit.Limits(max_units=2)).load_inventory(path),
+        lambda p: normkit.load_inventory(p, limits=normkit.Limits(max_units=2)),
+        normkit.Kit(autoload=False, limits=normkit.Limits(max_units=2)).load_inventory,
     ):
         with pytest.raises(InventoryError) as caught:
-            load()
+            load(path)
         assert caught.value.to_dict() == {
             "code": "inventory.too-many-units",
             "message": "the inventory has 3 units, more than the limit of 2",
@@ -353,4 +353,16 @@ def test_an_inventory_that_is_a_list(write: Callable[[str, str], Path]) -> None:
         "message": "an inventory must be a mapping",
         "file": str(path),
         "line": 1,
+    }
+
+
+def test_an_inventory_of_a_kind_normkit_does_not_read(write: Callable[[str, str], Path]) -> None:
+    path = write("units.xlsx", "not really a workbook")
+    with pytest.raises(InventoryError) as caught:
+        normkit.load_inventory(path)
+    assert caught.value.to_dict() == {
+        "code": "file.type",
+        "message": "unsupported file type '.xlsx'",
+        "file": str(path),
+        "hint": "use .csv, .yaml, .yml, .toml or .json",
     }
