@@ -310,3 +310,42 @@ def test_unregistered_bed_type_is_an_error(write: Callable[[str, str], Path]) ->
     kit = normkit.Kit([P()], autoload=False)
     with pytest.raises(NormSetError, match=r"n.yaml:7.*'hospice', which no plugin registered"):
         kit.normset("n", APRIL_2020)
+
+
+def test_every_unregistered_bed_type_is_named_with_its_group_and_place(
+    write: Callable[[str, str], Path],
+) -> None:
+    path = write(
+        "n.yaml",
+        """
+        id: n
+        title: N
+        valid_from: 2020-01-01
+        source: {document: test}
+        needs:
+          - id: x
+            bed_types: [hospice]
+            rule: {kind: fixed, amount: 1 FTE}
+        overrides:
+          - id: y
+            bed_types: [hospice_plus]
+            rule: {kind: fixed, amount: 1 FTE}
+            reason: test
+            source: {document: test}
+        unknowns:
+          - id: z
+            bed_types: [long_term, ward]
+            what: the rate
+    """,
+    )
+    kit = normkit.Kit(autoload=False)
+    problems = kit.bed_type_problems(normkit.load_normset(path))
+    assert [(p.message, p.location.line) for p in problems] == [
+        ("need 'x' uses bed type 'hospice', which no plugin registered", 7),
+        ("override 'y' uses bed type 'hospice_plus', which no plugin registered", 11),
+        ("unknown 'z' uses bed type 'ward', which no plugin registered", 17),
+    ]
+    assert {p.code for p in problems} == {"normset.bed-type"}
+    known = ", ".join(sorted(kit.bed_types))
+    assert "long_term, " in known
+    assert [p.hint for p in problems] == [f"known bed types: {known}"] * 3
