@@ -207,26 +207,38 @@ def assess(
                 _echo(line)
 
 
+#: Rows past which the table is printed as plain columns: rich lays a table
+#: out at about 3 ms a row and shows nothing until it is done (100 000 units
+#: would take five minutes), plain columns cost microseconds a row.
+LONG_TABLE = 2_000
+
+
 def _print_table(result: Any, title: str) -> None:
     from rich.table import Table
 
     from .report import HEADERS, ROUNDING, alert_lines, indicator_lines, total_row, unit_rows
 
     console = _console()
+    rows = unit_rows(result)
     if not result.units:
         console.print(_text(title))
-    table = Table(title=_text(title), title_justify="left", show_lines=False)
-    for header in HEADERS:
-        numeric = header.endswith("FTE") or header == "Beds"
-        if header == "Note":
-            table.add_column(header, overflow="fold", ratio=1, min_width=20)
-        else:
-            table.add_column(header, justify="right" if numeric else "left", no_wrap=True)
-    for row in unit_rows(result):
-        style = "bold" if row[1] == "(facility total)" else None
-        table.add_row(*(_text(c) for c in row), style=style)
-    table.add_row(*(_text(c) for c in total_row(result)), style="bold reverse")
-    if result.units:
+    elif len(rows) > LONG_TABLE:
+        _print_plain_table(title, HEADERS, [*rows, total_row(result)])
+        console.print(ROUNDING)
+    else:
+        table = Table(title=_text(title), title_justify="left", show_lines=False)
+        for header in HEADERS:
+            if header == "Note":
+                table.add_column(header, overflow="fold", ratio=1, min_width=20)
+            else:
+                if _numeric(header):
+                    table.add_column(header, justify="right", no_wrap=True)
+                else:
+                    table.add_column(header, justify="left", no_wrap=True)
+        for row in rows:
+            style = "bold" if row[1] == "(facility total)" else None
+            table.add_row(*(_text(c) for c in row), style=style)
+        table.add_row(*(_text(c) for c in total_row(result)), style="bold reverse")
         console.print(table)
         console.print(ROUNDING)
     for line in indicator_lines(result):
@@ -235,6 +247,34 @@ def _print_table(result: Any, title: str) -> None:
         console.print(_text("alert ", "yellow") + _text(line))
     for note in result.notes:
         console.print(_text(f"note: {note}"))
+
+
+def _numeric(header: str) -> bool:
+    return header.endswith("FTE") or header == "Beds"
+
+
+def _print_plain_table(title: str, headers: list[str], rows: list[list[str]]) -> None:
+    """The table as aligned columns, without borders or styles; the last column unpadded."""
+    from rich.cells import cell_len
+
+    cells = [[escaping.terminal(c) for c in row] for row in [headers, *rows]]
+    widths = [max(cell_len(row[i]) for row in cells) for i in range(len(headers) - 1)]
+
+    def line(row: list[str]) -> str:
+        padded = [
+            " " * (width - cell_len(cell)) + cell
+            if _numeric(header)
+            else cell + " " * (width - cell_len(cell))
+            for header, width, cell in zip(headers, widths, row, strict=False)
+        ]
+        return "  ".join([*padded, row[-1]]).rstrip()
+
+    rule = "  ".join("-" * w for w in [*widths, cell_len(headers[-1])])
+    body, total = cells[1:-1], cells[-1]
+    typer.echo("\n".join([escaping.terminal(title), line(cells[0]), rule]))
+    for start in range(0, len(body), 1_000):  # printed as it goes, a thousand rows at a time
+        typer.echo("\n".join(line(row) for row in body[start : start + 1_000]))
+    typer.echo("\n".join([rule, line(total)]))
 
 
 @app.command()

@@ -141,10 +141,22 @@ def read_document(
 
 
 def check_shape(data: Any, file: str | None, error: type[NormkitError], limits: Limits) -> None:
-    """Refuse data nested deeper than the limit or holding an over-long text (no recursion)."""
+    """Refuse data nested deeper than the limits, too large, or with an over-long text.
+
+    Walks the data without recursion.
+    """
     stack: list[tuple[Any, int]] = [(data, 0)]
+    values = 0
     while stack:
         value, depth = stack.pop()
+        values += 1
+        if values > limits.max_document_values:
+            raise error(
+                _too_many_values_message(limits),
+                Location(file),
+                _TOO_MANY_VALUES_HINT,
+                code="file.too-many-values",
+            )
         if isinstance(value, str):
             if len(value) > limits.max_text_chars:
                 raise error(
@@ -159,6 +171,18 @@ def check_shape(data: Any, file: str | None, error: type[NormkitError], limits: 
                 raise _too_deep(file, None, error, limits)
             items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
             stack.extend((item, depth + 1) for item in items)
+
+
+_TOO_MANY_VALUES_HINT = (
+    "a norm file holds a few hundred values and an inventory about seven per unit; "
+    "raise the limit (normkit.Limits(max_document_values=...) or "
+    "NORMKIT_MAX_DOCUMENT_VALUES), or give a large inventory as CSV"
+)
+
+
+def _too_many_values_message(limits: Limits) -> str:
+    limit = f"{limits.max_document_values:,}".replace(",", " ")
+    return f"the document holds more than {limit} values"
 
 
 def _too_deep(
@@ -441,6 +465,7 @@ def _compose(loader: Any, limits: Limits, lines: dict[Path_, int]) -> Any:
     anchors: dict[str, tuple[Any, int | None]] = {}
     stack: list[_Frame] = []
     repeated = 0
+    values = 0
     root: Any = None
 
     def line(event: Any) -> int:
@@ -506,6 +531,15 @@ def _compose(loader: Any, limits: Limits, lines: dict[Path_, int]) -> Any:
         path = child_path()
         if path is not None and not isinstance(event, events.CollectionEndEvent):
             lines.setdefault(path, line(event))
+        if isinstance(event, events.ScalarEvent | events.CollectionStartEvent):
+            values += 1
+            if values > limits.max_document_values:
+                raise _YamlProblem(
+                    _too_many_values_message(limits),
+                    line(event),
+                    "file.too-many-values",
+                    _TOO_MANY_VALUES_HINT,
+                )
         if isinstance(event, events.AliasEvent):
             if event.anchor not in anchors:
                 raise _YamlProblem(

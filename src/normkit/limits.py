@@ -2,7 +2,7 @@
 
 Every file normkit reads goes through these limits; the defaults are generous
 (a whole country's nursing homes fit many times over) and each can be changed
-in Python (``Kit(limits=Limits(max_units=5_000_000))``) or, for the command
+in Python (``Kit(limits=Limits(max_units=500_000))``) or, for the command
 line, by an environment variable named in :data:`ENVIRONMENT`.
 """
 
@@ -22,13 +22,19 @@ MiB = 1024 * 1024
 class Limits:
     """How much input normkit accepts before it refuses with a clear error."""
 
-    #: bytes of one CSV file (1 M unit rows take about 60 MB)
-    max_csv_bytes: int = 512 * MiB
+    #: bytes of one CSV file (100 000 unit rows take about 6 MB)
+    max_csv_bytes: int = 64 * MiB
     #: bytes of one YAML, JSON or TOML file; parsing these costs about ten
     #: times what CSV does per byte, so the limit is lower
-    max_document_bytes: int = 64 * MiB
-    #: units (rows of a CSV) in one inventory
-    max_units: int = 2_000_000
+    max_document_bytes: int = 16 * MiB
+    #: units (rows of a CSV) in one inventory; a full, explained assessment
+    #: takes about 0.15 ms and a few KB per unit, so this keeps the largest
+    #: accepted file within seconds and well under 1 GB
+    max_units: int = 100_000
+    #: values (texts, numbers, lists, mappings) in one document; composing a
+    #: YAML node costs about 400 bytes, so this bounds memory where bytes alone
+    #: do not ("[1,1,1,...]" is two bytes a value)
+    max_document_values: int = 1_000_000
     #: nesting of lists and mappings in a document (norm files need about 10)
     max_depth: int = 64
     #: nodes YAML aliases may repeat in total (``*anchor`` copies); the norm
@@ -69,6 +75,7 @@ ENVIRONMENT: Mapping[str, str] = {
     "max_csv_bytes": "NORMKIT_MAX_CSV_BYTES",
     "max_document_bytes": "NORMKIT_MAX_DOCUMENT_BYTES",
     "max_units": "NORMKIT_MAX_UNITS",
+    "max_document_values": "NORMKIT_MAX_DOCUMENT_VALUES",
     "max_depth": "NORMKIT_MAX_DEPTH",
     "max_alias_nodes": "NORMKIT_MAX_ALIAS_NODES",
     "max_text_chars": "NORMKIT_MAX_TEXT_CHARS",

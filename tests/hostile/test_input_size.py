@@ -71,7 +71,64 @@ def test_limits_from_the_environment() -> None:
 
 
 def test_the_defaults_fit_a_country() -> None:
-    # Norway has about 40 000 nursing-home places in about 1 000 homes.
+    # Norway has about 40 000 nursing-home places in about 1 000 homes: even
+    # one unit per place fits, as CSV and as YAML.
     defaults = Limits()
-    assert defaults.max_units >= 1_000_000
-    assert defaults.max_csv_bytes >= 100 * 1024 * 1024
+    assert defaults.max_units >= 40_000
+    longest_row = len(
+        "Kruseløkka sykehjem,Kruseløkka korttid avdeling 2,dementia_special,12,0.45\n"
+    )
+    assert defaults.max_csv_bytes >= defaults.max_units * longest_row
+    unit = "      - {name: Kruseløkka korttid avdeling 2, bed_type: dementia_special, beds: 12}\n"
+    assert defaults.max_document_bytes >= defaults.max_units * len(unit)
+    # a unit is a mapping of three keys and three values
+    assert defaults.max_document_values >= defaults.max_units * 7
+
+
+def test_a_flood_of_values_is_refused_as_it_is_read(raw: Callable[..., Path]) -> None:
+    # "[1,1,1,...]" costs two bytes a value in the file and ~400 bytes in memory.
+    flood = "[" + "1," * 200 + "1]"
+    limits = Limits(max_document_values=100)
+    path = raw("flood.yaml", f"name: x\nfacilities:\n  - {flood}\n")
+    with pytest.raises(normkit.InventoryError) as caught:
+        normkit.load_inventory(path, limits=limits)
+    assert caught.value.code == "file.too-many-values"
+    assert caught.value.message == "the document holds more than 100 values"
+    assert caught.value.location.line == 3
+    assert caught.value.hint is not None and "NORMKIT_MAX_DOCUMENT_VALUES" in caught.value.hint
+    for name, text in [
+        ("flood.json", f'{{"name": "x", "facilities": [{flood}]}}'),
+        ("flood.toml", f'name = "x"\nfacilities = {flood}\n'),
+    ]:
+        with pytest.raises(normkit.InventoryError) as caught:
+            normkit.load_inventory(raw(name, text), limits=limits)
+        assert caught.value.code == "file.too-many-values", name
+        assert caught.value.location.file == str(raw(name, text))
+
+
+def test_a_document_at_the_values_limit_is_read(raw: Callable[..., Path]) -> None:
+    text = "name: x\nmunicipality: y\nfacilities:\n  - name: H\n    units:\n" + "".join(
+        f"      - {{name: U{i}, bed_type: long_term, beds: 1}}\n" for i in range(2)
+    )
+    # the top mapping with 3 keys, 2 texts and a list; a facility mapping with
+    # 2 keys, a text and a list; 2 units, each a mapping of 3 keys and 3 values
+    exactly = (1 + 3 + 2 + 1) + (1 + 2 + 1 + 1) + 2 * 7
+    assert (
+        len(
+            normkit.load_inventory(
+                raw("n.yaml", text), limits=Limits(max_document_values=exactly)
+            ).facilities
+        )
+        == 1
+    )
+    with pytest.raises(normkit.InventoryError, match="more than 25 values"):
+        normkit.load_inventory(raw("n.yaml", text), limits=Limits(max_document_values=exactly - 1))
+    json_text = (
+        '{"name": "x", "municipality": "y", "facilities": [{"name": "H", "units": ['
+        + ", ".join(f'{{"name": "U{i}", "bed_type": "long_term", "beds": 1}}' for i in range(2))
+        + "]}]}"
+    )
+    path = raw("n.json", json_text)
+    assert normkit.load_inventory(path, limits=Limits(max_document_values=exactly)).facilities
+    with pytest.raises(normkit.InventoryError, match="more than 25 values"):
+        normkit.load_inventory(path, limits=Limits(max_document_values=exactly - 1))

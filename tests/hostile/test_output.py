@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -54,6 +55,33 @@ def test_the_table_shows_names_verbatim_and_escapes_controls(path: Path) -> None
     assert "[bold red]Haugvoll[/]" in out
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out and "\x9b" not in out
     assert "Kurland\\x1b[2J" in out and "\\u202egnp.exe" in out
+
+
+def test_a_long_table_is_plain_columns_with_the_same_rows_and_escapes(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from normkit import cli as cli_module
+
+    _, boxed, _ = cli("assess", str(path))
+    monkeypatch.setattr(cli_module, "LONG_TABLE", 3)
+    code, out, _ = cli("assess", str(path))
+    assert code == 0
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out and "\x9b" not in out
+    lines = out.splitlines()
+    header = lines[1].split()
+    assert header[:3] == ["Facility", "Unit", "Bed"] and header[-1] == "Note"
+    assert set(lines[2]) == {"-", " "}
+    figures = re.compile(r"-?\d+\.\d\d")
+    rows = lines[3 : lines.index(lines[2], 3)]
+    assert len(rows) == 2 * len(NAMES)  # a unit and a facility total each
+    assert all(figures.findall(row) == ["0.11", "0.11"] for row in rows)
+    total = lines[lines.index(lines[2], 3) + 1]
+    boxed_total = next(line for line in boxed.splitlines() if "Total" in line)
+    assert total.startswith("Total") and figures.findall(total) == figures.findall(boxed_total)
+    assert "Borgen [skjermet]" in out and "[bold red]Haugvoll[/]" in out
+    assert "Kurland\\x1b[2J" in out
+    # columns line up: the figure columns end at the same place on every row
+    assert len({row.index("0.11") for row in rows}) == 1
 
 
 def test_explanations_and_notes_escape_too(path: Path) -> None:
