@@ -337,3 +337,257 @@ def test_kad_estimate_counts_as_place_without_norm(kit: normkit.Kit) -> None:
 def test_kit_batch_refuses_unknown_bed_types(kit: normkit.Kit) -> None:
     with pytest.raises(normkit.InventoryError, match="unknown bed type"):
         kit.assess_batch("national", APRIL_2020, ["long_term", "hospital"], [10, 10])
+
+
+def test_a_facility_level_need_and_its_override() -> None:
+    """A medical lead's time per place, overridden for one home only."""
+    source = normkit.Source(document="plan", section="2")
+    ns = normkit.NormSet(
+        id="lead",
+        title="t",
+        valid_from=dt.date(2020, 1, 1),
+        source=source,
+        needs=tuple(
+            normkit.Need(
+                id=f"lead-{facility}",
+                label="medical lead",
+                facility=facility,
+                rule=normkit.Rate(amount="1 FTE", per="100 place"),
+                source=source,
+            )
+            for facility in ("Home", "Other")
+        ),
+        overrides=(
+            normkit.Override(
+                id="home-lead",
+                facility="Home",
+                replaces="lead-Home",
+                rule=normkit.Fixed(amount="0.3 FTE"),
+                reason="a larger home",
+            ),
+        ),
+    )
+    inventory = normkit.Inventory.model_validate(
+        {
+            "facilities": [
+                {"name": n, "units": [{"name": "U", "bed_type": "respite", "beds": 50}]}
+                for n in ("Home", "Other")
+            ]
+        }
+    )
+    resolved = normkit.normset.resolve(ns, dt.date(2020, 1, 1), lambda *_: ns)
+    result = normkit.assess(inventory, resolved)
+    rows = {(u.facility, u.unit): u for u in result.units}
+    home, other = rows[("Home", "medical lead")], rows[("Other", "medical lead")]
+    assert (home.status, home.norm_fte, home.required_fte) == ("adopted", 0.5, 0.3)
+    assert (other.status, other.norm_fte, other.required_fte) == ("norm", 0.5, 0.5)
+    assert (home.need, other.need) == ("lead-Home", "lead-Other")
+    assert home.source == other.source == source
+    assert home.note == "a larger home" and other.note is None
+    assert home.override is not None and home.override.id == "home-lead"
+    assert other.override is None
+    assert home.explanation is not None and other.explanation is not None
+    assert "0.3 FTE" in home.explanation["text"] and "0.5 FTE" in home.explanation["text"]
+    assert other.explanation["text"] == (
+        "medical lead [lead]: 50 places × 1 FTE per 100 places = 0.5 FTE"
+    )
+    assert result.totals.required_fte == pytest.approx(0.8)
+
+
+def test_unknowns_are_counted_per_facility_and_in_total() -> None:
+    ns = normkit.NormSet(
+        id="u",
+        title="t",
+        valid_from=dt.date(2020, 1, 1),
+        source=normkit.Source(document="plan"),
+        needs=(
+            normkit.Need(
+                id="st",
+                bed_types=("short_term",),
+                rule=normkit.Rate(amount="1 FTE", per="10 place"),
+            ),
+        ),
+        unknowns=(
+            normkit.Unknown(id="lt-rate", bed_types=("long_term",), what="the long-term rate"),
+            normkit.Unknown(id="general", what="the duty rota's cost"),
+        ),
+        indicators=(
+            normkit.DerivedIndicator(
+                id="per_gp",
+                label="per GP",
+                rule=normkit.Ratio(numerator="fte", denominator="gps", reports_in="FTE per GP"),
+            ),
+            normkit.DerivedIndicator(
+                id="adopted_share",
+                label="adopted over norm",
+                rule=normkit.Ratio(
+                    numerator="required_fte", denominator="norm_fte", reports_in="share"
+                ),
+            ),
+        ),
+    )
+    inventory = normkit.Inventory.model_validate(
+        {
+            "facilities": [
+                {
+                    "name": "Home",
+                    "units": [
+                        {"name": "A", "bed_type": "long_term", "beds": 10},
+                        {"name": "B", "bed_type": "short_term", "beds": 20},
+                    ],
+                },
+                {
+                    "name": "Other",
+                    "units": [
+                        {"name": "C", "bed_type": "long_term", "beds": 5},
+                        {"name": "Closed", "bed_type": "long_term", "beds": 0},
+                    ],
+                },
+            ]
+        }
+    )
+    resolved = normkit.normset.resolve(ns, dt.date(2020, 1, 1), lambda *_: ns)
+    result = normkit.assess(inventory, resolved)
+    assert (result.totals.units_unknown, result.totals.places_unknown) == (3, 15)
+    facilities = {f.facility: f for f in result.facilities}
+    assert facilities["Home"].places_unknown == 10 and facilities["Other"].places_unknown == 5
+    assert result.totals.required_fte == pytest.approx(2.0)
+    # a bed type's unknown is shown on its units; only the general one is a note
+    unknown_notes = [n for n in result.notes if n.startswith("unknown:")]
+    assert unknown_notes == ["unknown: the duty rota's cost"]
+    # an indicator about figures the inventory lacks is skipped, the next one computed
+    assert "per_gp" not in result.indicators
+    assert result.indicators["adopted_share"] == pytest.approx(1.0)
+
+
+def test_an_adopted_need_on_units_has_no_pure_norm() -> None:
+    """A plan's own figure for a bed type: adopted, with its reason, and no norm behind it."""
+    ns = normkit.NormSet(
+        id="a",
+        title="t",
+        valid_from=dt.date(2020, 1, 1),
+        source=normkit.Source(document="plan"),
+        needs=(
+            normkit.Need(
+                id="kad",
+                bed_types=("kad",),
+                rule=normkit.Rate(amount="1 FTE", per="4 place"),
+                adopted=True,
+                reason="the plan's own figure for KAD beds",
+            ),
+        ),
+    )
+    inventory = normkit.Inventory.model_validate(
+        {"facilities": [{"name": "H", "units": [{"name": "K", "bed_type": "kad", "beds": 6}]}]}
+    )
+    resolved = normkit.normset.resolve(ns, dt.date(2020, 1, 1), lambda *_: ns)
+    (unit,) = normkit.assess(inventory, resolved).units
+    assert (unit.status, unit.norm_fte, unit.required_fte) == ("adopted", None, 1.5)
+    assert unit.note == "the plan's own figure for KAD beds" and unit.need == "kad"
+    assert unit.explanation is not None
+    assert unit.explanation["text"] == "kad [a]: 6 places × 1 FTE per 4 places = 1.5 FTE"
+
+
+def test_coverage_notes_whole() -> None:
+    ns = normkit.NormSet(
+        id="c",
+        title="t",
+        valid_from=dt.date(2020, 1, 1),
+        source=normkit.Source(document="plan"),
+        needs=(
+            normkit.Need(
+                id="lt", bed_types=("long_term",), rule=normkit.Rate(amount="1 FTE", per="10 place")
+            ),
+        ),
+        overrides=(
+            normkit.Override(
+                id="kad-fixed",
+                facility="Home",
+                bed_types=("kad",),
+                rule=normkit.Fixed(amount="0.5 FTE"),
+                reason="r",
+            ),
+            normkit.Override(
+                id="other-rate",
+                facility="Other",
+                bed_types=("long_term",),
+                rule=normkit.Rate(amount="1 FTE", per="5 place"),
+                reason="r",
+            ),
+            normkit.Override(
+                id="ghost",
+                bed_types=("dementia_special",),
+                rule=normkit.Fixed(amount="1 FTE"),
+                reason="r",
+            ),
+        ),
+    )
+    inventory = normkit.Inventory.model_validate(
+        {
+            "facilities": [
+                {
+                    "name": "Home",
+                    "staffing": 2.0,
+                    "units": [
+                        {"name": "K1", "bed_type": "kad", "beds": 4},
+                        {"name": "K2", "bed_type": "kad", "beds": 6},
+                        {"name": "L", "bed_type": "long_term", "beds": 10},
+                    ],
+                },
+                {
+                    "name": "Other",
+                    "units": [
+                        {"name": "O1", "bed_type": "long_term", "beds": 10},
+                        {"name": "O2", "bed_type": "long_term", "beds": 10},
+                    ],
+                },
+                {
+                    "name": "Respite",
+                    "staffing": 0.3,
+                    "units": [{"name": "R", "bed_type": "respite", "beds": 5}],
+                },
+            ]
+        }
+    )
+    resolved = normkit.normset.resolve(ns, dt.date(2020, 1, 1), lambda *_: ns)
+    assert normkit.assess(inventory, resolved).notes == [
+        "15 places in 3 unit(s) have no norm: the pure-norm total leaves them out; 10 of them "
+        "have an adopted value, which the adopted total includes",
+        "Other: no staffing recorded: the total gap leaves this facility's 4 FTE of need out",
+        "Respite: 0.3 FTE staffed, but no need is known for its places: the total gap leaves "
+        "this facility out",
+        "override 'kad-fixed' gives its fixed 0.5 FTE to each of the 2 units it targets (K1, K2); "
+        "for one figure for a whole facility use a facility need, or one override per unit",
+        "override 'ghost' (dementia_special) applies to no unit of this inventory",
+    ]
+
+
+def test_every_staffing_record_not_in_force_is_named() -> None:
+    inventory = normkit.Inventory.model_validate(
+        {
+            "facilities": [
+                {
+                    "name": "H",
+                    "staffing": [
+                        {"fte": 0.4, "valid_to": "2019-12-31", "note": "post ended"},
+                        {"fte": 0.6},
+                    ],
+                    "units": [
+                        {
+                            "name": "U",
+                            "bed_type": "long_term",
+                            "beds": 9,
+                            "staffing": [{"fte": 0.2, "valid_from": "2021-01-01"}],
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+    ns = normkit.NormSet(id="n", title="t", source=normkit.Source(document="d"))
+    resolved = normkit.normset.resolve(ns, dt.date(2020, 6, 1), lambda *_: ns)
+    (facility,) = normkit.assess(inventory, resolved).facilities
+    assert facility.staffed_fte == pytest.approx(0.6)
+    assert facility.staffing_note == (
+        "0.4 FTE not in force on 2020-06-01 (post ended); 0.2 FTE not in force on 2020-06-01"
+    )

@@ -27,6 +27,14 @@ def normset(**content: Any) -> nk.NormSet:
     return nk.NormSet(id="x", title="t", source=S, **content)
 
 
+def overflowing() -> nk.Rule:
+    rule: nk.Rule = nk.Rate(amount="1 FTE", per="1 place")
+    for _ in range(21):
+        rule = nk.Scale(rule=rule, factor=1e15)
+    return rule
+
+
+OVERFLOWING = normset(needs=(nk.Need(id="n", bed_types=("x",), rule=overflowing()),))
 BASE = nk.NormSet(
     id="base", title="t", source=S, needs=(nk.Need(id="n", bed_types=("x",), rule=fixed("1 FTE")),)
 )
@@ -377,6 +385,24 @@ ROWS: list[tuple[str, Callable[[], object], dict[str, Any]]] = [
         "a ratio over zero",
         lambda: nk.Ratio(numerator="a", denominator="b", reports_in="x").evaluate({"a": 1, "b": 0}),
         {"code": "rule.division-by-zero", "message": "'b' is 0, so 'ratio' has no value"},
+    ),
+    (
+        "a figure too large to be finite",
+        lambda: nk.assess(
+            nk.Inventory.model_validate(
+                {
+                    "facilities": [
+                        {"name": "H", "units": [{"name": "U", "bed_type": "x", "beds": 3}]}
+                    ]
+                },
+            ),
+            resolve(OVERFLOWING, DAY, lambda *_: OVERFLOWING),
+        ),
+        {
+            "code": "rule.not-finite",
+            "message": "rule 'scale' gives inf for H › U, not a finite number",
+            "hint": "its factors are too large for the inputs; check the rule",
+        },
     ),
     (
         "a missing input",

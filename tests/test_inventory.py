@@ -191,7 +191,7 @@ def test_loading_never_writes_the_input(tmp_path: Path) -> None:
     assert (target.stat().st_mtime_ns, target.read_bytes()) == before
 
 
-def test_gp_list_indicators() -> None:
+def test_gp_list_indicators(tmp_path: Path) -> None:
     inventory = normkit.Inventory.model_validate(
         {
             "gp_lists": [
@@ -200,7 +200,27 @@ def test_gp_list_indicators() -> None:
             ]
         }
     )
-    assert inventory.indicators()["free_list_places"] == 99
+    assert inventory.indicators() == {
+        "listed_patients": 1901.0,
+        "vacant_lists": 0.0,
+        "list_caps": 2000.0,
+        "free_list_places": 99.0,
+    }
+    path = tmp_path / "lists.yaml"
+    path.write_text(
+        "gp_lists:\n  - {id: a, listed: 0, vacant: true}\nfigures:\n  vacant_lists: 2\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(normkit.InventoryError) as caught:
+        normkit.load_inventory(path)
+    assert caught.value.to_dict() == {
+        "code": "inventory.figure-contradicts-records",
+        "message": "figure 'vacant_lists' is stated as 2 but the inventory's records give 1",
+        "file": str(path),
+        "line": 4,
+        "field": "figures.vacant_lists",
+        "hint": "state a figure only when the records that would give it are absent",
+    }
 
 
 def test_json_output_of_models_round_trips(example: normkit.Inventory) -> None:
@@ -366,3 +386,12 @@ def test_an_inventory_of_a_kind_normkit_does_not_read(write: Callable[[str, str]
         "file": str(path),
         "hint": "use .csv, .yaml, .yml, .toml or .json",
     }
+
+
+@pytest.mark.parametrize(
+    ("written", "fte"), [("60 %", 0.6), ("12,5 %", 0.125), ("12.5%", 0.125), ("0,6", 0.6)]
+)
+def test_a_post_written_as_a_percentage(written: str, fte: float) -> None:
+    from normkit.inventory import read_fte
+
+    assert read_fte(written) == pytest.approx(fte)

@@ -170,6 +170,13 @@ def test_conflicts_name_both_and_where(tmp_path: Path) -> None:
         "field": "overrides[1]",
         "hint": "make one more specific (name the unit) or remove one",
     }
+    # the same conflicts, met while assessing a unit
+    assert error_of(lambda: resolved.need_for("Home", "long_term")) == need
+    assert error_of(lambda: resolved.override_for("Home", "U", "long_term", "b")) == {
+        **override,
+        "message": "overrides 'x' and 'y' in norm set 'c' both apply to Home › U with the same "
+        "precedence",
+    }
     general = resolve(
         nk.NormSet(
             id="g",
@@ -278,6 +285,7 @@ def test_a_plugin_that_registers_nothing(installed: Callable[..., None]) -> None
     (failure,) = [f for f in kit.failures if f.plugin == "empty"]
     assert failure.stage == "register"
     assert failure.error.startswith("registers nothing: it has no normkit_* hook implementations")
+    assert failure.distribution == "normkit-empty 1.0"
     assert "empty" not in kit.plugins
 
 
@@ -375,3 +383,43 @@ def test_a_norm_set_read_from_a_file_locates_its_fields(tmp_path: Path) -> None:
     assert loaded.locate("needs[0].rule") == nk.Location(str(path), 8, "needs[0].rule")
     built = nk.NormSet(id="n", title="n", source=SOURCE)
     assert built.locate("needs") == nk.Location(field="needs")
+
+
+def test_rule_fields_that_are_not_rules_are_named_with_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "n.yaml"
+    head = "id: n\ntitle: n\nsource: {document: d}\nneeds:\n  - id: a\n    bed_types: [long_term]\n"
+    path.write_text(head + "    rule: 5\n", encoding="utf-8")
+    with pytest.raises(nk.NormSetError) as caught:
+        nk.load_normset(path)
+    assert (caught.value.code, caught.value.location.line) == ("rule.not-a-rule", 7)
+    assert "expected a rule (a mapping with a 'kind')" in caught.value.message
+    path.write_text(head + "    rule: {kind: magic}\n", encoding="utf-8")
+    with pytest.raises(nk.NormSetError) as caught:
+        nk.load_normset(path)
+    assert (caught.value.code, caught.value.location.line) == ("rule.unknown-kind", 7)
+    assert "unknown rule kind 'magic'; known kinds: all_of" in caught.value.message
+
+
+def test_a_plugin_kind_nested_in_a_built_in_one_is_found(tmp_path: Path) -> None:
+    from tests.test_rule_kinds import Doubling
+
+    path = tmp_path / "n.yaml"
+    path.write_text(
+        "id: n\ntitle: n\nsource: {document: d}\nneeds:\n  - id: a\n    bed_types: [long_term]\n"
+        "    rule: {kind: scale, factor: 2, rule: {kind: doubling}}\n",
+        encoding="utf-8",
+    )
+    loaded = nk.load_normset(path, rule_kinds={**nk.rules.BUILTIN_RULE_KINDS, "doubling": Doubling})
+    rule = loaded.needs[0].rule
+    assert rule is not None and rule.evaluate({"places": 3}) == 12.0
+
+
+def test_a_norm_file_that_is_not_a_mapping(tmp_path: Path) -> None:
+    path = tmp_path / "list.yaml"
+    path.write_text("- 1\n- 2\n", encoding="utf-8")
+    assert error_of(lambda: nk.load_normset(path)) == {
+        "code": "normset.not-a-mapping",
+        "message": "a norm-set file must hold a mapping",
+        "file": str(path),
+        "line": 1,
+    }

@@ -179,3 +179,15 @@ def test_a_municipality_claimed_twice_is_refused_by_its_code() -> None:
     kit = nk.Kit([plugin("a", TOMBY), plugin("b", other)], autoload=False)
     with pytest.raises(nk.PluginError, match="registered by both plugin 'a' and plugin 'b'"):
         kit.municipality("9997")
+
+
+def test_norm_set_lookups_fail_whole(kit: nk.Kit) -> None:
+    known = "known norm sets: " + ", ".join(sorted(kit.normset_ids()))
+    unknown = {"code": "normset.unknown", "message": "unknown norm set 'nope'", "hint": known}
+    assert error_of(lambda: kit.normset("nope", DAY)) == unknown
+    assert error_of(lambda: kit.versions("nope")) == unknown
+    assert error_of(lambda: kit.normset("national", dt.date(1990, 1, 1))) == {
+        "code": "normset.not-in-force",
+        "message": "norm set 'national' has no version in force on 1990-01-01",
+        "hint": "its versions cover: 2012-01-01 to …",
+    }

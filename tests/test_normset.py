@@ -140,9 +140,15 @@ def test_versions_overlapping_by_one_day_are_an_error_naming_both() -> None:
         ],
         autoload=False,
     )
-    message = "\n".join(kit.problems())
-    assert "overlapping versions" in message
-    assert "from plugin 'first'" in message and "from plugin 'second'" in message
+    (conflict,) = kit.conflicts
+    assert conflict.to_dict() == {
+        "code": "normset.overlap",
+        "message": "norm set 'x' has overlapping versions: x (2020-01-01 to 2021-01-01) from "
+        "plugin 'first' and x (2021-01-01 to …) from plugin 'second'",
+        "hint": "end one version the day before the next starts",
+    }
+    assert conflict.plugins == ("first", "second")
+    assert kit.plugins["second"].registered["normsets"] == ["x (2021-01-01 to …)"]
     with pytest.raises(NormSetError, match="overlapping versions"):
         kit.normset("x", dt.date(2020, 6, 1))
     with pytest.raises(normkit.PluginError):
@@ -349,3 +355,15 @@ def test_every_unregistered_bed_type_is_named_with_its_group_and_place(
     known = ", ".join(sorted(kit.bed_types))
     assert "long_term, " in known
     assert [p.hint for p in problems] == [f"known bed types: {known}"] * 3
+
+
+def test_a_registered_file_that_cannot_be_read_fails_its_plugin(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: [unclosed\n", encoding="utf-8")
+    headless = tmp_path / "headless.yaml"
+    headless.write_text("id: h\nsource: {document: d}\n", encoding="utf-8")
+    kit = normkit.Kit([Plugin("a", broken), Plugin("b", headless)], autoload=False)
+    failures = {f.plugin: f.error for f in kit.failures}
+    assert failures["a"].startswith(f"NormSetError: {broken}:2: invalid YAML")
+    assert failures["b"].startswith(f"NormSetError: {headless}")
+    assert "title" in failures["b"]

@@ -77,8 +77,11 @@ def test_broken_plugins_are_reported_and_the_rest_load(installed: Callable[..., 
     assert "expected a NormSet or a file path, got int" in failures["broken_register"].error
     problems = "\n".join(kit.problems())
     assert "plugin 'broken_import' (normkit-mixed 1.0) failed at import" in problems
-    with pytest.raises(PluginError, match="broken_import"):
+    with pytest.raises(PluginError) as caught:
         normkit.Kit(strict=True)
+    assert caught.value.code == "plugin.strict"
+    listed = caught.value.message.removeprefix("plugins failed to load: ").split("; ")
+    assert sorted(listed) == sorted(kit.problems())
 
 
 def test_duplicate_municipality_code_names_both_plugins(installed: Callable[..., None]) -> None:
@@ -327,3 +330,92 @@ def test_an_installed_plugin_is_named_with_its_distribution_and_load_time(
     info = kit.plugins["good"]
     assert (info.distribution, info.version) == ("normkit-good", "1.0")
     assert 0 <= info.load_seconds <= elapsed
+
+
+def test_environment_lists_are_split_on_commas_only() -> None:
+    from normkit.plugins import env_list
+
+    environ = {"A": " sarpsborg ,bergen,, trondheim kommune ", "B": ""}
+    assert env_list("A", environ) == ["sarpsborg", "bergen", "trondheim kommune"]
+    assert env_list("B", environ) == []
+    assert env_list("C", environ) is None
+
+
+def test_a_plugin_names_the_module_or_class_it_is() -> None:
+    class Lead:
+        @normkit.hookimpl
+        def normkit_register_bed_types(self, register: Callable[[object], None]) -> None:
+            pass
+
+    kit = normkit.Kit([Lead()], autoload=False)
+    assert {name: info.module for name, info in kit.plugins.items()} == {
+        "national": "normkit.national",
+        "Lead-0": "Lead",
+    }
+
+
+def test_a_bed_type_registered_twice_differently_fails_the_second_plugin() -> None:
+    def plugin(name: str, label_nb: str) -> object:
+        class Plugin:
+            __name__ = name
+
+            @normkit.hookimpl
+            def normkit_register_bed_types(self, register: Callable[[object], None]) -> None:
+                register({"id": "hospice", "label": "Hospice", "label_nb": label_nb})
+
+        return Plugin()
+
+    same = normkit.Kit([plugin("a", "hospice"), plugin("b", "hospice")], autoload=False)
+    assert same.failures == [] and same.bed_types["hospice"].label_nb == "hospice"
+    kit = normkit.Kit([plugin("a", "hospice"), plugin("b", "lindrende")], autoload=False)
+    (failure,) = kit.failures
+    assert (failure.plugin, failure.stage) == ("b", "normkit_register_bed_types")
+    assert failure.error == "PluginError: bed type 'hospice' is already registered differently"
+    assert kit.bed_types["hospice"].label_nb == "hospice"
+    with pytest.raises(PluginError) as caught:
+        kit.registry.register_bed_type(
+            {"id": "hospice", "label": "Hospice", "label_nb": "lindrende"}, "c"
+        )
+    assert caught.value.code == "plugin.bed-type-taken"
+
+
+def test_a_registered_version_is_labelled_with_its_version_and_period() -> None:
+    from normkit.registry import NormSetVersion
+    from normkit.validity import Validity
+
+    def version(v: str | None) -> NormSetVersion:
+        period = Validity(valid_from=dt.date(2020, 1, 1))
+        return NormSetVersion("n", "N", v, period, None, "p")
+
+    assert version("2020").label() == "n 2020 (2020-01-01 to …)"
+    assert version(None).label() == "n (2020-01-01 to …)"
+
+
+def test_strict_mode_lists_conflicts_too() -> None:
+    class Impostor:
+        __name__ = "impostor"
+
+        @normkit.hookimpl
+        def normkit_register_municipalities(self, register: Callable[[object], None]) -> None:
+            register(Municipality(id="x", name="X", codes=(MunicipalityCode(code="3105"),)))
+
+    (conflict,) = normkit.Kit([sarpsborg_plugin(), Impostor()], autoload=False).conflicts
+    with pytest.raises(PluginError) as caught:
+        normkit.Kit([sarpsborg_plugin(), Impostor()], autoload=False, strict=True)
+    assert caught.value.message == f"plugins failed to load: {conflict}"
+    assert conflict.to_dict()["code"] == "plugin.conflict"
+
+
+def test_without_builtins_there_is_no_national_plugin() -> None:
+    kit = normkit.Kit(autoload=False, builtins=False)
+    assert kit.plugins == {} and kit.bed_types == {}
+    assert "national" in normkit.Kit(autoload=False).plugins
+    assert normkit.Kit(autoload=False).plugins["national"].builtin is True
+
+
+def test_an_allow_list_naming_what_is_not_installed_fails_for_that_name() -> None:
+    kit = normkit.Kit(autoload=False, allow=["national", "nosuch"])
+    (failure,) = kit.failures
+    assert (failure.plugin, failure.distribution, failure.stage) == ("nosuch", None, "select")
+    assert failure.error.startswith("allow= names 'nosuch', which is not installed; installed: ")
+    assert "national" in failure.error.split("installed: ")[1].split(", ")

@@ -62,3 +62,55 @@ def test_same_rate_in_its_two_forms() -> None:
     hours = Rate(amount="1 hour/week", per="3 place", fte_basis="30 hour/week/FTE")
     fte = Rate(amount="1 FTE", per="90 place")
     assert hours.fte_per_unit == pytest.approx(fte.fte_per_unit)
+
+
+WHERE = {"file": "f.yaml", "line": 3, "field": "amount"}
+UNITS = (
+    "units: hour, week, year, FTE, NOK, place, patient, inhabitant, shift, physician, contract, %"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        (
+            5,
+            {
+                "code": "quantity.not-text",
+                "message": "expected a quantity with a unit as text, like '1.5 hour/week', got 5",
+            },
+        ),
+        (
+            "abc",
+            {
+                "code": "quantity.syntax",
+                "message": "cannot read quantity 'abc': expected a number and a unit",
+                "hint": "write a decimal number and a unit, e.g. '1.5 hour/week' or "
+                "'330 NOK/patient/year'",
+            },
+        ),
+        (
+            "1.5",
+            {
+                "code": "quantity.no-unit",
+                "message": "quantity '1.5' has no unit",
+                "hint": "write the unit, e.g. '0.2 FTE', '1.5 hour/week', '330 NOK/patient/year'",
+            },
+        ),
+        (
+            "1 furlong/week",
+            {
+                "code": "quantity.unknown-unit",
+                "message": "cannot read quantity '1 furlong/week': unknown unit 'furlong'",
+                "hint": UNITS,
+            },
+        ),
+    ],
+    ids=["not text", "syntax", "no unit", "unknown unit"],
+)
+def test_quantity_errors_whole_with_their_place(text: object, error: dict[str, object]) -> None:
+    from normkit.errors import Location
+
+    with pytest.raises(QuantityError) as caught:
+        Q.parse(text, Location("f.yaml", 3, "amount"))
+    assert caught.value.to_dict() == {**error, **WHERE}

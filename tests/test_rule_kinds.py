@@ -547,3 +547,23 @@ def test_a_kind_without_a_name_is_refused() -> None:
 
     with pytest.raises(TypeError, match=r"^Nameless must give 'kind' a string default$"):
         kind_of(Nameless)
+
+
+def test_money_amounts_may_be_zero_or_a_fraction_but_not_negative() -> None:
+    # A grant with no threshold (above 0) or a salary of 0.5 NOK is odd but valid.
+    grant = nk.GrantAboveListLength(rate="0.5 NOK/patient/year", above="0 patient")
+    assert grant.evaluate({"listed_patients": 10}) == 5.0
+    assert nk.FteCost(salary="0 NOK/year/FTE", employer_cost_factor=1.0).evaluate({"fte": 2}) == 0
+    with pytest.raises(nk.NormkitError) as caught:
+        nk.FteCost(salary="-1 NOK/year/FTE", employer_cost_factor=1.0)
+    assert caught.value.to_dict() == {
+        "code": "rule.negative",
+        "message": "'salary' must not be negative, got '-1 NOK/year/FTE'",
+        "field": "salary",
+    }
+
+
+def test_a_rate_explains_one_place_in_the_singular() -> None:
+    rule = nk.Rate(amount="1 FTE", per="90 place")
+    assert rule.explain({"places": 1}).text == "1 place × 1 FTE per 90 places = 0.01 FTE"
+    assert rule.explain({"places": 2}).text == "2 places × 1 FTE per 90 places = 0.02 FTE"

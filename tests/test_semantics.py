@@ -249,6 +249,27 @@ def test_rounding_at_its_halfway_points(
     assert array[0] == pytest.approx(expected, abs=1e-12)
 
 
+@pytest.mark.parametrize(
+    ("mode", "value", "expected"),
+    [
+        # 5123 × 0.1 is 512.3000000000001: the result is cleaned to 12 decimals
+        ("nearest", 512.3, 512.3),
+        # 98765.4 / 0.1 is 987653.9999999999: the quotient is cleaned to 9
+        # decimals first, or "down" would give 98765.3
+        ("down", 98765.4, 98765.4),
+    ],
+)
+def test_rounding_cleans_float_noise_the_same_way_per_unit_and_in_batch(
+    mode: str, value: float, expected: float
+) -> None:
+    rule = Round(rule=fixed(value), step="0.1 FTE", mode=mode)  # type: ignore[arg-type]
+    per_unit = rule.evaluate({})
+    assert per_unit == pytest.approx(expected, rel=1e-15)
+    if value < 1000:
+        assert per_unit == expected  # exactly: no noise left in the last digits
+    assert rule.evaluate_array({}).tolist() == [per_unit]
+
+
 # -- validity --------------------------------------------------------------
 
 

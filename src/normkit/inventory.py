@@ -357,7 +357,7 @@ def load_inventory(
         # Name the CSV column, not the path inside the inventory model.
         field = str(error.location.field or "")
         last = re.sub(r"\[\d+\]$", "", field.rsplit(".", 1)[-1])
-        staffing = ".staffing[" in field or field.startswith("staffing[")
+        staffing = ".staffing[" in field  # inventory paths start at facilities[i]
         column = _CSV_COLUMN.get((last, staffing), last)
         raise error.relocated(Location(error.location.file, error.location.line, column)) from None
 

@@ -12,7 +12,6 @@ raises at load instead.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -76,16 +75,12 @@ class Kit:
         strict: bool = False,
         limits: Limits | None = None,
     ) -> None:
-        started = time.perf_counter()
         self.limits = limits if limits is not None else Limits.from_env()
         loaded = PluginSet(plugins, autoload=autoload, allow=allow, block=block, builtins=builtins)
         self._plugins = loaded
-        self.timings: dict[str, float] = {"loading": time.perf_counter() - started}
-        t0 = time.perf_counter()
         self.registry = Registry(loaded.plugins, self.limits)
         loaded.register_all(self.registry.handlers())
         self.registry.check_municipality_codes()
-        self.timings["registration"] = time.perf_counter() - t0
         # What the plugins registered, by id (the registry's own collections).
         self.rule_kinds: dict[str, type[Rule]] = self.registry.rule_kinds
         self.bed_types: dict[str, BedType] = self.registry.bed_types

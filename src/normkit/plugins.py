@@ -242,9 +242,7 @@ class PluginSet:
         for hook_name in hookspecs.registration_order():
             handler = handlers[hook_name]
             for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
-                info = self.plugins.get(impl.plugin_name)
-                if info is None:
-                    continue
+                info = self.plugins[impl.plugin_name]  # _add keeps only registered plugins
 
                 def register(item: Any, _plugin: str = info.name, _handler: Any = handler) -> None:
                     _handler(item, _plugin)

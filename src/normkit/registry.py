@@ -54,7 +54,6 @@ class NormSetVersion:
     validity: Validity
     municipality: str | None
     plugin: str
-    path: Path | None = None
     data: Any = None
     lines: LineMap | None = None
     built: NormSet | None = None
@@ -172,7 +171,6 @@ class Registry:
                 Validity(valid_from=header.valid_from, valid_to=header.valid_to),
                 header.municipality,
                 plugin,
-                path=path,
                 data=data,
                 lines=lines,
             )

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import math
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import Field, PrivateAttr, model_validator
@@ -234,24 +233,10 @@ class Round(_Combination):
     def children(self) -> tuple[Rule, ...]:
         return (self.rule,)
 
-    def _round(self, value: float) -> float:
-        steps = round(value / self._step, 9)
-        if self.mode == "up":
-            n = math.ceil(steps)
-        elif self.mode == "down":
-            n = math.floor(steps)
-        else:
-            n = math.floor(steps + 0.5)
-        return round(n * self._step, 12)
-
-    def describe(self) -> str:
-        return f"{self.rule.describe()}, rounded {self.mode} to {self.step}"
-
-    def evaluate(self, inputs: Inputs) -> float:
-        return self._round(float(self.rule.evaluate(inputs)))
-
-    def evaluate_array(self, inputs: Arrays) -> np.ndarray:
-        steps = np.round(self.rule.evaluate_array(inputs) / self._step, 9)
+    def _round(self, values: Any) -> np.ndarray:
+        # One rounding for the per-unit and the batch path, so both give the
+        # same float to the last bit (Python's round() and numpy's differ there).
+        steps = np.round(np.asarray(values, dtype=float) / self._step, 9)
         if self.mode == "up":
             n = np.ceil(steps)
         elif self.mode == "down":
@@ -260,9 +245,18 @@ class Round(_Combination):
             n = np.floor(steps + 0.5)
         return np.asarray(np.round(n * self._step, 12))
 
+    def describe(self) -> str:
+        return f"{self.rule.describe()}, rounded {self.mode} to {self.step}"
+
+    def evaluate(self, inputs: Inputs) -> float:
+        return float(self._round(float(self.rule.evaluate(inputs))))
+
+    def evaluate_array(self, inputs: Arrays) -> np.ndarray:
+        return self._round(self.rule.evaluate_array(inputs))
+
     def explain(self, inputs: Inputs) -> Step:
         inner = self.rule.explain(inputs)
-        value = self._round(float(inner.value or 0))
+        value = float(self._round(float(inner.value or 0)))
         text = (
             f"{fmt(float(inner.value or 0))} rounded {self.mode} to a step of {self.step} "
             f"= {fmt(value, self._unit)}"
