@@ -217,3 +217,28 @@ def test_a_kind_that_fails_to_explain_is_named_with_the_unit(where: str) -> None
         "code": "rule.failed",
         "message": "rule kind 'explains_badly' failed to explain Home › A: ValueError: no words",
     }
+
+
+def test_a_kind_that_fails_to_explain_a_facility_override_is_named_with_the_row() -> None:
+    lead = normset(
+        "lead",
+        needs=(nk.Need(id="lead", facility="Home", rule=nk.Fixed(amount="0.2 FTE")),),
+        overrides=(
+            nk.Override(id="o", facility="Home", replaces="lead", rule=ExplainsBadly(), reason="r"),
+        ),
+    )
+    inventory = nk.Inventory.model_validate(
+        {
+            "facilities": [
+                {"name": "Home", "units": [{"name": "A", "bed_type": "respite", "beds": 3}]}
+            ]
+        }
+    )
+    resolved = resolve(lead, AT, lambda *_: lead)
+    assert nk.assess(inventory, resolved, explain=False).totals.required_fte == 1.0
+    with pytest.raises(nk.NormkitError) as caught:
+        nk.assess(inventory, resolved)
+    assert caught.value.to_dict() == {
+        "code": "rule.failed",
+        "message": "rule kind 'explains_badly' failed to explain Home › lead: ValueError: no words",
+    }

@@ -423,3 +423,13 @@ def test_a_norm_file_that_is_not_a_mapping(tmp_path: Path) -> None:
         "file": str(path),
         "line": 1,
     }
+
+
+def test_blocking_an_installed_plugin_with_autoload_off_warns_of_nothing(
+    installed: Callable[..., None],
+) -> None:
+    installed("normkit-quiet", quiet="X = 1\n")
+    assert nk.Kit(autoload=False, block=["quiet"]).warnings == []
+    assert nk.Kit(autoload=False, block=["missing"]).warnings == [
+        "the block list names 'missing', which is not installed"
+    ]
