@@ -148,6 +148,22 @@ def test_gap_cost_uses_the_stated_factor(kit: normkit.Kit, example: normkit.Inve
     )
     totals = kit.assess(example, ns, APRIL_2020).totals
     assert totals.gap_cost_nok_per_year == pytest.approx(totals.gap_fte * 800_000 * 1.35)
+    assert totals.gap_cost_basis == ns.fte_cost.describe()  # type: ignore[union-attr]
+    # no staffing recorded: no gap, so neither a cost nor its basis
+    unstaffed = normkit.Inventory.model_validate(
+        {
+            "facilities": [
+                {"name": "H", "units": [{"name": "U", "bed_type": "long_term", "beds": 9}]}
+            ]
+        }
+    )
+    totals = kit.assess(unstaffed, ns, APRIL_2020).totals
+    assert (totals.gap_fte, totals.gap_cost_nok_per_year, totals.gap_cost_basis) == (
+        None,
+        None,
+        None,
+    )
+    assert kit.assess(example, "national", APRIL_2020).totals.gap_cost_basis is None
 
 
 def test_json_has_the_documented_keys(kit: normkit.Kit, example: normkit.Inventory) -> None:
@@ -455,6 +471,11 @@ def test_unknowns_are_counted_per_facility_and_in_total() -> None:
     # a bed type's unknown is shown on its units; only the general one is a note
     unknown_notes = [n for n in result.notes if n.startswith("unknown:")]
     assert unknown_notes == ["unknown: the duty rota's cost"]
+    assert (result.totals.units_without_norm, result.totals.places_without_norm) == (0, 0)
+    assert (
+        "15 places in 3 unit(s) have a norm the source leaves out (unknown); the need totals "
+        "leave them out"
+    ) in result.notes
     # an indicator about figures the inventory lacks is skipped, the next one computed
     assert "per_gp" not in result.indicators
     assert result.indicators["adopted_share"] == pytest.approx(1.0)
@@ -474,6 +495,7 @@ def test_an_adopted_need_on_units_has_no_pure_norm() -> None:
                 rule=normkit.Rate(amount="1 FTE", per="4 place"),
                 adopted=True,
                 reason="the plan's own figure for KAD beds",
+                source=normkit.Source(document="plan", section="4"),
             ),
         ),
     )
@@ -484,6 +506,7 @@ def test_an_adopted_need_on_units_has_no_pure_norm() -> None:
     (unit,) = normkit.assess(inventory, resolved).units
     assert (unit.status, unit.norm_fte, unit.required_fte) == ("adopted", None, 1.5)
     assert unit.note == "the plan's own figure for KAD beds" and unit.need == "kad"
+    assert unit.source == normkit.Source(document="plan", section="4")
     assert unit.explanation is not None
     assert unit.explanation["text"] == "kad [a]: 6 places × 1 FTE per 4 places = 1.5 FTE"
 
@@ -515,6 +538,13 @@ def test_coverage_notes_whole() -> None:
                 reason="r",
             ),
             normkit.Override(
+                id="solo-fixed",
+                facility="Solo",
+                bed_types=("kad",),
+                rule=normkit.Fixed(amount="0.4 FTE"),
+                reason="r",
+            ),
+            normkit.Override(
                 id="ghost",
                 bed_types=("dementia_special",),
                 rule=normkit.Fixed(amount="1 FTE"),
@@ -531,9 +561,11 @@ def test_coverage_notes_whole() -> None:
                     "units": [
                         {"name": "K1", "bed_type": "kad", "beds": 4},
                         {"name": "K2", "bed_type": "kad", "beds": 6},
+                        {"name": "K3", "bed_type": "kad", "beds": 0},
                         {"name": "L", "bed_type": "long_term", "beds": 10},
                     ],
                 },
+                {"name": "Solo", "units": [{"name": "S", "bed_type": "kad", "beds": 2}]},
                 {
                     "name": "Other",
                     "units": [
@@ -550,14 +582,28 @@ def test_coverage_notes_whole() -> None:
         }
     )
     resolved = normkit.normset.resolve(ns, dt.date(2020, 1, 1), lambda *_: ns)
-    assert normkit.assess(inventory, resolved).notes == [
-        "15 places in 3 unit(s) have no norm: the pure-norm total leaves them out; 10 of them "
+    result = normkit.assess(inventory, resolved)
+    facilities = {f.facility: f for f in result.facilities}
+    assert {name: f.places_without_norm for name, f in facilities.items()} == {
+        "Home": 10,
+        "Solo": 2,
+        "Other": 0,
+        "Respite": 5,
+    }
+    assert facilities["Other"].staffing_note == "no staffing recorded"
+    assert facilities["Home"].staffing_note is None
+    units = {u.unit: u for u in result.units}
+    assert units["K1"].note == "r; no norm: 'c' has no rule for bed type 'kad'"
+    assert result.notes == [
+        "17 places in 5 unit(s) have no norm: the pure-norm total leaves them out; 12 of them "
         "have an adopted value, which the adopted total includes",
+        "Solo: no staffing recorded: the total gap leaves this facility's 0.4 FTE of need out",
         "Other: no staffing recorded: the total gap leaves this facility's 4 FTE of need out",
         "Respite: 0.3 FTE staffed, but no need is known for its places: the total gap leaves "
         "this facility out",
-        "override 'kad-fixed' gives its fixed 0.5 FTE to each of the 2 units it targets (K1, K2); "
-        "for one figure for a whole facility use a facility need, or one override per unit",
+        "override 'kad-fixed' gives its fixed 0.5 FTE to each of the 3 units it targets "
+        "(K1, K2, K3); for one figure for a whole facility use a facility need, or one override "
+        "per unit",
         "override 'ghost' (dementia_special) applies to no unit of this inventory",
     ]
 

@@ -395,3 +395,27 @@ def test_a_post_written_as_a_percentage(written: str, fte: float) -> None:
     from normkit.inventory import read_fte
 
     assert read_fte(written) == pytest.approx(fte)
+
+
+def test_a_facility_named_twice(tmp_path: Path) -> None:
+    path = tmp_path / "twice.yaml"
+    path.write_text(
+        "facilities:\n  - {name: H, units: []}\n  - {name: H, units: []}\n", encoding="utf-8"
+    )
+    with pytest.raises(normkit.InventoryError) as caught:
+        normkit.load_inventory(path)
+    assert caught.value.code == "inventory.duplicate"
+    assert caught.value.location.field == "facilities[1].name"
+    assert "'H'" in caught.value.message
+
+
+def test_list_caps_count_a_cap_of_zero() -> None:
+    inventory = normkit.Inventory.model_validate(
+        {
+            "gp_lists": [
+                {"id": "a", "cap": 1200, "listed": 1100},
+                {"id": "closed", "cap": 0, "listed": 0},
+            ]
+        }
+    )
+    assert inventory.indicators()["list_caps"] == 1200.0

@@ -177,6 +177,11 @@ def test_conflicts_name_both_and_where(tmp_path: Path) -> None:
         "message": "overrides 'x' and 'y' in norm set 'c' both apply to Home › U with the same "
         "precedence",
     }
+    assert error_of(lambda: resolved.override_for("Home", None, None, None)) == {
+        **override,
+        "message": "overrides 'x' and 'y' in norm set 'c' both apply to Home › (facility) with "
+        "the same precedence",
+    }
     general = resolve(
         nk.NormSet(
             id="g",
@@ -397,7 +402,8 @@ def test_rule_fields_that_are_not_rules_are_named_with_their_line(tmp_path: Path
     with pytest.raises(nk.NormSetError) as caught:
         nk.load_normset(path)
     assert (caught.value.code, caught.value.location.line) == ("rule.unknown-kind", 7)
-    assert "unknown rule kind 'magic'; known kinds: all_of" in caught.value.message
+    known = ", ".join(sorted(nk.rules.BUILTIN_RULE_KINDS))
+    assert f"unknown rule kind 'magic'; known kinds: {known}" in caught.value.message
 
 
 def test_a_plugin_kind_nested_in_a_built_in_one_is_found(tmp_path: Path) -> None:

@@ -186,6 +186,9 @@ def test_norm_set_lookups_fail_whole(kit: nk.Kit) -> None:
     unknown = {"code": "normset.unknown", "message": "unknown norm set 'nope'", "hint": known}
     assert error_of(lambda: kit.normset("nope", DAY)) == unknown
     assert error_of(lambda: kit.versions("nope")) == unknown
+    assert error_of(lambda: nk.Kit(autoload=False, builtins=False).versions("nope"))["hint"] == (
+        "known norm sets: none"
+    )
     assert error_of(lambda: kit.normset("national", dt.date(1990, 1, 1))) == {
         "code": "normset.not-in-force",
         "message": "norm set 'national' has no version in force on 1990-01-01",

@@ -367,3 +367,11 @@ def test_a_registered_file_that_cannot_be_read_fails_its_plugin(tmp_path: Path) 
     assert failures["a"].startswith(f"NormSetError: {broken}:2: invalid YAML")
     assert failures["b"].startswith(f"NormSetError: {headless}")
     assert "title" in failures["b"]
+
+
+def test_a_norm_set_object_registers_with_its_version() -> None:
+    kit = normkit.Kit(
+        [Plugin("p", _version("x", "2020-01-01", None, version="v1"))], autoload=False
+    )
+    (version,) = kit.versions("x")
+    assert (version.version, version.label()) == ("v1", "x v1 (2020-01-01 to …)")

@@ -74,6 +74,7 @@ def test_broken_plugins_are_reported_and_the_rest_load(installed: Callable[..., 
     assert failures["broken_import"].distribution == "normkit-mixed 1.0"
     assert "ImportError: cannot import name Foo from bar" in failures["broken_import"].error
     assert failures["broken_register"].stage == "normkit_register_normsets"
+    assert failures["broken_register"].distribution == "normkit-mixed 1.0"
     assert "expected a NormSet or a file path, got int" in failures["broken_register"].error
     problems = "\n".join(kit.problems())
     assert "plugin 'broken_import' (normkit-mixed 1.0) failed at import" in problems
@@ -419,3 +420,17 @@ def test_an_allow_list_naming_what_is_not_installed_fails_for_that_name() -> Non
     assert (failure.plugin, failure.distribution, failure.stage) == ("nosuch", None, "select")
     assert failure.error.startswith("allow= names 'nosuch', which is not installed; installed: ")
     assert "national" in failure.error.split("installed: ")[1].split(", ")
+
+
+def test_a_plugin_whose_hook_has_the_wrong_arguments_fails_at_registration() -> None:
+    class Bad:
+        __name__ = "bad"
+
+        @normkit.hookimpl
+        def normkit_register_bed_types(self, register: object, extra: object) -> None:
+            pass
+
+    (failure,) = normkit.Kit([Bad()], autoload=False).failures
+    assert (failure.plugin, failure.stage) == ("bad", "register")
+    assert failure.error.startswith("PluginValidationError: Plugin 'bad'")
+    assert "{'extra'}" in failure.error

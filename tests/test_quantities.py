@@ -105,8 +105,23 @@ UNITS = (
                 "hint": UNITS,
             },
         ),
+        (
+            "1" * 201 + " FTE",
+            {
+                "code": "quantity.syntax",
+                "message": "a quantity of 205 characters is longer than 200",
+            },
+        ),
+        (
+            "1e16 FTE",
+            {
+                "code": "value.too-large",
+                "message": "quantity '1e16 FTE': 1e+16 is larger than normkit accepts "
+                "(at most 10^15)",
+            },
+        ),
     ],
-    ids=["not text", "syntax", "no unit", "unknown unit"],
+    ids=["not text", "syntax", "no unit", "unknown unit", "too long", "too large"],
 )
 def test_quantity_errors_whole_with_their_place(text: object, error: dict[str, object]) -> None:
     from normkit.errors import Location

@@ -567,3 +567,10 @@ def test_a_rate_explains_one_place_in_the_singular() -> None:
     rule = nk.Rate(amount="1 FTE", per="90 place")
     assert rule.explain({"places": 1}).text == "1 place × 1 FTE per 90 places = 0.01 FTE"
     assert rule.explain({"places": 2}).text == "2 places × 1 FTE per 90 places = 0.02 FTE"
+
+
+def test_a_figure_that_is_not_known_is_written_unknown() -> None:
+    from normkit.rules.base import fmt
+
+    assert fmt(None) == "unknown"
+    assert fmt(None, "FTE") == "unknown"
