@@ -230,11 +230,10 @@ def _print_table(result: Any, title: str) -> None:
         for header in HEADERS:
             if header == "Note":
                 table.add_column(header, overflow="fold", ratio=1, min_width=20)
+            elif _numeric(header):
+                table.add_column(header, justify="right", no_wrap=True)
             else:
-                if _numeric(header):
-                    table.add_column(header, justify="right", no_wrap=True)
-                else:
-                    table.add_column(header, justify="left", no_wrap=True)
+                table.add_column(header, justify="left", no_wrap=True)
         for row in rows:
             style = "bold" if row[1] == "(facility total)" else None
             table.add_row(*(_text(c) for c in row), style=style)
