@@ -7,7 +7,7 @@ is not explained in ``scripts/mutation-equivalent.toml``.
     python scripts/mutation.py                 # every mutant: about 2.5 hours on 2 cores
     python scripts/mutation.py --every 150     # one mutant in 150, as CI runs it
     python scripts/mutation.py --write-docs    # also rewrite docs/mutation.md
-    python scripts/mutation.py --every 5 --write-docs   # one in 5: an estimate in ~30 minutes
+    python scripts/mutation.py --every 5 --write-docs   # one in 5: an estimate in 10-20 minutes
 
 A sample is chosen by a hash of each mutant's name, not at random: the same
 mutants stay in it when other functions change (mutmut numbers mutants per
