@@ -67,6 +67,14 @@ from .normset import (
     resolve,
 )
 from .parameters import Parameter
+from .planning import (
+    Comparison,
+    ComparisonSide,
+    ComparisonTotals,
+    FacilityComparison,
+    UnitComparison,
+    compare_assessments,
+)
 from .plugins import PluginFailure, PluginInfo
 from .provenance import Source
 from .quantities import Q, Quantity
@@ -118,12 +126,16 @@ __all__ = [
     "BatchResult",
     "BedType",
     "Compare",
+    "Comparison",
+    "ComparisonSide",
+    "ComparisonTotals",
     "Condition",
     "DerivedIndicator",
     "DutyCheck",
     "Example",
     "Facility",
     "FacilityAssessment",
+    "FacilityComparison",
     "Figure",
     "FigureResult",
     "Fixed",
@@ -180,6 +192,7 @@ __all__ = [
     "Totals",
     "Unit",
     "UnitAssessment",
+    "UnitComparison",
     "UnitError",
     "Unknown",
     "Validity",
@@ -187,6 +200,7 @@ __all__ = [
     "assess",
     "assess_batch",
     "assess_roster",
+    "compare_assessments",
     "hookimpl",
     "load_inventory",
     "load_normset",

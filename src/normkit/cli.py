@@ -136,56 +136,71 @@ def _echo(line: str) -> None:
     typer.echo(escaping.terminal(line))
 
 
-@app.command()
-@_reports_errors
-def assess(
-    file: Annotated[
-        Path | None,
-        typer.Argument(help="Inventory (.yaml, .json, .toml, .csv); default: the bundled example."),
-    ] = None,
-    norms: Annotated[
-        str | None, typer.Option("--norms", help="Norm-set id, or a norm-set file to use as is.")
-    ] = None,
-    example: Annotated[
-        str | None,
-        typer.Option("--example", help="An example inventory shipped by a plugin (see plugins)."),
-    ] = None,
-    municipality: Annotated[
-        str | None,
-        typer.Option("--municipality", help="Use this municipality's norm set (name or code)."),
-    ] = None,
-    at: Annotated[
-        str | None,
-        typer.Option("--at", help="Date (YYYY-MM-DD); default: the inventory's as_of, else today."),
-    ] = None,
-    output: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
-    explain: Annotated[
-        bool, typer.Option("--explain", help="Show how every figure was computed.")
-    ] = False,
-    formula_guard: Annotated[
-        bool,
-        typer.Option(
-            "--formula-guard/--no-formula-guard",
-            help="CSV: prefix text cells a spreadsheet would run as a formula with ' "
-            "(turn off for programs that read the CSV).",
-        ),
-    ] = True,
-) -> None:
-    """Assess an inventory: norm need, adopted need, staffed FTE and gap per unit."""
-    from .report import explanation_lines, heading, markdown, to_csv
+# Options that assess and compare share: one definition each.
+InventoryArgument = Annotated[
+    Path | None,
+    typer.Argument(help="Inventory (.yaml, .json, .toml, .csv); default: the bundled example."),
+]
+ExampleOption = Annotated[
+    str | None,
+    typer.Option("--example", help="An example inventory shipped by a plugin (see plugins)."),
+]
+AtOption = Annotated[
+    str | None,
+    typer.Option("--at", help="Date (YYYY-MM-DD); default: the inventory's as_of, else today."),
+]
+FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
+FormulaGuardOption = Annotated[
+    bool,
+    typer.Option(
+        "--formula-guard/--no-formula-guard",
+        help="CSV: prefix text cells a spreadsheet would run as a formula with ' "
+        "(turn off for programs that read the CSV).",
+    ),
+]
 
-    if norms and municipality:
-        raise NormkitError("give --norms or --municipality, not both")
+
+def _inventory_on(
+    kit: Any, file: Path | None, example: str | None, at: str | None, explain: bool, output: Format
+) -> tuple[Any, dt.date]:
+    """The inventory (a file, a plugin's example, or the bundled one) and the date to use."""
     if file and example:
         raise NormkitError("give an inventory FILE or --example, not both")
     if explain and output is Format.csv:
         raise NormkitError(
             "--explain is not available with --format csv", hint="use table, markdown or json"
         )
-    kit = _kit()
     path = kit.example(example)[1] if example else file or EXAMPLE_INVENTORY
     inventory = kit.load_inventory(path)
-    on = _date(at) or inventory.as_of or dt.date.today()
+    return inventory, _date(at) or inventory.as_of or dt.date.today()
+
+
+@app.command()
+@_reports_errors
+def assess(
+    file: InventoryArgument = None,
+    norms: Annotated[
+        str | None, typer.Option("--norms", help="Norm-set id, or a norm-set file to use as is.")
+    ] = None,
+    example: ExampleOption = None,
+    municipality: Annotated[
+        str | None,
+        typer.Option("--municipality", help="Use this municipality's norm set (name or code)."),
+    ] = None,
+    at: AtOption = None,
+    output: FormatOption = Format.table,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show how every figure was computed.")
+    ] = False,
+    formula_guard: FormulaGuardOption = True,
+) -> None:
+    """Assess an inventory: norm need, adopted need, staffed FTE and gap per unit."""
+    from .report import explanation_lines, heading, markdown, to_csv
+
+    if norms and municipality:
+        raise NormkitError("give --norms or --municipality, not both")
+    kit = _kit()
+    inventory, on = _inventory_on(kit, file, example, at, explain, output)
     if municipality:
         normset: Any = kit.normset_for(municipality, on)
     elif norms and norms.lower().endswith(NORM_FILE_SUFFIXES):
@@ -205,6 +220,123 @@ def assess(
             typer.echo("\nExplanations")
             for line in explanation_lines(result):
                 _echo(line)
+
+
+def _norms_choice(kit: Any, value: str, on: dt.date) -> tuple[Any, str | None]:
+    """A norm-set id, a norm-set file, or a municipality (name or kommunenummer).
+
+    Returns the norm set (an id or a loaded NormSet) and the municipality it
+    was chosen for, if it was chosen by one.
+    """
+    if value.lower().endswith(NORM_FILE_SUFFIXES):
+        return kit.load_normset(value), None
+    if value in kit.normset_ids():
+        return value, None
+    try:
+        return kit.normset_for(value, on), value
+    except NormkitError as exc:
+        if exc.code != "municipality.unknown":
+            raise
+    names = ", ".join(m.name for m in kit.municipalities.values()) or "none"
+    raise NormkitError(
+        f"'{value}' is neither a norm set nor a municipality",
+        hint=f"norm sets: {', '.join(kit.normset_ids())}; municipalities: {names}; "
+        "or give a norm-set file (.yaml, .toml, .json)",
+        code="normset.unknown",
+    )
+
+
+@app.command()
+@_reports_errors
+def compare(
+    file: InventoryArgument = None,
+    norms: Annotated[
+        str,
+        typer.Option(
+            "--norms",
+            help="Left side: a norm-set id, a norm-set file, or a municipality (name or code).",
+        ),
+    ] = "national",
+    against: Annotated[
+        str | None,
+        typer.Option(
+            "--against",
+            help="Right side (required): a norm-set id, a norm-set file, or a municipality.",
+        ),
+    ] = None,
+    example: ExampleOption = None,
+    at: AtOption = None,
+    output: FormatOption = Format.table,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show how each side computed every figure.")
+    ] = False,
+    formula_guard: FormulaGuardOption = True,
+) -> None:
+    """Compare two norm sets on one inventory: each side's need per unit, the difference, why."""
+    from .report import (
+        comparison_csv,
+        comparison_explanation_lines,
+        comparison_heading,
+        comparison_lines,
+        comparison_markdown,
+    )
+
+    if against is None:
+        raise NormkitError(
+            "give the norm set to compare with: --against ID|FILE|MUNICIPALITY",
+            hint="for example: normkit compare --against Sarpsborg",
+        )
+    kit = _kit()
+    inventory, on = _inventory_on(kit, file, example, at, explain, output)
+    left, left_municipality = _norms_choice(kit, norms, on)
+    right, right_municipality = _norms_choice(kit, against, on)
+    result = kit.compare_normsets(
+        inventory,
+        left,
+        right,
+        on,
+        explain=explain,
+        left_municipality=left_municipality,
+        right_municipality=right_municipality,
+    )
+    if output is Format.json:
+        typer.echo(escaping.json_text(result.model_dump_json(indent=2)))
+    elif output is Format.csv:
+        typer.echo(comparison_csv(result, formula_guard=formula_guard), nl=False)
+    elif output is Format.markdown:
+        typer.echo(comparison_markdown(result, explain), nl=False)
+    else:
+        _print_comparison(result, comparison_heading(result))
+        for line in comparison_lines(result):
+            _echo(line)
+        if explain:
+            typer.echo("\nExplanations")
+            for line in comparison_explanation_lines(result):
+                _echo(line)
+
+
+def _print_comparison(result: Any, title: str) -> None:
+    from rich.table import Table
+
+    from .report import DIFF, comparison_headers, comparison_rows
+
+    headers = comparison_headers(result)
+    rows = comparison_rows(result)
+    if len(rows) > LONG_TABLE:
+        _print_plain_table(title, headers, rows)
+        return
+    table = Table(title=_text(title), title_justify="left")
+    for header in headers:
+        if header == "Why":
+            table.add_column(header, overflow="fold", ratio=1, min_width=20)
+        else:
+            numeric = _numeric(header) or header == DIFF
+            table.add_column(header, justify="right" if numeric else "left", no_wrap=True)
+    for row in rows[:-1]:
+        style = "bold" if row[1] == "(facility total)" else None
+        table.add_row(*(_text(c) for c in row), style=style)
+    table.add_row(*(_text(c) for c in rows[-1]), style="bold reverse")
+    _console().print(table)
 
 
 #: Rows past which the table is printed as plain columns: rich lays a table

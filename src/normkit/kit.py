@@ -25,6 +25,7 @@ from .inventory import Inventory, load_inventory
 from .limits import Limits
 from .municipality import Municipality, MunicipalityInfo
 from .normset import NormSet, ResolvedNormSet, parse_normset, resolve
+from .planning.compare import Comparison, compare_assessments
 from .plugins import (
     BUILTIN_PLUGINS,
     ENTRY_POINT_GROUP,
@@ -316,6 +317,27 @@ class Kit:
         )
         info = MunicipalityInfo.of(chosen, at) if chosen is not None else None
         return assess(inventory, resolved, explain=explain, municipality=info)
+
+    def compare_normsets(
+        self,
+        inventory: Inventory,
+        left: str | NormSet,
+        right: str | NormSet,
+        at: dt.date,
+        explain: bool = True,
+        *,
+        left_municipality: str | None = None,
+        right_municipality: str | None = None,
+    ) -> Comparison:
+        """Assess ``inventory`` with two norm sets on ``at`` and set them side by side.
+
+        Each side is assessed as by :meth:`assess` (``*_municipality`` as its
+        ``municipality``); see :func:`normkit.compare_assessments` for what is compared.
+        """
+        return compare_assessments(
+            self.assess(inventory, left, at, explain, municipality=left_municipality),
+            self.assess(inventory, right, at, explain, municipality=right_municipality),
+        )
 
     def assess_batch(
         self,

@@ -7,11 +7,14 @@ Names and notes come from inputs: each format escapes them its own way
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from typing import Any
 
 from . import escaping
-from .assessment import Assessment, UnitAssessment
+from .assessment import Assessment, FacilityAssessment, Totals, UnitAssessment
+from .municipality import MunicipalityInfo
+from .planning.compare import Comparison, ComparisonSide, reason
 from .rules.base import fmt
 
 NO_NORM = "no norm"
@@ -147,12 +150,11 @@ def total_row(assessment: Assessment) -> list[str]:
     ]
 
 
-def municipality_label(assessment: Assessment) -> str:
+def municipality_label(m: MunicipalityInfo | None, at: dt.date) -> str:
     """'Sarpsborg (kommunenummer 3003)', or '' when no municipality was named."""
-    m = assessment.municipality
     if m is None:
         return ""
-    code = m.kommunenummer or f"no kommunenummer on {assessment.at.isoformat()}"
+    code = m.kommunenummer or f"no kommunenummer on {at.isoformat()}"
     return f"{m.name} (kommunenummer {code})" if m.kommunenummer else f"{m.name} ({code})"
 
 
@@ -161,7 +163,8 @@ def heading(assessment: Assessment) -> str:
     version = f" {n.version}" if n.version else ""
     extends = f", extending {', '.join(n.extends)}" if n.extends else ""
     what = f"{assessment.inventory} — " if assessment.inventory else ""
-    whose = f" for {municipality_label(assessment)}" if assessment.municipality else ""
+    label = municipality_label(assessment.municipality, assessment.at)
+    whose = f" for {label}" if label else ""
     return (
         f"{what}norm set {n.id}{version} ({n.title}{extends}){whose} on {assessment.at.isoformat()}"
     )
@@ -243,6 +246,11 @@ CSV_HEADERS = [
 ]
 
 
+def cell(value: float | int | None) -> str:
+    """A CSV cell of a number: empty for null, floats at full precision."""
+    return "" if value is None else repr(value) if isinstance(value, float) else str(value)
+
+
 def to_csv(assessment: Assessment, formula_guard: bool = True) -> str:
     """Units, facility totals and the grand total; empty cells where a figure is null.
 
@@ -256,9 +264,6 @@ def to_csv(assessment: Assessment, formula_guard: bool = True) -> str:
     writer.writerow(CSV_HEADERS)
     m = assessment.municipality
     whose = [m.name if m else "", (m.kommunenummer or "") if m else ""]
-
-    def cell(value: float | int | None) -> str:
-        return "" if value is None else repr(value) if isinstance(value, float) else str(value)
 
     def row(values: list[Any]) -> None:
         writer.writerow(
@@ -317,4 +322,228 @@ def to_csv(assessment: Assessment, formula_guard: bool = True) -> str:
             total_row(assessment)[-1],
         ]
     )
+    return buffer.getvalue()
+
+
+# -- comparisons (normkit compare) ---------------------------------------
+
+
+def comparison_heading(comparison: Comparison) -> str:
+    def side(s: ComparisonSide) -> str:
+        n = s.normset
+        version = f" {n.version}" if n.version else ""
+        label = municipality_label(s.municipality, s.at)
+        whose = f" for {label}" if label else ""
+        return f"{n.id}{version}{whose} on {s.at.isoformat()}"
+
+    what = f"{comparison.inventory} — " if comparison.inventory else ""
+    return f"{what}{side(comparison.left)} vs {side(comparison.right)}"
+
+
+def _sides(comparison: Comparison) -> tuple[str, str]:
+    left, right = comparison.left, comparison.right
+    if left.normset.id == right.normset.id:  # one norm set on two dates, or two files
+        return (f"{left.normset.id} {left.at.isoformat()}", f"{right.normset.id} {right.at}")
+    return left.normset.id, right.normset.id
+
+
+def comparison_headers(comparison: Comparison) -> list[str]:
+    left, right = _sides(comparison)
+    return ["Facility", "Unit", "Bed type", "Beds", f"{left} FTE", f"{right} FTE", DIFF, "Why"]
+
+
+DIFF = "Difference FTE"
+NOT_COMPARABLE = "not comparable"
+
+
+def _difference(value: float | None) -> str:
+    if value is None:
+        return NOT_COMPARABLE
+    shown = f"{value:+.2f}"
+    return "0.00" if shown in ("+0.00", "-0.00") else shown
+
+
+def _side_fte(u: UnitAssessment | None) -> str:
+    return "" if u is None else _fte(u.required_fte, u.status)
+
+
+def comparison_rows(comparison: Comparison) -> list[list[str]]:
+    """Unit rows and a subtotal per facility, then the total, as strings for tables."""
+    left, right = comparison.left.normset.id, comparison.right.normset.id
+    rows: list[list[str]] = []
+    for f in comparison.facilities:
+        for u in comparison.units:
+            if u.facility == f.facility:
+                rows.append(
+                    [
+                        u.facility,
+                        u.unit,
+                        u.bed_type or "",
+                        "" if u.beds is None else str(u.beds),
+                        _side_fte(u.left),
+                        _side_fte(u.right),
+                        _difference(u.difference_fte),
+                        reason(left, u.left, right, u.right, cite=False),
+                    ]
+                )
+        rows.append(_sums_row(f.facility, "(facility total)", f.left, f.right, f.difference_fte))
+    t = comparison.totals
+    rows.append(_sums_row("Total", "", t.left, t.right, t.difference_fte))
+    return rows
+
+
+def _sums_row(
+    first: str,
+    second: str,
+    left: FacilityAssessment | Totals,
+    right: FacilityAssessment | Totals,
+    difference: float | None,
+) -> list[str]:
+    return [
+        first,
+        second,
+        "",
+        str(left.beds),
+        _fte(left.required_fte),
+        _fte(right.required_fte),
+        _difference(difference),
+        "",
+    ]
+
+
+def comparison_lines(comparison: Comparison) -> list[str]:
+    """What the table cannot hold: each side's gap and its cost, then the notes."""
+    left, right = _sides(comparison)
+    t = comparison.totals
+
+    def gap(label: str, totals: Totals) -> str:
+        cost = (
+            f", costing {fmt(totals.gap_cost_nok_per_year, 'NOK/year')} ({totals.gap_cost_basis})"
+            if totals.gap_cost_nok_per_year is not None
+            else ", not costed (the norm set gives no salary)"
+        )
+        return f"{label}: gap {_fte(totals.gap_fte)} FTE{cost}"
+
+    lines = [
+        "Difference = right − left: negative means the right-hand norm set requires less. "
+        + ROUNDING,
+        gap(left, t.left),
+        gap(right, t.right),
+    ]
+    if t.gap_cost_difference_nok_per_year is not None:
+        lines.append(
+            f"difference in the cost of the gap: "
+            f"{fmt(t.gap_cost_difference_nok_per_year, 'NOK/year')}"
+        )
+    lines.extend(f"note: {n}" for n in comparison.notes)
+    return lines
+
+
+def comparison_explanation_lines(comparison: Comparison) -> list[str]:
+    left, right = _sides(comparison)
+    lines: list[str] = []
+    for u in comparison.units:
+        lines.append(f"{u.facility} › {u.unit}:")
+        for label, side in ((left, u.left), (right, u.right)):
+            if side is None:
+                lines.append(f"  {label}: no such row")
+            elif side.explanation is None:
+                lines.append(f"  {label}: {side.note}")
+            else:
+                lines.append(f"  {label}:")
+                lines.extend(_step_lines(side.explanation, 2))
+    return lines
+
+
+def comparison_markdown(comparison: Comparison, explain: bool = False) -> str:
+    md = escaping.markdown
+    headers = comparison_headers(comparison)
+    out = [f"## {md(comparison_heading(comparison))}", ""]
+    out.append("| " + " | ".join(md(h) for h in headers) + " |")
+    out.append("|" + "|".join("---" for _ in headers) + "|")
+    out.extend("| " + " | ".join(md(c) for c in row) + " |" for row in comparison_rows(comparison))
+    out.append("")
+    out.extend(f"- {md(line)}" for line in comparison_lines(comparison))
+    if explain:
+        out.extend(["", "### Explanations", ""])
+        out.extend(f"    {escaping.terminal(t)}" for t in comparison_explanation_lines(comparison))
+    return "\n".join(out) + "\n"
+
+
+COMPARISON_CSV_HEADERS = [
+    "level",
+    "facility",
+    "unit",
+    "bed_type",
+    "beds",
+    "left_normset",
+    "left_status",
+    "left_required_fte",
+    "right_normset",
+    "right_status",
+    "right_required_fte",
+    "difference_fte",
+    "reason",
+    "left_municipality",
+    "left_kommunenummer",
+    "right_municipality",
+    "right_kommunenummer",
+]
+# Columns that hold numbers (never formula-guarded).
+_COMPARISON_NUMERIC = frozenset({4, 7, 10, 11})
+
+
+def comparison_csv(comparison: Comparison, formula_guard: bool = True) -> str:
+    """Units, facility totals and the total; empty cells where a figure is null."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COMPARISON_CSV_HEADERS)
+    left, right = comparison.left, comparison.right
+    whose = [
+        part
+        for side in (left, right)
+        for part in (
+            side.municipality.name if side.municipality else "",
+            (side.municipality.kommunenummer or "") if side.municipality else "",
+        )
+    ]
+
+    def row(values: list[str]) -> None:
+        writer.writerow(
+            [
+                v if i in _COMPARISON_NUMERIC else escaping.csv_cell(v, formula_guard)
+                for i, v in enumerate([*values, *whose])
+            ]
+        )
+
+    ids = (left.normset.id, right.normset.id)
+
+    Sums = FacilityAssessment | Totals
+
+    def figures(level: str, name: str, lf: Sums, rf: Sums, d: float | None, note: str) -> None:
+        values = [cell(lf.beds), ids[0], "", cell(lf.required_fte), ids[1], ""]
+        row([level, name, "", "", *values, cell(rf.required_fte), cell(d), note])
+
+    for u in comparison.units:
+        row(
+            [
+                "unit",
+                u.facility,
+                u.unit,
+                u.bed_type or "",
+                cell(u.beds),
+                ids[0],
+                u.left.status if u.left else "",
+                cell(u.left.required_fte if u.left else None),
+                ids[1],
+                u.right.status if u.right else "",
+                cell(u.right.required_fte if u.right else None),
+                cell(u.difference_fte),
+                reason(ids[0], u.left, ids[1], u.right),
+            ]
+        )
+    for f in comparison.facilities:
+        figures("facility", f.facility, f.left, f.right, f.difference_fte, "")
+    t = comparison.totals
+    figures("total", "", t.left, t.right, t.difference_fte, "; ".join(comparison.notes))
     return buffer.getvalue()

@@ -115,6 +115,35 @@ def test_table_3_adopted_values_are_decisions(normkit_kit: normkit.Kit) -> None:
     assert borgen.override.source.section == "3.1.2, Tabell 3"
 
 
+def test_compare_table_3_national_against_adopted(normkit_kit: normkit.Kit) -> None:
+    """`normkit compare --against Sarpsborg`: 5.16 vs 4.5, unit by unit, with the plan's reasons."""
+    _, path = normkit_kit.example("sarpsborg-nursing-homes-2020")
+    inventory = normkit_kit.load_inventory(path)
+    result = normkit_kit.compare_normsets(
+        inventory, "national", "sarpsborg-physicians", AT, right_municipality="3003"
+    )
+    rows = {u.unit: u for u in result.units}
+    for unit, bed_type, places, adopted in TABLE_3:
+        row = rows[unit]
+        assert row.left is not None and row.right is not None
+        assert row.left.required_fte == pytest.approx(norm(bed_type, places))
+        assert row.right.required_fte == adopted
+        assert row.difference_fte == pytest.approx(adopted - norm(bed_type, places))
+        assert f"national: norm '{bed_type}'" in row.reason
+        assert "| sarpsborg-physicians: adopted (override " in row.reason
+        assert "Vurdert fra norm og erfart behov" in row.reason
+        assert "§ 3.1.2, Tabell 3" in row.reason  # the decision's source
+    pure = sum(norm(b, p) for _, b, p, _ in TABLE_3)
+    adopted_total = sum(a for *_, a in TABLE_3)
+    assert result.totals.left.required_fte == pytest.approx(pure)
+    assert result.totals.right.required_fte == pytest.approx(adopted_total)
+    assert (round(pure, 2), round(adopted_total, 2)) == (5.16, 4.5)
+    assert result.totals.difference_fte == pytest.approx(adopted_total - pure)
+    assert result.right.municipality is not None
+    assert result.right.municipality.kommunenummer == "3003"
+    assert result.notes == []
+
+
 def test_kruseløkka_short_term_reading_is_stated(normkit_kit: normkit.Kit) -> None:
     # The plan lists the 13 places as "kortid; avlastning /rullering" under the
     # norm's short-term rate; the glossary's respite reading has no norm. Both:
