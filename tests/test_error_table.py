@@ -344,6 +344,50 @@ ROWS: list[tuple[str, Callable[[], object], dict[str, Any]]] = [
         },
     ),
     (
+        "overriding a need that is not there, with two needs about",
+        lambda: resolve(
+            nk.NormSet(
+                id="child",
+                title="t",
+                source=S,
+                extends="base",
+                needs=(nk.Need(id="a", bed_types=("y",), rule=fixed("1 FTE")),),
+                overrides=(nk.Override(id="o", replaces="zz", rule=fixed("1 FTE"), reason="r"),),
+            ),
+            DAY,
+            lambda *_: BASE,
+        ),
+        {
+            "code": "override.target",
+            "field": "overrides[0].replaces",
+            "message": "override 'o' replaces need 'zz', which does not exist in 'child' or the "
+            "norm sets it extends",
+            "hint": "the needs are: a, n; write 'replaces: null' for an override that gives a "
+            "need where the norm has none (such as KAD beds)",
+        },
+    ),
+    (
+        "overriding a need where there are none",
+        lambda: resolve(
+            nk.NormSet(
+                id="alone",
+                title="t",
+                source=S,
+                overrides=(nk.Override(id="o", replaces="zz", rule=fixed("1 FTE"), reason="r"),),
+            ),
+            DAY,
+            lambda *_: BASE,
+        ),
+        {
+            "code": "override.target",
+            "field": "overrides[0].replaces",
+            "message": "override 'o' replaces need 'zz', which does not exist in 'alone' or the "
+            "norm sets it extends",
+            "hint": "the needs are: none; write 'replaces: null' for an override that gives a "
+            "need where the norm has none (such as KAD beds)",
+        },
+    ),
+    (
         "codes overlapping",
         lambda: nk.Municipality(
             id="m",

@@ -91,6 +91,11 @@ def test_duplicate_municipality_code_names_both_plugins(installed: Callable[...,
     message = "\n".join(kit.problems())
     assert "kommunenummer 3105 is claimed by plugin 'sarpsborg' for Sarpsborg" in message
     assert "and by plugin 'impostor' for Impostor (2023-06-01 to …)" in message
+    (conflict,) = [c for c in kit.conflicts if "kommunenummer" in c.message]
+    assert conflict.hint == (
+        "decide which plugin should speak for kommunenummer 3105 and block the other one, "
+        "NORMKIT_BLOCK_PLUGINS=sarpsborg or NORMKIT_BLOCK_PLUGINS=impostor"
+    )
     with pytest.raises(PluginError, match="kommunenummer 3105"):
         kit.municipality("3105")
     with pytest.raises(PluginError, match="kommunenummer 3105"):
@@ -333,6 +338,103 @@ def test_an_installed_plugin_is_named_with_its_distribution_and_load_time(
     assert 0 <= info.load_seconds <= elapsed
 
 
+def test_load_time_includes_registration() -> None:
+    import time
+
+    class Slow:
+        __name__ = "slow"
+
+        @normkit.hookimpl
+        def normkit_register_bed_types(self, register: Callable[[object], None]) -> None:
+            time.sleep(0.05)
+
+    kit = normkit.Kit([Slow()], autoload=False)
+    assert kit.plugins["slow"].load_seconds >= 0.05
+
+
+def test_what_each_plugin_registered_is_listed() -> None:
+    registered = normkit.Kit(autoload=False).plugins["national"].registered
+    assert {"long_term", "short_term", "respite"} <= set(registered["bed_types"])
+    assert "national" in " ".join(registered["normsets"])
+
+
+def test_registering_what_is_not_a_norm_set_is_refused_with_its_code() -> None:
+    refused: list[dict[str, object]] = []
+
+    class Odd:
+        __name__ = "odd"
+
+        @normkit.hookimpl
+        def normkit_register_normsets(self, register: Callable[[object], None]) -> None:
+            try:
+                register(5)
+            except NormSetError as exc:
+                refused.append(exc.to_dict())
+
+    normkit.Kit([Odd()], autoload=False)
+    assert refused == [
+        {"code": "plugin.registered-item", "message": "expected a NormSet or a file path, got int"}
+    ]
+
+
+NORM_FILE_HEAD = """\
+id: filed
+title: From a file
+municipality: Testby
+valid_from: 2020-01-01
+source: {document: d}
+"""
+
+
+def test_versions_keep_title_and_municipality_from_objects_and_files(tmp_path: Path) -> None:
+    path = tmp_path / "filed.yaml"
+    path.write_text(NORM_FILE_HEAD, encoding="utf-8")
+    source = normkit.Source(document="d")
+    built = normkit.NormSet(
+        id="built", title="Built in Python", municipality="Testby", source=source
+    )
+
+    class Both:
+        __name__ = "both"
+
+        @normkit.hookimpl
+        def normkit_register_normsets(self, register: Callable[[object], None]) -> None:
+            register(built)
+            register(path)
+
+    kit = normkit.Kit([Both()], autoload=False)
+    (b,) = kit.versions("built")
+    (f,) = kit.versions("filed")
+    assert (b.title, b.municipality) == ("Built in Python", "Testby")
+    assert (f.title, f.municipality) == ("From a file", "Testby")
+
+
+def test_a_plugin_norm_file_is_read_within_the_kit_limits(tmp_path: Path) -> None:
+    path = tmp_path / "filed.yaml"
+    path.write_text(NORM_FILE_HEAD + "# padding\n" * 20, encoding="utf-8")
+
+    class Big:
+        __name__ = "big"
+
+        @normkit.hookimpl
+        def normkit_register_normsets(self, register: Callable[[object], None]) -> None:
+            register(path)
+
+    assert normkit.Kit([Big()], autoload=False).failures == []
+    small = normkit.Limits(max_document_bytes=100)
+    failures = normkit.Kit([Big()], autoload=False, limits=small).failures
+    (failure,) = [f for f in failures if f.plugin == "big"]  # the national files too
+    assert failure.stage == "normkit_register_normsets"
+    assert failure.error.startswith(
+        f"NormSetError: {path}: file is larger than 100 bytes, the limit for this kind of file"
+    )
+    big = normkit.Limits(max_document_bytes=1_000_000)
+    with pytest.raises(PluginError) as caught:
+        normkit.Kit([Big()], autoload=False, limits=small, strict=True)
+    assert f"{path}: file is larger than 100 bytes" in caught.value.message
+    assert normkit.Kit([Big()], autoload=False, limits=big).failures == []
+
+
 def test_environment_lists_are_split_on_commas_only() -> None:
     from normkit.plugins import env_list
 
@@ -412,6 +514,37 @@ def test_without_builtins_there_is_no_national_plugin() -> None:
     assert kit.plugins == {} and kit.bed_types == {}
     assert "national" in normkit.Kit(autoload=False).plugins
     assert normkit.Kit(autoload=False).plugins["national"].builtin is True
+
+
+def test_only_the_national_plugin_is_builtin(installed: Callable[..., None]) -> None:
+    installed("normkit-good", good=GOOD)
+    kit = normkit.Kit([sarpsborg_plugin("passed_in")], allow=["national", "good"])
+    assert {name: p.builtin for name, p in kit.plugins.items()} == {
+        "national": True,
+        "passed_in": False,
+        "good": False,
+    }
+
+
+def test_an_installed_plugin_failing_at_registration_names_its_distribution(
+    installed: Callable[..., None],
+) -> None:
+    installed(
+        "normkit-badargs",
+        badargs="""
+            import normkit
+
+            @normkit.hookimpl
+            def normkit_register_bed_types(register, extra):
+                pass
+        """,
+    )
+    failures = {f.plugin: f for f in normkit.Kit().failures}
+    failure = failures["badargs"]
+    assert (failure.distribution, failure.stage) == ("normkit-badargs 1.0", "register")
+    assert failure.describe().startswith(
+        "plugin 'badargs' (normkit-badargs 1.0) failed at register: PluginValidationError"
+    )
 
 
 def test_an_allow_list_naming_what_is_not_installed_fails_for_that_name() -> None:

@@ -88,9 +88,9 @@ def read_bytes(path: Path, limit: int, error: type[NormkitError]) -> bytes:
         ) from None
     if len(data) > limit:
         raise error(
-            f"file is larger than {limit:,} bytes, the limit for this kind of file".replace(
-                ",", " "
-            ),
+            # Thousands spaced as in Norwegian, without touching the sentence's comma.
+            f"file is larger than {limit:,} bytes".replace(",", " ")
+            + ", the limit for this kind of file",
             Location(file),
             "raise the limit (normkit.Limits, or the NORMKIT_MAX_* environment variables) "
             "if the file is genuine",
