@@ -547,6 +547,12 @@ def test_an_installed_plugin_failing_at_registration_names_its_distribution(
     )
 
 
+def test_an_allow_list_may_name_a_plugin_the_host_passed_in() -> None:
+    kit = normkit.Kit([sarpsborg_plugin("passed_in")], allow=["national", "passed_in"])
+    assert kit.failures == []
+    assert set(kit.plugins) == {"national", "passed_in"}
+
+
 def test_an_allow_list_naming_what_is_not_installed_fails_for_that_name() -> None:
     kit = normkit.Kit(autoload=False, allow=["national", "nosuch"])
     (failure,) = kit.failures

@@ -112,14 +112,15 @@ def _quiet_stdout() -> Iterator[None]:
 class PluginSet:
     """The plugins one kit loads, with the failures and warnings met on the way."""
 
+    # No defaults: Kit is the one caller, and passes what its own caller chose.
     def __init__(
         self,
-        plugins: Iterable[object] = (),
+        plugins: Iterable[object],
         *,
-        autoload: bool | None = None,
-        allow: Iterable[str] | None = None,
-        block: Iterable[str] | None = None,
-        builtins: bool = True,
+        autoload: bool | None,
+        allow: Iterable[str] | None,
+        block: Iterable[str] | None,
+        builtins: bool,
     ) -> None:
         self.failures: list[PluginFailure] = []
         self.warnings: list[str] = []
@@ -157,8 +158,9 @@ class PluginSet:
                 PluginFailure(
                     name,
                     None,
+                    # ``known`` holds the built-in plugin's name at least: never empty.
                     f"{allow_source} names '{name}', which is not installed; installed: "
-                    f"{', '.join(sorted(known)) or 'none'}",
+                    f"{', '.join(sorted(known))}",
                     "select",
                 )
             )
