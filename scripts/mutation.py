@@ -8,6 +8,11 @@ is not explained in ``scripts/mutation-equivalent.toml``.
     python scripts/mutation.py --every 150     # one mutant in 150, as CI runs it
     python scripts/mutation.py --write-docs    # also rewrite docs/mutation.md
     python scripts/mutation.py --every 5 --write-docs   # one in 5: an estimate in 10-20 minutes
+    python scripts/mutation.py --report --write-docs    # no run: the table from stored results
+
+``--report`` reads what earlier runs stored in ``mutants/`` (a long run can be
+stopped and continued with ``python -m mutmut run``, which skips mutants
+that have a result) and counts mutants without one as "not checked".
 
 A sample is chosen by a hash of each mutant's name, not at random: the same
 mutants stay in it when other functions change (mutmut numbers mutants per
@@ -136,14 +141,15 @@ def score_of(counts: Counter[str], explained: int) -> float:
 
 def table(by_module: dict[str, Counter[str]], explained: dict[str, int]) -> list[str]:
     lines = [
-        "| module | mutants | killed | survived (explained) | no tests | timeout | score |",
-        "|---|---|---|---|---|---|---|",
+        "| module | mutants | killed | survived (explained) | no tests | timeout | not checked "
+        "| score |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for module, c in by_module.items():
         lines.append(
             f"| `{module}` | {c.total()} | {c['killed']} | {c['survived']} "
             f"({explained.get(module, 0)}) | {c['no tests']} | {c['timeout']} | "
-            f"{score_of(c, explained.get(module, 0)):.0%} |"
+            f"{c['not checked']} | {score_of(c, explained.get(module, 0)):.0%} |"
         )
     return lines
 
@@ -155,17 +161,26 @@ def main() -> int:
     )
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--write-docs", action="store_true", help="rewrite docs/mutation.md")
+    parser.add_argument(
+        "--report", action="store_true", help="run nothing: score the results stored in mutants/"
+    )
     options = parser.parse_args()
 
-    names = all_mutants(options.max_children)
+    if options.report:
+        names = sorted(name for name, _ in results())
+        if not names:
+            sys.exit("mutation: no stored results in mutants/ (run the script without --report)")
+    else:
+        names = all_mutants(options.max_children)
     chosen = [name for name in names if in_sample(name, options.every)] if options.every else []
     if options.every and not chosen:
         # `mutmut run` without names would run every mutant.
         sys.exit(f"mutation: no mutant in a sample of one in {options.every}")
-    run = mutmut("run", "--max-children", str(options.max_children), *chosen)
-    if run.returncode not in (0, 1):
-        print(run.stdout[-4000:], run.stderr[-4000:], sep="\n")
-        return 2
+    if not options.report:
+        run = mutmut("run", "--max-children", str(options.max_children), *chosen)
+        if run.returncode not in (0, 1):
+            print(run.stdout[-4000:], run.stderr[-4000:], sep="\n")
+            return 2
     only = set(chosen) if chosen else None
     known = equivalents()
     survivors = sorted(
@@ -190,6 +205,9 @@ def main() -> int:
             if options.every
             else f"all {len(names)} mutants"
         )
+        unchecked = sum(c["not checked"] for c in by_module.values())
+        if unchecked:
+            scope += f", {unchecked} of them not checked yet"
         write_docs(lines, known, survivors, scope)
     if options.every:
         return 1 if unexplained else 0

@@ -268,3 +268,47 @@ def test_cli_explain_shows_both_sides() -> None:
     assert "adopted 3.8 FTE by override 'short-term' [test-helsehuset] (pure norm 3.35 FTE)" in text
     code, _, err = run(*HELSEHUSET, TABLE1, "--explain", "--format", "csv")
     assert code == 1 and "--explain is not available with --format csv" in err
+
+
+def test_explanations_follow_the_explain_flag(kit: normkit.Kit, example: normkit.Inventory) -> None:
+    explained = kit.compare_normsets(example, "national", "national", JAN_2020)
+    assert all(u.left and u.left.explanation for u in explained.units)
+    assert all(u.right and u.right.explanation for u in explained.units)
+    bare = kit.compare_normsets(example, "national", "national", JAN_2020, explain=False)
+    assert all(u.left and u.left.explanation is None for u in bare.units)
+    assert all(u.right and u.right.explanation is None for u in bare.units)
+
+
+def test_each_side_is_assessed_for_its_own_municipality(example: normkit.Inventory) -> None:
+    class Two:
+        __name__ = "two"
+
+        @normkit.hookimpl
+        def normkit_register_municipalities(self, register: object) -> None:
+            for slug, code in (("east", "3991"), ("west", "3992")):
+                register(  # type: ignore[operator]
+                    normkit.Municipality(
+                        id=slug,
+                        name=slug.title(),
+                        codes=(normkit.MunicipalityCode(code=code),),
+                        normsets=("national",),
+                    )
+                )
+
+    kit = normkit.Kit([Two()], autoload=False)
+    both = kit.compare_normsets(
+        example,
+        "national",
+        "national",
+        JAN_2020,
+        left_municipality="East",
+        right_municipality="3992",
+    )
+    assert both.left.municipality == normkit.MunicipalityInfo(
+        id="east", name="East", kommunenummer="3991"
+    )
+    assert both.right.municipality == normkit.MunicipalityInfo(
+        id="west", name="West", kommunenummer="3992"
+    )
+    neither = kit.compare_normsets(example, "national", "national", JAN_2020)
+    assert neither.left.municipality is None and neither.right.municipality is None
