@@ -312,3 +312,32 @@ def test_each_side_is_assessed_for_its_own_municipality(example: normkit.Invento
     )
     neither = kit.compare_normsets(example, "national", "national", JAN_2020)
     assert neither.left.municipality is None and neither.right.municipality is None
+
+
+def test_same_figure_from_another_source_is_not_the_same_basis(
+    kit: normkit.Kit, example: normkit.Inventory
+) -> None:
+    # The national long-term rate (1/3 hour a week per place), restated by a local plan.
+    local = normkit.NormSet(
+        id="local",
+        title="Local",
+        extends="national",
+        source=normkit.Source(document="Our plan"),
+        needs=(
+            normkit.Need(
+                id="long_term",
+                bed_types=("long_term",),
+                rule=normkit.Rate(
+                    amount="1 hour/week", per="3 place", fte_basis="30 hour/week/FTE"
+                ),
+                reason="restated in our plan",
+                source=normkit.Source(document="Our plan", section="2"),
+            ),
+        ),
+    )
+    result = kit.compare_normsets(example, "national", local, JAN_2020, explain=False)
+    kurland = rows(result)["Kurland"]
+    assert kurland.difference_fte == pytest.approx(0)
+    assert not kurland.reason.startswith("same figure")
+    short = reason("national", kurland.left, "local", kurland.right, cite=False)
+    assert short == "national: norm 'long_term' | local: norm 'long_term'"

@@ -14,7 +14,7 @@ from typing import Any
 from . import escaping
 from .assessment import Assessment, FacilityAssessment, Totals, UnitAssessment
 from .municipality import MunicipalityInfo
-from .planning.compare import Comparison, ComparisonSide, reason
+from .planning.compare import Comparison, ComparisonSide, UnitComparison, reason
 from .rules.base import fmt
 
 NO_NORM = "no norm"
@@ -371,21 +371,23 @@ def comparison_rows(comparison: Comparison) -> list[list[str]]:
     """Unit rows and a subtotal per facility, then the total, as strings for tables."""
     left, right = comparison.left.normset.id, comparison.right.normset.id
     rows: list[list[str]] = []
+    by_facility: dict[str, list[UnitComparison]] = {}
+    for u in comparison.units:
+        by_facility.setdefault(u.facility, []).append(u)
     for f in comparison.facilities:
-        for u in comparison.units:
-            if u.facility == f.facility:
-                rows.append(
-                    [
-                        u.facility,
-                        u.unit,
-                        u.bed_type or "",
-                        "" if u.beds is None else str(u.beds),
-                        _side_fte(u.left),
-                        _side_fte(u.right),
-                        _difference(u.difference_fte),
-                        reason(left, u.left, right, u.right, cite=False),
-                    ]
-                )
+        for u in by_facility.get(f.facility, []):
+            rows.append(
+                [
+                    u.facility,
+                    u.unit,
+                    u.bed_type or "",
+                    "" if u.beds is None else str(u.beds),
+                    _side_fte(u.left),
+                    _side_fte(u.right),
+                    _difference(u.difference_fte),
+                    reason(left, u.left, right, u.right, cite=False),
+                ]
+            )
         rows.append(_sums_row(f.facility, "(facility total)", f.left, f.right, f.difference_fte))
     t = comparison.totals
     rows.append(_sums_row("Total", "", t.left, t.right, t.difference_fte))

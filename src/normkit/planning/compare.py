@@ -81,15 +81,14 @@ def compare_assessments(left: Assessment, right: Assessment) -> Comparison:
     _same_inventory(left, right)
     right_rows = {_key(u): u for u in right.units}
     left_keys = {_key(u) for u in left.units}
-    units: list[UnitComparison] = []
-    for facility in left.facilities:
-        name = facility.facility
-        for u in left.units:
-            if u.facility == name:
-                units.append(_unit(left, right, u, right_rows.get(_key(u))))
-        for u in right.units:
-            if u.facility == name and _key(u) not in left_keys:
-                units.append(_unit(left, right, None, u))
+    # Rows grouped by facility once: linear in units, whatever the number of facilities.
+    by_facility: dict[str, list[UnitComparison]] = {f.facility: [] for f in left.facilities}
+    for u in left.units:
+        by_facility[u.facility].append(_unit(left, right, u, right_rows.get(_key(u))))
+    for u in right.units:
+        if _key(u) not in left_keys:
+            by_facility[u.facility].append(_unit(left, right, None, u))
+    units = [row for rows in by_facility.values() for row in rows]
     facilities = [
         FacilityComparison(
             facility=lf.facility,
@@ -194,9 +193,12 @@ def reason(
             for i, u in ((left_id, lu), (right_id, ru))
             if u.required_fte is None
         )
-    if lu.required_fte == ru.required_fte and basis(lu) == basis(ru):
-        return f"same figure on the same basis ({basis(lu, cite)})"
-    return f"{left_id}: {basis(lu, cite)} | {right_id}: {basis(ru, cite)}"
+    lb, rb = basis(lu, cite), basis(ru, cite)
+    # "The same basis" means the same rule and source, whether or not sources are shown.
+    same_basis = lb == rb if cite else basis(lu) == basis(ru)
+    if lu.required_fte == ru.required_fte and same_basis:
+        return f"same figure on the same basis ({lb})"
+    return f"{left_id}: {lb} | {right_id}: {rb}"
 
 
 def _notes(left: Assessment, right: Assessment) -> list[str]:
