@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
+import normkit
 from normkit import (
     AllOf,
     AnyOf,
@@ -257,3 +259,83 @@ def test_ratio_per_10000_inhabitants() -> None:
     )
     with pytest.raises(ValueError, match="'inhabitants' is 0"):
         ratio.evaluate({"legevakt_fte": 1, "inhabitants": 0})
+
+
+# -- pinned by the full mutation run ------------------------------------------
+
+
+def test_a_rate_explained_for_one_place_says_place() -> None:
+    rate = normkit.Rate(amount="1 hour/week", per="1 place", fte_basis="30 hour/week/FTE")
+    assert rate.explain({"places": 1}).text == (
+        "1 place × 1 hour/week per place = 1 hour/week ÷ 30 hour/week/FTE = 0.03 FTE"
+    )
+    per_three = normkit.Rate(amount="1 hour/week", per="3 place", fte_basis="30 hour/week/FTE")
+    assert "(norm: 1 hour/week per 3 places)" in per_three.explain({"places": 6}).text
+    in_fte = normkit.Rate(amount="1 FTE", per="90 place")
+    assert in_fte.explain({"places": 1}).text.startswith("1 place × 1 FTE per 90 places = ")
+
+
+def test_a_rate_amount_without_a_time_base_is_refused() -> None:
+    with pytest.raises(normkit.QuantityError) as caught:
+        normkit.Rate(amount="50 percent", per="1 place")
+    assert caught.value.message == (
+        "'amount' must be FTE or hours per week, got '50 percent' (dimension dimensionless)"
+    )
+
+
+def test_a_missing_input_names_the_rule_and_what_was_given() -> None:
+    rate = normkit.Rate(amount="1 FTE", per="90 place")
+    with pytest.raises(normkit.RuleError) as caught:
+        rate.explain({})
+    assert caught.value.to_dict() == {
+        "code": "rule.missing-input",
+        "message": "rule 'rate' needs the input 'places', which was not given",
+        "hint": "inputs given: none",
+    }
+    with pytest.raises(normkit.RuleError) as caught:
+        rate.explain({"patients": 1.0, "beds": 2.0})
+    assert caught.value.hint == "inputs given: beds, patients"
+
+
+def test_finite_names_the_rule_and_what_it_was_for() -> None:
+    from normkit.rules.base import finite
+
+    rate = normkit.Rate(amount="1 FTE", per="90 place")
+    assert finite(1.5, rate) == 1.5
+    with pytest.raises(normkit.RuleError) as caught:
+        finite(math.inf, rate)
+    assert caught.value.message == "rule 'rate' gives inf, not a finite number"
+    with pytest.raises(normkit.RuleError) as caught:
+        finite(math.nan, rate, "Borgen")
+    assert caught.value.message == "rule 'rate' gives nan for Borgen, not a finite number"
+
+
+def test_override_specificity_is_as_documented() -> None:
+    fixed = normkit.Fixed(amount="1 FTE")
+    assert (
+        normkit.Override(id="u", facility="F", unit="U", rule=fixed, reason="r").specificity() == 3
+    )
+    assert normkit.Override(id="f", facility="F", rule=fixed, reason="r").specificity() == 2
+    assert normkit.Override(id="b", bed_types=("x",), rule=fixed, reason="r").specificity() == 1
+    assert normkit.Override(id="a", rule=fixed, reason="r").specificity() == 0
+
+
+def test_a_money_amount_in_the_wrong_unit_names_its_field() -> None:
+    with pytest.raises(normkit.QuantityError) as caught:
+        normkit.FteCost(salary="5 FTE", employer_cost_factor=1.3)
+    assert caught.value.location.field == "salary"
+    assert caught.value.code == "quantity.dimension"
+
+
+def test_a_need_reading_more_than_places_names_every_extra_input() -> None:
+    both = normkit.Sum(
+        terms=(
+            normkit.Rate(amount="1 FTE", per="100 patient"),
+            normkit.Rate(amount="1 FTE", per="10000 inhabitant"),
+        )
+    )
+    with pytest.raises(normkit.NormSetError) as caught:
+        normkit.Need(id="a", bed_types=("x",), rule=both)
+    assert caught.value.message == (
+        "a need's rule may read only 'places', but this one reads inhabitants, listed_patients"
+    )

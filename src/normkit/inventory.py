@@ -285,9 +285,9 @@ class Inventory(Model):
         return out
 
 
-def count_units(data: Any) -> int:
+def count_units(data: dict[str, Any]) -> int:
     """Units in raw inventory data, counted before validation builds them."""
-    facilities = data.get("facilities") if isinstance(data, dict) else None
+    facilities = data.get("facilities")
     if not isinstance(facilities, list):
         return 0
     return sum(
@@ -355,8 +355,10 @@ def load_inventory(
         return parse_inventory(data, lines, bed_types, limits)
     except InventoryError as error:
         # Name the CSV column, not the path inside the inventory model.
-        field = str(error.location.field or "")
-        last = re.sub(r"\[\d+\]$", "", field.rsplit(".", 1)[-1])
+        field = error.location.field
+        if field is None:  # nothing to name a column by
+            raise
+        last = re.sub(r"\[\d+\]$", "", field.rpartition(".")[2])
         staffing = ".staffing[" in field  # inventory paths start at facilities[i]
         column = _CSV_COLUMN.get((last, staffing), last)
         raise error.relocated(Location(error.location.file, error.location.line, column)) from None

@@ -68,7 +68,7 @@ class PluginFailure:
     distribution: str | None
     error: str
     #: "select", "import", "register" or the name of the hook that failed
-    stage: str = "import"
+    stage: str
 
     def describe(self) -> str:
         dist = f" ({self.distribution})" if self.distribution else ""
@@ -169,7 +169,9 @@ class PluginSet:
 
     @staticmethod
     def _entry_points() -> list[metadata.EntryPoint]:
-        return sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
+        # EntryPoint orders by name, then value and group: a fixed load order even
+        # when two distributions use one name (the second is then refused).
+        return sorted(metadata.entry_points(group=ENTRY_POINT_GROUP))
 
     def _load(self, ep: metadata.EntryPoint) -> None:
         dist = ep.dist  # importlib.metadata sets it for every entry point it finds

@@ -100,7 +100,7 @@ class Registry:
         except TypeError as exc:
             raise PluginError(str(exc), code="plugin.rule-kind") from None
         if inspect.isabstract(cls):
-            missing = ", ".join(sorted(getattr(cls, "__abstractmethods__", ())))
+            missing = ", ".join(sorted(cls.__abstractmethods__))
             raise PluginError(
                 f"rule kind '{kind}' ({cls.__name__}) does not implement {missing}",
                 hint="a rule kind must define evaluate(inputs) and explain(inputs)",

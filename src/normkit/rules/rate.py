@@ -90,7 +90,7 @@ class Rate(Rule):
         if k.hours_per_week is not None:
             per_one = k.hours_per_week / k.per_count
             norm = (
-                f" (norm: {self.amount} per {fmt(k.per_count)} {plural(noun, k.per_count)})"
+                f" (norm: {self.amount} per {fmt(k.per_count)} {plural_of(noun)})"
                 if k.per_count != 1
                 else ""
             )
@@ -99,7 +99,7 @@ class Rate(Rule):
                 f"{norm} = {fmt(count * per_one)} hour/week ÷ {self.fte_basis} = {fmt(value, FTE)}"
             )
         else:
-            per = noun if k.per_count == 1 else f"{fmt(k.per_count)} {plural(noun, k.per_count)}"
+            per = noun if k.per_count == 1 else f"{fmt(k.per_count)} {plural_of(noun)}"
             text = (
                 f"{fmt(count)} {plural(noun, count)} × {self.amount} per {per} = {fmt(value, FTE)}"
             )
@@ -179,8 +179,13 @@ def compile_rate(rate: Rate) -> _Compiled:
 
 
 def plural(noun: str, count: float) -> str:
-    """'place' → 'places' for counts other than one (the counted nouns are regular)."""
-    return noun if count == 1 or noun.endswith("s") else f"{noun}s"
+    """'place' → 'places' for counts other than one."""
+    return noun if count == 1 else plural_of(noun)
+
+
+def plural_of(noun: str) -> str:
+    """The plural of a counted noun (place, patient, inhabitant, shift: all regular)."""
+    return noun if noun.endswith("s") else f"{noun}s"
 
 
 def fmt_rate(value: float) -> str:
