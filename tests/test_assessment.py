@@ -637,3 +637,108 @@ def test_every_staffing_record_not_in_force_is_named() -> None:
     assert facility.staffing_note == (
         "0.4 FTE not in force on 2020-06-01 (post ended); 0.2 FTE not in force on 2020-06-01"
     )
+
+
+# -- pinned by the full mutation run ------------------------------------------
+
+
+def test_a_unit_with_its_own_staffing_has_its_own_gap(kit: normkit.Kit) -> None:
+    inventory = normkit.Inventory.model_validate(
+        {
+            "facilities": [
+                {
+                    "name": "Home",
+                    "units": [
+                        {"name": "A", "bed_type": "long_term", "beds": 90, "staffing": 0.25},
+                        {"name": "B", "bed_type": "long_term", "beds": 45},
+                    ],
+                }
+            ]
+        }
+    )
+    a, b = kit.assess(inventory, "national", APRIL_2020).units
+    # 90 places at 1/3 hour a week each, 30 hours a week per FTE: 1 FTE.
+    assert a.required_fte == pytest.approx(1.0)
+    assert a.staffed_fte == 0.25
+    assert a.gap_fte == pytest.approx(1.0 - 0.25)
+    assert b.staffed_fte is None and b.gap_fte is None
+
+
+def test_without_explain_no_unit_carries_an_explanation(kit: normkit.Kit) -> None:
+    table1 = normkit.load_normset(DATA / "table1-norms.yaml")
+    inventory = kit.load_inventory(DATA / "helsehuset-2020.yaml")
+    bare = kit.assess(inventory, table1, dt.date(2020, 1, 1), explain=False)
+    assert any(u.override is not None for u in bare.units)  # overrides are applied
+    assert all(u.explanation is None for u in bare.units)
+
+
+def test_an_override_of_a_facility_level_need_is_applied_and_explained(kit: normkit.Kit) -> None:
+    source = normkit.Source(document="Plan")
+    local = normkit.NormSet(
+        id="local",
+        title="Local",
+        extends="national",
+        source=source,
+        needs=(
+            normkit.Need(
+                id="lead",
+                facility="Home",
+                rule=normkit.Fixed(amount="0.2 FTE"),
+                adopted=True,
+                reason="a medical lead",
+                source=source,
+            ),
+        ),
+        overrides=(
+            normkit.Override(
+                id="more-lead",
+                facility="Home",
+                replaces="lead",
+                rule=normkit.Rate(amount="1 FTE", per="100 place"),
+                reason="the lead grows with the home",
+                source=source,
+            ),
+        ),
+    )
+    inventory = normkit.Inventory.model_validate(
+        {
+            "facilities": [
+                {"name": "Home", "units": [{"name": "A", "bed_type": "long_term", "beds": 50}]}
+            ]
+        }
+    )
+    lead = kit.assess(inventory, local, APRIL_2020).units[-1]
+    assert lead.unit == "lead" and lead.status == "adopted"
+    assert lead.required_fte == pytest.approx(50 / 100)  # the override reads the facility's places
+    assert lead.explanation is not None
+    assert lead.explanation["text"].startswith("adopted 0.5 FTE by override 'more-lead' [local]")
+    (inner, replaced) = lead.explanation["children"]
+    assert inner["text"].startswith("50 places × 1 FTE per 100 places")
+    assert replaced["value"] == pytest.approx(0.2)
+
+
+def test_the_cost_of_a_gap_under_one_fte_is_that_fraction(kit: normkit.Kit) -> None:
+    local = normkit.NormSet(
+        id="costed",
+        title="Costed",
+        extends="national",
+        source=normkit.Source(document="Plan"),
+        fte_cost=normkit.FteCost(salary="800000 NOK/year/FTE", employer_cost_factor=1.35),
+    )
+
+    def cost_with(staffed: float) -> float | None:
+        inventory = normkit.Inventory.model_validate(
+            {
+                "facilities": [
+                    {
+                        "name": "Home",
+                        "units": [{"name": "A", "bed_type": "long_term", "beds": 90}],
+                        "staffing": staffed,
+                    }
+                ]
+            }
+        )
+        return kit.assess(inventory, local, APRIL_2020).totals.gap_cost_nok_per_year
+
+    assert cost_with(0.5) == pytest.approx(0.5 * 800_000 * 1.35)  # need 1 FTE, gap 0.5
+    assert cost_with(1.25) == 0  # staffed beyond the need: no cost, never a negative one

@@ -39,6 +39,23 @@ BASE = nk.NormSet(
     id="base", title="t", source=S, needs=(nk.Need(id="n", bed_types=("x",), rule=fixed("1 FTE")),)
 )
 CYCLE = normset(extends="x")
+ONE_UNIT = nk.Inventory.model_validate(
+    {"facilities": [{"name": "H", "units": [{"name": "U", "bed_type": "x", "beds": 3}]}]}
+)
+LEAD = nk.Need(id="lead", facility="H", rule=fixed("0.2 FTE"), adopted=True, reason="r")
+FACILITY_OVERFLOW = normset(
+    extends="base",
+    needs=(nk.Need(id="lead", facility="H", rule=overflowing(), adopted=True, reason="r"),),
+)
+UNIT_OVERRIDE_OVERFLOW = normset(
+    extends="base",
+    overrides=(nk.Override(id="o", facility="H", unit="U", rule=overflowing(), reason="r"),),
+)
+LEAD_OVERRIDE_OVERFLOW = normset(
+    extends="base",
+    needs=(LEAD,),
+    overrides=(nk.Override(id="o", facility="H", replaces="lead", rule=overflowing(), reason="r"),),
+)
 PER = "e.g. per: '3 place' or per: '10000 inhabitant'"
 AMOUNT = "e.g. amount: '1 FTE' per: '90 place', or amount: '1 hour/week' per: '3 place'"
 BASIS = "e.g. '30 hour/week/FTE' or '37.5 hour/week/FTE'"
@@ -445,6 +462,33 @@ ROWS: list[tuple[str, Callable[[], object], dict[str, Any]]] = [
         {
             "code": "rule.not-finite",
             "message": "rule 'scale' gives inf for H › U, not a finite number",
+            "hint": "its factors are too large for the inputs; check the rule",
+        },
+    ),
+    (
+        "a facility-level need too large to be finite",
+        lambda: nk.assess(ONE_UNIT, resolve(FACILITY_OVERFLOW, DAY, lambda *_: BASE)),
+        {
+            "code": "rule.not-finite",
+            "message": "rule 'scale' gives inf for H › lead, not a finite number",
+            "hint": "its factors are too large for the inputs; check the rule",
+        },
+    ),
+    (
+        "an override too large to be finite, on a unit",
+        lambda: nk.assess(ONE_UNIT, resolve(UNIT_OVERRIDE_OVERFLOW, DAY, lambda *_: BASE)),
+        {
+            "code": "rule.not-finite",
+            "message": "rule 'scale' gives inf for H › U, not a finite number",
+            "hint": "its factors are too large for the inputs; check the rule",
+        },
+    ),
+    (
+        "an override too large to be finite, on a facility-level need",
+        lambda: nk.assess(ONE_UNIT, resolve(LEAD_OVERRIDE_OVERFLOW, DAY, lambda *_: BASE)),
+        {
+            "code": "rule.not-finite",
+            "message": "rule 'scale' gives inf for H › lead, not a finite number",
             "hint": "its factors are too large for the inputs; check the rule",
         },
     ),

@@ -129,3 +129,23 @@ def test_quantity_errors_whole_with_their_place(text: object, error: dict[str, o
     with pytest.raises(QuantityError) as caught:
         Q.parse(text, Location("f.yaml", 3, "amount"))
     assert caught.value.to_dict() == {**error, **WHERE}
+
+
+def test_a_quantity_of_exactly_the_longest_length_is_read() -> None:
+    from normkit.quantities import MAX_TEXT
+
+    longest = "1" + " " * (MAX_TEXT - 5) + " FTE"
+    assert len(longest) == MAX_TEXT
+    assert Q.parse(longest).magnitude == 1
+    with pytest.raises(QuantityError, match="longer than"):
+        Q.parse(longest + " ")
+
+
+def test_numbers_are_shown_without_a_sign_on_zero() -> None:
+    from normkit.rules.base import fmt
+
+    assert fmt(-0.001) == "0"
+    assert fmt(-0.004, "FTE") == "0 FTE"
+    assert fmt(-0.005, "FTE") == "-0.01 FTE"
+    assert fmt(0.0) == "0"
+    assert fmt(1234.5) == "1 234.5"

@@ -41,7 +41,7 @@ def fmt(value: float | None, unit: str = "") -> str:
     if value is None:
         return "unknown"
     text = f"{value:,.2f}".replace(",", " ").rstrip("0").rstrip(".")
-    if text in {"-0", ""}:
+    if text == "-0":  # a tiny negative rounds to zero, which has no sign
         text = "0"
     return f"{text} {unit}".strip()
 
