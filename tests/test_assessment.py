@@ -742,3 +742,72 @@ def test_the_cost_of_a_gap_under_one_fte_is_that_fraction(kit: normkit.Kit) -> N
 
     assert cost_with(0.5) == pytest.approx(0.5 * 800_000 * 1.35)  # need 1 FTE, gap 0.5
     assert cost_with(1.25) == 0  # staffed beyond the need: no cost, never a negative one
+
+
+def _local(**content: object) -> normkit.NormSet:
+    return normkit.NormSet(
+        id="local",
+        title="Local",
+        extends="national",
+        source=normkit.Source(document="Plan"),
+        **content,  # type: ignore[arg-type]
+    )
+
+
+def test_a_facility_name_only_loosely_like_one_in_the_inventory_gets_no_suggestion(
+    kit: normkit.Kit, example: normkit.Inventory
+) -> None:
+    fixed = normkit.Fixed(amount="1 FTE")
+    near = _local(overrides=(normkit.Override(id="o", facility="Tingvik", rule=fixed, reason="r"),))
+    notes = kit.assess(example, near, APRIL_2020).notes
+    # 'Tingvik' is two-thirds like 'Tingvoll': too far for a "did you mean".
+    assert (
+        "the norm set also has adopted values for Tingvik, which is not in this inventory "
+        "(override 'o')" in notes
+    )
+    typo = _local(overrides=(normkit.Override(id="o", facility="Tingvol", rule=fixed, reason="r"),))
+    assert (
+        "override 'o' is for facility 'Tingvol', which this inventory does not have: did you "
+        "mean 'Tingvoll'?" in kit.assess(example, typo, APRIL_2020).notes
+    )
+
+
+def test_an_unknown_is_noted_only_where_it_concerns_the_inventory(
+    kit: normkit.Kit, example: normkit.Inventory
+) -> None:
+    source = normkit.Source(document="Plan", section="4")
+    local = _local(
+        unknowns=(
+            normkit.Unknown(
+                id="list-cap",
+                relates_to=("free_list_places",),
+                what="the list cap from 2026",
+                source=source,
+            ),
+        )
+    )
+    assert not any("unknown:" in n for n in kit.assess(example, local, APRIL_2020).notes)
+    with_lists = example.model_copy(update={"figures": {"free_list_places": 900.0}})
+    assert (
+        "unknown: the list cap from 2026 (Plan, § 4)"
+        in kit.assess(with_lists, local, APRIL_2020).notes
+    )
+
+
+def test_a_derived_indicator_about_figures_the_inventory_lacks_is_left_out(
+    kit: normkit.Kit, example: normkit.Inventory
+) -> None:
+    local = _local(
+        indicators=(
+            normkit.DerivedIndicator(
+                id="patients_per_gp",
+                label="listed patients per GP",
+                rule=normkit.Ratio(
+                    numerator="listed_patients", denominator="gps", reports_in="patients per GP"
+                ),
+            ),
+        )
+    )
+    result = kit.assess(example, local, APRIL_2020)
+    assert "patients_per_gp" not in result.indicators
+    assert not any(n.startswith("not computed") for n in result.notes)
