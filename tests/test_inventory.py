@@ -419,3 +419,8 @@ def test_list_caps_count_a_cap_of_zero() -> None:
         }
     )
     assert inventory.indicators()["list_caps"] == 1200.0
+
+
+def test_an_inventory_gives_its_places_as_the_beds_figure() -> None:
+    inventory = normkit.load_inventory(EXAMPLE)
+    assert inventory.indicators()["beds"] == 370.0  # Table 3's places

@@ -375,3 +375,11 @@ def test_a_norm_set_object_registers_with_its_version() -> None:
     )
     (version,) = kit.versions("x")
     assert (version.version, version.label()) == ("v1", "x v1 (2020-01-01 to …)")
+
+
+def test_no_version_in_force_lists_every_version() -> None:
+    versions = (_version("x", "2020-01-01", "2020-12-31"), _version("x", "2022-01-01", None))
+    kit = normkit.Kit([Plugin("p", *versions)], autoload=False)
+    with pytest.raises(NormSetError) as err:
+        kit.normset("x", dt.date(2021, 6, 1))
+    assert err.value.hint == "its versions cover: 2020-01-01 to 2020-12-31; 2022-01-01 to …"
