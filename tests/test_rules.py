@@ -339,3 +339,10 @@ def test_a_need_reading_more_than_places_names_every_extra_input() -> None:
     assert caught.value.message == (
         "a need's rule may read only 'places', but this one reads inhabitants, listed_patients"
     )
+
+
+def test_a_per_written_in_the_plural_is_counted_in_the_singular() -> None:
+    rate = normkit.Rate(amount="1 FTE", per="10000 inhabitants")
+    assert rate.per.unit == "inhabitant"
+    assert rate.describe().startswith("1 FTE per 10 000 inhabitants")
+    assert "inhabitantss" not in rate.explain({"inhabitants": 5000}).text
