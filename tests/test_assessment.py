@@ -811,3 +811,31 @@ def test_a_derived_indicator_about_figures_the_inventory_lacks_is_left_out(
     result = kit.assess(example, local, APRIL_2020)
     assert "patients_per_gp" not in result.indicators
     assert not any(n.startswith("not computed") for n in result.notes)
+
+
+def test_the_assessment_names_the_norm_set_version_and_its_period(kit: normkit.Kit) -> None:
+    table1 = normkit.load_normset(DATA / "table1-norms.yaml")
+    inventory = kit.load_inventory(DATA / "helsehuset-2020.yaml")
+    info = kit.assess(inventory, table1, dt.date(2020, 1, 1)).normset
+    assert (info.id, info.valid_from, info.valid_to) == (
+        "test-helsehuset",
+        dt.date(2020, 1, 1),
+        dt.date(2020, 12, 31),
+    )
+    assert info.extends == ["national"]
+
+
+def test_entries_for_a_misspelt_facility_are_named_together(
+    kit: normkit.Kit, example: normkit.Inventory
+) -> None:
+    fixed = normkit.Fixed(amount="1 FTE")
+    two = _local(
+        overrides=(
+            normkit.Override(id="a", facility="Tingvol", unit="x", rule=fixed, reason="r"),
+            normkit.Override(id="b", facility="Tingvol", unit="y", rule=fixed, reason="r"),
+        )
+    )
+    assert (
+        "override 'a', override 'b' are for facility 'Tingvol', which this inventory does not "
+        "have: did you mean 'Tingvoll'?" in kit.assess(example, two, APRIL_2020).notes
+    )

@@ -424,3 +424,24 @@ def test_list_caps_count_a_cap_of_zero() -> None:
 def test_an_inventory_gives_its_places_as_the_beds_figure() -> None:
     inventory = normkit.load_inventory(EXAMPLE)
     assert inventory.indicators()["beds"] == 370.0  # Table 3's places
+
+
+def test_an_unknown_bed_type_lists_the_known_ones_and_suggests_by_norwegian_name(
+    kit: normkit.Kit, tmp_path: Path
+) -> None:
+    path = tmp_path / "homes.yaml"
+    path.write_text(
+        "facilities:\n  - name: Home\n    units:\n      - {name: A, bed_type: langtid, beds: 3}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InventoryError) as caught:
+        kit.load_inventory(path)
+    known = ", ".join(sorted(kit.bed_types))
+    assert caught.value.to_dict() == {
+        "code": "inventory.bed-type",
+        "message": f"unknown bed type 'langtid'; known bed types: {known}",
+        "file": str(path),
+        "line": 4,
+        "field": "facilities[0].units[0].bed_type",
+        "hint": "did you mean 'long_term' (langtidsplass)?",
+    }

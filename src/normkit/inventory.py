@@ -300,8 +300,8 @@ def count_units(data: dict[str, Any]) -> int:
 def parse_inventory(
     data: Any,
     lines: LineMap,
-    bed_types: Iterable[str] | Mapping[str, BedType] | None = None,
-    limits: Limits = DEFAULT,
+    bed_types: Iterable[str] | Mapping[str, BedType] | None,
+    limits: Limits,
 ) -> Inventory:
     """Validate inventory data; ``bed_types`` (when given) are the only ones accepted.
 

@@ -132,18 +132,3 @@ def test_a_document_at_the_values_limit_is_read(raw: Callable[..., Path]) -> Non
     assert normkit.load_inventory(path, limits=Limits(max_document_values=exactly)).facilities
     with pytest.raises(normkit.InventoryError, match="more than 25 values"):
         normkit.load_inventory(path, limits=Limits(max_document_values=exactly - 1))
-
-
-def test_a_raised_limit_holds_for_every_step_of_reading_a_csv(
-    raw: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # A small default stands in for the real one (100 000 rows would make a slow
-    # test), so three rows exceed it unless the limits given are passed on.
-    import normkit.inventory
-
-    parse = normkit.inventory.parse_inventory
-    monkeypatch.setattr(parse, "__defaults__", (None, Limits(max_units=2)))
-    rows = "".join(f"Home,U{i},long_term,1\n" for i in range(3))
-    path = raw("rows.csv", HEADER + rows)
-    inventory = normkit.load_inventory(path, limits=Limits(max_units=3))
-    assert len(inventory.facilities[0].units) == 3

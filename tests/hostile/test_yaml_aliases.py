@@ -13,7 +13,7 @@ import pytest
 import normkit
 from normkit.files import _read_yaml, read_yaml_text
 from normkit.inventory import parse_inventory
-from normkit.limits import Limits
+from normkit.limits import DEFAULT, Limits
 
 from .conftest import one_error_line
 
@@ -107,6 +107,6 @@ def test_lines_are_not_walked_again_through_aliases() -> None:
     text += "facilities:\n  - *a\n"
     data, lines = _read_yaml(text, "t.yaml", normkit.InventoryError)
     with pytest.raises(normkit.InventoryError) as caught:
-        parse_inventory(data, lines)
+        parse_inventory(data, lines, None, DEFAULT)
     assert caught.value.location.line == 3
     assert caught.value.location.field == "facilities[0].units[0].beds"
