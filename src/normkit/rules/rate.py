@@ -184,8 +184,8 @@ def plural(noun: str, count: float) -> str:
 
 
 def plural_of(noun: str) -> str:
-    """The plural of a counted unit's name: pint names them in the singular, all regular."""
-    return f"{noun}s"
+    """The plural of a counted noun (regular ones; a plugin's noun may already be plural)."""
+    return noun if noun.endswith("s") else f"{noun}s"
 
 
 def fmt_rate(value: float) -> str:
