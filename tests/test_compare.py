@@ -77,7 +77,9 @@ def test_no_norm_stays_null_and_says_which_side(helsehuset: normkit.Comparison) 
     )
     assert helsehuset.notes == [
         "national has no figure for 8 places in 1 unit(s) that test-helsehuset gives one for "
-        "(Helsehuset › KAD): the difference of totals includes them on one side only"
+        "(Helsehuset › KAD): the difference of totals includes them on one side only",
+        "only test-helsehuset has the facility-level need(s) Helsehuset › medical lead "
+        "(medisinskfaglig ansvar): test-helsehuset's total includes them",
     ]
 
 
@@ -341,3 +343,23 @@ def test_same_figure_from_another_source_is_not_the_same_basis(
     assert not kurland.reason.startswith("same figure")
     short = reason("national", kurland.left, "local", kurland.right, cite=False)
     assert short == "national: norm 'long_term' | local: norm 'long_term'"
+
+
+def test_one_norm_set_on_both_sides_is_labelled_left_and_right(
+    kit: normkit.Kit, tmp_path: Path
+) -> None:
+    from normkit.report import comparison_headers, comparison_lines
+
+    path = tmp_path / "unstaffed.yaml"
+    path.write_text(
+        "facilities:\n  - name: Home\n    units:\n"
+        "      - {name: A, bed_type: long_term, beds: 90}\n",
+        encoding="utf-8",
+    )
+    inventory = kit.load_inventory(path)
+    same = kit.compare_normsets(inventory, "national", "national", JAN_2020, explain=False)
+    assert comparison_headers(same)[4:6] == ["national (left) FTE", "national (right) FTE"]
+    # No staffing recorded: there is no gap to cost, and the line says why.
+    assert comparison_lines(same)[1] == (
+        "national (left): no gap (the need or the staffing is not known)"
+    )

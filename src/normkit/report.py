@@ -342,9 +342,11 @@ def comparison_heading(comparison: Comparison) -> str:
 
 def _sides(comparison: Comparison) -> tuple[str, str]:
     left, right = comparison.left, comparison.right
-    if left.normset.id == right.normset.id:  # one norm set on two dates, or two files
+    if left.normset.id != right.normset.id:
+        return left.normset.id, right.normset.id
+    if left.at != right.at:  # one norm set on two dates
         return (f"{left.normset.id} {left.at.isoformat()}", f"{right.normset.id} {right.at}")
-    return left.normset.id, right.normset.id
+    return f"{left.normset.id} (left)", f"{right.normset.id} (right)"
 
 
 def comparison_headers(comparison: Comparison) -> list[str]:
@@ -419,6 +421,8 @@ def comparison_lines(comparison: Comparison) -> list[str]:
     t = comparison.totals
 
     def gap(label: str, totals: Totals) -> str:
+        if totals.gap_fte is None:
+            return f"{label}: no gap (the need or the staffing is not known)"
         cost = (
             f", costing {fmt(totals.gap_cost_nok_per_year, 'NOK/year')} ({totals.gap_cost_basis})"
             if totals.gap_cost_nok_per_year is not None

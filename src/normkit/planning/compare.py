@@ -113,7 +113,7 @@ def compare_assessments(left: Assessment, right: Assessment) -> Comparison:
         units=units,
         facilities=facilities,
         totals=totals,
-        notes=_notes(left, right),
+        notes=_notes(left, right, totals.difference_fte),
     )
 
 
@@ -201,8 +201,13 @@ def reason(
     return f"{left_id}: {lb} | {right_id}: {rb}"
 
 
-def _notes(left: Assessment, right: Assessment) -> list[str]:
+def _notes(left: Assessment, right: Assessment, total_difference: float | None) -> list[str]:
     """Where the totals cover different places, so their difference is not like for like."""
+    consequence = (
+        "the difference of totals includes them on one side only"
+        if total_difference is not None
+        else "the totals cannot be compared"
+    )
     notes = []
     for a, b in ((left, right), (right, left)):
         other = {_key(v): v for v in b.units}
@@ -218,8 +223,14 @@ def _notes(left: Assessment, right: Assessment) -> list[str]:
             which = ", ".join(f"{u.facility} › {u.unit}" for u in only)
             notes.append(
                 f"{a.normset.id} has no figure for {places} places in {len(only)} unit(s) that "
-                f"{b.normset.id} gives one for ({which}): "
-                "the difference of totals includes them on one side only"
+                f"{b.normset.id} gives one for ({which}): {consequence}"
+            )
+        needs = [u for u in b.units if u.beds is None and _key(u) not in {_key(v) for v in a.units}]
+        if needs:
+            which = ", ".join(f"{u.facility} › {u.unit}" for u in needs)
+            notes.append(
+                f"only {b.normset.id} has the facility-level need(s) {which}: "
+                f"{b.normset.id}'s total includes them"
             )
     if left.at != right.at:
         notes.append(
