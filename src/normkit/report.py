@@ -9,13 +9,22 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Protocol, TypeVar
 
 from . import escaping
 from .assessment import Assessment, FacilityAssessment, Totals, UnitAssessment
 from .municipality import MunicipalityInfo
-from .planning.compare import Comparison, ComparisonSide, UnitComparison, reason
+from .planning.compare import Comparison, ComparisonSide, reason
 from .rules.base import fmt
+
+
+class _InFacility(Protocol):
+    @property
+    def facility(self) -> str: ...
+
+
+R = TypeVar("R", bound=_InFacility)
 
 NO_NORM = "no norm"
 UNKNOWN = "unknown"
@@ -31,14 +40,20 @@ def _fte(value: float | None, status: str | None = None) -> str:
     return f"{value:.2f}"
 
 
+def by_facility(rows: Iterable[R]) -> dict[str, list[R]]:
+    """Rows grouped by their facility, in order: one pass, whatever the number of facilities."""
+    grouped: dict[str, list[R]] = {}
+    for row in rows:
+        grouped.setdefault(row.facility, []).append(row)
+    return grouped
+
+
 def unit_rows(assessment: Assessment) -> list[list[str]]:
     """One row per unit and a subtotal per facility, as strings for tables."""
     rows: list[list[str]] = []
-    by_facility: dict[str, list[UnitAssessment]] = {}
-    for unit in assessment.units:
-        by_facility.setdefault(unit.facility, []).append(unit)
+    units = by_facility(assessment.units)
     for facility in assessment.facilities:
-        for u in by_facility.get(facility.facility, []):
+        for u in units.get(facility.facility, []):
             rows.append(
                 [
                     facility.facility,
@@ -373,11 +388,9 @@ def comparison_rows(comparison: Comparison) -> list[list[str]]:
     """Unit rows and a subtotal per facility, then the total, as strings for tables."""
     left, right = comparison.left.normset.id, comparison.right.normset.id
     rows: list[list[str]] = []
-    by_facility: dict[str, list[UnitComparison]] = {}
-    for u in comparison.units:
-        by_facility.setdefault(u.facility, []).append(u)
+    units = by_facility(comparison.units)
     for f in comparison.facilities:
-        for u in by_facility.get(f.facility, []):
+        for u in units.get(f.facility, []):
             rows.append(
                 [
                     u.facility,
@@ -431,8 +444,7 @@ def comparison_lines(comparison: Comparison) -> list[str]:
         return f"{label}: gap {_fte(totals.gap_fte)} FTE{cost}"
 
     lines = [
-        "Difference = right − left: negative means the right-hand norm set requires less. "
-        + ROUNDING,
+        f"Difference = {right} − {left}: negative means {right} requires less. " + ROUNDING,
         gap(left, t.left),
         gap(right, t.right),
     ]
@@ -545,7 +557,7 @@ def comparison_csv(comparison: Comparison, formula_guard: bool = True) -> str:
                 u.right.status if u.right else "",
                 cell(u.right.required_fte if u.right else None),
                 cell(u.difference_fte),
-                reason(ids[0], u.left, ids[1], u.right),
+                u.reason,
             ]
         )
     for f in comparison.facilities:

@@ -211,6 +211,7 @@ def _notes(left: Assessment, right: Assessment, total_difference: float | None) 
     notes = []
     for a, b in ((left, right), (right, left)):
         other = {_key(v): v for v in b.units}
+        mine = {_key(u) for u in a.units}
         only = [
             u
             for u in a.units
@@ -225,7 +226,7 @@ def _notes(left: Assessment, right: Assessment, total_difference: float | None) 
                 f"{a.normset.id} has no figure for {places} places in {len(only)} unit(s) that "
                 f"{b.normset.id} gives one for ({which}): {consequence}"
             )
-        needs = [u for u in b.units if u.beds is None and _key(u) not in {_key(v) for v in a.units}]
+        needs = [u for u in b.units if u.beds is None and _key(u) not in mine]
         if needs:
             which = ", ".join(f"{u.facility} › {u.unit}" for u in needs)
             notes.append(
