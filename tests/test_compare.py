@@ -363,3 +363,22 @@ def test_one_norm_set_on_both_sides_is_labelled_left_and_right(
     assert comparison_lines(same)[1] == (
         "national (left): no gap (the need or the staffing is not known)"
     )
+
+
+def test_two_inventories_of_one_name_are_not_compared(kit: normkit.Kit) -> None:
+    def inventory(unit: str) -> normkit.Inventory:
+        return normkit.Inventory.model_validate(
+            {
+                "name": "Homes",
+                "facilities": [
+                    {"name": "H", "units": [{"name": unit, "bed_type": "long_term", "beds": 9}]}
+                ],
+            }
+        )
+
+    with pytest.raises(normkit.NormkitError) as caught:
+        normkit.compare_assessments(
+            kit.assess(inventory("A"), "national", JAN_2020),
+            kit.assess(inventory("B"), "national", JAN_2020),
+        )
+    assert caught.value.code == "compare.different-inventories"
