@@ -120,6 +120,7 @@ def assess(
     was chosen for; it is carried into every output.
     """
     at = normset.at
+    inventory = inventory.on(at)  # what exists on the day assessed
     units: list[UnitAssessment] = []
     facilities: list[FacilityAssessment] = []
     for facility in inventory.facilities:

@@ -315,6 +315,184 @@ def compare(
                 _echo(line)
 
 
+def _years(text: str | None) -> list[int]:
+    """'2020-2026', '2020..2026', '2020,2022,2024' or '2024' as a list of years."""
+    if text is None:
+        return []
+    years: list[int] = []
+    for part in text.replace("..", "-").split(","):
+        first, _, last = part.strip().partition("-")
+        try:
+            start, end = int(first), int(last or first)
+        except ValueError:
+            raise NormkitError(
+                f"--years: '{part.strip()}' is not a year or a range of years",
+                hint="for example --years 2020-2026 or --years 2020,2024",
+                code="plan.years",
+            ) from None
+        if not (1900 <= start <= end <= 2200):
+            raise NormkitError(
+                f"--years: '{part.strip()}' is not a range of years from 1900 to 2200, "
+                "first year first",
+                code="plan.years",
+            )
+        years.extend(range(start, end + 1))
+    return years
+
+
+def _month_day(text: str) -> tuple[int, int]:
+    month, _, day = text.partition("-")
+    try:
+        value = (int(month), int(day))
+        dt.date(2024, *value)  # a leap year, so 02-29 is a day of the year
+    except ValueError:
+        raise NormkitError(
+            f"--day: '{text}' is not a day of the year (MM-DD)",
+            hint="for example --day 01-01 or --day 04-01",
+            code="plan.date",
+        ) from None
+    return value
+
+
+@app.command()
+@_reports_errors
+def plan(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Inventories (.yaml, .json, .toml, .csv), put together; default: the bundled "
+            "example."
+        ),
+    ] = None,
+    norms: Annotated[
+        str,
+        typer.Option(
+            "--norms",
+            help="The base norm set: an id, a norm-set file, or a municipality (name or code).",
+        ),
+    ] = "national",
+    scenario: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scenario",
+            help="A scenario file, or a scenario example a plugin ships (repeat for several).",
+        ),
+    ] = None,
+    years: Annotated[
+        str | None,
+        typer.Option("--years", help="Years to evaluate: 2020-2026, or 2020,2024."),
+    ] = None,
+    day: Annotated[
+        str, typer.Option("--day", help="The day of each year evaluated (MM-DD).")
+    ] = "01-01",
+    dates: Annotated[
+        list[str] | None,
+        typer.Option("--date", help="A date to evaluate as well (repeat for several)."),
+    ] = None,
+    example: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--example", help="An example inventory shipped by a plugin (repeat to put together)."
+        ),
+    ] = None,
+    output: FormatOption = Format.table,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain", help="JSON: include how every figure of every date was computed."
+        ),
+    ] = False,
+    formula_guard: FormulaGuardOption = True,
+) -> None:
+    """Plan over years: need, staffed, gap and costs per date, for a base and its scenarios."""
+    from .inventory import combine_inventories
+    from .plan_report import (
+        DIFFERENCE_HEADERS,
+        LEGEND,
+        RUN_HEADERS,
+        change_lines,
+        difference_lines,
+        difference_rows,
+        plan_csv,
+        plan_heading,
+        plan_markdown,
+        run_lines,
+        run_rows,
+        run_title,
+    )
+    from .planning.projection import plan_dates
+
+    if explain and output is not Format.json:
+        raise NormkitError(
+            "--explain is available with --format json only",
+            hint="for one date's explanations as text: normkit assess --at DATE --explain",
+        )
+    if files and example:
+        raise NormkitError("give inventory FILES or --example, not both")
+    on = plan_dates(
+        _years(years),
+        [d for d in (_date(text, "--date") for text in dates or []) if d is not None],
+        *_month_day(day),
+    )
+    if not on:
+        raise NormkitError(
+            "give the dates to plan for: --years 2020-2026 and/or --date YYYY-MM-DD",
+            code="plan.no-dates",
+        )
+    kit = _kit()
+    paths = [kit.example(e)[1] for e in example] if example else files or [EXAMPLE_INVENTORY]
+    inventory = combine_inventories([kit.load_inventory(p) for p in paths])
+    normset, municipality = _norms_choice(kit, norms, on[0])
+    if not isinstance(normset, str) and municipality is not None:
+        normset = normset.id  # each date takes the version of the municipality's set in force
+    scenarios = kit.load_scenarios(
+        [
+            s if s.lower().endswith(NORM_FILE_SUFFIXES) else kit.example(s, "scenario")[1]
+            for s in scenario or []
+        ]
+    )
+    result = kit.plan(inventory, normset, on, scenarios, explain, municipality=municipality)
+    if output is Format.json:
+        typer.echo(escaping.json_text(result.model_dump_json(indent=2)))
+    elif output is Format.csv:
+        typer.echo(plan_csv(result, formula_guard=formula_guard), nl=False)
+    elif output is Format.markdown:
+        typer.echo(plan_markdown(result), nl=False)
+    else:
+        console = _console()
+        console.print(_text(plan_heading(result)))
+        console.print(_text(LEGEND))
+        for run in (result.base, *result.scenarios):
+            _print_rows(run_title(run), RUN_HEADERS, run_rows(run))
+            for line in change_lines(run):
+                _echo(f"  change {line}")
+            for line in run_lines(run, result.dates):
+                _echo(f"  {line}")
+        for difference in result.differences:
+            _print_rows(
+                f"{difference.scenario} − base", DIFFERENCE_HEADERS, difference_rows(difference)
+            )
+            for line in difference_lines(difference, result.dates):
+                _echo(f"  {line}")
+        for note in result.notes:
+            _echo(f"note: {note}")
+
+
+def _print_rows(title: str, headers: list[str], rows: list[list[str]]) -> None:
+    from rich.table import Table
+
+    if len(rows) > LONG_TABLE:
+        _print_plain_table(title, headers, rows)
+        return
+    table = Table(title=_text(title), title_justify="left")
+    for header in headers:
+        numeric = header not in ("Date", "Norm set")
+        table.add_column(header, justify="right" if numeric else "left", no_wrap=True)
+    for row in rows:
+        table.add_row(*(_text(c) for c in row))
+    _console().print(table)
+
+
 def _print_comparison(result: Any, title: str) -> None:
     from rich.table import Table
 

@@ -13,7 +13,7 @@ import datetime as dt
 import difflib
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -86,8 +86,13 @@ StaffingRecords = Annotated[
 ]
 
 
-class Unit(Model):
-    """A unit of a facility: one bed type, a number of beds, optional staffing."""
+class Unit(Dated):
+    """A unit of a facility: one bed type, a number of beds, optional staffing.
+
+    ``valid_from``/``valid_to`` say when the unit exists (a new wing opens, a
+    unit closes); a unit converted to another bed type is two records of one
+    name whose periods do not overlap.
+    """
 
     error_class = InventoryError
 
@@ -131,8 +136,11 @@ def suggest_bed_type(value: str, known: Iterable[str] | Mapping[str, BedType]) -
     return f"did you mean '{close[0]}'?" if close else None
 
 
-class Facility(Model):
-    """A nursing home or health house, its units and facility-level staffing."""
+class Facility(Dated):
+    """A nursing home or health house, its units and facility-level staffing.
+
+    ``valid_from``/``valid_to`` say when the facility is open.
+    """
 
     error_class = InventoryError
 
@@ -144,33 +152,64 @@ class Facility(Model):
     @model_validator(mode="after")
     def _unique_units(self) -> Facility:
         check_unique(
-            [u.name for u in self.units],
+            self.units,
             f"unit '{{}}' appears twice in facility '{self.name}'",
             "units",
             "name",
         )
         return self
 
+    def on(self, day: dt.date) -> Facility:
+        """The facility with only the units that exist on ``day``."""
+        return self.model_copy(update={"units": tuple(u for u in self.units if u.in_force(day))})
+
     @property
     def beds(self) -> int:
         return sum(u.beds for u in self.units)
 
 
-def check_unique(names: list[str], message: str, group: str, key: str) -> None:
-    """Refuse a name used twice; ``message`` has ``{}`` where the name goes."""
-    seen: set[str] = set()
-    for index, name in enumerate(names):
-        if name in seen:
+def check_unique(records: Iterable[Any], message: str, group: str, key: str) -> None:
+    """Refuse a name used twice at the same time; ``message`` has ``{}`` where the name goes.
+
+    Records of one name whose validity periods do not overlap are one thing
+    over time (a unit converted to another bed type), not a duplicate.
+    """
+    seen: dict[str, list[Dated]] = {}
+    for index, record in enumerate(records):
+        name = getattr(record, key)
+        earlier = seen.setdefault(name, [])
+        clash = next((e for e in earlier if _overlap(e, record)), None)
+        if clash is not None:
+            both_dated = any(
+                r.valid_from is not None or r.valid_to is not None for r in (clash, record)
+            )
+            when = (
+                f" in periods that overlap ({clash.validity.describe()} and "
+                f"{record.validity.describe()})"
+                if both_dated
+                else ""
+            )
             raise InventoryError(
-                message.format(name),
+                message.format(name) + when,
                 Location(field=f"{group}[{index}].{key}"),
+                "one name may be used again only for a period that does not overlap"
+                if both_dated
+                else None,
                 code="inventory.duplicate",
             )
-        seen.add(name)
+        earlier.append(record)
+
+
+def _overlap(a: Dated, b: Dated) -> bool:
+    return a.validity.overlaps(b.validity)
 
 
 class Population(Model):
-    """Inhabitants of an area (optionally one age group) on a date."""
+    """Inhabitants of an area (optionally one age group) on a date.
+
+    Records with a date are a series: on a given day the latest record on or
+    before it counts (:meth:`Inventory.on`).
+    """
 
     error_class = InventoryError
 
@@ -180,8 +219,11 @@ class Population(Model):
     age_group: str | None = None
 
 
-class GPList(Model):
-    """A GP contract (a list): its cap, listed patients, and vacancy."""
+class GPList(Dated):
+    """A GP contract (a list): its cap, listed patients, and vacancy.
+
+    ``valid_from``/``valid_to`` say when the list exists.
+    """
 
     error_class = InventoryError
 
@@ -203,7 +245,7 @@ class GPList(Model):
         return None if self.cap is None else self.cap - self.listed
 
 
-class GPCentre(Model):
+class GPCentre(Dated):
     """A GP centre (legesenter) and its number of GPs, now and before."""
 
     error_class = InventoryError
@@ -214,7 +256,7 @@ class GPCentre(Model):
     gps_previous: Count | None = None
 
 
-class Service(Model):
+class Service(Dated):
     """Physician staffing of a service that is not bed-based (legevakt, helsestasjon...)."""
 
     error_class = InventoryError
@@ -225,8 +267,29 @@ class Service(Model):
     note: str | None = None
 
 
+class DatedFigure(Dated):
+    """One value of a figure over a period: ``{value: 3.0, valid_from: 2022-01-01}``."""
+
+    error_class = InventoryError
+
+    value: Number
+    note: str | None = None
+
+
+def _figure_records(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+FigureValue = Annotated[Number | tuple[DatedFigure, ...], BeforeValidator(_figure_records)]
+
+
 class Inventory(Model):
-    """Everything assessed: facilities, populations and GP lists."""
+    """Everything assessed: facilities, populations and GP lists.
+
+    Facilities, units, GP lists, GP centres, services, staffing and figures
+    may carry validity; :meth:`on` gives the inventory as it stands on a day,
+    which is what an assessment on that day sees.
+    """
 
     error_class = InventoryError
 
@@ -239,28 +302,79 @@ class Inventory(Model):
     gp_lists: tuple[GPList, ...] = ()
     gp_centres: tuple[GPCentre, ...] = ()
     services: tuple[Service, ...] = ()
-    figures: dict[str, Number] = Field(
+    figures: dict[str, FigureValue] = Field(
         default_factory=dict,
-        description="figures a source states directly, e.g. free_list_places: 494",
+        description=(
+            "figures a source states directly, e.g. free_list_places: 494; a list of "
+            "{value, valid_from, valid_to} records gives a figure that changes over time"
+        ),
     )
 
     @model_validator(mode="after")
     def _unique(self) -> Inventory:
-        check_unique(
-            [f.name for f in self.facilities], "facility '{}' appears twice", "facilities", "name"
-        )
-        check_unique([g.id for g in self.gp_lists], "GP list '{}' appears twice", "gp_lists", "id")
-        check_unique(
-            [c.name for c in self.gp_centres], "GP centre '{}' appears twice", "gp_centres", "name"
-        )
-        check_unique(
-            [s.name for s in self.services], "service '{}' appears twice", "services", "name"
-        )
-        self.indicators()  # stated figures must agree with the records
+        check_unique(self.facilities, "facility '{}' appears twice", "facilities", "name")
+        check_unique(self.gp_lists, "GP list '{}' appears twice", "gp_lists", "id")
+        check_unique(self.gp_centres, "GP centre '{}' appears twice", "gp_centres", "name")
+        check_unique(self.services, "service '{}' appears twice", "services", "name")
+        for name, value in self.figures.items():
+            if isinstance(value, tuple):
+                check_unique(
+                    [
+                        _Named(name=name, valid_from=r.valid_from, valid_to=r.valid_to)
+                        for r in value
+                    ],
+                    f"figure '{name}' has two values",
+                    f"figures.{name}",
+                    "valid_from",
+                )
+        if not self.dated():
+            self.indicators()  # stated figures must agree with the records
         return self
 
+    def dated(self) -> bool:
+        """Whether anything but staffing changes over time (so :meth:`on` is not a no-op)."""
+        records: list[Dated] = [*self.facilities, *self.gp_lists, *self.gp_centres, *self.services]
+        records += [u for f in self.facilities for u in f.units]
+        return (
+            any(r.valid_from is not None or r.valid_to is not None for r in records)
+            or any(isinstance(v, tuple) for v in self.figures.values())
+            or len({(p.area, p.age_group) for p in self.populations}) < len(self.populations)
+        )
+
+    def on(self, day: dt.date) -> Inventory:
+        """The inventory as it stands on ``day``.
+
+        Facilities, units, GP lists, GP centres and services not in force are
+        left out; a dated figure takes its value in force (and is left out when
+        none is); of a population series the latest record on or before ``day``
+        counts. Staffing records are kept whole: an assessment says which
+        were not in force. The inventory itself is not changed.
+        """
+        figures: dict[str, FigureValue] = {}
+        for name, value in self.figures.items():
+            if not isinstance(value, tuple):
+                figures[name] = value
+                continue
+            current = [r.value for r in value if r.in_force(day)]
+            if current:
+                figures[name] = current[0]  # records of one figure never overlap
+        return self.model_copy(
+            update={
+                "facilities": tuple(f.on(day) for f in self.facilities if f.in_force(day)),
+                "gp_lists": tuple(g for g in self.gp_lists if g.in_force(day)),
+                "gp_centres": tuple(c for c in self.gp_centres if c.in_force(day)),
+                "services": tuple(s for s in self.services if s.in_force(day)),
+                "populations": populations_on(self.populations, day),
+                "figures": figures,
+            }
+        )
+
     def indicators(self) -> dict[str, float]:
-        """Figures thresholds can watch: places, free list places, inhabitants..."""
+        """Figures thresholds can watch: places, free list places, inhabitants...
+
+        Call it on :meth:`on`'s result when anything is dated: a figure that
+        changes over time has no single value.
+        """
         out: dict[str, float] = {}
         if self.facilities:
             out["beds"] = float(sum(f.beds for f in self.facilities))
@@ -273,6 +387,13 @@ class Inventory(Model):
         if self.populations:
             out["inhabitants"] = float(sum(p.inhabitants for p in self.populations))
         for name, value in self.figures.items():
+            if isinstance(value, tuple):
+                raise InventoryError(
+                    f"figure '{name}' changes over time: it has no value without a date",
+                    Location(field=f"figures.{name}"),
+                    "take the inventory on a date first (inventory.on(day))",
+                    code="inventory.dated-figure",
+                )
             if name in out and out[name] != value:
                 raise InventoryError(
                     f"figure '{name}' is stated as {value:g} but the inventory's records "
@@ -283,6 +404,66 @@ class Inventory(Model):
                 )
             out[name] = float(value)
         return out
+
+
+class _Named(Dated):
+    name: str
+
+
+def populations_on(populations: Iterable[Population], day: dt.date) -> tuple[Population, ...]:
+    """The population records that count on ``day``.
+
+    A series (several dated records of one area and age group) counts its
+    latest record on or before ``day``, and nothing before its first; a
+    record that is alone in its series, dated or not, always counts.
+    """
+    series: dict[tuple[str | None, str | None], list[Population]] = {}
+    for p in populations:
+        series.setdefault((p.area, p.age_group), []).append(p)
+    kept: list[Population] = []
+    for records in series.values():
+        dated = [p for p in records if p.at is not None]
+        if len(records) == 1 or not dated:
+            kept.extend(records)
+            continue
+        kept.extend(p for p in records if p.at is None)
+        past = [p for p in dated if p.at is not None and p.at <= day]
+        if past:
+            kept.append(max(past, key=lambda p: p.at or dt.date.min))
+    return tuple(kept)
+
+
+def combine_inventories(parts: Sequence[Inventory]) -> Inventory:
+    """One inventory of several (a health house and the nursing homes, say).
+
+    Facilities, GP lists, centres, services and populations are put together;
+    a name in two parts at the same time, or a figure two parts state
+    differently, is an error. The parts are not changed.
+    """
+    if len(parts) == 1:
+        return parts[0]
+    data: dict[str, Any] = {"name": " + ".join(p.name or "unnamed" for p in parts)}
+    for group in ("facilities", "populations", "gp_lists", "gp_centres", "services"):
+        data[group] = [r.model_dump(exclude_none=True) for p in parts for r in getattr(p, group)]
+    figures: dict[str, Any] = {}
+    for part in parts:
+        for name, value in part.figures.items():
+            if name in figures and figures[name] != value:
+                raise InventoryError(
+                    f"figure '{name}' is stated differently in two inventories "
+                    f"('{part.name}' and an earlier one)",
+                    Location(field=f"figures.{name}"),
+                    code="inventory.figure-conflict",
+                )
+            figures[name] = value
+    data["figures"] = {
+        k: [r.model_dump(exclude_none=True) for r in v] if isinstance(v, tuple) else v
+        for k, v in figures.items()
+    }
+    municipalities = {p.municipality for p in parts if p.municipality}
+    if len(municipalities) == 1:
+        data["municipality"] = municipalities.pop()
+    return Inventory(**data)
 
 
 def count_units(data: dict[str, Any]) -> int:

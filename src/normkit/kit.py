@@ -26,6 +26,8 @@ from .limits import Limits
 from .municipality import Municipality, MunicipalityInfo
 from .normset import NormSet, ResolvedNormSet, parse_normset, resolve
 from .planning.compare import Comparison, compare_assessments
+from .planning.projection import Plan, project
+from .planning.scenario import Scenario, load_scenarios
 from .plugins import (
     BUILTIN_PLUGINS,
     ENTRY_POINT_GROUP,
@@ -274,16 +276,16 @@ class Kit:
         found = [m for m in self.municipalities.values() if normset_id in m.normsets]
         return found[0] if len(found) == 1 else None
 
-    def example(self, example_id: str) -> tuple[Municipality, Path]:
-        """An example inventory shipped by a municipality's plugin, by id."""
+    def example(self, example_id: str, kind: str = "inventory") -> tuple[Municipality, Path]:
+        """An example shipped by a municipality's plugin, by id: an inventory or a scenario."""
         for municipality in self.municipalities.values():
             for example in municipality.examples:
-                if example.id == example_id:
+                if example.id == example_id and example.kind == kind:
                     return municipality, example.path
-        known = [e.id for m in self.municipalities.values() for e in m.examples]
+        known = [e.id for m in self.municipalities.values() for e in m.examples if e.kind == kind]
         raise NormSetError(
-            f"unknown example '{example_id}'",
-            hint=f"examples: {', '.join(known) or 'none (install a municipality plugin)'}",
+            f"unknown {kind} example '{example_id}'",
+            hint=f"{kind} examples: {', '.join(known) or 'none (install a municipality plugin)'}",
             code="example.unknown",
         )
 
@@ -337,6 +339,43 @@ class Kit:
         return compare_assessments(
             self.assess(inventory, left, at, explain, municipality=left_municipality),
             self.assess(inventory, right, at, explain, municipality=right_municipality),
+        )
+
+    def load_scenarios(self, paths: Iterable[str | Path]) -> list[Scenario]:
+        """Read scenario files (and the files they extend) within this kit's limits."""
+        return load_scenarios(paths, self.limits)
+
+    def plan(
+        self,
+        inventory: Inventory,
+        normset: str | NormSet,
+        dates: Sequence[dt.date],
+        scenarios: Sequence[Scenario] = (),
+        explain: bool = False,
+        *,
+        municipality: str | None = None,
+        known: Iterable[Scenario] = (),
+    ) -> Plan:
+        """Assess ``inventory`` and each scenario applied to it on every date.
+
+        Each date is :meth:`assess` of the inventory as it stands that day,
+        with the norm set in force that day (or the one a scenario adopted);
+        ``known`` are scenarios the given ones may extend. See
+        :func:`normkit.project`.
+        """
+
+        def assess_on(inv: Inventory, chosen: str | NormSet, day: dt.date) -> Assessment:
+            return self.assess(inv, chosen, day, explain, municipality=municipality)
+
+        return project(
+            assess_on,
+            inventory,
+            normset,
+            dates,
+            scenarios,
+            known={s.id: s for s in known},
+            bed_types=self.bed_types,
+            limits=self.limits,
         )
 
     def assess_batch(

@@ -42,6 +42,11 @@ class Limits:
     max_alias_nodes: int = 100_000
     #: characters in one text value or CSV cell
     max_text_chars: int = 100_000
+    #: dates (years) one plan evaluates
+    max_plan_dates: int = 200
+    #: unit assessments one plan makes (units × dates × base and scenarios):
+    #: about 20 µs each without explanations, so at most a minute or so
+    max_plan_unit_assessments: int = 2_000_000
 
     def __post_init__(self) -> None:
         for item in dataclasses.fields(self):
@@ -79,6 +84,8 @@ ENVIRONMENT: Mapping[str, str] = {
     "max_depth": "NORMKIT_MAX_DEPTH",
     "max_alias_nodes": "NORMKIT_MAX_ALIAS_NODES",
     "max_text_chars": "NORMKIT_MAX_TEXT_CHARS",
+    "max_plan_dates": "NORMKIT_MAX_PLAN_DATES",
+    "max_plan_unit_assessments": "NORMKIT_MAX_PLAN_UNIT_ASSESSMENTS",
 }
 
 DEFAULT = Limits()

@@ -21,9 +21,11 @@ from typing import Any, Literal
 
 from .errors import NormkitError, NormSetError
 from .files import LineMap, read_document
+from .inventory import combine_inventories
 from .kit import Kit
 from .manifest import MANIFEST
 from .normset import NormSet, normset_problems, resolve
+from .planning.scenario import apply_scenario
 from .values import read_date
 
 FindingSeverity = Literal["error", "warning", "info"]
@@ -367,9 +369,16 @@ def check_plugins(kit: Kit, names: Iterable[str] | None = None) -> list[Finding]
                         field="municipality.normsets",
                     )
                 )
+        inventories = [e for e in municipality.examples if e.kind == "inventory"]
         for example in municipality.examples:
             try:
-                kit.load_inventory(example.path)
+                if example.kind == "inventory":
+                    kit.load_inventory(example.path)
+                    continue
+                # A scenario must apply to its municipality's example inventories.
+                scenario = kit.load_scenarios([example.path])[0]
+                base = combine_inventories([kit.load_inventory(e.path) for e in inventories])
+                apply_scenario(base, scenario, None, kit.bed_types)
             except NormkitError as error:
                 findings.append(finding(error))
     return findings

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -24,11 +25,12 @@ class MunicipalityCode(Dated):
 
 
 class Example(Model):
-    """An example inventory a plugin ships, built from its plan's own figures."""
+    """An example a plugin ships, built from its plan's own figures: an inventory or a scenario."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     title: str
     path: Path
+    kind: Literal["inventory", "scenario"] = "inventory"
 
 
 class Municipality(Model):

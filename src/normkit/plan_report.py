@@ -1,0 +1,316 @@
+"""Rendering a plan (``normkit plan``) as tables, Markdown or CSV; JSON is the model's own.
+
+One table per run (the base, then each scenario) with a row per date, then
+per scenario a table of differences from the base and the unit differences
+behind them, each with its reason. Lines that repeat from date to date are
+said once, with the dates they hold for.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
+
+from . import escaping
+from .planning.compare import basis, reason
+from .planning.projection import (
+    BASE,
+    Difference,
+    Plan,
+    PlanPeriod,
+    ScenarioDifference,
+    ScenarioRun,
+    UnitDifference,
+)
+from .report import cell
+from .rules.base import fmt
+
+RUN_HEADERS = [
+    "Date",
+    "Norm set",
+    "Norm FTE",
+    "Required FTE",
+    "Staffed FTE",
+    "Gap FTE",
+    "Gap cost NOK/yr",
+    "Measures NOK/yr",
+    "Grants NOK/yr",
+    "Alerts",
+]
+DIFFERENCE_HEADERS = [
+    "Date",
+    "Δ Norm FTE",
+    "Δ Required FTE",
+    "Δ Staffed FTE",
+    "Δ Gap FTE",
+    "Δ Gap cost NOK/yr",
+    "Δ Measures NOK/yr",
+    "Δ Grants NOK/yr",
+]
+NONE = "—"
+
+
+def _fte(value: float | None) -> str:
+    return NONE if value is None else f"{value:.2f}"
+
+
+def _nok(value: float | None) -> str:
+    return NONE if value is None else fmt(round(value))
+
+
+def _signed(value: float | None, money: bool = False) -> str:
+    if value is None:
+        return NONE
+    shown = f"{round(value):+,}".replace(",", " ") if money else f"{value:+.2f}"
+    return shown.lstrip("+") if shown in ("+0", "+0.00", "-0", "-0.00") else shown
+
+
+def plan_heading(plan: Plan) -> str:
+    what = f"{plan.inventory} — " if plan.inventory else ""
+    first, last = plan.dates[0].isoformat(), plan.dates[-1].isoformat()
+    span = first if first == last else f"{first} to {last}"
+    return f"{what}plan with norm set {plan.normset}, {len(plan.dates)} date(s), {span}"
+
+
+def run_title(run: ScenarioRun) -> str:
+    chain = f" (applies {' → '.join(run.chain)})" if len(run.chain) > 1 else ""
+    return f"{run.id}: {run.title}{chain}"
+
+
+def run_rows(run: ScenarioRun) -> list[list[str]]:
+    """A row per date: need, staffing, gap and money, as strings for tables."""
+    return [
+        [
+            p.at.isoformat(),
+            p.normset or "none in force",
+            _fte(p.norm_fte),
+            _fte(p.required_fte),
+            _fte(p.staffed_fte),
+            _fte(p.gap_fte),
+            _nok(p.gap_cost_nok_per_year),
+            _nok(p.measures_cost_nok_per_year),
+            _nok(p.grants_nok_per_year),
+            str(len(p.alerts)) if p.alerts else "",
+        ]
+        for p in run.periods
+    ]
+
+
+def difference_rows(difference: ScenarioDifference) -> list[list[str]]:
+    return [
+        [
+            p.at.isoformat(),
+            _signed(p.norm_fte.difference),
+            _signed(p.required_fte.difference),
+            _signed(p.staffed_fte.difference),
+            _signed(p.gap_fte.difference),
+            _signed(p.gap_cost_nok_per_year.difference, money=True),
+            _signed(p.measures_cost_nok_per_year.difference, money=True),
+            _signed(p.grants_nok_per_year.difference, money=True),
+        ]
+        for p in difference.periods
+    ]
+
+
+def _spans(dates: Sequence[dt.date], all_dates: Sequence[dt.date]) -> str:
+    """'2021-01-01 to 2026-01-01' for consecutive plan dates, listed otherwise."""
+    index = {d: i for i, d in enumerate(all_dates)}
+    groups: list[list[dt.date]] = []
+    for d in sorted(dates):
+        if groups and index[d] == index[groups[-1][-1]] + 1:
+            groups[-1].append(d)
+        else:
+            groups.append([d])
+    return ", ".join(
+        g[0].isoformat() if len(g) == 1 else f"{g[0].isoformat()} to {g[-1].isoformat()}"
+        for g in groups
+    )
+
+
+def _grouped(items: Iterable[tuple[dt.date, str]], all_dates: Sequence[dt.date]) -> list[str]:
+    """Each distinct line once, with the dates it holds for, in order of first appearance."""
+    dates: dict[str, list[dt.date]] = {}
+    for day, line in items:
+        dates.setdefault(line, []).append(day)
+    if len(all_dates) == 1:
+        return list(dates)
+    return [f"{_spans(days, all_dates)}: {line}" for line, days in dates.items()]
+
+
+def change_lines(run: ScenarioRun) -> list[str]:
+    """The scenario's changes, dated, each with its note and source."""
+    lines = []
+    for c in run.changes:
+        by = f" [{c.scenario}]" if len(run.chain) > 1 else ""
+        note = f" — {c.note}" if c.note else ""
+        cite = f" ({c.source.cite()})" if c.source else ""
+        lines.append(f"from {c.valid_from.isoformat()}{by}: {c.change}{note}{cite}")
+    return lines
+
+
+def run_lines(run: ScenarioRun, all_dates: Sequence[dt.date]) -> list[str]:
+    """What the run's table cannot hold: money bases, measures, figures, alerts and notes."""
+    items: list[tuple[dt.date, str]] = []
+    for p in run.periods:
+        items.extend((p.at, line) for line in _period_lines(p))
+    return _grouped(items, all_dates)
+
+
+def _period_lines(p: PlanPeriod) -> list[str]:
+    lines = []
+    if p.problem is not None:
+        lines.append(f"no assessment: {p.problem}")
+    if p.gap_cost_basis is not None:
+        lines.append(f"gap priced at {p.gap_cost_basis}")
+    for m in p.measures:
+        sign = "grant" if m.type == "grant" else "cost"
+        label = m.label or m.id
+        lines.append(f"{sign} '{m.id}' ({label}): {m.basis} = {fmt(m.nok_per_year, 'NOK/year')}")
+    for name, value in p.indicators.items():
+        if name not in {"beds", "norm_fte", "required_fte", "staffed_fte", "gap_fte"}:
+            lines.append(f"figure {name}: {fmt(value)}")
+    for a in p.alerts:
+        cite = f" ({a.source.cite()})" if a.source else ""
+        lines.append(f"alert [{a.severity}] {a.message} → {a.action}{cite}")
+    if p.assessment is not None:
+        lines.extend(f"note: {n}" for n in p.assessment.notes)
+    return lines
+
+
+def difference_lines(difference: ScenarioDifference, all_dates: Sequence[dt.date]) -> list[str]:
+    """The unit differences behind a scenario's figures, and why any difference is null."""
+    items: list[tuple[dt.date, str]] = []
+    scenario = difference.scenario
+    for p in difference.periods:
+        for name in (
+            "required_fte",
+            "staffed_fte",
+            "gap_fte",
+            "gap_cost_nok_per_year",
+            "grants_nok_per_year",
+        ):
+            d: Difference = getattr(p, name)
+            if d.reason is not None:
+                items.append((p.at, f"Δ {name} not known: {d.reason}"))
+        for u in p.units:
+            shown = _signed(u.required_fte.difference)
+            change = shown if u.required_fte.difference is not None else "no difference figure"
+            items.append((p.at, f"{u.facility} › {u.unit}: {change} — {_why(u, scenario)}"))
+    return _grouped(items, all_dates)
+
+
+def _why(u: UnitDifference, scenario: str) -> str:
+    """A unit difference's reason without the citations (the JSON keeps them)."""
+    if u.base is not None and u.scenario is not None:
+        return reason(BASE, u.base, scenario, u.scenario, cite=False)
+    side, row = (BASE, u.base) if u.scenario is None else (scenario, u.scenario)
+    assert row is not None
+    return f"only in {side}: {basis(row, cite=False)}"
+
+
+LEGEND = (
+    "FTE rounded to 2 decimals, NOK to the krone; figures are yearly rates on each date. "
+    "Gap = need − staffed: positive is a shortfall. Δ = scenario − base; — = not known."
+)
+
+
+def plan_markdown(plan: Plan) -> str:
+    md = escaping.markdown
+    out = [f"## {md(plan_heading(plan))}", "", md(LEGEND), ""]
+
+    def table(title: str, headers: list[str], rows: list[list[str]], lines: list[str]) -> None:
+        out.extend([f"### {md(title)}", ""])
+        out.append("| " + " | ".join(md(h) for h in headers) + " |")
+        out.append("|" + "|".join("---" for _ in headers) + "|")
+        out.extend("| " + " | ".join(md(c) for c in row) + " |" for row in rows)
+        out.append("")
+        out.extend(f"- {md(line)}" for line in lines)
+        if lines:
+            out.append("")
+
+    for run in (plan.base, *plan.scenarios):
+        changes = [f"change {line}" for line in change_lines(run)]
+        table(run_title(run), RUN_HEADERS, run_rows(run), changes + run_lines(run, plan.dates))
+    for difference in plan.differences:
+        table(
+            f"{difference.scenario} − base",
+            DIFFERENCE_HEADERS,
+            difference_rows(difference),
+            difference_lines(difference, plan.dates),
+        )
+    out.extend(f"- note: {md(n)}" for n in plan.notes)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+PLAN_CSV_HEADERS = [
+    "scenario",
+    "date",
+    "normset",
+    "norm_fte",
+    "required_fte",
+    "staffed_fte",
+    "gap_fte",
+    "gap_cost_nok_per_year",
+    "measures_cost_nok_per_year",
+    "grants_nok_per_year",
+    "difference_required_fte",
+    "difference_staffed_fte",
+    "difference_gap_fte",
+    "difference_gap_cost_nok_per_year",
+    "difference_measures_cost_nok_per_year",
+    "difference_grants_nok_per_year",
+    "alerts",
+    "problem",
+]
+_TEXT = frozenset({0, 1, 2, 16, 17})
+
+
+def plan_csv(plan: Plan, formula_guard: bool = True) -> str:
+    """A row per scenario and date; the difference columns are empty on the base's rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(PLAN_CSV_HEADERS)
+    differences = {d.scenario: d for d in plan.differences}
+    for run in (plan.base, *plan.scenarios):
+        against = differences.get(run.id)
+        for i, p in enumerate(run.periods):
+            d = against.periods[i] if against is not None else None
+            deltas = (
+                [
+                    cell(getattr(d, name).difference)
+                    for name in (
+                        "required_fte",
+                        "staffed_fte",
+                        "gap_fte",
+                        "gap_cost_nok_per_year",
+                        "measures_cost_nok_per_year",
+                        "grants_nok_per_year",
+                    )
+                ]
+                if d is not None
+                else [""] * 6
+            )
+            values = [
+                run.id,
+                p.at.isoformat(),
+                p.normset or "",
+                cell(p.norm_fte),
+                cell(p.required_fte),
+                cell(p.staffed_fte),
+                cell(p.gap_fte),
+                cell(p.gap_cost_nok_per_year),
+                cell(p.measures_cost_nok_per_year),
+                cell(p.grants_nok_per_year),
+                *deltas,
+                " ".join(a.id for a in p.alerts),
+                p.problem or "",
+            ]
+            writer.writerow(
+                [
+                    escaping.csv_cell(v, formula_guard) if k in _TEXT else v
+                    for k, v in enumerate(values)
+                ]
+            )
+    return buffer.getvalue()

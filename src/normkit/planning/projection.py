@@ -1,0 +1,409 @@
+"""Projection: a base and its scenarios assessed on a series of dates.
+
+Each date is an assessment of the inventory as it stands that day (units,
+staffing and figures in force), with the norm set in force that day, plus
+what money the scenario moves: the yearly cost of the gap, of the measures in
+force, and the grants received. Figures are yearly rates on the day, as a
+plan's cost lines are ("a yearly cost of NOK 1 190 000"): a change in the
+middle of a year shows from the first date on or after it.
+
+A scenario's figures are set beside the base's, date by date: a difference
+is ``null`` whenever either side is, with the reason, never a made-up 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..assessment import Assessment, UnitAssessment
+from ..errors import NormkitError, NormSetError
+from ..inventory import Inventory
+from ..limits import DEFAULT, Limits
+from ..normset import NormSet
+from ..rules.base import finite
+from ..rules.threshold import Alert
+from .compare import basis, reason
+from .scenario import Applied, ChangeMade, Measure, Scenario, apply_scenario
+
+#: assesses an inventory with a norm set (an id or a NormSet) on a date
+AssessOn = Callable[[Inventory, "str | NormSet", dt.date], Assessment]
+
+BASE = "base"
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class MeasureInForce(_Out):
+    id: str
+    label: str | None
+    type: Literal["cost", "grant"]
+    nok_per_year: float
+    basis: str = Field(description="how the yearly amount is made up, and its period")
+    scenario: str = Field(description="the scenario that defines the measure")
+
+
+class PlanPeriod(_Out):
+    """One scenario on one date."""
+
+    at: dt.date
+    normset: str | None = Field(description="the norm set assessed with; null if none in force")
+    norm_fte: float | None
+    required_fte: float | None
+    staffed_fte: float | None
+    gap_fte: float | None
+    gap_cost_nok_per_year: float | None
+    gap_cost_basis: str | None
+    measures: list[MeasureInForce]
+    measures_cost_nok_per_year: float = Field(description="the costs of the measures in force")
+    grants_nok_per_year: float = Field(description="the grants of the measures in force")
+    alerts: list[Alert]
+    indicators: dict[str, float]
+    problem: str | None = Field(description="why there is no assessment on this date, if none")
+    assessment: Assessment | None = Field(description="the full assessment of the date")
+
+
+class ScenarioRun(_Out):
+    id: str
+    title: str
+    chain: list[str] = Field(description="the scenarios applied, root first (empty for the base)")
+    changes: list[ChangeMade] = Field(description="the scenario's changes, in date order")
+    periods: list[PlanPeriod]
+
+
+class Difference(_Out):
+    """One figure of a scenario against the base: ``scenario − base``."""
+
+    base: float | None
+    scenario: float | None
+    difference: float | None
+    reason: str | None = Field(description="why the difference is null, when it is")
+
+
+class UnitDifference(_Out):
+    facility: str
+    unit: str
+    required_fte: Difference
+    reason: str = Field(description="what each side's figure rests on, or which side lacks it")
+    base: UnitAssessment | None = Field(description="null when the unit is not in the base then")
+    scenario: UnitAssessment | None = Field(description="null when not in the scenario then")
+
+
+class PeriodDifference(_Out):
+    at: dt.date
+    norm_fte: Difference
+    required_fte: Difference
+    staffed_fte: Difference
+    gap_fte: Difference
+    gap_cost_nok_per_year: Difference
+    measures_cost_nok_per_year: Difference
+    grants_nok_per_year: Difference
+    units: list[UnitDifference] = Field(description="the units whose need or presence differs")
+
+
+class ScenarioDifference(_Out):
+    scenario: str
+    periods: list[PeriodDifference]
+
+
+class Plan(_Out):
+    """The documented JSON of ``normkit plan`` (see docs/reference/json-output.md)."""
+
+    inventory: str | None
+    normset: str = Field(description="the base norm set (a scenario may adopt another)")
+    dates: list[dt.date]
+    base: ScenarioRun
+    scenarios: list[ScenarioRun]
+    differences: list[ScenarioDifference]
+    notes: list[str]
+
+
+def plan_dates(
+    years: Iterable[int] = (), dates: Iterable[dt.date] = (), month: int = 1, day: int = 1
+) -> list[dt.date]:
+    """The dates a plan evaluates: ``month``/``day`` of each year, and any dates given."""
+    chosen = set(dates)
+    for year in years:
+        try:
+            chosen.add(dt.date(year, month, day))
+        except ValueError as exc:
+            raise NormkitError(
+                f"{year}-{month:02d}-{day:02d} is not a date: {exc}", code="plan.date"
+            ) from None
+    return sorted(chosen)
+
+
+def project(
+    assess_on: AssessOn,
+    inventory: Inventory,
+    normset: str | NormSet,
+    dates: Sequence[dt.date],
+    scenarios: Sequence[Scenario] = (),
+    *,
+    known: Mapping[str, Scenario] | None = None,
+    bed_types: Iterable[str] | None = None,
+    limits: Limits = DEFAULT,
+) -> Plan:
+    """Assess ``inventory`` and each scenario applied to it on every date in ``dates``.
+
+    ``known`` holds scenarios the given ones may extend (by id); the base
+    inventory is never changed.
+    """
+    if not dates:
+        raise NormkitError(
+            "a plan needs at least one date", hint="give years or dates", code="plan.no-dates"
+        )
+    dates = sorted(set(dates))
+    if len(dates) > limits.max_plan_dates:
+        raise NormkitError(
+            f"the plan has {len(dates)} dates, more than the limit of {limits.max_plan_dates}",
+            hint="raise it with NORMKIT_MAX_PLAN_DATES or Limits(max_plan_dates=...)",
+            code="plan.too-many-dates",
+        )
+    ids = [s.id for s in scenarios]
+    if BASE in ids or len(set(ids)) < len(ids):
+        twice = BASE if BASE in ids else next(i for i in ids if ids.count(i) > 1)
+        raise NormkitError(
+            f"scenario id '{twice}' is used twice (or is the base's own id, '{BASE}')",
+            code="plan.duplicate-scenario",
+        )
+    every = {**(known or {}), **{s.id: s for s in scenarios}}
+    types = list(bed_types) if bed_types is not None else None
+    applied = [apply_scenario(inventory, s, every, types) for s in scenarios]
+    units = sum(len(f.units) for f in inventory.facilities) + sum(
+        len(f.units) for a in applied for f in a.inventory.facilities
+    )
+    if units * len(dates) > limits.max_plan_unit_assessments:
+        raise NormkitError(
+            f"the plan would assess {units * len(dates)} units (units × dates × base and "
+            f"scenarios), more than the limit of {limits.max_plan_unit_assessments}",
+            hint="fewer dates or scenarios, or raise NORMKIT_MAX_PLAN_UNIT_ASSESSMENTS",
+            code="plan.too-large",
+        )
+    base = _run(assess_on, inventory, normset, dates, None)
+    runs = [_run(assess_on, a.inventory, normset, dates, a) for a in applied]
+    normset_id = normset if isinstance(normset, str) else normset.id
+    return Plan(
+        inventory=inventory.name,
+        normset=normset_id,
+        dates=list(dates),
+        base=base,
+        scenarios=runs,
+        differences=[_differences(base, run) for run in runs],
+        notes=_notes(base, runs),
+    )
+
+
+def _run(
+    assess_on: AssessOn,
+    inventory: Inventory,
+    normset: str | NormSet,
+    dates: Sequence[dt.date],
+    applied: Applied | None,
+) -> ScenarioRun:
+    periods = [_period(assess_on, inventory, normset, day, applied) for day in dates]
+    if applied is None:
+        title = "base (the inventory as given)"
+        return ScenarioRun(id=BASE, title=title, chain=[], changes=[], periods=periods)
+    return ScenarioRun(
+        id=applied.scenario.id,
+        title=applied.scenario.title,
+        chain=list(applied.chain),
+        changes=list(applied.changes),
+        periods=periods,
+    )
+
+
+def _period(
+    assess_on: AssessOn,
+    inventory: Inventory,
+    normset: str | NormSet,
+    day: dt.date,
+    applied: Applied | None,
+) -> PlanPeriod:
+    adoption = applied.normset_on(day) if applied is not None else None
+    chosen: str | NormSet = adoption.normset if adoption is not None else normset
+    measures = [_measure(m, applied) for m in applied.measures_on(day)] if applied else []
+    costs = math.fsum(m.nok_per_year for m in measures if m.type == "cost")
+    grants = math.fsum(m.nok_per_year for m in measures if m.type == "grant")
+    chosen_id = chosen if isinstance(chosen, str) else chosen.id
+    try:
+        assessment = assess_on(inventory, chosen, day)
+    except NormSetError as exc:
+        if exc.code != "normset.not-in-force":
+            raise
+        return PlanPeriod(
+            at=day,
+            normset=None,
+            norm_fte=None,
+            required_fte=None,
+            staffed_fte=None,
+            gap_fte=None,
+            gap_cost_nok_per_year=None,
+            gap_cost_basis=None,
+            measures=measures,
+            measures_cost_nok_per_year=costs,
+            grants_nok_per_year=grants,
+            alerts=[],
+            indicators={},
+            problem=f"'{chosen_id}': {exc.message}",
+            assessment=None,
+        )
+    totals = assessment.totals
+    cost, cost_basis = totals.gap_cost_nok_per_year, totals.gap_cost_basis
+    priced = applied.fte_cost_on(day) if applied is not None else None
+    if priced is not None and totals.gap_fte is not None:
+        cost = finite(priced.rule.evaluate({"fte": max(totals.gap_fte, 0.0)}), priced.rule)
+        cost_basis = f"{priced.rule.describe()} (scenario, from {priced.valid_from.isoformat()})"
+    return PlanPeriod(
+        at=day,
+        normset=assessment.normset.id,
+        norm_fte=totals.norm_fte,
+        required_fte=totals.required_fte,
+        staffed_fte=totals.staffed_fte,
+        gap_fte=totals.gap_fte,
+        gap_cost_nok_per_year=cost,
+        gap_cost_basis=cost_basis,
+        measures=measures,
+        measures_cost_nok_per_year=costs,
+        grants_nok_per_year=grants,
+        alerts=assessment.alerts,
+        indicators=assessment.indicators,
+        problem=None,
+        assessment=assessment,
+    )
+
+
+def _measure(measure: Measure, applied: Applied) -> MeasureInForce:
+    return MeasureInForce(
+        id=measure.id,
+        label=measure.label,
+        type=measure.type,
+        nok_per_year=measure.per_year,
+        basis=measure.basis(),
+        scenario=applied.owner_of(measure.id),
+    )
+
+
+_FIGURES = (
+    "norm_fte",
+    "required_fte",
+    "staffed_fte",
+    "gap_fte",
+    "gap_cost_nok_per_year",
+    "measures_cost_nok_per_year",
+    "grants_nok_per_year",
+)
+
+
+def _differences(base: ScenarioRun, run: ScenarioRun) -> ScenarioDifference:
+    periods = []
+    for left, right in zip(base.periods, run.periods, strict=True):
+        figures = {
+            name: _difference(getattr(left, name), getattr(right, name), name, left, right, run.id)
+            for name in _FIGURES
+        }
+        periods.append(
+            PeriodDifference(at=left.at, units=_unit_differences(left, right, run.id), **figures)
+        )
+    return ScenarioDifference(scenario=run.id, periods=periods)
+
+
+def _difference(
+    left: float | None,
+    right: float | None,
+    name: str,
+    lp: PlanPeriod,
+    rp: PlanPeriod,
+    scenario: str,
+) -> Difference:
+    if left is not None and right is not None:
+        return Difference(base=left, scenario=right, difference=right - left, reason=None)
+    missing = [(side, p) for side, v, p in ((BASE, left, lp), (scenario, right, rp)) if v is None]
+    why = "; ".join(f"{side}: {_why_missing(name, period)}" for side, period in missing)
+    return Difference(base=left, scenario=right, difference=None, reason=why)
+
+
+def _why_missing(name: str, period: PlanPeriod) -> str:
+    """Why one figure of one period is null."""
+    if period.problem is not None:
+        return period.problem
+    a = period.assessment
+    assert a is not None
+    totals = a.totals
+    if name == "gap_cost_nok_per_year":
+        if totals.gap_fte is None:
+            return "no gap is known, so it has no cost"
+        return f"norm set '{a.normset.id}' gives no price of an FTE (fte_cost)"
+    if name == "staffed_fte" or (name == "gap_fte" and totals.staffed_fte is None):
+        return "no staffing recorded"
+    if not a.units:
+        return "no units on this date"
+    return f"no unit has a {'pure-norm' if name == 'norm_fte' else 'required'} figure"
+
+
+def _key(u: UnitAssessment) -> tuple[str, str, bool]:
+    return (u.facility, u.unit, u.beds is None)
+
+
+def _unit_differences(lp: PlanPeriod, rp: PlanPeriod, scenario: str) -> list[UnitDifference]:
+    """The units whose figure, basis or presence differs between the base and the scenario."""
+    if lp.assessment is None or rp.assessment is None:
+        return []
+    left = {_key(u): u for u in lp.assessment.units}
+    right = {_key(u): u for u in rp.assessment.units}
+    rows = []
+    for key in [*left, *(k for k in right if k not in left)]:
+        lu, ru = left.get(key), right.get(key)
+        if lu is not None and ru is not None and _same(lu, ru):
+            continue
+        lv = lu.required_fte if lu is not None else None
+        rv = ru.required_fte if ru is not None else None
+        if lu is None or ru is None:
+            side, u = (scenario, ru) if lu is None else (BASE, lu)
+            assert u is not None
+            why = f"only in {side}: {basis(u)}"
+        else:
+            why = reason(BASE, lu, scenario, ru)
+        if lv is None or rv is None:
+            gone = "no figure" if (lu is None or ru is None) else "not comparable"
+            missing = Difference(base=lv, scenario=rv, difference=None, reason=f"{gone}: {why}")
+        else:
+            missing = Difference(base=lv, scenario=rv, difference=rv - lv, reason=None)
+        rows.append(
+            UnitDifference(
+                facility=key[0],
+                unit=key[1],
+                required_fte=missing,
+                reason=why,
+                base=lu,
+                scenario=ru,
+            )
+        )
+    return rows
+
+
+def _same(lu: UnitAssessment, ru: UnitAssessment) -> bool:
+    return (
+        lu.required_fte == ru.required_fte
+        and lu.staffed_fte == ru.staffed_fte
+        and lu.status == ru.status
+        and lu.beds == ru.beds
+        and lu.bed_type == ru.bed_type
+        and basis(lu) == basis(ru)
+    )
+
+
+def _notes(base: ScenarioRun, runs: Sequence[ScenarioRun]) -> list[str]:
+    notes = []
+    for run in (base, *runs):
+        for period in run.periods:
+            if period.problem is not None:
+                notes.append(f"{run.id}, {period.at.isoformat()}: no assessment: {period.problem}")
+    return notes

@@ -1,0 +1,710 @@
+"""Scenarios: named lists of dated changes to a base inventory.
+
+A scenario never changes its base: :func:`apply_scenario` returns a new
+inventory in which each change is a dated record (a unit that opens on a day,
+a post that ends the day before another starts), plus what is not inventory
+data (the norm set adopted from a day, the price of an FTE, measures with
+costs and grants). A scenario may ``extends`` another, whose changes apply
+first, as a norm set extends its parent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BeforeValidator, Field, PrivateAttr, ValidationError, model_validator
+
+from ..errors import Location, NormkitError
+from ..files import LineMap, convert_validation_error, read_document, split_path
+from ..inventory import Inventory, StaffingRecords, read_fte
+from ..limits import DEFAULT, Limits
+from ..model import Model
+from ..provenance import Source
+from ..quantities import Quantity
+from ..rules.base import NOK_PER_YEAR, fmt
+from ..rules.money import FteCost, non_negative
+from ..values import Count, Date, Number, read_number
+
+
+class ScenarioError(NormkitError):
+    """A scenario file is malformed, or a change names what its base does not have."""
+
+    code = "scenario"
+
+
+class _Change(Model):
+    error_class = ScenarioError
+
+    valid_from: Date = Field(description="the first day the change is in force")
+    note: str | None = None
+    source: Source | None = None
+
+    def describe(self) -> str:
+        """The change in one line, without its date, note or source."""
+        raise NotImplementedError
+
+
+class AddUnit(_Change):
+    """A unit opens (in a new facility, if ``facility`` is not in the base yet)."""
+
+    kind: Literal["add_unit"]
+    facility: str = Field(min_length=1)
+    unit: str = Field(min_length=1)
+    bed_type: str
+    beds: Count
+    staffing: StaffingRecords = ()
+    valid_to: Date | None = Field(default=None, description="the last day the unit exists")
+
+    def describe(self) -> str:
+        until = f" until {self.valid_to.isoformat()}" if self.valid_to else ""
+        return f"{self.facility} › {self.unit} opens: {self.beds} {self.bed_type} places{until}"
+
+
+class RemoveUnit(_Change):
+    """A unit closes: ``valid_from`` is its first day closed."""
+
+    kind: Literal["remove_unit"]
+    facility: str = Field(min_length=1)
+    unit: str = Field(min_length=1)
+
+    def describe(self) -> str:
+        return f"{self.facility} › {self.unit} closes"
+
+
+class ConvertUnit(_Change):
+    """A unit changes bed type and/or number of beds; its staffing stays with it."""
+
+    kind: Literal["convert_unit"]
+    facility: str = Field(min_length=1)
+    unit: str = Field(min_length=1)
+    bed_type: str | None = None
+    beds: Count | None = None
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> ConvertUnit:
+        if self.bed_type is None and self.beds is None:
+            raise ScenarioError(
+                "convert_unit needs bed_type, beds or both",
+                code="scenario.convert-nothing",
+            )
+        return self
+
+    def describe(self) -> str:
+        to = [str(self.beds) if self.beds is not None else "", self.bed_type or ""]
+        return f"{self.facility} › {self.unit} becomes {' '.join(t for t in to if t)} places"
+
+
+class AddStaffing(_Change):
+    """A post is added (to a unit, or to the facility when ``unit`` is left out)."""
+
+    kind: Literal["add_staffing"]
+    facility: str = Field(min_length=1)
+    unit: str | None = None
+    fte: Annotated[float, BeforeValidator(read_fte), Field(gt=0)]
+    valid_to: Date | None = Field(default=None, description="the post's last day")
+
+    def describe(self) -> str:
+        until = f" until {self.valid_to.isoformat()}" if self.valid_to else ""
+        return f"{_holder(self.facility, self.unit)}: +{fmt(self.fte)} FTE{until}"
+
+
+class SetStaffing(_Change):
+    """From ``valid_from`` the staffing is ``fte``; the records in force then end the day before."""
+
+    kind: Literal["set_staffing"]
+    facility: str = Field(min_length=1)
+    unit: str | None = None
+    fte: Annotated[float, BeforeValidator(read_fte), Field(ge=0)]
+
+    def describe(self) -> str:
+        return f"{_holder(self.facility, self.unit)}: staffing becomes {fmt(self.fte)} FTE"
+
+
+class SetFigure(_Change):
+    """A stated figure (``public_health_fte``, ``free_list_places``…) takes a new value."""
+
+    kind: Literal["set_figure"]
+    figure: str = Field(min_length=1)
+    value: Number
+
+    def describe(self) -> str:
+        return f"figure {self.figure} becomes {fmt(self.value)}"
+
+
+class AdoptNormSet(_Change):
+    """From ``valid_from`` the scenario is assessed with another norm set."""
+
+    kind: Literal["adopt_normset"]
+    normset: str = Field(min_length=1, description="a registered norm-set id")
+
+    def describe(self) -> str:
+        return f"norm set '{self.normset}' adopted"
+
+
+class SetFteCost(_Change):
+    """From ``valid_from`` one FTE of gap is priced at ``salary`` × ``employer_cost_factor``."""
+
+    kind: Literal["fte_cost"]
+    salary: Quantity
+    employer_cost_factor: Annotated[float, BeforeValidator(read_number), Field(ge=1.0)]
+
+    _rule: FteCost = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _build(self) -> SetFteCost:
+        self._rule = FteCost(salary=self.salary, employer_cost_factor=self.employer_cost_factor)
+        return self
+
+    @property
+    def rule(self) -> FteCost:
+        return self._rule
+
+    def describe(self) -> str:
+        return f"an FTE of gap priced at {self._rule.describe()}"
+
+
+class Measure(_Change):
+    """A measure with a yearly cost or grant, in force from ``valid_from``.
+
+    The yearly amount is either stated (``amount: 200000 NOK/year``) or
+    priced from FTE (``fte``, ``salary`` and ``employer_cost_factor``). With
+    ``stated`` beside a priced amount, the plan's own figure is kept and the
+    factor it implies is shown. ``years`` (or ``valid_to``) ends it: a start
+    grant "NOK 200 000 a year for two years" is ``amount: 200000 NOK/year,
+    years: 2, type: grant``. ``count`` multiplies it (three new GPs, each
+    with the grant).
+    """
+
+    kind: Literal["measure"]
+    id: str = Field(min_length=1)
+    label: str | None = None
+    type: Literal["cost", "grant"] = Field(
+        description="a cost the municipality pays, or a grant it receives"
+    )
+    amount: Quantity | None = Field(
+        default=None, description="NOK per year, e.g. '200000 NOK/year'"
+    )
+    fte: Annotated[float | None, BeforeValidator(read_number), Field(gt=0)] = None
+    salary: Quantity | None = Field(default=None, description="NOK per year per FTE")
+    employer_cost_factor: Annotated[float | None, BeforeValidator(read_number), Field(ge=1.0)] = (
+        None
+    )
+    stated: Quantity | None = Field(
+        default=None, description="the source's own yearly figure for an amount priced from FTE"
+    )
+    count: Count = 1
+    years: Count | None = Field(default=None, description="years in force from valid_from")
+    valid_to: Date | None = Field(default=None, description="the measure's last day")
+
+    _per_year: float = PrivateAttr()
+    _stated: float | None = PrivateAttr(default=None)
+    _salary: float | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _check(self) -> Measure:
+        priced = (self.fte, self.salary, self.employer_cost_factor)
+        if self.amount is not None and any(p is not None for p in priced):
+            raise ScenarioError(
+                "give amount, or fte with salary and employer_cost_factor, not both",
+                Location(field="amount"),
+                "with the source's own figure beside a priced amount, use stated",
+                code="scenario.measure-amount",
+            )
+        if self.amount is not None:
+            self._per_year = non_negative(self.amount, NOK_PER_YEAR, "amount")
+        elif all(p is not None for p in priced):
+            assert self.fte is not None and self.salary is not None
+            self._salary = non_negative(self.salary, "NOK/year/FTE", "salary")
+            self._per_year = self.fte * self._salary * (self.employer_cost_factor or 1.0)
+        else:
+            raise ScenarioError(
+                "a measure needs amount, or fte with salary and employer_cost_factor",
+                Location(field="amount"),
+                code="scenario.measure-amount",
+            )
+        if self.stated is not None:
+            if self.amount is not None:
+                raise ScenarioError(
+                    "stated goes with an amount priced from FTE, not with amount",
+                    Location(field="stated"),
+                    code="scenario.measure-amount",
+                )
+            self._stated = non_negative(self.stated, NOK_PER_YEAR, "stated")
+        if self.years is not None and self.valid_to is not None:
+            raise ScenarioError(
+                "give years or valid_to, not both",
+                Location(field="years"),
+                code="scenario.measure-end",
+            )
+        if self.years == 0:
+            raise ScenarioError(
+                "years must be at least 1", Location(field="years"), code="scenario.measure-end"
+            )
+        if self.valid_to is not None and self.valid_to < self.valid_from:
+            raise ScenarioError(
+                f"valid_to {self.valid_to} is before valid_from {self.valid_from}",
+                Location(field="valid_to"),
+                code="validity.order",
+            )
+        return self
+
+    @property
+    def last_day(self) -> dt.date | None:
+        if self.years is not None:
+            return _years_after(self.valid_from, self.years) - dt.timedelta(days=1)
+        return self.valid_to
+
+    def in_force(self, day: dt.date) -> bool:
+        end = self.last_day
+        return self.valid_from <= day and (end is None or day <= end)
+
+    @property
+    def per_year(self) -> float:
+        """NOK per year while in force (the amount × ``count``)."""
+        return self._per_year * self.count
+
+    def describe(self) -> str:
+        label = self.label or self.id
+        end = self.last_day
+        until = f" until {end.isoformat()}" if end else ""
+        return f"{self.type} '{self.id}' ({label}): {self._amount_text()}{until}"
+
+    def basis(self) -> str:
+        """How the yearly amount is made up, and its period."""
+        end = self.last_day
+        until = f" until {end.isoformat()}" if end else ""
+        return f"{self._amount_text()} from {self.valid_from.isoformat()}{until}"
+
+    def _amount_text(self) -> str:
+        if self.amount is not None:
+            what = str(self.amount)
+        else:
+            what = f"{fmt(self.fte)} FTE × {self.salary} × {self.employer_cost_factor:g}"
+            if self._stated is not None and self.fte and self._salary:
+                implied = self._stated / (self.fte * self._salary)
+                what += (
+                    f" (the source states {fmt(self._stated, NOK_PER_YEAR)}, "
+                    f"an employer-cost factor of {implied:.3f})"
+                )
+        return what + (f" × {self.count}" if self.count != 1 else "")
+
+
+def _holder(facility: str, unit: str | None) -> str:
+    return f"{facility} › {unit}" if unit is not None else f"{facility} (facility staffing)"
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a year without one
+        return day.replace(year=day.year + years, day=28)
+
+
+Change = Annotated[
+    AddUnit
+    | RemoveUnit
+    | ConvertUnit
+    | AddStaffing
+    | SetStaffing
+    | SetFigure
+    | AdoptNormSet
+    | SetFteCost
+    | Measure,
+    Field(discriminator="kind"),
+]
+
+
+class Scenario(Model):
+    """A named list of dated changes to a base (see the module's docstring)."""
+
+    error_class = ScenarioError
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+    title: str = Field(min_length=1)
+    description: str | None = None
+    extends: str | None = Field(
+        default=None,
+        description="a scenario this one builds on: its id (given in the same run) or its "
+        "file, relative to this one",
+    )
+    source: Source | None = None
+    changes: tuple[Change, ...] = ()
+
+    _origin: LineMap | None = PrivateAttr(default=None)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    @property
+    def origin(self) -> LineMap | None:
+        """The file and lines the scenario was read from, if it was."""
+        return self._origin
+
+    def locate(self, field: str | None) -> Location:
+        if self._origin is None:
+            return Location(field=field)
+        return self._origin.locate(split_path(field) if field else ())
+
+
+def parse_scenario(data: Any, lines: LineMap) -> Scenario:
+    """Validate a scenario read from a file."""
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            "a scenario must be a mapping", Location(lines.file, 1), code="scenario.not-a-mapping"
+        )
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise convert_validation_error(exc, lines, ScenarioError) from None
+    scenario._origin = lines
+    return scenario
+
+
+def load_scenario(path: str | Path, limits: Limits = DEFAULT) -> Scenario:
+    """Read a scenario from a ``.yaml``/``.yml``, ``.json`` or ``.toml`` file."""
+    data, lines = read_document(Path(path), ScenarioError, limits)
+    return parse_scenario(data, lines)
+
+
+def load_scenarios(paths: Iterable[str | Path], limits: Limits = DEFAULT) -> list[Scenario]:
+    """Read scenario files and the files they extend; the ones asked for first, in order.
+
+    An ``extends`` that names a file (relative to the scenario's own file) is
+    read too; one that names an id must be among the scenarios read.
+    """
+    asked = [load_scenario(p, limits) for p in paths]
+    found = {s.id: s for s in asked}
+    pending = list(asked)
+    while pending:
+        scenario = pending.pop()
+        parent = scenario.extends
+        if parent is None or parent in found or not parent.lower().endswith(_SUFFIXES):
+            continue
+        here = Path(scenario.origin.file) if scenario.origin and scenario.origin.file else None
+        path = (here.parent / parent) if here is not None else Path(parent)
+        if not path.is_file():
+            raise ScenarioError(
+                f"scenario '{scenario.id}' extends '{parent}', which is not a file",
+                scenario.locate("extends"),
+                "give a path relative to the scenario's own file, or a scenario id",
+                code="scenario.extends-unknown",
+            )
+        loaded = load_scenario(path, limits)
+        found.setdefault(loaded.id, loaded)
+        pending.append(loaded)
+        # The parent is named by its file; look it up by id from here on.
+        found[parent] = loaded
+    chains = ScenarioSet(found)
+    for scenario in asked:
+        chains.chain(scenario)  # every extends resolves, and no cycle
+    return asked
+
+
+_SUFFIXES = (".yaml", ".yml", ".json", ".toml")
+
+
+class ScenarioSet:
+    """Scenarios by id (and by the file name an ``extends`` uses), to follow ``extends``."""
+
+    def __init__(self, known: Mapping[str, Scenario]):
+        self._known = dict(known)
+
+    def chain(self, scenario: Scenario) -> list[Scenario]:
+        """The scenario and its ancestors, root first."""
+        chain = [scenario]
+        while chain[-1].extends is not None:
+            parent_id = chain[-1].extends
+            assert parent_id is not None
+            parent = self._known.get(parent_id)
+            if parent is None:
+                raise ScenarioError(
+                    f"scenario '{chain[-1].id}' extends '{parent_id}', which is not given",
+                    chain[-1].locate("extends"),
+                    f"scenarios given: {', '.join(sorted(self._known)) or 'none'}",
+                    code="scenario.extends-unknown",
+                )
+            if parent in chain:
+                cycle = " → ".join(s.id for s in [*chain, parent])
+                raise ScenarioError(
+                    f"scenarios extend each other in a cycle: {cycle}",
+                    chain[-1].locate("extends"),
+                    code="scenario.extends-cycle",
+                )
+            chain.append(parent)
+        return chain[::-1]
+
+
+class ChangeMade(Model):
+    """One change as applied: when, by which scenario, what, and on what grounds."""
+
+    valid_from: dt.date
+    scenario: str
+    kind: str
+    change: str
+    note: str | None = None
+    source: Source | None = None
+
+
+class Applied(Model):
+    """A scenario applied to a base: the dated inventory and what is not inventory data."""
+
+    scenario: Scenario
+    chain: tuple[str, ...] = Field(description="the scenario ids applied, root first")
+    inventory: Inventory
+    normsets: tuple[AdoptNormSet, ...] = ()
+    fte_costs: tuple[SetFteCost, ...] = ()
+    measures: tuple[Measure, ...] = ()
+    measure_owners: dict[str, str] = Field(
+        default_factory=dict, description="the scenario that defines each measure, by id"
+    )
+    changes: tuple[ChangeMade, ...] = Field(default=(), description="every change, in date order")
+
+    def owner_of(self, measure_id: str) -> str:
+        return self.measure_owners.get(measure_id, self.scenario.id)
+
+    def normset_on(self, day: dt.date) -> AdoptNormSet | None:
+        """The latest norm-set adoption in force on ``day``, if any."""
+        return _latest(self.normsets, day)
+
+    def fte_cost_on(self, day: dt.date) -> SetFteCost | None:
+        return _latest(self.fte_costs, day)
+
+    def measures_on(self, day: dt.date) -> list[Measure]:
+        return [m for m in self.measures if m.in_force(day)]
+
+
+_C = TypeVar("_C", bound=_Change)
+
+
+def _latest(changes: Sequence[_C], day: dt.date) -> _C | None:
+    started = [c for c in changes if c.valid_from <= day]
+    return max(started, key=lambda c: c.valid_from) if started else None
+
+
+def apply_scenario(
+    base: Inventory,
+    scenario: Scenario,
+    scenarios: Mapping[str, Scenario] | None = None,
+    bed_types: Iterable[str] | None = None,
+) -> Applied:
+    """Apply ``scenario`` (after the scenarios it extends) to a copy of ``base``.
+
+    ``scenarios`` holds the ones it may extend, by id; ``bed_types`` (when
+    given) are the only bed types a change may use.
+    """
+    chain = ScenarioSet({scenario.id: scenario, **(scenarios or {})}).chain(scenario)
+    data = _editable(base.model_dump(mode="python", exclude_none=True))
+    normsets: list[AdoptNormSet] = []
+    fte_costs: list[SetFteCost] = []
+    measures: list[Measure] = []
+    owners: dict[str, str] = {}
+    made: list[ChangeMade] = []
+    for step in chain:
+        ordered = sorted(enumerate(step.changes), key=lambda item: item[1].valid_from)
+        for index, change in ordered:
+            where = step.locate(f"changes[{index}]")
+            made.append(
+                ChangeMade(
+                    valid_from=change.valid_from,
+                    scenario=step.id,
+                    kind=change.kind,
+                    change=change.describe(),
+                    note=change.note,
+                    source=change.source,
+                )
+            )
+            if isinstance(change, AdoptNormSet):
+                normsets.append(change)
+            elif isinstance(change, SetFteCost):
+                fte_costs.append(change)
+            elif isinstance(change, Measure):
+                measures.append(change)
+                owners.setdefault(change.id, step.id)
+            else:
+                _apply(data, change, where, step.id)
+    known = frozenset(bed_types) if bed_types is not None else None
+    try:
+        inventory = Inventory.model_validate(
+            data, context={"bed_types": known} if known is not None else None
+        )
+    except ValidationError as exc:
+        problem = convert_validation_error(exc, LineMap(None, {}), ScenarioError)
+        raise ScenarioError(
+            f"scenario '{scenario.id}' gives an invalid inventory: {problem.message}",
+            scenario.locate("changes"),
+            problem.hint,
+            code="scenario.invalid-result",
+        ) from None
+    ids = [m.id for m in measures]
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        raise ScenarioError(
+            f"measure '{twice[0]}' is defined twice in scenario '{scenario.id}' or what it extends",
+            scenario.locate("changes"),
+            code="scenario.duplicate-measure",
+        )
+    return Applied(
+        scenario=scenario,
+        chain=tuple(s.id for s in chain),
+        inventory=inventory,
+        normsets=tuple(normsets),
+        fte_costs=tuple(fte_costs),
+        measures=tuple(measures),
+        measure_owners=owners,
+        changes=tuple(sorted(made, key=lambda c: c.valid_from)),
+    )
+
+
+# -- changes to inventory data (plain dicts, a deep copy of the base) -----------
+
+_DAY = dt.timedelta(days=1)
+
+
+def _editable(value: Any) -> Any:
+    """A dump with lists where the models have tuples, so changes can append."""
+    if isinstance(value, dict):
+        return {k: _editable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_editable(v) for v in value]
+    return value
+
+
+def _in_force(record: Mapping[str, Any], day: dt.date) -> bool:
+    start, end = record.get("valid_from"), record.get("valid_to")
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
+def _end_before(record: dict[str, Any], day: dt.date) -> None:
+    record["valid_to"] = day - _DAY
+
+
+def _facility(
+    data: dict[str, Any], name: str, day: dt.date, where: Location, scenario: str, create: bool
+) -> dict[str, Any]:
+    facilities: list[dict[str, Any]] = data.setdefault("facilities", [])
+    for facility in facilities:
+        if facility["name"] == name and _in_force(facility, day):
+            return facility
+    if create:
+        facility = {"name": name, "units": [], "valid_from": day}
+        facilities.append(facility)
+        return facility
+    known = sorted({f["name"] for f in facilities if _in_force(f, day)})
+    raise ScenarioError(
+        f"scenario '{scenario}': facility '{name}' does not exist on {day.isoformat()}",
+        where,
+        f"facilities then: {', '.join(known) or 'none'}",
+        code="scenario.unknown-facility",
+    )
+
+
+def _unit(
+    facility: dict[str, Any], name: str, day: dt.date, where: Location, scenario: str
+) -> dict[str, Any]:
+    units: list[dict[str, Any]] = facility.setdefault("units", [])
+    for unit in units:
+        if unit["name"] == name and _in_force(unit, day):
+            return unit
+    known = sorted({u["name"] for u in units if _in_force(u, day)})
+    raise ScenarioError(
+        f"scenario '{scenario}': facility '{facility['name']}' has no unit '{name}' on "
+        f"{day.isoformat()}",
+        where,
+        f"its units then: {', '.join(known) or 'none'}",
+        code="scenario.unknown-unit",
+    )
+
+
+def _apply(data: dict[str, Any], change: Any, where: Location, scenario: str) -> None:
+    day: dt.date = change.valid_from
+    if isinstance(change, SetFigure):
+        _set_figure(data.setdefault("figures", {}), change)
+        return
+    facility = _facility(
+        data, change.facility, day, where, scenario, create=isinstance(change, AddUnit)
+    )
+    if isinstance(change, AddUnit):
+        unit: dict[str, Any] = {
+            "name": change.unit,
+            "bed_type": change.bed_type,
+            "beds": change.beds,
+            "staffing": [s.model_dump(exclude_none=True) for s in change.staffing],
+            "valid_from": day,
+        }
+        if change.valid_to is not None:
+            unit["valid_to"] = change.valid_to
+        if change.note:
+            unit["note"] = change.note
+        facility.setdefault("units", []).append(unit)
+    elif isinstance(change, RemoveUnit):
+        _end_before(_unit(facility, change.unit, day, where, scenario), day)
+    elif isinstance(change, ConvertUnit):
+        old = _unit(facility, change.unit, day, where, scenario)
+        new = {k: v for k, v in old.items() if k != "valid_to"}
+        new["staffing"] = [
+            dict(s)
+            for s in old.get("staffing", [])
+            if s.get("valid_to") is None or s["valid_to"] >= day
+        ]
+        new["valid_from"] = day
+        if "valid_to" in old:
+            new["valid_to"] = old["valid_to"]
+        if change.bed_type is not None:
+            new["bed_type"] = change.bed_type
+        if change.beds is not None:
+            new["beds"] = change.beds
+        if change.note:
+            new["note"] = change.note
+        _end_before(old, day)
+        facility["units"].append(new)
+    else:
+        holder = (
+            _unit(facility, change.unit, day, where, scenario)
+            if change.unit is not None
+            else facility
+        )
+        records: list[dict[str, Any]] = holder.setdefault("staffing", [])
+        if isinstance(change, SetStaffing):
+            # A record that starts that very day is replaced; one in force ends the day before.
+            records[:] = [r for r in records if r.get("valid_from") != day]
+            for old_record in records:
+                if _in_force(old_record, day):
+                    _end_before(old_record, day)
+        post: dict[str, Any] = {"fte": change.fte, "valid_from": day}
+        if isinstance(change, AddStaffing) and change.valid_to is not None:
+            post["valid_to"] = change.valid_to
+        if change.note:
+            post["note"] = change.note
+        records.append(post)
+
+
+def _set_figure(figures: dict[str, Any], change: SetFigure) -> None:
+    """From its day the figure has the new value, until a value already set for later."""
+    day = change.valid_from
+    current = figures.get(change.figure)
+    if current is None:
+        records: list[dict[str, Any]] = []
+    elif isinstance(current, list | tuple):
+        records = [dict(r) for r in current]
+    else:
+        records = [{"value": current}]
+    later = [r["valid_from"] for r in records if r.get("valid_from") and r["valid_from"] > day]
+    for record in records:
+        if _in_force(record, day):
+            if record.get("valid_from") == day:
+                record["replaced"] = True
+            else:
+                _end_before(record, day)
+    entry: dict[str, Any] = {"value": change.value, "valid_from": day}
+    if later:
+        entry["valid_to"] = min(later) - _DAY
+    if change.note:
+        entry["note"] = change.note
+    kept = [r for r in records if not r.pop("replaced", False)]
+    figures[change.figure] = [*kept, entry]
