@@ -146,6 +146,14 @@ def test_schema_validates_every_shipped_file() -> None:
     normset_schema = json_schema("normset", kinds, bed_types)
     inventory_schema = json_schema("inventory", kinds, bed_types)
     manifest_schema = json_schema("manifest", kinds, bed_types)
+    scenario_schema = json_schema("scenario", kinds, bed_types)
+    scenarios = {
+        Path(e["path"]).name
+        for manifest in ROOT.glob("plugins/*/src/*/normkit-plugin.yaml")
+        for e in read_document(manifest, normkit.NormkitError)[0]["municipality"]["examples"]
+        if e.get("kind") == "scenario"
+    }
+    assert len(scenarios) >= 2
     files = sorted(
         [
             *ROOT.glob("src/normkit/national/*.yaml"),
@@ -161,6 +169,8 @@ def test_schema_validates_every_shipped_file() -> None:
         schema = (
             manifest_schema
             if path.name == "normkit-plugin.yaml"
+            else scenario_schema
+            if path.name in scenarios
             else inventory_schema
             if "examples" in path.parts
             else normset_schema

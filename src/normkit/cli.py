@@ -429,6 +429,17 @@ def plan(
         )
     if files and example:
         raise NormkitError("give inventory FILES or --example, not both")
+    kit = _kit()
+    named = [s for s in scenario or [] if not s.lower().endswith(NORM_FILE_SUFFIXES)]
+    if not files and not example:
+        # A scenario a plugin ships names the inventory examples it applies to.
+        bases = {kit.find_example(s, "scenario")[1].base for s in named} - {()}
+        if len(bases) > 1:
+            raise NormkitError(
+                "the scenario examples apply to different inventories",
+                hint="give the inventory: FILES or --example",
+            )
+        example = list(bases.pop()) if bases else None
     on = plan_dates(
         _years(years),
         [d for d in (_date(text, "--date") for text in dates or []) if d is not None],
@@ -439,7 +450,6 @@ def plan(
             "give the dates to plan for: --years 2020-2026 and/or --date YYYY-MM-DD",
             code="plan.no-dates",
         )
-    kit = _kit()
     paths = [kit.example(e)[1] for e in example] if example else files or [EXAMPLE_INVENTORY]
     inventory = combine_inventories([kit.load_inventory(p) for p in paths])
     normset, municipality = _norms_choice(kit, norms, on[0])
@@ -864,6 +874,7 @@ class Document(enum.StrEnum):
     inventory = "inventory"
     roster = "roster"
     manifest = "manifest"
+    scenario = "scenario"
 
 
 @app.command()

@@ -318,15 +318,7 @@ class Inventory(Model):
         check_unique(self.services, "service '{}' appears twice", "services", "name")
         for name, value in self.figures.items():
             if isinstance(value, tuple):
-                check_unique(
-                    [
-                        _Named(name=name, valid_from=r.valid_from, valid_to=r.valid_to)
-                        for r in value
-                    ],
-                    f"figure '{name}' has two values",
-                    f"figures.{name}",
-                    "valid_from",
-                )
+                _one_value_at_a_time(name, value)
         if not self.dated():
             self.indicators()  # stated figures must agree with the records
         return self
@@ -406,8 +398,17 @@ class Inventory(Model):
         return out
 
 
-class _Named(Dated):
-    name: str
+def _one_value_at_a_time(name: str, records: tuple[DatedFigure, ...]) -> None:
+    for index, record in enumerate(records):
+        clash = next((r for r in records[:index] if _overlap(r, record)), None)
+        if clash is not None:
+            raise InventoryError(
+                f"figure '{name}' has two values at once ({clash.value:g} for "
+                f"{clash.validity.describe()}, {record.value:g} for {record.validity.describe()})",
+                Location(field=f"figures.{name}[{index}].valid_from"),
+                "one value per period: end the earlier one the day before the next starts",
+                code="inventory.duplicate",
+            )
 
 
 def populations_on(populations: Iterable[Population], day: dt.date) -> tuple[Population, ...]:

@@ -23,7 +23,7 @@ from .errors import InventoryError, NormkitError, NormSetError, PluginError
 from .files import read_document
 from .inventory import Inventory, load_inventory
 from .limits import Limits
-from .municipality import Municipality, MunicipalityInfo
+from .municipality import Example, Municipality, MunicipalityInfo
 from .normset import NormSet, ResolvedNormSet, parse_normset, resolve
 from .planning.compare import Comparison, compare_assessments
 from .planning.projection import Plan, project
@@ -278,14 +278,23 @@ class Kit:
 
     def example(self, example_id: str, kind: str = "inventory") -> tuple[Municipality, Path]:
         """An example shipped by a municipality's plugin, by id: an inventory or a scenario."""
+        municipality, example = self.find_example(example_id, kind)
+        return municipality, example.path
+
+    def find_example(
+        self, example_id: str, kind: str = "inventory"
+    ) -> tuple[Municipality, Example]:
+        """An example and the municipality that ships it (a scenario's ``base`` says what
+        inventory examples it applies to)."""
         for municipality in self.municipalities.values():
             for example in municipality.examples:
                 if example.id == example_id and example.kind == kind:
-                    return municipality, example.path
+                    return municipality, example
         known = [e.id for m in self.municipalities.values() for e in m.examples if e.kind == kind]
+        what = "example" if kind == "inventory" else f"{kind} example"
         raise NormSetError(
-            f"unknown {kind} example '{example_id}'",
-            hint=f"{kind} examples: {', '.join(known) or 'none (install a municipality plugin)'}",
+            f"unknown {what} '{example_id}'",
+            hint=f"{what}s: {', '.join(known) or 'none (install a municipality plugin)'}",
             code="example.unknown",
         )
 

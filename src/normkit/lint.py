@@ -369,15 +369,15 @@ def check_plugins(kit: Kit, names: Iterable[str] | None = None) -> list[Finding]
                         field="municipality.normsets",
                     )
                 )
-        inventories = [e for e in municipality.examples if e.kind == "inventory"]
+        paths = {e.id: e.path for e in municipality.examples}
         for example in municipality.examples:
             try:
                 if example.kind == "inventory":
                     kit.load_inventory(example.path)
                     continue
-                # A scenario must apply to its municipality's example inventories.
+                # A scenario must apply to the inventory examples it names as its base.
                 scenario = kit.load_scenarios([example.path])[0]
-                base = combine_inventories([kit.load_inventory(e.path) for e in inventories])
+                base = combine_inventories([kit.load_inventory(paths[b]) for b in example.base])
                 apply_scenario(base, scenario, None, kit.bed_types)
             except NormkitError as error:
                 findings.append(finding(error))

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .errors import PluginError
+from .errors import Location, PluginError
 from .model import Model
 from .validity import Dated
 
@@ -31,6 +31,10 @@ class Example(Model):
     title: str
     path: Path
     kind: Literal["inventory", "scenario"] = "inventory"
+    base: tuple[str, ...] = Field(
+        default=(),
+        description="for a scenario: the inventory examples (ids) it applies to, put together",
+    )
 
 
 class Municipality(Model):
@@ -47,6 +51,18 @@ class Municipality(Model):
     @model_validator(mode="after")
     def _codes_do_not_overlap(self) -> Municipality:
         check_codes(self)
+        inventories = {e.id for e in self.examples if e.kind == "inventory"}
+        for index, example in enumerate(self.examples):
+            unknown = [b for b in example.base if b not in inventories]
+            if (example.base and example.kind != "scenario") or unknown:
+                raise PluginError(
+                    f"example '{example.id}': base names "
+                    + (f"unknown inventory examples {', '.join(unknown)}" if unknown else "")
+                    + ("" if unknown else "inventories, but only a scenario has a base"),
+                    Location(field=f"examples[{index}].base"),
+                    f"inventory examples: {', '.join(sorted(inventories)) or 'none'}",
+                    code="plugin.example-base",
+                )
         return self
 
     def code_on(self, on: dt.date) -> str | None:

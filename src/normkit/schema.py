@@ -16,16 +16,18 @@ from pydantic import BaseModel
 from .inventory import Inventory, Staffing
 from .manifest import Manifest
 from .normset import NormSet
+from .planning.scenario import Scenario
 from .roster import Roster
 from .rules import kind_of
 from .rules.base import Rule
 
-Document = Literal["normset", "inventory", "roster", "manifest"]
+Document = Literal["normset", "inventory", "roster", "manifest", "scenario"]
 MODELS: Mapping[str, type[BaseModel]] = {
     "normset": NormSet,
     "inventory": Inventory,
     "roster": Roster,
     "manifest": Manifest,
+    "scenario": Scenario,
 }
 _TEMPLATE = "#/$defs/{model}"
 
@@ -36,12 +38,14 @@ def json_schema(
     """The JSON Schema of one kind of file, with the rule kinds and bed types given."""
     schema = MODELS[document].model_json_schema(ref_template=_TEMPLATE)
     defs: dict[str, Any] = schema.setdefault("$defs", {})
-    if document == "inventory":
+    if document in ("inventory", "scenario"):
         # Staffing fields accept a bare figure too, so their schema is written by
         # hand (inventory.STAFFING_SCHEMA); point its array at the record's schema.
         defs["Staffing"] = Staffing.model_json_schema(ref_template=_TEMPLATE)
-        for name in ("Facility", "Unit"):
-            defs[name]["properties"]["staffing"]["anyOf"][0]["items"] = {"$ref": "#/$defs/Staffing"}
+        for name in ("Facility", "Unit", "AddUnit"):
+            if name in defs:
+                staffing = defs[name]["properties"]["staffing"]
+                staffing["anyOf"][0]["items"] = {"$ref": "#/$defs/Staffing"}
     if "Rule" in defs:
         mapping = {}
         for _, cls in sorted(rule_kinds.items()):

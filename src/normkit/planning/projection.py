@@ -234,6 +234,13 @@ def _period(
     grants = math.fsum(m.nok_per_year for m in measures if m.type == "grant")
     chosen_id = chosen if isinstance(chosen, str) else chosen.id
     try:
+        if not isinstance(chosen, str) and not chosen.validity.in_force(day):
+            # A norm set given as an object is used only in its own period, as an id is.
+            raise NormSetError(
+                f"norm set '{chosen.id}' is in force {chosen.validity.describe()}, not on "
+                f"{day.isoformat()}",
+                code="normset.not-in-force",
+            )
         assessment = assess_on(inventory, chosen, day)
     except NormSetError as exc:
         if exc.code != "normset.not-in-force":

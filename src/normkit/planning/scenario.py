@@ -17,9 +17,10 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BeforeValidator, Field, PrivateAttr, ValidationError, model_validator
 
-from ..errors import Location, NormkitError
+from ..bed_types import BedType
+from ..errors import InventoryError, Location, NormkitError
 from ..files import LineMap, convert_validation_error, read_document, split_path
-from ..inventory import Inventory, StaffingRecords, read_fte
+from ..inventory import Inventory, StaffingRecords, check_bed_type, read_fte
 from ..limits import DEFAULT, Limits
 from ..model import Model
 from ..provenance import Source
@@ -334,6 +335,8 @@ class Scenario(Model):
     changes: tuple[Change, ...] = ()
 
     _origin: LineMap | None = PrivateAttr(default=None)
+    #: the scenario ``extends`` names, when it was read with it (load_scenarios)
+    _parent: Scenario | None = PrivateAttr(default=None)
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and self.__dict__ == other.__dict__
@@ -400,6 +403,9 @@ def load_scenarios(paths: Iterable[str | Path], limits: Limits = DEFAULT) -> lis
         pending.append(loaded)
         # The parent is named by its file; look it up by id from here on.
         found[parent] = loaded
+    for scenario in found.values():
+        if scenario.extends is not None:
+            scenario._parent = found.get(scenario.extends)
     chains = ScenarioSet(found)
     for scenario in asked:
         chains.chain(scenario)  # every extends resolves, and no cycle
@@ -421,7 +427,7 @@ class ScenarioSet:
         while chain[-1].extends is not None:
             parent_id = chain[-1].extends
             assert parent_id is not None
-            parent = self._known.get(parent_id)
+            parent = self._known.get(parent_id) or chain[-1]._parent
             if parent is None:
                 raise ScenarioError(
                     f"scenario '{chain[-1].id}' extends '{parent_id}', which is not given",
@@ -491,7 +497,7 @@ def apply_scenario(
     base: Inventory,
     scenario: Scenario,
     scenarios: Mapping[str, Scenario] | None = None,
-    bed_types: Iterable[str] | None = None,
+    bed_types: Iterable[str] | Mapping[str, BedType] | None = None,
 ) -> Applied:
     """Apply ``scenario`` (after the scenarios it extends) to a copy of ``base``.
 
@@ -527,8 +533,21 @@ def apply_scenario(
                 measures.append(change)
                 owners.setdefault(change.id, step.id)
             else:
+                bed_type = getattr(change, "bed_type", None)
+                if bed_type is not None and bed_types is not None:
+                    try:
+                        check_bed_type(bed_type, bed_types)
+                    except InventoryError as error:
+                        raise ScenarioError(
+                            error.message,
+                            step.locate(f"changes[{index}].bed_type"),
+                            error.hint,
+                            code=error.code,
+                        ) from None
                 _apply(data, change, where, step.id)
-    known = frozenset(bed_types) if bed_types is not None else None
+    known = (
+        bed_types if isinstance(bed_types, Mapping) or bed_types is None else frozenset(bed_types)
+    )
     try:
         inventory = Inventory.model_validate(
             data, context={"bed_types": known} if known is not None else None

@@ -1,0 +1,879 @@
+"""Plans over years: records with validity, scenarios as dated changes, projections.
+
+The figures are computed here from the national norm's rates (Legeforeningen
+2012, as quoted in § 3.1 of Sarpsborg's plan: one FTE per 90 long-term, 20
+short-term, 60 special-dementia places) and the bundled example's inventory
+(Table 3), never read back from the scenario files the tests write.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+import normkit
+from normkit.cli import app
+
+from .conftest import EXAMPLE
+
+Write = Callable[[str, str], Path]
+
+PER_FTE = {"long_term": 90, "short_term": 20, "dementia_special": 60}
+Y2020, Y2021, Y2022, Y2023 = (dt.date(y, 1, 1) for y in (2020, 2021, 2022, 2023))
+
+
+def national_need(units: list[tuple[str, int]]) -> float:
+    return sum(beds / PER_FTE[bed_type] for bed_type, beds in units)
+
+
+TABLE_3 = [
+    ("long_term", 112),
+    ("long_term", 50),
+    ("dementia_special", 12),
+    ("long_term", 17),
+    ("short_term", 13),
+    ("long_term", 48),
+    ("dementia_special", 16),
+    ("dementia_special", 70),
+    ("long_term", 32),
+]
+STAFFED_APRIL_2020 = 1.0 + 0.6 + 0.2 + 0.8 + 0.8  # Table 3 without Valaskjold's ended post
+
+
+def scenario(write: Write, text: str, name: str = "s.yaml") -> normkit.Scenario:
+    return normkit.load_scenario(write(name, text))
+
+
+# -- validity on inventory records --------------------------------------------
+
+
+def test_a_unit_counts_only_while_it_exists(kit: normkit.Kit) -> None:
+    inventory = normkit.Inventory(
+        facilities=[
+            {
+                "name": "Home",
+                "units": [
+                    {"name": "A", "bed_type": "long_term", "beds": 90},
+                    {"name": "B", "bed_type": "short_term", "beds": 20, "valid_from": "2021-01-01"},
+                    {"name": "C", "bed_type": "long_term", "beds": 45, "valid_to": "2020-12-31"},
+                ],
+            }
+        ]
+    )
+    before = kit.assess(inventory, "national", dt.date(2020, 12, 31))
+    after = kit.assess(inventory, "national", Y2021)
+    assert [u.unit for u in before.units] == ["A", "C"]
+    assert before.totals.norm_fte == pytest.approx(1.0 + 45 / 90)
+    assert [u.unit for u in after.units] == ["A", "B"]
+    assert after.totals.norm_fte == pytest.approx(2.0)
+    assert inventory.facilities[0].units[1].valid_from == Y2021  # the inventory is unchanged
+
+
+def test_a_facility_counts_only_while_open(kit: normkit.Kit) -> None:
+    inventory = normkit.Inventory(
+        facilities=[
+            {
+                "name": "Old",
+                "valid_to": "2020-12-31",
+                "units": [{"name": "A", "bed_type": "long_term", "beds": 90}],
+            },
+            {
+                "name": "New",
+                "valid_from": "2021-01-01",
+                "units": [{"name": "A", "bed_type": "long_term", "beds": 180}],
+            },
+        ]
+    )
+    assert [f.facility for f in kit.assess(inventory, "national", Y2020).facilities] == ["Old"]
+    assert kit.assess(inventory, "national", Y2021).totals.norm_fte == pytest.approx(2.0)
+
+
+def test_one_name_over_two_periods_is_one_unit_over_time() -> None:
+    converted = normkit.Facility(
+        name="Home",
+        units=[
+            {"name": "A", "bed_type": "long_term", "beds": 30, "valid_to": "2021-12-31"},
+            {"name": "A", "bed_type": "dementia_special", "beds": 30, "valid_from": "2022-01-01"},
+        ],
+    )
+    assert [u.bed_type for u in converted.on(Y2022).units] == ["dementia_special"]
+    with pytest.raises(normkit.InventoryError, match="in periods that overlap") as caught:
+        normkit.Facility(
+            name="Home",
+            units=[
+                {"name": "A", "bed_type": "long_term", "beds": 30, "valid_to": "2022-01-01"},
+                {
+                    "name": "A",
+                    "bed_type": "dementia_special",
+                    "beds": 30,
+                    "valid_from": "2022-01-01",
+                },
+            ],
+        )
+    assert caught.value.code == "inventory.duplicate"
+    assert caught.value.location.field == "units[1].name"
+
+
+def test_a_dated_figure_has_its_value_on_each_day(kit: normkit.Kit) -> None:
+    inventory = normkit.Inventory(
+        figures={
+            "public_health_fte": [
+                {"value": 2.5, "valid_to": "2020-12-31"},
+                {"value": 3.0, "valid_from": "2021-01-01"},
+            ]
+        }
+    )
+    assert inventory.on(Y2020).indicators() == {"public_health_fte": 2.5}
+    assert inventory.on(Y2021).indicators() == {"public_health_fte": 3.0}
+    with pytest.raises(normkit.InventoryError) as caught:
+        inventory.indicators()
+    assert caught.value.code == "inventory.dated-figure"
+    with pytest.raises(normkit.InventoryError, match="two values at once") as overlap:
+        normkit.Inventory(
+            figures={
+                "x": [
+                    {"value": 1, "valid_to": "2021-01-01"},
+                    {"value": 2, "valid_from": "2021-01-01"},
+                ]
+            }
+        )
+    assert overlap.value.code == "inventory.duplicate"
+
+
+def test_a_population_series_counts_its_latest_record() -> None:
+    series = normkit.Inventory(
+        populations=[
+            {"inhabitants": 100, "at": "2020-01-01"},
+            {"inhabitants": 120, "at": "2022-01-01"},
+            {"inhabitants": 7, "age_group": "80+", "at": "2030-01-01"},
+        ]
+    )
+    assert series.on(dt.date(2021, 6, 1)).indicators()["inhabitants"] == 100 + 7
+    assert series.on(Y2023).indicators()["inhabitants"] == 120 + 7
+    # Before its first record a series has no value: nothing is carried backwards.
+    assert series.on(dt.date(2019, 1, 1)).indicators()["inhabitants"] == 7
+
+
+def test_inventories_are_put_together_and_their_clashes_named() -> None:
+    homes = normkit.load_inventory(EXAMPLE)
+    figures = normkit.Inventory(name="figures", figures={"public_health_fte": 2.5})
+    both = normkit.combine_inventories([homes, figures])
+    assert both.name == f"{homes.name} + figures"
+    assert both.facilities == homes.facilities
+    assert both.figures == {"public_health_fte": 2.5}
+    with pytest.raises(normkit.InventoryError, match="appears twice") as twice:
+        normkit.combine_inventories([homes, homes])
+    assert twice.value.code == "inventory.duplicate"
+    other = normkit.Inventory(name="other", figures={"public_health_fte": 3.0})
+    with pytest.raises(normkit.InventoryError, match="stated differently") as clash:
+        normkit.combine_inventories([figures, other])
+    assert clash.value.code == "inventory.figure-conflict"
+
+
+# -- scenarios: each kind of change ---------------------------------------------
+
+
+def applied(write: Write, changes: str, base: normkit.Inventory | None = None) -> normkit.Applied:
+    s = scenario(write, f"id: s\ntitle: test\nchanges:\n{changes}")
+    return normkit.apply_scenario(base or normkit.load_inventory(EXAMPLE), s)
+
+
+def units_on(a: normkit.Applied, day: dt.date, facility: str) -> list[tuple[str, str, int]]:
+    (f,) = [f for f in a.inventory.on(day).facilities if f.name == facility]
+    return [(u.name, u.bed_type, u.beds) for u in f.units]
+
+
+def test_add_unit_opens_a_unit_and_a_new_facility(write: Write) -> None:
+    a = applied(
+        write,
+        """
+  - {kind: add_unit, valid_from: 2022-01-01, facility: Borgen, unit: Wing, bed_type: dementia_special, beds: 20}
+  - {kind: add_unit, valid_from: 2023-01-01, facility: New home, unit: One, bed_type: long_term, beds: 30, staffing: 0.3}
+""",
+    )
+    assert units_on(a, dt.date(2021, 12, 31), "Borgen") == [("Borgen", "dementia_special", 70)]
+    assert units_on(a, Y2022, "Borgen")[-1] == ("Wing", "dementia_special", 20)
+    assert "New home" not in [f.name for f in a.inventory.on(Y2022).facilities]
+    assert units_on(a, Y2023, "New home") == [("One", "long_term", 30)]
+
+
+def test_remove_and_convert_units(write: Write) -> None:
+    a = applied(
+        write,
+        """
+  - {kind: remove_unit, valid_from: 2022-01-01, facility: Valaskjold, unit: Valaskjold}
+  - {kind: convert_unit, valid_from: 2021-07-01, facility: Tingvoll, unit: Tingvoll long-term, bed_type: dementia_special, beds: 40}
+""",
+    )
+    assert units_on(a, dt.date(2021, 12, 31), "Valaskjold") == [("Valaskjold", "long_term", 32)]
+    assert units_on(a, Y2022, "Valaskjold") == []
+    assert units_on(a, dt.date(2021, 6, 30), "Tingvoll")[0] == (
+        "Tingvoll long-term",
+        "long_term",
+        50,
+    )
+    assert units_on(a, dt.date(2021, 7, 1), "Tingvoll")[-1] == (
+        "Tingvoll long-term",
+        "dementia_special",
+        40,
+    )
+
+
+def test_a_converted_unit_keeps_its_staffing(write: Write, kit: normkit.Kit) -> None:
+    base = normkit.Inventory(
+        facilities=[
+            {
+                "name": "Home",
+                "units": [{"name": "A", "bed_type": "long_term", "beds": 60, "staffing": 0.5}],
+            }
+        ]
+    )
+    a = applied(
+        write,
+        "  - {kind: convert_unit, valid_from: 2022-01-01, facility: Home, unit: A, bed_type: dementia_special}\n",
+        base,
+    )
+    after = kit.assess(a.inventory, "national", Y2022)
+    (unit,) = after.units
+    assert (unit.bed_type, unit.staffed_fte, unit.norm_fte) == ("dementia_special", 0.5, 1.0)
+
+
+def test_staffing_changes(write: Write, kit: normkit.Kit) -> None:
+    a = applied(
+        write,
+        """
+  - {kind: add_staffing, valid_from: 2021-01-01, facility: Kurland, fte: 0.25, valid_to: 2021-12-31}
+  - {kind: set_staffing, valid_from: 2022-01-01, facility: Borgen, fte: "110 %"}
+  - {kind: add_staffing, valid_from: 2022-01-01, facility: Haugvoll, fte: "0,1"}
+""",
+    )
+
+    def staffed(day: dt.date, facility: str) -> float | None:
+        result = kit.assess(a.inventory, "national", day)
+        return next(f.staffed_fte for f in result.facilities if f.facility == facility)
+
+    assert staffed(dt.date(2020, 12, 31), "Kurland") == 1.0
+    assert staffed(Y2021, "Kurland") == pytest.approx(1.25)
+    assert staffed(Y2022, "Kurland") == 1.0
+    assert staffed(dt.date(2021, 12, 31), "Borgen") == 0.8
+    assert staffed(Y2022, "Borgen") == pytest.approx(1.1)
+    assert staffed(Y2022, "Haugvoll") == pytest.approx(0.9)
+
+
+def test_set_staffing_on_a_unit_replaces_a_record_that_starts_that_day(write: Write) -> None:
+    a = applied(
+        write,
+        """
+  - {kind: add_staffing, valid_from: 2022-01-01, facility: Kurland, unit: Kurland, fte: 0.5}
+  - {kind: set_staffing, valid_from: 2022-01-01, facility: Kurland, unit: Kurland, fte: 0.7}
+""",
+    )
+    (unit,) = a.inventory.on(Y2022).facilities[0].units
+    assert [(s.fte, s.valid_from) for s in unit.staffing] == [(0.7, Y2022)]
+
+
+def test_set_figure_holds_until_a_later_value(write: Write) -> None:
+    base = normkit.Inventory(
+        figures={
+            "f": [{"value": 1, "valid_to": "2021-12-31"}, {"value": 5, "valid_from": "2023-01-01"}]
+        }
+    )
+    a = applied(
+        write, "  - {kind: set_figure, valid_from: 2021-06-01, figure: f, value: 2}\n", base
+    )
+    values = [a.inventory.on(day).indicators().get("f") for day in (Y2021, Y2022, Y2023)]
+    assert values == [1, 2, 5]
+    fresh = applied(
+        write, "  - {kind: set_figure, valid_from: 2022-01-01, figure: g, value: 3}\n", base
+    )
+    assert "g" not in fresh.inventory.on(Y2021).indicators()
+    assert fresh.inventory.on(Y2022).indicators()["g"] == 3
+
+
+def test_norm_set_price_and_measures_are_dated(write: Write) -> None:
+    a = applied(
+        write,
+        """
+  - {kind: adopt_normset, valid_from: 2022-01-01, normset: other}
+  - {kind: fte_cost, valid_from: 2021-01-01, salary: 800000 NOK/year/FTE, employer_cost_factor: 1.35}
+  - {kind: measure, id: grant, type: grant, valid_from: 2021-03-01, amount: 200000 NOK/year, years: 2, count: 3}
+  - {kind: measure, id: gp, type: cost, valid_from: 2021-01-01, valid_to: 2021-12-31, fte: 0.5, salary: 900000 NOK/year/FTE, employer_cost_factor: 1.3, stated: 600000 NOK/year}
+""",
+    )
+    assert a.normset_on(Y2021) is None
+    adopted = a.normset_on(Y2022)
+    assert adopted is not None and adopted.normset == "other"
+    cost = a.fte_cost_on(Y2021)
+    assert cost is not None and cost.rule.evaluate({"fte": 1.0}) == pytest.approx(800_000 * 1.35)
+    measures = {m.id: m for m in a.measures}
+    grant, gp = measures["grant"], measures["gp"]
+    assert grant.per_year == 3 * 200_000
+    assert grant.last_day == dt.date(2023, 2, 28)  # two years from 1 March 2021
+    assert [m.id for m in a.measures_on(dt.date(2023, 2, 28))] == ["grant"]
+    assert a.measures_on(dt.date(2023, 3, 1)) == []
+    assert gp.per_year == pytest.approx(0.5 * 900_000 * 1.3)
+    assert "an employer-cost factor of 1.333" in gp.basis()  # 600 000 / (0.5 × 900 000)
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ("{kind: measure, id: m, type: cost, valid_from: 2021-01-01}", "scenario.measure-amount"),
+        (
+            "{kind: measure, id: m, type: cost, valid_from: 2021-01-01, amount: 1 NOK/year, fte: 1}",
+            "scenario.measure-amount",
+        ),
+        (
+            "{kind: measure, id: m, type: cost, valid_from: 2021-01-01, amount: 1 NOK/year, stated: 1 NOK/year}",
+            "scenario.measure-amount",
+        ),
+        (
+            "{kind: measure, id: m, type: cost, valid_from: 2021-01-01, amount: 1 NOK/year, years: 1, valid_to: 2022-01-01}",
+            "scenario.measure-end",
+        ),
+        (
+            "{kind: measure, id: m, type: cost, valid_from: 2021-01-01, amount: 1 NOK/year, years: 0}",
+            "scenario.measure-end",
+        ),
+        (
+            "{kind: measure, id: m, type: cost, valid_from: 2021-01-01, amount: 1 NOK/year, valid_to: 2020-01-01}",
+            "validity.order",
+        ),
+        (
+            "{kind: measure, id: m, type: cost, valid_from: 2021-01-01, amount: 1 FTE}",
+            "quantity.dimension",
+        ),
+        (
+            "{kind: convert_unit, valid_from: 2021-01-01, facility: A, unit: B}",
+            "scenario.convert-nothing",
+        ),
+        ("{kind: add_staffing, valid_from: 2021-01-01, facility: A, fte: 0}", "field.range"),
+        ("{kind: close_home, valid_from: 2021-01-01}", "field.invalid"),
+    ],
+)
+def test_a_bad_change_is_named_with_its_line(write: Write, change: str, code: str) -> None:
+    path = write(
+        "bad.yaml",
+        f"id: s\ntitle: t\nchanges:\n  - {{kind: remove_unit, valid_from: 2021-01-01, facility: A, unit: B}}\n  - {change}\n",
+    )
+    with pytest.raises(normkit.NormkitError) as caught:
+        normkit.load_scenario(path)
+    assert caught.value.location.file == str(path)
+    assert caught.value.location.line == 5
+    assert caught.value.code == code
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "message"),
+    [
+        (
+            "{kind: remove_unit, valid_from: 2021-01-01, facility: Nowhere, unit: A}",
+            "scenario.unknown-facility",
+            "Borgen",
+        ),
+        (
+            "{kind: remove_unit, valid_from: 2021-01-01, facility: Borgen, unit: Wing}",
+            "scenario.unknown-unit",
+            "its units then: Borgen",
+        ),
+        (
+            "{kind: add_staffing, valid_from: 2021-01-01, facility: Borgen, unit: Wing, fte: 1}",
+            "scenario.unknown-unit",
+            "Wing",
+        ),
+        (
+            "{kind: add_unit, valid_from: 2021-01-01, facility: Borgen, unit: Borgen, bed_type: long_term, beds: 1}",
+            "scenario.invalid-result",
+            "appears twice",
+        ),
+    ],
+)
+def test_a_change_to_what_the_base_lacks_is_named(
+    write: Write, change: str, code: str, message: str
+) -> None:
+    path = write("s.yaml", f"id: s\ntitle: t\nchanges:\n  - {change}\n")
+    with pytest.raises(normkit.ScenarioError, match=message) as caught:
+        normkit.apply_scenario(normkit.load_inventory(EXAMPLE), normkit.load_scenario(path))
+    assert caught.value.code == code
+    assert caught.value.location.file == str(path)
+
+
+def test_a_removed_unit_cannot_be_changed_after_it_closed(write: Write) -> None:
+    with pytest.raises(normkit.ScenarioError, match="no unit 'Valaskjold' on 2023-01-01"):
+        applied(
+            write,
+            """
+  - {kind: remove_unit, valid_from: 2022-01-01, facility: Valaskjold, unit: Valaskjold}
+  - {kind: add_staffing, valid_from: 2023-01-01, facility: Valaskjold, unit: Valaskjold, fte: 1}
+""",
+        )
+
+
+def test_a_new_bed_type_must_be_known(write: Write, kit: normkit.Kit) -> None:
+    s = scenario(
+        write,
+        "id: s\ntitle: t\nchanges:\n  - {kind: add_unit, valid_from: 2021-01-01, facility: A, unit: B, bed_type: langtid, beds: 1}\n",
+    )
+    with pytest.raises(normkit.ScenarioError, match="did you mean 'long_term'"):
+        normkit.apply_scenario(normkit.load_inventory(EXAMPLE), s, None, kit.bed_types)
+
+
+# -- extends ------------------------------------------------------------------
+
+
+def test_a_scenario_extends_another_by_file_or_id(write: Write, kit: normkit.Kit) -> None:
+    write(
+        "parent.yaml",
+        "id: parent\ntitle: p\nchanges:\n  - {kind: add_staffing, valid_from: 2021-01-01, facility: Kurland, fte: 0.5}\n",
+    )
+    child_path = write(
+        "child.yaml",
+        "id: child\ntitle: c\nextends: parent.yaml\nchanges:\n  - {kind: set_staffing, valid_from: 2022-01-01, facility: Kurland, fte: 2}\n",
+    )
+    (child,) = kit.load_scenarios([child_path])  # the parent is read with it
+    assert normkit.apply_scenario(normkit.load_inventory(EXAMPLE), child).chain == (
+        "parent",
+        "child",
+    )
+    orphan = normkit.Scenario(id="orphan", title="t", extends="parent")
+    with pytest.raises(normkit.ScenarioError, match="extends 'parent', which is not given") as no:
+        normkit.apply_scenario(normkit.load_inventory(EXAMPLE), orphan)
+    assert no.value.code == "scenario.extends-unknown"
+    plan = kit.plan(
+        normkit.load_inventory(EXAMPLE),
+        "national",
+        [Y2021, Y2022],
+        kit.load_scenarios([child_path]),
+    )
+    (run,) = plan.scenarios
+    assert run.chain == ["parent", "child"]
+    staffed = [
+        next(f.staffed_fte for f in p.assessment.facilities if f.facility == "Kurland")
+        for p in run.periods
+        if p.assessment
+    ]
+    assert staffed == [pytest.approx(1.5), 2.0]
+    by_id = write("by-id.yaml", "id: grandchild\ntitle: g\nextends: child\n")
+    loaded = kit.load_scenarios([child_path, by_id])
+    assert [s.id for s in loaded] == ["child", "grandchild"]
+
+
+def test_scenarios_that_extend_each_other_in_a_cycle_are_refused(
+    write: Write, kit: normkit.Kit
+) -> None:
+    a = write("a.yaml", "id: a\ntitle: a\nextends: b.yaml\n")
+    write("b.yaml", "id: b\ntitle: b\nextends: a.yaml\n")
+    with pytest.raises(normkit.ScenarioError, match="cycle: ") as caught:
+        kit.load_scenarios([a])
+    assert caught.value.code == "scenario.extends-cycle"
+    missing = write("c.yaml", "id: c\ntitle: c\nextends: nowhere.yaml\n")
+    with pytest.raises(normkit.ScenarioError, match="not a file") as absent:
+        kit.load_scenarios([missing])
+    assert absent.value.location.line == 3
+
+
+def test_a_measure_defined_twice_is_refused(write: Write, kit: normkit.Kit) -> None:
+    m = "  - {kind: measure, id: m, type: cost, valid_from: 2021-01-01, amount: 1 NOK/year}\n"
+    write("p.yaml", f"id: p\ntitle: p\nchanges:\n{m}")
+    child = write("c.yaml", f"id: c\ntitle: c\nextends: p.yaml\nchanges:\n{m}")
+    with pytest.raises(normkit.ScenarioError, match="measure 'm' is defined twice"):
+        kit.plan(normkit.load_inventory(EXAMPLE), "national", [Y2021], kit.load_scenarios([child]))
+
+
+# -- the base is never changed (property) ---------------------------------------
+
+FACILITIES = ["Kurland", "Tingvoll", "Borgen", "Valaskjold", "New"]
+days = st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31))
+change = st.one_of(
+    st.builds(
+        lambda d, f, n: {
+            "kind": "add_unit",
+            "valid_from": d,
+            "facility": f,
+            "unit": f"W{n}",
+            "bed_type": "long_term",
+            "beds": n,
+        },
+        days,
+        st.sampled_from(FACILITIES),
+        st.integers(1, 99),
+    ),
+    st.builds(
+        lambda d, f, x: {"kind": "add_staffing", "valid_from": d, "facility": f, "fte": x},
+        days,
+        st.sampled_from(FACILITIES[:4]),
+        st.integers(1, 300).map(lambda n: n / 100),
+    ),
+    st.builds(
+        lambda d, f, x: {"kind": "set_staffing", "valid_from": d, "facility": f, "fte": x},
+        days,
+        st.sampled_from(FACILITIES[:4]),
+        st.integers(0, 300).map(lambda n: n / 100),
+    ),
+    st.builds(
+        lambda d, x: {"kind": "set_figure", "valid_from": d, "figure": "f", "value": x},
+        days,
+        st.integers(0, 9),
+    ),
+    st.builds(
+        lambda d: {
+            "kind": "convert_unit",
+            "valid_from": d,
+            "facility": "Borgen",
+            "unit": "Borgen",
+            "beds": 60,
+        },
+        days,
+    ),
+    st.builds(
+        lambda d: {
+            "kind": "remove_unit",
+            "valid_from": d,
+            "facility": "Valaskjold",
+            "unit": "Valaskjold",
+        },
+        days,
+    ),
+)
+
+
+NATIONAL = normkit.Kit(autoload=False)
+
+
+def figures(inventory: normkit.Inventory, day: dt.date) -> list[tuple[object, ...]]:
+    result = NATIONAL.assess(inventory, "national", day, explain=False)
+    return [
+        (u.facility, u.unit, u.bed_type, u.beds, u.required_fte, u.staffed_fte)
+        for u in result.units
+    ] + [(f.facility, f.staffed_fte, f.gap_fte) for f in result.facilities]
+
+
+@given(st.lists(change, max_size=8))
+def test_applying_a_scenario_never_changes_its_base(changes: list[dict[str, object]]) -> None:
+    base = normkit.load_inventory(EXAMPLE)
+    before = base.model_dump_json()
+    s = normkit.Scenario(id="s", title="t", changes=changes)
+    try:
+        result = normkit.apply_scenario(base, s)
+    except normkit.ScenarioError:
+        result = None  # a change to a unit already closed: refused, and still nothing changed
+    assert base.model_dump_json() == before
+    if result is not None:
+        # Before the first change, the scenario's inventory is the base's.
+        first = min((c["valid_from"] for c in changes), default=dt.date(2031, 1, 1))
+        day = first - dt.timedelta(days=1)  # type: ignore[operator]
+        assert figures(result.inventory, day) == figures(base, day)
+
+
+# -- projection ------------------------------------------------------------------
+
+
+@given(day=st.dates(dt.date(2012, 1, 1), dt.date(2040, 12, 31)), explain=st.booleans())
+def test_a_plan_of_one_date_is_the_assessment_of_that_date(day: dt.date, explain: bool) -> None:
+    kit = normkit.Kit(autoload=False)
+    inventory = normkit.load_inventory(EXAMPLE)
+    plan = kit.plan(inventory, "national", [day], explain=explain)
+    (period,) = plan.base.periods
+    assert period.assessment == kit.assess(inventory, "national", day, explain)
+    assert period.gap_fte == period.assessment.totals.gap_fte
+
+
+def test_a_plan_over_years_follows_staffing_and_units(write: Write, kit: normkit.Kit) -> None:
+    s = scenario(
+        write,
+        """
+id: wing
+title: a new dementia wing and its physician
+changes:
+  - {kind: add_unit, valid_from: 2022-01-01, facility: Borgen, unit: Wing, bed_type: dementia_special, beds: 30}
+  - {kind: add_staffing, valid_from: 2022-01-01, facility: Borgen, fte: 0.5}
+  - {kind: measure, id: wing-physician, type: cost, valid_from: 2022-01-01, fte: 0.5, salary: 800000 NOK/year/FTE, employer_cost_factor: 1.35}
+  - {kind: measure, id: start, type: grant, valid_from: 2022-01-01, amount: 200000 NOK/year, years: 1}
+""",
+    )
+    plan = kit.plan(
+        normkit.load_inventory(EXAMPLE), "national", normkit.plan_dates(range(2020, 2024)), [s]
+    )
+    need = national_need(TABLE_3)
+    base = [p.norm_fte for p in plan.base.periods]
+    assert base == [pytest.approx(need)] * 4
+    assert [p.staffed_fte for p in plan.base.periods] == [
+        pytest.approx(STAFFED_APRIL_2020 + 0.4),  # Valaskjold's post runs to 2020-03-31
+        *[pytest.approx(STAFFED_APRIL_2020)] * 3,
+    ]
+    wing = plan.scenarios[0].periods
+    assert [p.norm_fte for p in wing] == [pytest.approx(need)] * 2 + [pytest.approx(need + 0.5)] * 2
+    assert [p.measures_cost_nok_per_year for p in wing] == [
+        0,
+        0,
+        pytest.approx(540_000),
+        pytest.approx(540_000),
+    ]
+    assert [p.grants_nok_per_year for p in wing] == [0, 0, 200_000, 0]
+    (difference,) = plan.differences
+    d2022 = difference.periods[2]
+    assert d2022.norm_fte.difference == pytest.approx(0.5)
+    assert d2022.staffed_fte.difference == pytest.approx(0.5)
+    assert d2022.gap_fte.difference == pytest.approx(0.0)
+    assert [(u.unit, u.base, u.required_fte.difference) for u in d2022.units] == [
+        ("Wing", None, None)
+    ]
+    assert (
+        d2022.units[0].reason
+        == "only in wing: norm 'dementia_special'; " + d2022.units[0].scenario.source.cite()
+    )  # type: ignore[union-attr]
+    assert difference.periods[0].units == []
+
+
+def test_no_norm_stays_null_through_a_plan_and_its_differences(
+    write: Write, kit: normkit.Kit
+) -> None:
+    base = normkit.Inventory(
+        name="respite",
+        facilities=[
+            {
+                "name": "Home",
+                "units": [{"name": "R", "bed_type": "respite", "beds": 10}],
+                "staffing": 0.2,
+            }
+        ],
+    )
+    s = scenario(
+        write,
+        "id: more\ntitle: more respite\nchanges:\n  - {kind: convert_unit, valid_from: 2021-01-01, facility: Home, unit: R, beds: 14}\n",
+    )
+    plan = kit.plan(base, "national", [Y2020, Y2021], [s])
+    for run in (plan.base, plan.scenarios[0]):
+        for period in run.periods:
+            assert (
+                period.norm_fte,
+                period.required_fte,
+                period.gap_fte,
+                period.gap_cost_nok_per_year,
+            ) == (None,) * 4
+            assert period.staffed_fte == 0.2
+            assert period.assessment is not None and period.assessment.units[0].status == "no_norm"
+    d2021 = plan.differences[0].periods[1]
+    assert d2021.required_fte.difference is None
+    assert (
+        d2021.required_fte.reason
+        == "base: no unit has a required figure; more: no unit has a required figure"
+    )
+    assert d2021.staffed_fte.difference == 0.0
+    (unit,) = d2021.units  # the beds changed, the figure stays unknown on both sides
+    assert unit.required_fte.difference is None
+    assert "not comparable" in unit.reason and "no rule for bed type 'respite'" in unit.reason
+
+
+def test_a_date_without_a_norm_set_in_force_has_no_figures_and_says_why(
+    kit: normkit.Kit, write: Write
+) -> None:
+    old = write(
+        "old.yaml",
+        """
+id: short-lived
+title: a norm set of one year
+valid_from: 2020-01-01
+valid_to: 2020-12-31
+source: {document: test}
+needs:
+  - {id: long_term, bed_types: [long_term], rule: {kind: rate, amount: 1 FTE, per: 90 place}}
+""",
+    )
+    plan = kit.plan(normkit.load_inventory(EXAMPLE), kit.load_normset(old), [Y2020, Y2021])
+    first, second = plan.base.periods
+    assert first.required_fte == pytest.approx(
+        national_need([t for t in TABLE_3 if t[0] == "long_term"])
+    )
+    assert second.assessment is None and second.required_fte is None
+    assert (
+        second.problem
+        == "'short-lived': norm set 'short-lived' is in force 2020-01-01 to 2020-12-31, not on 2021-01-01"
+    )
+    assert plan.notes == [f"base, 2021-01-01: no assessment: {second.problem}"]
+
+
+def test_a_scenario_can_adopt_a_norm_set_and_price_the_gap(write: Write, kit: normkit.Kit) -> None:
+    none = write(
+        "none.yaml",
+        """
+id: none
+title: nothing but an FTE price
+source: {document: test}
+extends: national
+fte_cost: {kind: fte_cost, salary: 1000000 NOK/year/FTE, employer_cost_factor: 1.0}
+""",
+    )
+    kit_with = normkit.Kit(autoload=False, plugins=[_normset_plugin(none)])
+    s = scenario(
+        write,
+        "id: priced\ntitle: t\nchanges:\n  - {kind: adopt_normset, valid_from: 2021-01-01, normset: none}\n  - {kind: fte_cost, valid_from: 2022-01-01, salary: 500000 NOK/year/FTE, employer_cost_factor: 2}\n",
+    )
+    plan = kit_with.plan(normkit.load_inventory(EXAMPLE), "national", [Y2020, Y2021, Y2022], [s])
+    periods = plan.scenarios[0].periods
+    assert [p.normset for p in periods] == ["national", "none", "none"]
+    gap = national_need(TABLE_3) - STAFFED_APRIL_2020
+    assert periods[0].gap_cost_nok_per_year is None  # national prices no FTE
+    assert periods[1].gap_cost_nok_per_year == pytest.approx(gap * 1_000_000)
+    assert periods[2].gap_cost_nok_per_year == pytest.approx(gap * 500_000 * 2)
+    assert (
+        periods[2].gap_cost_basis is not None
+        and "scenario, from 2022-01-01" in periods[2].gap_cost_basis
+    )
+    reason = plan.differences[0].periods[1].gap_cost_nok_per_year.reason
+    assert reason == "base: norm set 'national' gives no price of an FTE (fte_cost)"
+
+
+def _normset_plugin(path: Path) -> object:
+    class Plugin:
+        __name__ = "test-normsets"
+
+        @normkit.hookimpl
+        def normkit_register_normsets(self, register: Callable[..., None]) -> None:
+            register(path)
+
+    return Plugin()
+
+
+def test_plan_limits_and_ids(kit: normkit.Kit, write: Write) -> None:
+    inventory = normkit.load_inventory(EXAMPLE)
+    with pytest.raises(normkit.NormkitError) as none:
+        kit.plan(inventory, "national", [])
+    assert none.value.code == "plan.no-dates"
+    small = normkit.Kit(
+        autoload=False, limits=normkit.Limits(max_plan_dates=2, max_plan_unit_assessments=20)
+    )
+    with pytest.raises(normkit.NormkitError, match="3 dates, more than the limit of 2"):
+        small.plan(inventory, "national", [Y2020, Y2021, Y2022])
+    with pytest.raises(normkit.NormkitError, match="assess 36 units") as large:
+        small.plan(inventory, "national", [Y2020, Y2021], [normkit.Scenario(id="s", title="t")])
+    assert large.value.code == "plan.too-large"
+    with pytest.raises(normkit.NormkitError, match="'base'") as base:
+        kit.plan(inventory, "national", [Y2020], [normkit.Scenario(id="base", title="t")])
+    assert base.value.code == "plan.duplicate-scenario"
+
+
+def test_plan_dates() -> None:
+    assert normkit.plan_dates([2021, 2020], [dt.date(2020, 4, 1), Y2020]) == [
+        Y2020,
+        dt.date(2020, 4, 1),
+        Y2021,
+    ]
+    assert normkit.plan_dates([2024], month=2, day=29) == [dt.date(2024, 2, 29)]
+    with pytest.raises(normkit.NormkitError, match="2023-02-29 is not a date"):
+        normkit.plan_dates([2023], month=2, day=29)
+
+
+# -- the command line --------------------------------------------------------------
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def wing(write: Write) -> Path:
+    return write(
+        "wing.yaml",
+        """
+id: wing
+title: a new wing
+changes:
+  - {kind: add_unit, valid_from: 2022-01-01, facility: Borgen, unit: Wing, bed_type: dementia_special, beds: 30}
+  - {kind: measure, id: "=cost", label: "=HYPERLINK(1)", type: cost, valid_from: 2022-01-01, amount: 100000 NOK/year}
+""",
+    )
+
+
+def plan_cli(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(
+        app, ["plan", *args], env={"NORMKIT_DISABLE_PLUGIN_AUTOLOAD": "1", "COLUMNS": "200"}
+    )
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_cli_plan_table(wing: Path) -> None:
+    code, out, err = plan_cli(
+        "--scenario", str(wing), "--years", "2021-2022", "--date", "2020-04-01"
+    )
+    assert code == 0, err
+    assert "plan with norm set national, 3 date(s), 2020-04-01 to 2022-01-01" in out
+    assert out.count("│ 2021-01-01 │") == 3  # the base, the scenario and the difference table
+    need = national_need(TABLE_3)
+    assert f" {need:.2f} │" in out and f" {need + 0.5:.2f} │" in out
+    assert "wing − base" in out
+    assert (
+        "2022-01-01: Borgen › Wing: no difference figure — only in wing: norm 'dementia_special'"
+        in out
+    )
+    assert "change from 2022-01-01: Borgen › Wing opens: 30 dementia_special places" in out
+
+
+def test_cli_plan_json_csv_markdown(wing: Path) -> None:
+    code, out, _ = plan_cli("--scenario", str(wing), "--years", "2021,2022", "--format", "json")
+    data = json.loads(out)
+    assert code == 0
+    assert set(data) == {
+        "inventory",
+        "normset",
+        "dates",
+        "base",
+        "scenarios",
+        "differences",
+        "notes",
+    }
+    assert (
+        data["differences"][0]["periods"][1]["measures_cost_nok_per_year"]["difference"] == 100_000
+    )
+    code, out, _ = plan_cli("--scenario", str(wing), "--years", "2022", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["scenario"] for r in rows] == ["base", "wing"]
+    assert rows[1]["difference_required_fte"] == repr(30 / 60)
+    assert rows[0]["difference_required_fte"] == ""
+    code, out, _ = plan_cli("--scenario", str(wing), "--years", "2022", "--format", "markdown")
+    assert "### wing − base" in out
+    assert "| 2022-01-01 | national |" in out
+
+
+def test_cli_plan_markdown_keeps_names_as_text(write: Write) -> None:
+    homes = write(
+        "homes.yaml",
+        "facilities:\n  - name: 'A | <b>B</b>'\n    units: [{name: U, bed_type: long_term, beds: 9}]\n",
+    )
+    s = write(
+        "s.yaml",
+        "id: s\ntitle: '*bold* | pipe'\nchanges:\n  - {kind: remove_unit, valid_from: 2022-01-01, facility: 'A | <b>B</b>', unit: U}\n",
+    )
+    code, out, _ = plan_cli(
+        str(homes), "--scenario", str(s), "--years", "2022", "--format", "markdown"
+    )
+    assert code == 0
+    assert "### s: \\*bold\\* \\| pipe" in out
+    assert "A \\| \\<b\\>B\\</b\\> › U: no difference figure" in out
+    assert "<b>" not in out.replace("\\<b\\>", "")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "give the dates to plan for"),
+        (["--years", "2026-2020"], "first year first"),
+        (["--years", "soon"], "is not a year or a range"),
+        (["--years", "2020", "--day", "13-01"], "is not a day of the year"),
+        (["--years", "2020", "--explain"], "--explain is available with --format json only"),
+        (["--years", "2020", "--scenario", "nowhere"], "unknown scenario example 'nowhere'"),
+        (["--years", "2020", "--date", "1.1.20"], "--date"),
+    ],
+)
+def test_cli_plan_errors_are_one_line(args: list[str], message: str) -> None:
+    code, out, err = plan_cli(*args)
+    assert code == 1
+    assert out == ""
+    assert err.startswith("error: ") and message in err and err.count("\n") == 1
