@@ -287,3 +287,117 @@ def test_every_entry_points_to_the_plan(normkit_kit: normkit.Kit) -> None:
         assert entry.source.document.startswith("Sarpsborg kommune, Handlingsprogram"), entry.id
         assert entry.source.section, entry.id
     assert ns.extends_decision is not None and ns.extends_decision.case == "07/10325"
+
+
+# -- the programme over 2020–2026 (normkit plan) --------------------------------
+
+# The plan's stated figures, to check the projection against (§ 3.1.1, § 3.1.2, § 7).
+TABLE_1_NEED, TABLE_1_STAFFED, HELSEHUSET_GAP = 6.4, 5.8, 0.6
+TABLE_3_NEED, TABLE_3_STAFFED, NURSING_HOME_GAP = 4.5, 3.4, 1.1
+VALASKJOLD_POST = 0.4  # "fram til 01.04.2020"
+STATED_LINES = {  # § 7, Tilgjengelighet: FTE, salary, the plan's yearly cost
+    "nursing-home-physicians": (1.1, 800_000, 1_190_000),
+    "helsehuset-physicians": (0.6, 800_000, 658_000),
+}
+KOMMUNEOVERLEGE_LINE = (1.0, 950_000, 1_282_000)
+PROGRAMME_INCREASE = 2_489_000  # "en årlig kostnadsøkning fremover på kr 2 489 000"
+FACTOR = 1.35  # the Sarpsborg norm set's employer-cost factor (the plan states none)
+
+
+@pytest.fixture
+def programme(normkit_kit: normkit.Kit) -> normkit.Plan:
+    _, example = normkit_kit.find_example("sarpsborg-programme", "scenario")
+    base = normkit.combine_inventories(
+        [normkit_kit.load_inventory(normkit_kit.example(i)[1]) for i in example.base]
+    )
+    dates = normkit.plan_dates(range(2020, 2027), [AT])
+    scenarios = normkit_kit.load_scenarios([example.path])
+    return normkit_kit.plan(base, "sarpsborg-physicians", dates, scenarios)
+
+
+def test_programme_need_against_staffed_by_year(programme: normkit.Plan) -> None:
+    base, run = programme.base.periods, programme.scenarios[0].periods
+    need = TABLE_1_NEED + TABLE_3_NEED
+    assert [p.required_fte for p in base] == [pytest.approx(need)] * 8
+    # 1 January 2020: Valaskjold's post is still in force; from 1 April it is not.
+    assert base[0].staffed_fte == pytest.approx(TABLE_1_STAFFED + TABLE_3_STAFFED + VALASKJOLD_POST)
+    assert base[1].at == AT
+    assert [p.gap_fte for p in base[1:]] == [pytest.approx(NURSING_HOME_GAP + HELSEHUSET_GAP)] * 7
+    # The programme's posts close both gaps from the day they start.
+    assert run[0].gap_fte == base[0].gap_fte
+    assert [p.staffed_fte for p in run[1:]] == [pytest.approx(need)] * 7
+    assert [p.gap_fte for p in run[1:]] == [pytest.approx(0, abs=1e-9)] * 7
+    difference = programme.differences[0].periods[1]
+    assert difference.gap_cost_nok_per_year.difference == pytest.approx(
+        -(NURSING_HOME_GAP + HELSEHUSET_GAP) * 800_000 * FACTOR
+    )
+
+
+def test_programme_cost_lines_within_the_stated_factor(programme: normkit.Plan) -> None:
+    run = programme.scenarios[0].periods
+    in_2021 = {m.id: m for m in run[2].measures}
+    for measure_id, (fte, salary, stated) in STATED_LINES.items():
+        computed = in_2021[measure_id].nok_per_year
+        assert computed == pytest.approx(fte * salary * FACTOR)
+        implied = stated / (fte * salary)  # 1.352 and 1.371: the plan's own factors
+        assert 1.349 <= implied <= 1.371
+        assert abs(computed - stated) <= fte * salary * (1.371 - 1.349)
+        assert f"an employer-cost factor of {implied:.3f}" in in_2021[measure_id].basis
+    fte, salary, stated = KOMMUNEOVERLEGE_LINE
+    half = in_2021["kommuneoverlege-to-3"].nok_per_year
+    assert 2 * half == pytest.approx(fte * salary * FACTOR)
+    assert abs(2 * half - stated) < 0.001 * stated
+    # The plan's yearly increase is the two lines and half the kommuneoverlege line.
+    assert run[2].measures_cost_nok_per_year == pytest.approx(PROGRAMME_INCREASE, rel=0.005)
+    assert sum(s for *_, s in STATED_LINES.values()) + stated / 2 == PROGRAMME_INCREASE
+    assert run[-1].measures_cost_nok_per_year == pytest.approx(
+        run[2].measures_cost_nok_per_year + half
+    )
+
+
+def test_programme_kommuneoverlege_path(programme: normkit.Plan) -> None:
+    run = programme.scenarios[0].periods
+    path = [p.indicators["public_health_fte"] for p in run]
+    assert path == [2.5, 2.5, 3.0, 3.0, 3.0, 3.0, 3.0, 3.5]
+    alerted = ["public-health-physicians" in [a.id for a in p.alerts] for p in run]
+    assert alerted == [v < 3.5 for v in path]
+    assert all(
+        "public-health-physicians" in [a.id for a in p.alerts] for p in programme.base.periods
+    )
+
+
+def test_what_if_keeps_respite_without_a_norm(normkit_kit: normkit.Kit) -> None:
+    _, example = normkit_kit.find_example("sarpsborg-what-if-dementia-national", "scenario")
+    (base_id,) = example.base
+    base = normkit_kit.load_inventory(normkit_kit.example(base_id)[1])
+    dates = normkit.plan_dates(range(2025, 2028))
+    plan = normkit_kit.plan(
+        base, "sarpsborg-physicians", dates, normkit_kit.load_scenarios([example.path])
+    )
+    for run in (plan.base, *plan.scenarios):
+        for period in run.periods:
+            if period.assessment is not None:
+                (respite,) = [u for u in period.assessment.units if u.bed_type == "respite"]
+                assert (respite.status, respite.norm_fte, respite.required_fte) == (
+                    "no_norm",
+                    None,
+                    None,
+                )
+    places = [
+        (u.bed_type, u.beds) for f in base.facilities for u in f.units if u.bed_type != "respite"
+    ]
+    national = sum(norm(t, n) for t, n in places) + norm("dementia_special", 20)
+    adopted = TABLE_3_NEED - 0.2  # Kruseløkka's short-term override has no unit to apply to
+    d2026 = plan.differences[0].periods[1]
+    assert d2026.required_fte.difference == pytest.approx(national - adopted)
+    assert d2026.norm_fte.difference == pytest.approx(norm("dementia_special", 20))
+    assert d2026.gap_cost_nok_per_year.difference == pytest.approx(
+        (national - adopted) * 800_000 * FACTOR
+    )
+    (respite_row,) = [u for u in d2026.units if u.unit == "Kruseløkka respite"]
+    assert respite_row.required_fte.difference is None
+    assert "no rule for bed type 'respite'" in respite_row.reason
+    # Sarpsborg's adopted values end with the programme: 2027 has no base to compare with.
+    d2027 = plan.differences[0].periods[2]
+    assert d2027.required_fte.difference is None
+    assert d2027.required_fte.reason is not None and "2027-01-01" in d2027.required_fte.reason
