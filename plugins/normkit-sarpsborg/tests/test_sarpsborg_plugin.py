@@ -401,3 +401,46 @@ def test_what_if_keeps_respite_without_a_norm(normkit_kit: normkit.Kit) -> None:
     d2027 = plan.differences[0].periods[2]
     assert d2027.required_fte.difference is None
     assert d2027.required_fte.reason is not None and "2027-01-01" in d2027.required_fte.reason
+
+
+def test_the_how_to_commands_print_what_the_docs_show() -> None:
+    """docs/how-to/plan-over-years.md and scenarios.md, run as written."""
+    from typer.testing import CliRunner
+
+    from normkit.cli import app
+
+    runner = CliRunner()
+    env = {"NORMKIT_PLUGINS": "sarpsborg", "COLUMNS": "220"}
+    args = (
+        "plan --norms Sarpsborg --scenario sarpsborg-programme --years 2020-2026 --date 2020-04-01"
+    )
+    result = runner.invoke(app, [*args.split(), "--format", "markdown"], env=env)
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    base, programme = (
+        out.split("### sarpsborg-programme:")[0],
+        out.split("### sarpsborg-programme:")[1],
+    )
+    assert "| 2020-01-01 | sarpsborg-physicians | 9.78 | 10.90 | 9.60 | 1.30 | 1 404 000 |" in base
+    assert "| 2020-04-01 | sarpsborg-physicians | 9.78 | 10.90 | 9.20 | 1.70 | 1 836 000 |" in base
+    assert (
+        "| 2020-04-01 | sarpsborg-physicians | 9.78 | 10.90 | 10.90 | 0.00 | 0 | 1 836 000 |"
+        in programme
+    )
+    assert (
+        "| 2021-01-01 | sarpsborg-physicians | 9.78 | 10.90 | 10.90 | 0.00 | 0 | 2 477 250 |"
+        in programme
+    )
+    assert (
+        "| 2026-01-01 | sarpsborg-physicians | 9.78 | 10.90 | 10.90 | 0.00 | 0 | 3 118 500 |"
+        in programme
+    )
+    assert "an employer-cost factor of 1.352" in programme
+    what_if = (
+        "plan --norms Sarpsborg --scenario sarpsborg-what-if-dementia-national --years 2025-2027"
+    )
+    result = runner.invoke(app, [*what_if.split(), "--format", "markdown"], env=env)
+    assert result.exit_code == 0, result.stderr
+    differences = result.stdout.split("### what-if-dementia-national − base")[1]
+    assert "| 2026-01-01 | +0.33 | +0.54 | 0.00 | +0.54 | +588 000 | 0 | 0 |" in differences
+    assert "| 2027-01-01 | — | — | — | — | — | 0 | 0 |" in differences
