@@ -328,6 +328,8 @@ def test_norm_set_price_and_measures_are_dated(write: Write) -> None:
     ("change", "code"),
     [
         ("{kind: measure, id: m, type: cost, valid_from: 2021-01-01}", "scenario.measure-amount"),
+        # fte: null once reached a constraint check as None and ended in a TypeError
+        ("{kind: measure, id: m, type: cost, valid_from: 2021-01-01, fte: null}", "scenario.measure-amount"),
         (
             "{kind: measure, id: m, type: cost, valid_from: 2021-01-01, amount: 1 NOK/year, fte: 1}",
             "scenario.measure-amount",

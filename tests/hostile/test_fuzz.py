@@ -224,3 +224,111 @@ def test_assess_gives_finite_figures_that_hold_together(
     for old, new in zip(result.units, after.units, strict=True):
         if old.required_fte is not None and new.required_fte is not None:
             assert new.required_fte >= old.required_fte - 1e-9
+
+
+change_fields = st.dictionaries(
+    st.sampled_from(
+        [
+            "valid_from",
+            "valid_to",
+            "facility",
+            "unit",
+            "bed_type",
+            "beds",
+            "fte",
+            "figure",
+            "value",
+            "normset",
+            "salary",
+            "employer_cost_factor",
+            "id",
+            "type",
+            "amount",
+            "stated",
+            "count",
+            "years",
+            "staffing",
+            "extra",
+        ]
+    ),
+    st.one_of(
+        scalars,
+        st.sampled_from(
+            [
+                "2021-01-01",
+                "2019-12-31",
+                "Borgen",
+                "Valaskjold",
+                "Kurland",
+                "Nowhere",
+                "dementia_special",
+                "cost",
+                "grant",
+                "national",
+                "100000 NOK/year",
+                "800000 NOK/year/FTE",
+                "9**9**9 NOK/year",
+                "1e999 NOK/year",
+                "public_health_fte",
+            ]
+        ),
+        st.integers(-3, 1000),
+    ),
+    max_size=8,
+)
+scenario_changes = st.lists(
+    st.builds(
+        lambda kind, fields: {"kind": kind, **fields},
+        st.sampled_from(
+            [
+                "add_unit",
+                "remove_unit",
+                "convert_unit",
+                "add_staffing",
+                "set_staffing",
+                "set_figure",
+                "adopt_normset",
+                "fte_cost",
+                "measure",
+                "no_such_kind",
+            ]
+        ),
+        change_fields,
+    ),
+    max_size=6,
+)
+PLAN_KIT = normkit.Kit(autoload=False)
+PLAN_BASE = normkit.load_inventory(normkit.EXAMPLE_INVENTORY)
+
+
+@FUZZ
+@given(changes=scenario_changes, form=st.sampled_from(["yaml", "json"]))
+def test_any_scenario_plans_or_is_refused(tmp_path_factory: Any, changes: Any, form: str) -> None:
+    document = {"id": "fuzz", "title": "fuzz", "changes": changes}
+    try:
+        text = (
+            yaml.safe_dump(document, allow_unicode=True)
+            if form == "yaml"
+            else json.dumps(document, allow_nan=True, default=str)
+        )
+    except (ValueError, yaml.YAMLError):
+        return
+    path = tmp_path_factory.mktemp("fuzz") / f"scenario.{form}"
+    path.write_text(text, encoding="utf-8")
+    before = PLAN_BASE.model_dump_json()
+    try:
+        plan = PLAN_KIT.plan(
+            PLAN_BASE,
+            "national",
+            [dt.date(2020, 1, 1), AT, dt.date(2022, 1, 1)],
+            PLAN_KIT.load_scenarios([path]),
+        )
+    except NormkitError as error:
+        assert error.code and str(error), error
+        return
+    finally:
+        assert PLAN_BASE.model_dump_json() == before
+    json.loads(plan.model_dump_json())  # finite, serialisable
+    for period in plan.scenarios[0].periods:
+        for value in (period.required_fte, period.staffed_fte, period.measures_cost_nok_per_year):
+            assert value is None or math.isfinite(value)

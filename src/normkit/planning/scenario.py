@@ -188,9 +188,9 @@ class Measure(_Change):
     amount: Quantity | None = Field(
         default=None, description="NOK per year, e.g. '200000 NOK/year'"
     )
-    fte: Annotated[float | None, BeforeValidator(read_number), Field(gt=0)] = None
+    fte: Annotated[float, BeforeValidator(read_number), Field(gt=0)] | None = None
     salary: Quantity | None = Field(default=None, description="NOK per year per FTE")
-    employer_cost_factor: Annotated[float | None, BeforeValidator(read_number), Field(ge=1.0)] = (
+    employer_cost_factor: Annotated[float, BeforeValidator(read_number), Field(ge=1.0)] | None = (
         None
     )
     stated: Quantity | None = Field(
