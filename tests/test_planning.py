@@ -152,15 +152,23 @@ def test_a_dated_figure_has_its_value_on_each_day(kit: normkit.Kit) -> None:
 def test_a_population_series_counts_its_latest_record() -> None:
     series = normkit.Inventory(
         populations=[
-            {"inhabitants": 100, "at": "2020-01-01"},
-            {"inhabitants": 120, "at": "2022-01-01"},
-            {"inhabitants": 7, "age_group": "80+", "at": "2030-01-01"},
+            {"area": "A", "inhabitants": 100, "at": "2020-01-01"},
+            {"area": "A", "inhabitants": 120, "at": "2022-01-01"},
+            {"area": "B", "inhabitants": 7, "at": "2030-01-01"},
         ]
     )
     assert series.on(dt.date(2021, 6, 1)).indicators()["inhabitants"] == 100 + 7
     assert series.on(Y2023).indicators()["inhabitants"] == 120 + 7
     # Before its first record a series has no value: nothing is carried backwards.
     assert series.on(dt.date(2019, 1, 1)).indicators()["inhabitants"] == 7
+    # An area's total and its age groups are one population, not two.
+    total_and_old = normkit.Inventory(
+        populations=[
+            {"area": "A", "inhabitants": 100},
+            {"area": "A", "age_group": "80 år eller eldre", "inhabitants": 9},
+        ]
+    )
+    assert total_and_old.indicators() == {"inhabitants": 100, "inhabitants_80+": 9}
 
 
 def test_inventories_are_put_together_and_their_clashes_named() -> None:
@@ -329,7 +337,10 @@ def test_norm_set_price_and_measures_are_dated(write: Write) -> None:
     [
         ("{kind: measure, id: m, type: cost, valid_from: 2021-01-01}", "scenario.measure-amount"),
         # fte: null once reached a constraint check as None and ended in a TypeError
-        ("{kind: measure, id: m, type: cost, valid_from: 2021-01-01, fte: null}", "scenario.measure-amount"),
+        (
+            "{kind: measure, id: m, type: cost, valid_from: 2021-01-01, fte: null}",
+            "scenario.measure-amount",
+        ),
         (
             "{kind: measure, id: m, type: cost, valid_from: 2021-01-01, amount: 1 NOK/year, fte: 1}",
             "scenario.measure-amount",
@@ -879,3 +890,133 @@ def test_cli_plan_errors_are_one_line(args: list[str], message: str) -> None:
     assert code == 1
     assert out == ""
     assert err.startswith("error: ") and message in err and err.count("\n") == 1
+
+
+# -- populations: SSB-layout CSV, age groups, paths ---------------------------------
+
+SSB_WIDE = (
+    '"13600: Framskrevet folkemengde 1. januar, etter region, alder, statistikkvariabel og år"\n'
+    "\n"
+    '"region";"alder";"Personer 2024";"Personer 2025"\n'
+    '"4204 Kristiansand";"0-66 år";98000;98500\n'
+    '"4204 Kristiansand";"67-79 år";12000;12400\n'
+    '"4204 Kristiansand";"80 år eller eldre";5000;5 200\n'
+)
+
+
+def test_a_population_csv_in_ssb_wide_layout(write: Write) -> None:
+    records = normkit.read_population_csv(write("wide.csv", SSB_WIDE))
+    assert len(records) == 6
+    inventory = normkit.Inventory(populations=records)
+    assert inventory.on(dt.date(2024, 6, 1)).indicators() == {
+        "inhabitants": 98000 + 12000 + 5000,
+        "inhabitants_67+": 12000 + 5000,
+        "inhabitants_80+": 5000,
+    }  # 90+ is left out: "80 år eller eldre" cannot be split at 90
+    assert inventory.on(dt.date(2025, 1, 1)).indicators()["inhabitants_80+"] == 5200
+    assert inventory.on(dt.date(2023, 12, 31)).populations == ()
+
+
+def test_a_population_csv_in_ssb_long_layout_adds_up_the_sexes(write: Write) -> None:
+    path = write(
+        "long.csv",
+        "region,kjønn,alder,år,personer\n"
+        "Agder,Menn,080-089 år,2024,2000\nAgder,Kvinner,080-089 år,2024,2500\n"
+        "Agder,Menn,090 år eller eldre,2024,300\nAgder,Kvinner,090 år eller eldre,2024,700\n",
+    )
+    (day,) = {r.at for r in normkit.read_population_csv(path)}
+    inventory = normkit.Inventory(populations=normkit.read_population_csv(path))
+    assert day == dt.date(2024, 1, 1)
+    assert inventory.indicators() == {"inhabitants_80+": 5500, "inhabitants_90+": 1000}
+    # The file starts at 80: neither everyone nor the 67+ can be told from it.
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "line"),
+    [
+        ("region;alder;2024\nA;80 år;..\n", "population.missing", 2),
+        ("region;alder;2024\nA;80 år;12.5\n", "population.value", 2),
+        ("title only\n\n", "population.header", 1),
+        ("region;alder;kommune;2024\nA;1;2;3\n", "csv.duplicate-column", 1),
+        ("region;alder;år;2024\nA;1;2024;3\n", "population.header", 1),
+        ("region;alder;weight;2024\nA;1;2;3\n", "csv.header", 1),
+        ("region;alder;år;personer\nA;80 år;soon;3\n", "population.year", 2),
+        (
+            "region;statistikkvariabel;2030\nA;Hovedalternativet (MMMM);1\nA;Lav nasjonal vekst (LLML);1\n",
+            "population.alternatives",
+            3,
+        ),
+        ("region;kjønn;2030\nA;Begge kjønn;3\nA;Menn;1\n", "population.total-and-parts", 3),
+        (
+            "region;alder;2030\nA;I alt;3\nA;80 år eller eldre;1\n",
+            "population.total-and-parts",
+            None,
+        ),
+    ],
+)
+def test_a_bad_population_csv_is_named_with_its_line(
+    write: Write, text: str, code: str, line: int | None
+) -> None:
+    with pytest.raises(normkit.InventoryError) as caught:
+        normkit.read_population_csv(write("p.csv", text))
+    assert caught.value.code == code
+    assert caught.value.location.line == line
+
+
+@pytest.mark.parametrize(
+    ("label", "span"),
+    [
+        ("080-084 år", (80, 84)),
+        ("90 år eller eldre", (90, None)),
+        ("80+", (80, None)),
+        ("067 år", (67, 67)),
+        ("I alt", None),
+        ("84-80 år", None),
+    ],
+)
+def test_age_labels(label: str, span: tuple[int, int | None] | None) -> None:
+    assert normkit.age_span(label) == span
+
+
+def test_populations_change_by_path_and_growth(write: Write) -> None:
+    base = normkit.Inventory(
+        populations=[
+            {"area": "K", "inhabitants": 1000},
+            {"area": "K", "age_group": "80+", "inhabitants": 100, "at": "2024-01-01"},
+        ]
+    )
+    a = applied(
+        write,
+        """
+  - {kind: population_path, valid_from: 2026-01-01, area: K, inhabitants: {2026: 1100, 2027: 1150}}
+  - {kind: population_growth, valid_from: 2025-01-01, area: K, age_group: 80+, percent_per_year: 10, until: 2027}
+""",
+        base,
+    )
+    totals = [a.inventory.on(dt.date(y, 1, 1)).indicators() for y in (2025, 2026, 2027)]
+    assert [t["inhabitants"] for t in totals] == [1000, 1100, 1150]  # the undated 1000 until 2026
+    assert [t["inhabitants_80+"] for t in totals] == [100, 110, 121]
+    assert "grows 10 % a year until 2027 (rounded to whole inhabitants)" in a.changes[0].change
+    with pytest.raises(normkit.ScenarioError, match="no record on or before") as none:
+        applied(
+            write,
+            "  - {kind: population_growth, valid_from: 2025-01-01, area: Z, percent_per_year: 1, until: 2030}\n",
+            base,
+        )
+    assert none.value.code == "scenario.unknown-population"
+    with pytest.raises(normkit.ScenarioError) as late:
+        scenario(
+            write,
+            "id: s\ntitle: t\nchanges:\n  - {kind: population_path, valid_from: 2026-02-01, inhabitants: {2026: 1}}\n",
+        )
+    assert late.value.code == "scenario.population-years"
+
+
+def test_cli_plan_with_a_population_file(write: Write) -> None:
+    path = write("wide.csv", SSB_WIDE)
+    code, out, err = plan_cli("--population", str(path), "--years", "2024-2025", "--format", "json")
+    assert code == 0, err
+    periods = json.loads(out)["base"]["periods"]
+    assert [p["indicators"]["inhabitants_80+"] for p in periods] == [5000, 5200]
+    code, out, err = plan_cli("--population", "nowhere", "--years", "2024")
+    assert code == 1 and "unknown population example 'nowhere'" in err

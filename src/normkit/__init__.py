@@ -51,6 +51,7 @@ from .inventory import (
     Service,
     Staffing,
     Unit,
+    age_span,
     combine_inventories,
     load_inventory,
 )
@@ -77,6 +78,7 @@ from .planning import (
     UnitComparison,
     compare_assessments,
 )
+from .planning.population import read_population_csv
 from .planning.projection import (
     Difference,
     MeasureInForce,
@@ -97,6 +99,8 @@ from .planning.scenario import (
     ChangeMade,
     ConvertUnit,
     Measure,
+    PopulationGrowth,
+    PopulationPath,
     RemoveUnit,
     Scenario,
     ScenarioError,
@@ -215,6 +219,8 @@ __all__ = [
     "PluginFailure",
     "PluginInfo",
     "Population",
+    "PopulationGrowth",
+    "PopulationPath",
     "Q",
     "Quantity",
     "QuantityError",
@@ -251,6 +257,7 @@ __all__ = [
     "Unknown",
     "Validity",
     "__version__",
+    "age_span",
     "apply_scenario",
     "assess",
     "assess_batch",
@@ -265,5 +272,6 @@ __all__ = [
     "load_scenarios",
     "plan_dates",
     "project",
+    "read_population_csv",
     "resolve",
 ]

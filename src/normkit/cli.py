@@ -395,6 +395,14 @@ def plan(
             "--example", help="An example inventory shipped by a plugin (repeat to put together)."
         ),
     ] = None,
+    population: Annotated[
+        str | None,
+        typer.Option(
+            "--population",
+            help="Populations by year and age group: a CSV as SSB's statbank exports it, or a "
+            "population example a plugin ships; replaces the inventory's populations.",
+        ),
+    ] = None,
     output: FormatOption = Format.table,
     explain: Annotated[
         bool,
@@ -413,6 +421,8 @@ def plan(
         change_lines,
         difference_lines,
         difference_rows,
+        figure_table,
+        has_units,
         plan_csv,
         plan_heading,
         plan_markdown,
@@ -452,6 +462,13 @@ def plan(
         )
     paths = [kit.example(e)[1] for e in example] if example else files or [EXAMPLE_INVENTORY]
     inventory = combine_inventories([kit.load_inventory(p) for p in paths])
+    if population is not None:
+        csv_path = (
+            population
+            if population.lower().endswith((".csv", ".txt"))
+            else kit.example(population, "population")[1]
+        )
+        inventory = inventory.with_populations(kit.load_population(csv_path))
     normset, municipality = _norms_choice(kit, norms, on[0])
     if not isinstance(normset, str) and municipality is not None:
         normset = normset.id  # each date takes the version of the municipality's set in force
@@ -472,8 +489,12 @@ def plan(
         console = _console()
         console.print(_text(plan_heading(result)))
         console.print(_text(LEGEND))
+        units = has_units(result)
         for run in (result.base, *result.scenarios):
             _print_rows(run_title(run), RUN_HEADERS, run_rows(run))
+            headers, rows = figure_table(run)
+            if rows:
+                _print_rows(f"{run.id}: figures", headers, rows)
             for line in change_lines(run):
                 _echo(f"  change {line}")
             for line in run_lines(run, result.dates):
@@ -482,7 +503,7 @@ def plan(
             _print_rows(
                 f"{difference.scenario} − base", DIFFERENCE_HEADERS, difference_rows(difference)
             )
-            for line in difference_lines(difference, result.dates):
+            for line in difference_lines(difference, result.dates, units):
                 _echo(f"  {line}")
         for note in result.notes:
             _echo(f"note: {note}")

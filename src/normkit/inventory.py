@@ -361,6 +361,10 @@ class Inventory(Model):
             }
         )
 
+    def with_populations(self, populations: Iterable[Population]) -> Inventory:
+        """A copy whose populations are ``populations`` (the inventory's own are replaced)."""
+        return self.model_copy(update={"populations": tuple(populations)})
+
     def indicators(self) -> dict[str, float]:
         """Figures thresholds can watch: places, free list places, inhabitants...
 
@@ -377,7 +381,7 @@ class Inventory(Model):
                 out["list_caps"] = float(sum(g.cap or 0 for g in self.gp_lists))
                 out["free_list_places"] = out["list_caps"] - out["listed_patients"]
         if self.populations:
-            out["inhabitants"] = float(sum(p.inhabitants for p in self.populations))
+            out.update(population_indicators(self.populations))
         for name, value in self.figures.items():
             if isinstance(value, tuple):
                 raise InventoryError(
@@ -411,12 +415,88 @@ def _one_value_at_a_time(name: str, records: tuple[DatedFigure, ...]) -> None:
             )
 
 
+_AGE = re.compile(
+    r"^\s*(?P<low>\d{1,3})\s*(?:(?:-|–)\s*(?P<high>\d{1,3})\s*)?(?:år)?\s*"
+    r"(?P<open>(?:år\s+)?(?:eller eldre|og eldre|\+|or older))?\s*(?:år)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def age_span(label: str) -> tuple[int, int | None] | None:
+    """The ages an SSB age label covers: '080-084 år' → (80, 84), '90 år eller eldre' →
+    (90, None), '067 år' → (67, 67); None for a label that names no ages ('I alt')."""
+    match = _AGE.match(label.replace("+", " +"))
+    if match is None:
+        return None
+    low = int(match.group("low"))
+    if match.group("open"):
+        return (low, None)
+    high = int(match.group("high")) if match.group("high") else low
+    return (low, high) if high >= low else None
+
+
+#: ages at which populations are summed for indicators (inhabitants_67+, inhabitants_80+…)
+AGE_THRESHOLDS = (67, 80, 90)
+
+
+def population_indicators(populations: Iterable[Population]) -> dict[str, float]:
+    """``inhabitants``, and ``inhabitants_67+``, ``_80+``, ``_90+`` where the ages allow.
+
+    Per area, a record without an age group (or with a total such as "I alt")
+    is the area's total; otherwise its age groups add up to it if they cover
+    every age from 0. ``inhabitants_80+`` needs age groups that start at 80
+    and run without a gap to an open top group ("90 år eller eldre"); an age
+    group that straddles 80, or a missing range, leaves the figure out
+    rather than guess it.
+    """
+    by_area: dict[str | None, list[Population]] = {}
+    for p in populations:
+        by_area.setdefault(p.area, []).append(p)
+    sums: dict[str, float | None] = dict.fromkeys(
+        ["inhabitants", *(f"inhabitants_{a}+" for a in AGE_THRESHOLDS)], 0.0
+    )
+    for records in by_area.values():
+        spans = [(age_span(p.age_group) if p.age_group else None, p) for p in records]
+        totals = [p for span, p in spans if span is None]
+        groups = [(span, p) for span, p in spans if span is not None]
+        per_area = {"inhabitants": float(sum(p.inhabitants for p in totals)) if totals else None}
+        for age in (0, *AGE_THRESHOLDS):
+            value = _aged_at_least(groups, age)
+            if age == 0:
+                if per_area["inhabitants"] is None:  # no total record: the groups', if whole
+                    per_area["inhabitants"] = value
+            else:
+                per_area[f"inhabitants_{age}+"] = value
+        for name, value in per_area.items():
+            known = sums[name]
+            sums[name] = None if known is None or value is None else known + value
+    return {name: value for name, value in sums.items() if value is not None}
+
+
+def _aged_at_least(
+    groups: list[tuple[tuple[int, int | None], Population]], age: int
+) -> float | None:
+    """Inhabitants aged ``age`` or more, if the age groups cover exactly that, else None."""
+    if any(low < age and (high is None or high >= age) for (low, high), _ in groups):
+        return None  # a group straddles the age
+    older = sorted(((low, high), p) for (low, high), p in groups if low >= age)
+    expected: int | None = age
+    for (low, high), _ in older:
+        if expected is None or low != expected:
+            return None  # a gap, an overlap, or a group past the open top
+        expected = None if high is None else high + 1
+    if not older or expected is not None:
+        return None  # nothing from that age, or no open top group
+    return float(sum(p.inhabitants for _, p in older))
+
+
 def populations_on(populations: Iterable[Population], day: dt.date) -> tuple[Population, ...]:
     """The population records that count on ``day``.
 
     A series (several dated records of one area and age group) counts its
-    latest record on or before ``day``, and nothing before its first; a
-    record that is alone in its series, dated or not, always counts.
+    latest record on or before ``day``; before its first it counts its
+    undated record if it has one, else nothing. A record that is alone in its
+    series, dated or not, always counts.
     """
     series: dict[tuple[str | None, str | None], list[Population]] = {}
     for p in populations:
@@ -427,10 +507,11 @@ def populations_on(populations: Iterable[Population], day: dt.date) -> tuple[Pop
         if len(records) == 1 or not dated:
             kept.extend(records)
             continue
-        kept.extend(p for p in records if p.at is None)
         past = [p for p in dated if p.at is not None and p.at <= day]
         if past:
             kept.append(max(past, key=lambda p: p.at or dt.date.min))
+        else:
+            kept.extend(p for p in records if p.at is None)
     return tuple(kept)
 
 

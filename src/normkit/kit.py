@@ -21,11 +21,12 @@ from .batch import BatchResult, assess_batch
 from .bed_types import BedType
 from .errors import InventoryError, NormkitError, NormSetError, PluginError
 from .files import read_document
-from .inventory import Inventory, load_inventory
+from .inventory import Inventory, Population, load_inventory
 from .limits import Limits
 from .municipality import Example, Municipality, MunicipalityInfo
 from .normset import NormSet, ResolvedNormSet, parse_normset, resolve
 from .planning.compare import Comparison, compare_assessments
+from .planning.population import read_population_csv
 from .planning.projection import Plan, project
 from .planning.scenario import Scenario, load_scenarios
 from .plugins import (
@@ -349,6 +350,10 @@ class Kit:
             self.assess(inventory, left, at, explain, municipality=left_municipality),
             self.assess(inventory, right, at, explain, municipality=right_municipality),
         )
+
+    def load_population(self, path: str | Path) -> tuple[Population, ...]:
+        """Population records from an SSB-layout CSV (:func:`normkit.read_population_csv`)."""
+        return read_population_csv(path, self.limits)
 
     def load_scenarios(self, paths: Iterable[str | Path]) -> list[Scenario]:
         """Read scenario files (and the files they extend) within this kit's limits."""

@@ -375,6 +375,9 @@ def check_plugins(kit: Kit, names: Iterable[str] | None = None) -> list[Finding]
                 if example.kind == "inventory":
                     kit.load_inventory(example.path)
                     continue
+                if example.kind == "population":
+                    kit.load_population(example.path)
+                    continue
                 # A scenario must apply to the inventory examples it names as its base.
                 scenario = kit.load_scenarios([example.path])[0]
                 base = combine_inventories([kit.load_inventory(paths[b]) for b in example.base])

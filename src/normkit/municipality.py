@@ -30,7 +30,7 @@ class Example(Model):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     title: str
     path: Path
-    kind: Literal["inventory", "scenario"] = "inventory"
+    kind: Literal["inventory", "scenario", "population"] = "inventory"
     base: tuple[str, ...] = Field(
         default=(),
         description="for a scenario: the inventory examples (ids) it applies to, put together",

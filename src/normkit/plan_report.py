@@ -23,6 +23,7 @@ from .planning.projection import (
     ScenarioDifference,
     ScenarioRun,
     UnitDifference,
+    other_indicators,
 )
 from .report import cell
 from .rules.base import fmt
@@ -150,6 +151,26 @@ def change_lines(run: ScenarioRun) -> list[str]:
     return lines
 
 
+def figure_table(run: ScenarioRun) -> tuple[list[str], list[list[str]]]:
+    """Figures and indicators beside the FTE totals, a column each and a row per date."""
+    names: list[str] = []
+    for p in run.periods:
+        names.extend(n for n in other_indicators(p) if n not in names)
+    rows = [
+        [p.at.isoformat(), *(_figure(other_indicators(p).get(n)) for n in names)]
+        for p in run.periods
+    ]
+    return (["Date", *names], rows) if names else ([], [])
+
+
+def _plus(value: float) -> str:
+    return ("+" if value > 0 else "") + fmt(value)
+
+
+def _figure(value: float | None) -> str:
+    return NONE if value is None else fmt(value)
+
+
 def run_lines(run: ScenarioRun, all_dates: Sequence[dt.date]) -> list[str]:
     """What the run's table cannot hold: money bases, measures, figures, alerts and notes."""
     items: list[tuple[dt.date, str]] = []
@@ -168,9 +189,6 @@ def _period_lines(p: PlanPeriod) -> list[str]:
         sign = "grant" if m.type == "grant" else "cost"
         label = m.label or m.id
         lines.append(f"{sign} '{m.id}' ({label}): {m.basis} = {fmt(m.nok_per_year, 'NOK/year')}")
-    for name, value in p.indicators.items():
-        if name not in {"beds", "norm_fte", "required_fte", "staffed_fte", "gap_fte"}:
-            lines.append(f"figure {name}: {fmt(value)}")
     for a in p.alerts:
         cite = f" ({a.source.cite()})" if a.source else ""
         lines.append(f"alert [{a.severity}] {a.message} → {a.action}{cite}")
@@ -179,11 +197,27 @@ def _period_lines(p: PlanPeriod) -> list[str]:
     return lines
 
 
-def difference_lines(difference: ScenarioDifference, all_dates: Sequence[dt.date]) -> list[str]:
+def has_units(plan: Plan) -> bool:
+    """Whether any date of any run assessed units (else the FTE columns say nothing)."""
+    runs = (plan.base, *plan.scenarios)
+    return any(p.assessment is not None and p.assessment.units for r in runs for p in r.periods)
+
+
+def difference_lines(
+    difference: ScenarioDifference, all_dates: Sequence[dt.date], units: bool = True
+) -> list[str]:
     """The unit differences behind a scenario's figures, and why any difference is null."""
     items: list[tuple[dt.date, str]] = []
     scenario = difference.scenario
     for p in difference.periods:
+        for name, figure in p.indicators.items():
+            if figure.difference is None:
+                items.append((p.at, f"Δ {name} not known: {figure.reason}"))
+            elif figure.difference != 0:
+                was, now = _figure(figure.base), _figure(figure.scenario)
+                items.append((p.at, f"Δ {name}: {was} → {now} ({_plus(figure.difference)})"))
+        if not units:
+            continue  # a plan of figures only (GP lists, population): no FTE to compare
         for name in (
             "required_fte",
             "staffed_fte",
@@ -230,15 +264,20 @@ def plan_markdown(plan: Plan) -> str:
         if lines:
             out.append("")
 
+    units = has_units(plan)
     for run in (plan.base, *plan.scenarios):
         changes = [f"change {line}" for line in change_lines(run)]
-        table(run_title(run), RUN_HEADERS, run_rows(run), changes + run_lines(run, plan.dates))
+        lines = changes + run_lines(run, plan.dates)
+        headers, rows = figure_table(run)
+        table(run_title(run), RUN_HEADERS, run_rows(run), [] if rows else lines)
+        if rows:
+            table(f"{run.id}: figures", headers, rows, lines)
     for difference in plan.differences:
         table(
             f"{difference.scenario} − base",
             DIFFERENCE_HEADERS,
             difference_rows(difference),
-            difference_lines(difference, plan.dates),
+            difference_lines(difference, plan.dates, units),
         )
     out.extend(f"- note: {md(n)}" for n in plan.notes)
     return "\n".join(out).rstrip("\n") + "\n"

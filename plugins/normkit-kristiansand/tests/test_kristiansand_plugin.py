@@ -67,3 +67,84 @@ def test_staffing_table(normkit_kit: normkit.Kit) -> None:
     # or introduction posts, so it cannot be recomputed.
     assert result.indicators["physician_fte_stated"] == 152
     assert any(s.fte is None for s in result.services if s.name.startswith("GPs"))
+
+
+# -- GP contracts over years (normkit plan) ---------------------------------------
+
+# The plan's figures: 115 000 inhabitants in 2022, about 137 000 in 2050, 110 GP
+# contracts; "at least three new GP contracts a year"; a start grant of
+# NOK 200 000 a year for two years per new GP.
+INHABITANTS_2022, INHABITANTS_2050, CONTRACTS = 115_000, 137_000, 110
+NEW_PER_YEAR, GRANT, GRANT_YEARS = 3, 200_000, 2
+YEARS = range(2023, 2031)
+
+
+def straight_line(year: int) -> int:
+    """The illustration's path: the plan gives only its two ends."""
+    return round(INHABITANTS_2022 + (INHABITANTS_2050 - INHABITANTS_2022) * (year - 2022) / 28)
+
+
+@pytest.fixture
+def gp_plan(normkit_kit: normkit.Kit) -> normkit.Plan:
+    _, scenario = normkit_kit.find_example("kristiansand-gp-contracts", "scenario")
+    (base_id,) = scenario.base
+    base = normkit_kit.load_inventory(normkit_kit.example(base_id)[1])
+    population = normkit_kit.load_population(
+        normkit_kit.example("kristiansand-population-illustration", "population")[1]
+    )
+    return normkit_kit.plan(
+        base.with_populations(population),
+        "kristiansand-gp",
+        normkit.plan_dates(YEARS),
+        normkit_kit.load_scenarios([scenario.path]),
+    )
+
+
+def test_gp_contracts_keep_up_with_the_population(gp_plan: normkit.Plan) -> None:
+    base, run = gp_plan.base.periods, gp_plan.scenarios[0].periods
+    assert [p.indicators["inhabitants"] for p in base] == [straight_line(y) for y in YEARS]
+    contracts = [CONTRACTS + NEW_PER_YEAR * max(0, min(y, 2027) - 2023) for y in YEARS]
+    assert [p.indicators["gp_contracts"] for p in run] == contracts
+    assert [p.indicators["inhabitants_per_gp_contract"] for p in base] == [
+        pytest.approx(straight_line(y) / CONTRACTS) for y in YEARS
+    ]
+    assert [p.indicators["inhabitants_per_gp_contract"] for p in run] == [
+        pytest.approx(straight_line(y) / c) for y, c in zip(YEARS, contracts, strict=True)
+    ]
+    # The plan's alert: fewer than three new contracts a year, once the example stops.
+    fired = [any(a.id == "new-gp-contracts" for a in p.alerts) for p in run]
+    assert fired == [y >= 2028 for y in YEARS]
+    # Contracts needed at a mean list length: the plan gives none, so it is not computed.
+    assert all("gp_contracts_needed" not in p.indicators for p in run)
+    assert any("needs mean_list_length" in n for n in run[0].assessment.notes)  # type: ignore[union-attr]
+
+
+def test_start_grants_per_year(gp_plan: normkit.Plan) -> None:
+    run = gp_plan.scenarios[0].periods
+    cohorts = [
+        sum(1 for start in range(2024, 2028) if start <= y < start + GRANT_YEARS) for y in YEARS
+    ]
+    assert [p.measures_cost_nok_per_year for p in run] == [
+        c * NEW_PER_YEAR * GRANT for c in cohorts
+    ]
+    difference = gp_plan.differences[0].periods[YEARS.index(2025)]
+    assert difference.measures_cost_nok_per_year.difference == 2 * NEW_PER_YEAR * GRANT
+    assert difference.indicators["gp_contracts"].difference == 2 * NEW_PER_YEAR
+
+
+def test_the_how_to_command_prints_what_the_docs_show() -> None:
+    """docs/how-to/plan-gp-contracts.md, run as written."""
+    from typer.testing import CliRunner
+
+    from normkit.cli import app
+
+    args = (
+        "plan --norms Kristiansand --scenario kristiansand-gp-contracts "
+        "--population kristiansand-population-illustration --years 2023-2030 --format markdown"
+    )
+    result = CliRunner().invoke(app, args.split(), env={"NORMKIT_PLUGINS": "kristiansand"})
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "| 2025-01-01 | 117 357 | 116 | 19 | 152 | 1 011.7 | 3 |" in out
+    assert "| 2025-01-01 | kristiansand-gp | — | — | — | — | — | 1 200 000 | 0 |  |" in out
+    assert "Δ inhabitants\\_per\\_gp\\_contract: 1 066.88 → 1 011.7 (-55.18)" in out

@@ -418,8 +418,8 @@ def test_the_how_to_commands_print_what_the_docs_show() -> None:
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     base, programme = (
-        out.split("### sarpsborg-programme:")[0],
-        out.split("### sarpsborg-programme:")[1],
+        out.split("### sarpsborg-programme: Handlingsprogram")[0],
+        out.split("### sarpsborg-programme: Handlingsprogram")[1],
     )
     assert "| 2020-01-01 | sarpsborg-physicians | 9.78 | 10.90 | 9.60 | 1.30 | 1 404 000 |" in base
     assert "| 2020-04-01 | sarpsborg-physicians | 9.78 | 10.90 | 9.20 | 1.70 | 1 836 000 |" in base

@@ -105,6 +105,9 @@ class PeriodDifference(_Out):
     measures_cost_nok_per_year: Difference
     grants_nok_per_year: Difference
     units: list[UnitDifference] = Field(description="the units whose need or presence differs")
+    indicators: dict[str, Difference] = Field(
+        description="every indicator either side has, beside the FTE totals above"
+    )
 
 
 class ScenarioDifference(_Out):
@@ -317,7 +320,12 @@ def _differences(base: ScenarioRun, run: ScenarioRun) -> ScenarioDifference:
             for name in _FIGURES
         }
         periods.append(
-            PeriodDifference(at=left.at, units=_unit_differences(left, right, run.id), **figures)
+            PeriodDifference(
+                at=left.at,
+                units=_unit_differences(left, right, run.id),
+                indicators=_indicator_differences(left, right, run.id),
+                **figures,
+            )
         )
     return ScenarioDifference(scenario=run.id, periods=periods)
 
@@ -335,6 +343,29 @@ def _difference(
     missing = [(side, p) for side, v, p in ((BASE, left, lp), (scenario, right, rp)) if v is None]
     why = "; ".join(f"{side}: {_why_missing(name, period)}" for side, period in missing)
     return Difference(base=left, scenario=right, difference=None, reason=why)
+
+
+#: indicators that repeat the totals, so the differences leave them out
+TOTALS = frozenset({"beds", "norm_fte", "required_fte", "staffed_fte", "gap_fte"})
+
+
+def other_indicators(period: PlanPeriod) -> dict[str, float]:
+    """The period's indicators other than the FTE totals (figures, population, ratios)."""
+    return {k: v for k, v in period.indicators.items() if k not in TOTALS}
+
+
+def _indicator_differences(lp: PlanPeriod, rp: PlanPeriod, scenario: str) -> dict[str, Difference]:
+    left, right = other_indicators(lp), other_indicators(rp)
+    out = {}
+    for name in [*left, *(k for k in right if k not in left)]:
+        lv, rv = left.get(name), right.get(name)
+        if lv is not None and rv is not None:
+            out[name] = Difference(base=lv, scenario=rv, difference=rv - lv, reason=None)
+            continue
+        sides = [side for side, v, p in ((BASE, lv, lp), (scenario, rv, rp)) if v is None]
+        why = "; ".join(f"{side}: not given on this date" for side in sides)
+        out[name] = Difference(base=lv, scenario=rv, difference=None, reason=why)
+    return out
 
 
 def _why_missing(name: str, period: PlanPeriod) -> str:

@@ -135,6 +135,80 @@ class SetFigure(_Change):
         return f"figure {self.figure} becomes {fmt(self.value)}"
 
 
+class PopulationPath(_Change):
+    """Inhabitants of an area and age group on 1 January of each year given.
+
+    ``valid_from`` is the first year's 1 January; the numbers are the user's
+    (a projection, a municipality's own path), never made up by normkit.
+    """
+
+    kind: Literal["population_path"]
+    area: str | None = None
+    age_group: str | None = None
+    inhabitants: dict[int, Count] = Field(
+        min_length=1, description="inhabitants by year, e.g. {2027: 5400, 2028: 5650}"
+    )
+
+    @model_validator(mode="after")
+    def _years(self) -> PopulationPath:
+        first = min(self.inhabitants)
+        if dt.date(first, 1, 1) != self.valid_from or max(self.inhabitants) > 2200:
+            raise ScenarioError(
+                f"valid_from must be 1 January of the first year ({first}-01-01), and years "
+                "at most 2200",
+                Location(field="valid_from"),
+                code="scenario.population-years",
+            )
+        return self
+
+    def describe(self) -> str:
+        years = sorted(self.inhabitants)
+        path = ", ".join(f"{y}: {self.inhabitants[y]}" for y in years[:3])
+        more = f", … {years[-1]}: {self.inhabitants[years[-1]]}" if len(years) > 3 else ""
+        return f"population {_group(self.area, self.age_group)}: {path}{more}"
+
+
+class PopulationGrowth(_Change):
+    """An area's (age group's) population grows by ``percent_per_year`` from ``valid_from``.
+
+    It starts from the latest record on or before ``valid_from`` and adds a
+    record on 1 January of each year up to ``until``, rounded to whole
+    inhabitants (the description says so).
+    """
+
+    kind: Literal["population_growth"]
+    area: str | None = None
+    age_group: str | None = None
+    percent_per_year: Annotated[float, BeforeValidator(read_number), Field(ge=-50, le=50)]
+    until: int = Field(description="the last year given a record")
+
+    @model_validator(mode="after")
+    def _years(self) -> PopulationGrowth:
+        if self.valid_from != dt.date(self.valid_from.year, 1, 1):
+            raise ScenarioError(
+                "valid_from must be a 1 January: populations are counted on 1 January",
+                Location(field="valid_from"),
+                code="scenario.population-years",
+            )
+        if not self.valid_from.year < self.until <= 2200:
+            raise ScenarioError(
+                f"until ({self.until}) must be a year after valid_from's, at most 2200",
+                Location(field="until"),
+                code="scenario.population-years",
+            )
+        return self
+
+    def describe(self) -> str:
+        return (
+            f"population {_group(self.area, self.age_group)} grows {fmt(self.percent_per_year)} % "
+            f"a year until {self.until} (rounded to whole inhabitants)"
+        )
+
+
+def _group(area: str | None, age_group: str | None) -> str:
+    return " ".join(p for p in (area, age_group) if p) or "(all)"
+
+
 class AdoptNormSet(_Change):
     """From ``valid_from`` the scenario is assessed with another norm set."""
 
@@ -311,6 +385,8 @@ Change = Annotated[
     | AddStaffing
     | SetStaffing
     | SetFigure
+    | PopulationPath
+    | PopulationGrowth
     | AdoptNormSet
     | SetFteCost
     | Measure,
@@ -645,6 +721,9 @@ def _apply(data: dict[str, Any], change: Any, where: Location, scenario: str) ->
     if isinstance(change, SetFigure):
         _set_figure(data.setdefault("figures", {}), change)
         return
+    if isinstance(change, PopulationPath | PopulationGrowth):
+        _population(data.setdefault("populations", []), change, where, scenario)
+        return
     facility = _facility(
         data, change.facility, day, where, scenario, create=isinstance(change, AddUnit)
     )
@@ -727,3 +806,45 @@ def _set_figure(figures: dict[str, Any], change: SetFigure) -> None:
         entry["note"] = change.note
     kept = [r for r in records if not r.pop("replaced", False)]
     figures[change.figure] = [*kept, entry]
+
+
+def _population(
+    records: list[dict[str, Any]],
+    change: PopulationPath | PopulationGrowth,
+    where: Location,
+    scenario: str,
+) -> None:
+    """Records on 1 January of each year; a record the path gives for that day is replaced."""
+    same = [
+        r
+        for r in records
+        if r.get("area") == change.area and r.get("age_group") == change.age_group
+    ]
+    if isinstance(change, PopulationPath):
+        path = {dt.date(y, 1, 1): n for y, n in change.inhabitants.items()}
+    else:
+        before = [r for r in same if r.get("at") is None or r["at"] <= change.valid_from]
+        if not before:
+            raise ScenarioError(
+                f"scenario '{scenario}': population {_group(change.area, change.age_group)} has "
+                f"no record on or before {change.valid_from.isoformat()} to grow from",
+                where,
+                "give the population (or a population_path) first",
+                code="scenario.unknown-population",
+            )
+        start = max(before, key=lambda r: r.get("at") or dt.date.min)["inhabitants"]
+        factor = 1 + change.percent_per_year / 100
+        first = change.valid_from.year
+        # On valid_from the population is the latest known; each year after, it grows.
+        path = {
+            dt.date(y, 1, 1): round(start * factor ** (y - first))
+            for y in range(first, change.until + 1)
+        }
+    records[:] = [r for r in records if not (r in same and r.get("at") in path)]
+    for day, inhabitants in sorted(path.items()):
+        record: dict[str, Any] = {"inhabitants": inhabitants, "at": day}
+        if change.area is not None:
+            record["area"] = change.area
+        if change.age_group is not None:
+            record["age_group"] = change.age_group
+        records.append(record)
