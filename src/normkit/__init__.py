@@ -78,6 +78,7 @@ from .planning import (
     UnitComparison,
     compare_assessments,
 )
+from .planning.kostra import Benchmark, KostraPosition, kostra_position
 from .planning.population import read_population_csv
 from .planning.projection import (
     Difference,
@@ -165,6 +166,7 @@ __all__ = [
     "Assessment",
     "BatchResult",
     "BedType",
+    "Benchmark",
     "ChangeMade",
     "Compare",
     "Comparison",
@@ -192,6 +194,7 @@ __all__ = [
     "Inventory",
     "InventoryError",
     "Kit",
+    "KostraPosition",
     "Limits",
     "Location",
     "ManifestPlugin",
@@ -265,6 +268,7 @@ __all__ = [
     "combine_inventories",
     "compare_assessments",
     "hookimpl",
+    "kostra_position",
     "load_inventory",
     "load_normset",
     "load_roster",

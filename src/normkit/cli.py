@@ -509,6 +509,40 @@ def plan(
             _echo(f"note: {note}")
 
 
+@app.command()
+@_reports_errors
+def kostra(
+    file: InventoryArgument = None,
+    example: ExampleOption = None,
+    at: AtOption = None,
+    output: FormatOption = Format.table,
+    formula_guard: FormulaGuardOption = True,
+) -> None:
+    """KOSTRA's physician hours per week per nursing-home resident, beside SSB's figures."""
+    from .kostra_report import (
+        KOSTRA_HEADERS,
+        kostra_csv,
+        kostra_lines,
+        kostra_markdown,
+        kostra_rows,
+    )
+
+    kit = _kit()
+    inventory, on = _inventory_on(kit, file, example, at, False, output)
+    result = kit.kostra(inventory, on)
+    if output is Format.json:
+        typer.echo(escaping.json_text(result.model_dump_json(indent=2)))
+    elif output is Format.csv:
+        typer.echo(kostra_csv(result, formula_guard=formula_guard), nl=False)
+    elif output is Format.markdown:
+        typer.echo(kostra_markdown(result), nl=False)
+    else:
+        lines = kostra_lines(result)
+        _print_rows(lines[0], KOSTRA_HEADERS, kostra_rows(result))
+        for line in lines[1:]:
+            _echo(line)
+
+
 def _print_rows(title: str, headers: list[str], rows: list[list[str]]) -> None:
     from rich.table import Table
 
@@ -517,7 +551,7 @@ def _print_rows(title: str, headers: list[str], rows: list[list[str]]) -> None:
         return
     table = Table(title=_text(title), title_justify="left")
     for header in headers:
-        numeric = header not in ("Date", "Norm set")
+        numeric = header not in ("Date", "Norm set", "Year", "Statistic")
         table.add_column(header, justify="right" if numeric else "left", no_wrap=True)
     for row in rows:
         table.add_row(*(_text(c) for c in row))

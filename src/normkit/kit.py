@@ -26,6 +26,7 @@ from .limits import Limits
 from .municipality import Example, Municipality, MunicipalityInfo
 from .normset import NormSet, ResolvedNormSet, parse_normset, resolve
 from .planning.compare import Comparison, compare_assessments
+from .planning.kostra import KostraPosition, kostra_position
 from .planning.population import read_population_csv
 from .planning.projection import Plan, project
 from .planning.scenario import Scenario, load_scenarios
@@ -350,6 +351,24 @@ class Kit:
             self.assess(inventory, left, at, explain, municipality=left_municipality),
             self.assess(inventory, right, at, explain, municipality=right_municipality),
         )
+
+    def kostra(self, inventory: Inventory, at: dt.date) -> KostraPosition:
+        """KOSTRA's physician hours per week per nursing-home resident for ``inventory`` on
+        ``at``, beside SSB's national means and medians (:func:`normkit.kostra_position`).
+
+        The hours of one FTE are the ``standard_week`` of the ``national-fte-convention``
+        norm set (SSB: 37.5).
+        """
+        convention = self.resolve("national-fte-convention", at).parameter("standard_week")
+        assert convention is not None and convention.value is not None
+        hours_per_fte = convention.value.to("hour/week/FTE")
+        assessment = self.assess(inventory, "national", at, explain=False)
+        stated = {
+            k: v
+            for k, v in inventory.on(at).indicators().items()
+            if k in ("physician_hours_per_week", "residents")
+        }
+        return kostra_position(assessment, hours_per_fte, stated)
 
     def load_population(self, path: str | Path) -> tuple[Population, ...]:
         """Population records from an SSB-layout CSV (:func:`normkit.read_population_csv`)."""

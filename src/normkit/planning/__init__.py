@@ -1,4 +1,11 @@
-"""Planning: results set side by side (comparison today; scenarios and years to come)."""
+"""Planning: dated changes, years, and results set side by side.
+
+- :mod:`.compare`: two norm sets on one inventory, unit by unit.
+- :mod:`.scenario`: scenario files, dated changes applied to a copy of a base.
+- :mod:`.population`: populations by year and age group from SSB-layout CSVs.
+- :mod:`.projection`: a base and its scenarios assessed on a series of dates.
+- :mod:`.kostra`: KOSTRA's physician hours per resident beside SSB's figures.
+"""
 
 from .compare import (
     Comparison,
