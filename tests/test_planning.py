@@ -1020,3 +1020,50 @@ def test_cli_plan_with_a_population_file(write: Write) -> None:
     assert [p["indicators"]["inhabitants_80+"] for p in periods] == [5000, 5200]
     code, out, err = plan_cli("--population", "nowhere", "--years", "2024")
     assert code == 1 and "unknown population example 'nowhere'" in err
+
+
+def test_a_measure_paid_per_gp_list(write: Write, kit: normkit.Kit) -> None:
+    base = normkit.Inventory(
+        gp_lists=[
+            {"id": "a", "listed": 1200},
+            {"id": "b", "listed": 800},
+            {"id": "c", "listed": 950, "valid_from": "2025-01-01"},
+        ]
+    )
+    s = scenario(
+        write,
+        """
+id: supplement
+title: +330 per patient on lists over 800
+changes:
+  - kind: measure
+    id: supplement
+    type: cost
+    valid_from: 2024-01-01
+    per_list: {kind: grant_above_list_length, rate: 330 NOK/patient/year, above: 800 patient}
+""",
+    )
+    plan = kit.plan(
+        base,
+        "national",
+        [Y2023 := dt.date(2023, 1, 1), dt.date(2024, 1, 1), dt.date(2025, 1, 1)],
+        [s],
+    )
+    periods = plan.scenarios[0].periods
+    assert [p.measures_cost_nok_per_year for p in periods] == [0, 330 * 1200, 330 * (1200 + 950)]
+    assert "1 of 2 lists, 1 200 patients paid for" in periods[1].measures[0].basis
+    assert periods[0].at == Y2023
+    no_lists = kit.plan(normkit.Inventory(), "national", [dt.date(2024, 1, 1)], [s])
+    (period,) = no_lists.scenarios[0].periods
+    assert period.measures_cost_nok_per_year is None
+    assert period.measures[0].nok_per_year is None
+    reason = no_lists.differences[0].periods[0].measures_cost_nok_per_year.reason
+    assert (
+        reason == "supplement: measure(s) supplement paid per GP list, and no GP list is in force"
+    )
+    with pytest.raises(normkit.ScenarioError) as both:
+        scenario(
+            write,
+            "id: s\ntitle: t\nchanges:\n  - {kind: measure, id: m, type: cost, valid_from: 2024-01-01, amount: 1 NOK/year, per_list: {kind: grant_above_list_length, rate: 1 NOK/patient/year, above: 1 patient}}\n",
+        )
+    assert both.value.code == "scenario.measure-amount"

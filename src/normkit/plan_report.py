@@ -216,18 +216,15 @@ def difference_lines(
             elif figure.difference != 0:
                 was, now = _figure(figure.base), _figure(figure.scenario)
                 items.append((p.at, f"Δ {name}: {was} → {now} ({_plus(figure.difference)})"))
-        if not units:
-            continue  # a plan of figures only (GP lists, population): no FTE to compare
-        for name in (
-            "required_fte",
-            "staffed_fte",
-            "gap_fte",
-            "gap_cost_nok_per_year",
-            "grants_nok_per_year",
-        ):
+        money = ("measures_cost_nok_per_year", "grants_nok_per_year")
+        # A plan of figures only (GP lists, population) has no FTE to compare.
+        fte = ("required_fte", "staffed_fte", "gap_fte", "gap_cost_nok_per_year") if units else ()
+        for name in (*fte, *money):
             d: Difference = getattr(p, name)
             if d.reason is not None:
                 items.append((p.at, f"Δ {name} not known: {d.reason}"))
+        if not units:
+            continue
         for u in p.units:
             shown = _signed(u.required_fte.difference)
             change = shown if u.required_fte.difference is not None else "no difference figure"

@@ -44,7 +44,9 @@ class MeasureInForce(_Out):
     id: str
     label: str | None
     type: Literal["cost", "grant"]
-    nok_per_year: float
+    nok_per_year: float | None = Field(
+        description="null for a measure paid per GP list when no list is in force"
+    )
     basis: str = Field(description="how the yearly amount is made up, and its period")
     scenario: str = Field(description="the scenario that defines the measure")
 
@@ -61,8 +63,12 @@ class PlanPeriod(_Out):
     gap_cost_nok_per_year: float | None
     gap_cost_basis: str | None
     measures: list[MeasureInForce]
-    measures_cost_nok_per_year: float = Field(description="the costs of the measures in force")
-    grants_nok_per_year: float = Field(description="the grants of the measures in force")
+    measures_cost_nok_per_year: float | None = Field(
+        description="the costs of the measures in force; null when one of them is not known"
+    )
+    grants_nok_per_year: float | None = Field(
+        description="the grants of the measures in force; null when one of them is not known"
+    )
     alerts: list[Alert]
     indicators: dict[str, float]
     problem: str | None = Field(description="why there is no assessment on this date, if none")
@@ -232,9 +238,11 @@ def _period(
 ) -> PlanPeriod:
     adoption = applied.normset_on(day) if applied is not None else None
     chosen: str | NormSet = adoption.normset if adoption is not None else normset
-    measures = [_measure(m, applied) for m in applied.measures_on(day)] if applied else []
-    costs = math.fsum(m.nok_per_year for m in measures if m.type == "cost")
-    grants = math.fsum(m.nok_per_year for m in measures if m.type == "grant")
+    listed = [g.listed for g in inventory.on(day).gp_lists]
+    in_force = applied.measures_on(day) if applied else []
+    measures = [_measure(m, applied, listed) for m in in_force] if applied else []
+    costs = _sum_measures(measures, "cost")
+    grants = _sum_measures(measures, "grant")
     chosen_id = chosen if isinstance(chosen, str) else chosen.id
     try:
         if not isinstance(chosen, str) and not chosen.validity.in_force(day):
@@ -290,15 +298,25 @@ def _period(
     )
 
 
-def _measure(measure: Measure, applied: Applied) -> MeasureInForce:
+def _measure(measure: Measure, applied: Applied, listed: Sequence[int]) -> MeasureInForce:
+    value: float | None = measure.per_year
+    basis = measure.basis()
+    if measure.per_list is not None:
+        value, how = measure.on_lists(listed)
+        basis = f"{basis}; {how}"
     return MeasureInForce(
         id=measure.id,
         label=measure.label,
         type=measure.type,
-        nok_per_year=measure.per_year,
-        basis=measure.basis(),
+        nok_per_year=value,
+        basis=basis,
         scenario=applied.owner_of(measure.id),
     )
+
+
+def _sum_measures(measures: Sequence[MeasureInForce], kind: str) -> float | None:
+    values = [m.nok_per_year for m in measures if m.type == kind]
+    return None if None in values else math.fsum(v for v in values if v is not None)
 
 
 _FIGURES = (
@@ -370,6 +388,9 @@ def _indicator_differences(lp: PlanPeriod, rp: PlanPeriod, scenario: str) -> dic
 
 def _why_missing(name: str, period: PlanPeriod) -> str:
     """Why one figure of one period is null."""
+    if name in ("measures_cost_nok_per_year", "grants_nok_per_year"):
+        unknown = [m.id for m in period.measures if m.nok_per_year is None]
+        return f"measure(s) {', '.join(unknown)} paid per GP list, and no GP list is in force"
     if period.problem is not None:
         return period.problem
     a = period.assessment

@@ -11,6 +11,7 @@ first, as a norm set extends its parent.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
@@ -26,7 +27,7 @@ from ..model import Model
 from ..provenance import Source
 from ..quantities import Quantity
 from ..rules.base import NOK_PER_YEAR, fmt
-from ..rules.money import FteCost, non_negative
+from ..rules.money import FteCost, GrantAboveListLength, non_negative
 from ..values import Count, Date, Number, read_number
 
 
@@ -244,8 +245,10 @@ class SetFteCost(_Change):
 class Measure(_Change):
     """A measure with a yearly cost or grant, in force from ``valid_from``.
 
-    The yearly amount is either stated (``amount: 200000 NOK/year``) or
-    priced from FTE (``fte``, ``salary`` and ``employer_cost_factor``). With
+    The yearly amount is stated (``amount: 200000 NOK/year``), priced from
+    FTE (``fte``, ``salary`` and ``employer_cost_factor``), or paid per GP
+    list (``per_list``: a ``grant_above_list_length`` rule, evaluated on each
+    GP list in force on the date; unknown when there are none). With
     ``stated`` beside a priced amount, the plan's own figure is kept and the
     factor it implies is shown. ``years`` (or ``valid_to``) ends it: a start
     grant "NOK 200 000 a year for two years" is ``amount: 200000 NOK/year,
@@ -270,6 +273,11 @@ class Measure(_Change):
     stated: Quantity | None = Field(
         default=None, description="the source's own yearly figure for an amount priced from FTE"
     )
+    per_list: GrantAboveListLength | None = Field(
+        default=None,
+        description="paid per GP list: e.g. {kind: grant_above_list_length, rate: "
+        "330 NOK/patient/year, above: 800 patient}",
+    )
     count: Count = 1
     years: Count | None = Field(default=None, description="years in force from valid_from")
     valid_to: Date | None = Field(default=None, description="the measure's last day")
@@ -281,14 +289,19 @@ class Measure(_Change):
     @model_validator(mode="after")
     def _check(self) -> Measure:
         priced = (self.fte, self.salary, self.employer_cost_factor)
-        if self.amount is not None and any(p is not None for p in priced):
+        ways = sum(
+            [self.amount is not None, any(p is not None for p in priced), self.per_list is not None]
+        )
+        if ways > 1:
             raise ScenarioError(
-                "give amount, or fte with salary and employer_cost_factor, not both",
+                "give one of amount, fte with salary and employer_cost_factor, or per_list",
                 Location(field="amount"),
                 "with the source's own figure beside a priced amount, use stated",
                 code="scenario.measure-amount",
             )
-        if self.amount is not None:
+        if self.per_list is not None:
+            self._per_year = 0.0  # computed on each date, from the GP lists in force
+        elif self.amount is not None:
             self._per_year = non_negative(self.amount, NOK_PER_YEAR, "amount")
         elif all(p is not None for p in priced):
             assert self.fte is not None and self.salary is not None
@@ -296,17 +309,17 @@ class Measure(_Change):
             self._per_year = self.fte * self._salary * (self.employer_cost_factor or 1.0)
         else:
             raise ScenarioError(
-                "a measure needs amount, or fte with salary and employer_cost_factor",
+                "a measure needs amount, fte with salary and employer_cost_factor, or per_list",
                 Location(field="amount"),
                 code="scenario.measure-amount",
             )
+        if self.stated is not None and (self.fte is None or self.per_list is not None):
+            raise ScenarioError(
+                "stated goes with an amount priced from FTE",
+                Location(field="stated"),
+                code="scenario.measure-amount",
+            )
         if self.stated is not None:
-            if self.amount is not None:
-                raise ScenarioError(
-                    "stated goes with an amount priced from FTE, not with amount",
-                    Location(field="stated"),
-                    code="scenario.measure-amount",
-                )
             self._stated = non_negative(self.stated, NOK_PER_YEAR, "stated")
         if self.years is not None and self.valid_to is not None:
             raise ScenarioError(
@@ -338,8 +351,24 @@ class Measure(_Change):
 
     @property
     def per_year(self) -> float:
-        """NOK per year while in force (the amount × ``count``)."""
+        """NOK per year while in force (the amount × ``count``); 0 for a ``per_list`` measure,
+        whose amount depends on the lists (:meth:`on_lists`)."""
         return self._per_year * self.count
+
+    def on_lists(self, listed: Sequence[int]) -> tuple[float | None, str]:
+        """A ``per_list`` measure's NOK per year on GP lists of ``listed`` patients, and how."""
+        assert self.per_list is not None
+        if not listed:
+            return None, f"{self.per_list.describe()}: not known, no GP lists in force"
+        paid = [self.per_list.paid_patients(n) for n in listed]
+        value = math.fsum(self.per_list.evaluate({"listed_patients": n}) for n in listed)
+        value *= self.count
+        lists = sum(1 for p in paid if p > 0)
+        text = (
+            f"{self.per_list.describe()}: {lists} of {len(listed)} lists, "
+            f"{fmt(math.fsum(paid))} patients paid for"
+        )
+        return value, text
 
     def describe(self) -> str:
         label = self.label or self.id
@@ -354,7 +383,9 @@ class Measure(_Change):
         return f"{self._amount_text()} from {self.valid_from.isoformat()}{until}"
 
     def _amount_text(self) -> str:
-        if self.amount is not None:
+        if self.per_list is not None:
+            what = f"per GP list, {self.per_list.describe()}"
+        elif self.amount is not None:
             what = str(self.amount)
         else:
             what = f"{fmt(self.fte)} FTE × {self.salary} × {self.employer_cost_factor:g}"
