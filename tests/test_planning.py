@@ -837,6 +837,7 @@ def test_cli_plan_json_csv_markdown(wing: Path) -> None:
         "inventory",
         "normset",
         "dates",
+        "baseline",
         "base",
         "scenarios",
         "differences",
@@ -1067,3 +1068,51 @@ changes:
             "id: s\ntitle: t\nchanges:\n  - {kind: measure, id: m, type: cost, valid_from: 2024-01-01, amount: 1 NOK/year, per_list: {kind: grant_above_list_length, rate: 1 NOK/patient/year, above: 1 patient}}\n",
         )
     assert both.value.code == "scenario.measure-amount"
+
+
+def test_two_scenarios_side_by_side_with_a_baseline(write: Write, kit: normkit.Kit) -> None:
+    write(
+        "wing.yaml",
+        "id: wing\ntitle: a wing\nchanges:\n  - {kind: add_unit, valid_from: 2022-01-01, facility: Borgen, unit: Wing, bed_type: dementia_special, beds: 30}\n",
+    )
+    staffed = write(
+        "staffed.yaml",
+        "id: staffed\ntitle: the wing and its physician\nextends: wing.yaml\nchanges:\n  - {kind: add_staffing, valid_from: 2022-01-01, facility: Borgen, fte: 0.5}\n",
+    )
+    wing = write("w.yaml", "id: wing-only\ntitle: t\nextends: wing.yaml\n")
+    scenarios = kit.load_scenarios([wing, staffed])
+    plan = kit.plan(
+        normkit.load_inventory(EXAMPLE), "national", [Y2022], scenarios, baseline="wing-only"
+    )
+    assert plan.baseline == "wing-only"
+    assert [(d.scenario, d.against) for d in plan.differences] == [
+        ("base", "wing-only"),
+        ("staffed", "wing-only"),
+    ]
+    base_vs, staffed_vs = (d.periods[0] for d in plan.differences)
+    assert base_vs.norm_fte.difference == pytest.approx(-0.5)  # the base lacks the wing
+    assert staffed_vs.norm_fte.difference == 0
+    assert staffed_vs.staffed_fte.difference == pytest.approx(0.5)
+    (wing_row,) = base_vs.units
+    assert wing_row.scenario is None and wing_row.base is not None
+    assert wing_row.reason.startswith("only in wing-only: norm 'dementia_special'")
+    with pytest.raises(normkit.NormkitError) as unknown:
+        kit.plan(normkit.load_inventory(EXAMPLE), "national", [Y2022], scenarios, baseline="nope")
+    assert unknown.value.code == "plan.baseline"
+    code, out, err = plan_cli(
+        "--scenario",
+        str(wing),
+        "--scenario",
+        str(staffed),
+        "--years",
+        "2022",
+        "--baseline",
+        "wing-only",
+        "--format",
+        "csv",
+    )
+    assert code == 0, err
+    rows = {r["scenario"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert rows["wing-only"]["difference_against"] == ""
+    assert rows["base"]["difference_against"] == "wing-only"
+    assert float(rows["staffed"]["difference_staffed_fte"]) == pytest.approx(0.5)

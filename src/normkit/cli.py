@@ -395,6 +395,13 @@ def plan(
             "--example", help="An example inventory shipped by a plugin (repeat to put together)."
         ),
     ] = None,
+    baseline: Annotated[
+        str,
+        typer.Option(
+            "--baseline",
+            help="What every run is set beside: base (the inventory as given) or a scenario id.",
+        ),
+    ] = "base",
     population: Annotated[
         str | None,
         typer.Option(
@@ -478,7 +485,9 @@ def plan(
             for s in scenario or []
         ]
     )
-    result = kit.plan(inventory, normset, on, scenarios, explain, municipality=municipality)
+    result = kit.plan(
+        inventory, normset, on, scenarios, explain, municipality=municipality, baseline=baseline
+    )
     if output is Format.json:
         typer.echo(escaping.json_text(result.model_dump_json(indent=2)))
     elif output is Format.csv:
@@ -501,7 +510,9 @@ def plan(
                 _echo(f"  {line}")
         for difference in result.differences:
             _print_rows(
-                f"{difference.scenario} − base", DIFFERENCE_HEADERS, difference_rows(difference)
+                f"{difference.scenario} − {difference.against}",
+                DIFFERENCE_HEADERS,
+                difference_rows(difference),
             )
             for line in difference_lines(difference, result.dates, units):
                 _echo(f"  {line}")

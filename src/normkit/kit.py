@@ -388,13 +388,14 @@ class Kit:
         *,
         municipality: str | None = None,
         known: Iterable[Scenario] = (),
+        baseline: str = "base",
     ) -> Plan:
         """Assess ``inventory`` and each scenario applied to it on every date.
 
         Each date is :meth:`assess` of the inventory as it stands that day,
         with the norm set in force that day (or the one a scenario adopted);
-        ``known`` are scenarios the given ones may extend. See
-        :func:`normkit.project`.
+        ``known`` are scenarios the given ones may extend; ``baseline`` is what every
+        run is set beside (``"base"``, or a scenario's id). See :func:`normkit.project`.
         """
 
         def assess_on(inv: Inventory, chosen: str | NormSet, day: dt.date) -> Assessment:
@@ -409,6 +410,7 @@ class Kit:
             known={s.id: s for s in known},
             bed_types=self.bed_types,
             limits=self.limits,
+            baseline=baseline,
         )
 
     def assess_batch(

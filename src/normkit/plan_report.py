@@ -16,7 +16,6 @@ from collections.abc import Iterable, Sequence
 from . import escaping
 from .planning.compare import basis, reason
 from .planning.projection import (
-    BASE,
     Difference,
     Plan,
     PlanPeriod,
@@ -228,22 +227,27 @@ def difference_lines(
         for u in p.units:
             shown = _signed(u.required_fte.difference)
             change = shown if u.required_fte.difference is not None else "no difference figure"
-            items.append((p.at, f"{u.facility} › {u.unit}: {change} — {_why(u, scenario)}"))
+            items.append(
+                (
+                    p.at,
+                    f"{u.facility} › {u.unit}: {change} — {_why(u, difference.against, scenario)}",
+                )
+            )
     return _grouped(items, all_dates)
 
 
-def _why(u: UnitDifference, scenario: str) -> str:
+def _why(u: UnitDifference, against: str, scenario: str) -> str:
     """A unit difference's reason without the citations (the JSON keeps them)."""
     if u.base is not None and u.scenario is not None:
-        return reason(BASE, u.base, scenario, u.scenario, cite=False)
-    side, row = (BASE, u.base) if u.scenario is None else (scenario, u.scenario)
+        return reason(against, u.base, scenario, u.scenario, cite=False)
+    side, row = (against, u.base) if u.scenario is None else (scenario, u.scenario)
     assert row is not None
     return f"only in {side}: {basis(row, cite=False)}"
 
 
 LEGEND = (
     "FTE rounded to 2 decimals, NOK to the krone; figures are yearly rates on each date. "
-    "Gap = need − staffed: positive is a shortfall. Δ = scenario − base; — = not known."
+    "Gap = need − staffed: positive is a shortfall. Δ = scenario − baseline; — = not known."
 )
 
 
@@ -271,7 +275,7 @@ def plan_markdown(plan: Plan) -> str:
             table(f"{run.id}: figures", headers, rows, lines)
     for difference in plan.differences:
         table(
-            f"{difference.scenario} − base",
+            f"{difference.scenario} − {difference.against}",
             DIFFERENCE_HEADERS,
             difference_rows(difference),
             difference_lines(difference, plan.dates, units),
@@ -291,6 +295,7 @@ PLAN_CSV_HEADERS = [
     "gap_cost_nok_per_year",
     "measures_cost_nok_per_year",
     "grants_nok_per_year",
+    "difference_against",
     "difference_required_fte",
     "difference_staffed_fte",
     "difference_gap_fte",
@@ -300,11 +305,12 @@ PLAN_CSV_HEADERS = [
     "alerts",
     "problem",
 ]
-_TEXT = frozenset({0, 1, 2, 16, 17})
+_TEXT = frozenset({0, 1, 2, 10, 17, 18})
 
 
 def plan_csv(plan: Plan, formula_guard: bool = True) -> str:
-    """A row per scenario and date; the difference columns are empty on the base's rows."""
+    """A row per run and date; the difference columns (against the baseline, named in
+    ``difference_against``) are empty on the baseline's rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(PLAN_CSV_HEADERS)
@@ -328,6 +334,7 @@ def plan_csv(plan: Plan, formula_guard: bool = True) -> str:
                 if d is not None
                 else [""] * 6
             )
+            against_id = against.against if against is not None else ""
             values = [
                 run.id,
                 p.at.isoformat(),
@@ -339,6 +346,7 @@ def plan_csv(plan: Plan, formula_guard: bool = True) -> str:
                 cell(p.gap_cost_nok_per_year),
                 cell(p.measures_cost_nok_per_year),
                 cell(p.grants_nok_per_year),
+                against_id,
                 *deltas,
                 " ".join(a.id for a in p.alerts),
                 p.problem or "",

@@ -84,7 +84,8 @@ class ScenarioRun(_Out):
 
 
 class Difference(_Out):
-    """One figure of a scenario against the base: ``scenario − base``."""
+    """One figure of a run against the baseline: ``scenario − base`` (``base`` is the
+    baseline's figure: the base's, unless the plan names a scenario as its baseline)."""
 
     base: float | None
     scenario: float | None
@@ -117,7 +118,8 @@ class PeriodDifference(_Out):
 
 
 class ScenarioDifference(_Out):
-    scenario: str
+    scenario: str = Field(description="the run set beside the baseline")
+    against: str = Field(description="the baseline: 'base', or a scenario's id")
     periods: list[PeriodDifference]
 
 
@@ -127,6 +129,7 @@ class Plan(_Out):
     inventory: str | None
     normset: str = Field(description="the base norm set (a scenario may adopt another)")
     dates: list[dt.date]
+    baseline: str = Field(description="what every run is set beside: 'base' or a scenario id")
     base: ScenarioRun
     scenarios: list[ScenarioRun]
     differences: list[ScenarioDifference]
@@ -158,11 +161,13 @@ def project(
     known: Mapping[str, Scenario] | None = None,
     bed_types: Iterable[str] | None = None,
     limits: Limits = DEFAULT,
+    baseline: str = BASE,
 ) -> Plan:
     """Assess ``inventory`` and each scenario applied to it on every date in ``dates``.
 
     ``known`` holds scenarios the given ones may extend (by id); the base
-    inventory is never changed.
+    inventory is never changed. Every run is set beside ``baseline`` (the
+    base, or one of the scenarios, to compare scenarios with each other).
     """
     if not dates:
         raise NormkitError(
@@ -195,16 +200,24 @@ def project(
             hint="fewer dates or scenarios, or raise NORMKIT_MAX_PLAN_UNIT_ASSESSMENTS",
             code="plan.too-large",
         )
+    if baseline != BASE and baseline not in ids:
+        raise NormkitError(
+            f"the baseline '{baseline}' is neither the base nor one of the scenarios",
+            hint=f"scenarios: {', '.join(ids) or 'none'}",
+            code="plan.baseline",
+        )
     base = _run(assess_on, inventory, normset, dates, None)
     runs = [_run(assess_on, a.inventory, normset, dates, a) for a in applied]
     normset_id = normset if isinstance(normset, str) else normset.id
+    against = next(r for r in (base, *runs) if r.id == baseline)
     return Plan(
         inventory=inventory.name,
         normset=normset_id,
         dates=list(dates),
+        baseline=baseline,
         base=base,
         scenarios=runs,
-        differences=[_differences(base, run) for run in runs],
+        differences=[_differences(against, run) for run in (base, *runs) if run is not against],
         notes=_notes(base, runs),
     )
 
@@ -330,22 +343,23 @@ _FIGURES = (
 )
 
 
-def _differences(base: ScenarioRun, run: ScenarioRun) -> ScenarioDifference:
+def _differences(against: ScenarioRun, run: ScenarioRun) -> ScenarioDifference:
+    ids = (against.id, run.id)
     periods = []
-    for left, right in zip(base.periods, run.periods, strict=True):
+    for left, right in zip(against.periods, run.periods, strict=True):
         figures = {
-            name: _difference(getattr(left, name), getattr(right, name), name, left, right, run.id)
+            name: _difference(getattr(left, name), getattr(right, name), name, left, right, ids)
             for name in _FIGURES
         }
         periods.append(
             PeriodDifference(
                 at=left.at,
-                units=_unit_differences(left, right, run.id),
-                indicators=_indicator_differences(left, right, run.id),
+                units=_unit_differences(left, right, ids),
+                indicators=_indicator_differences(left, right, ids),
                 **figures,
             )
         )
-    return ScenarioDifference(scenario=run.id, periods=periods)
+    return ScenarioDifference(scenario=run.id, against=against.id, periods=periods)
 
 
 def _difference(
@@ -354,11 +368,12 @@ def _difference(
     name: str,
     lp: PlanPeriod,
     rp: PlanPeriod,
-    scenario: str,
+    ids: tuple[str, str],
 ) -> Difference:
     if left is not None and right is not None:
         return Difference(base=left, scenario=right, difference=right - left, reason=None)
-    missing = [(side, p) for side, v, p in ((BASE, left, lp), (scenario, right, rp)) if v is None]
+    sides = ((ids[0], left, lp), (ids[1], right, rp))
+    missing = [(side, p) for side, v, p in sides if v is None]
     why = "; ".join(f"{side}: {_why_missing(name, period)}" for side, period in missing)
     return Difference(base=left, scenario=right, difference=None, reason=why)
 
@@ -372,7 +387,9 @@ def other_indicators(period: PlanPeriod) -> dict[str, float]:
     return {k: v for k, v in period.indicators.items() if k not in TOTALS}
 
 
-def _indicator_differences(lp: PlanPeriod, rp: PlanPeriod, scenario: str) -> dict[str, Difference]:
+def _indicator_differences(
+    lp: PlanPeriod, rp: PlanPeriod, ids: tuple[str, str]
+) -> dict[str, Difference]:
     left, right = other_indicators(lp), other_indicators(rp)
     out = {}
     for name in [*left, *(k for k in right if k not in left)]:
@@ -380,7 +397,7 @@ def _indicator_differences(lp: PlanPeriod, rp: PlanPeriod, scenario: str) -> dic
         if lv is not None and rv is not None:
             out[name] = Difference(base=lv, scenario=rv, difference=rv - lv, reason=None)
             continue
-        sides = [side for side, v, p in ((BASE, lv, lp), (scenario, rv, rp)) if v is None]
+        sides = [side for side, v in ((ids[0], lv), (ids[1], rv)) if v is None]
         why = "; ".join(f"{side}: not given on this date" for side in sides)
         out[name] = Difference(base=lv, scenario=rv, difference=None, reason=why)
     return out
@@ -411,7 +428,7 @@ def _key(u: UnitAssessment) -> tuple[str, str, bool]:
     return (u.facility, u.unit, u.beds is None)
 
 
-def _unit_differences(lp: PlanPeriod, rp: PlanPeriod, scenario: str) -> list[UnitDifference]:
+def _unit_differences(lp: PlanPeriod, rp: PlanPeriod, ids: tuple[str, str]) -> list[UnitDifference]:
     """The units whose figure, basis or presence differs between the base and the scenario."""
     if lp.assessment is None or rp.assessment is None:
         return []
@@ -425,11 +442,11 @@ def _unit_differences(lp: PlanPeriod, rp: PlanPeriod, scenario: str) -> list[Uni
         lv = lu.required_fte if lu is not None else None
         rv = ru.required_fte if ru is not None else None
         if lu is None or ru is None:
-            side, u = (scenario, ru) if lu is None else (BASE, lu)
+            side, u = (ids[1], ru) if lu is None else (ids[0], lu)
             assert u is not None
             why = f"only in {side}: {basis(u)}"
         else:
-            why = reason(BASE, lu, scenario, ru)
+            why = reason(ids[0], lu, ids[1], ru)
         if lv is None or rv is None:
             gone = "no figure" if (lu is None or ru is None) else "not comparable"
             missing = Difference(base=lv, scenario=rv, difference=None, reason=f"{gone}: {why}")
