@@ -10,6 +10,8 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -17,7 +19,7 @@ from typer.testing import CliRunner
 import normkit
 from normkit.cli import app
 
-from .conftest import APRIL_2020
+from .conftest import APRIL_2020, EXAMPLE
 
 HOURS_PER_FTE = 37.5  # SSB's convention
 TABLE_3_STAFFED, TABLE_3_PLACES = 3.4, 370
@@ -100,7 +102,8 @@ def test_cli_kostra_in_every_format() -> None:
     assert f"(KOSTRA) on 2020-04-01: {expected:.2f}" in out.replace("\n", " ").replace("   ", " ")
     assert "│ 2020 │ national mean" in out and f"{expected - MEAN_2020:+.2f} │" in out
     code, out, _ = cli("--format", "json")
-    assert json.loads(out)["value"] == pytest.approx(expected)
+    (document,) = json.loads(out)
+    assert document["value"] == pytest.approx(expected)
     code, out, _ = cli("--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert {r["statistic"] for r in rows} >= {"national mean", "national median"}
@@ -108,3 +111,40 @@ def test_cli_kostra_in_every_format() -> None:
     code, out, _ = cli("--format", "markdown", "--at", "2020-01-01")
     assert "| 2020 | national mean | 0.56 |" in out
     assert f"on 2020-01-01: {(TABLE_3_STAFFED + 0.4) * HOURS_PER_FTE / TABLE_3_PLACES:.2f}" in out
+
+
+def test_several_inventories_side_by_side(write: Callable[[str, str], Path]) -> None:
+    other = write(
+        "other.yaml",
+        """
+        name: Other homes
+        as_of: 2023-01-01
+        facilities:
+          - name: H
+            units: [{name: L, bed_type: long_term, beds: 75}]
+            staffing: 1.0
+        """,
+    )
+    code, out, err = cli(str(EXAMPLE), str(other), "--format", "markdown")
+    assert code == 0, err
+    sarpsborg = TABLE_3_STAFFED * HOURS_PER_FTE / TABLE_3_PLACES
+    mean, median = f"{sarpsborg - MEAN_2020:+.2f} (2020)", f"{sarpsborg - 0.45:+.2f} (2015)"
+    assert (
+        f"| Sarpsborg nursing homes 2020 | 2020-04-01 | {sarpsborg:.2f} | {mean} | {median} |"
+        in out
+    )
+    other_value = 1.0 * HOURS_PER_FTE / 75
+    mean, median = f"{other_value - 0.62:+.2f} (2022)", f"{other_value - 0.54:+.2f} (2022)"
+    assert f"| Other homes | 2023-01-01 | {other_value:.2f} | {mean} | {median} |" in out
+    code, out, _ = cli(str(EXAMPLE), str(other), "--format", "json")
+    assert [d["inventory"] for d in json.loads(out)] == [
+        "Sarpsborg nursing homes 2020",
+        "Other homes",
+    ]
+    code, out, _ = cli(str(EXAMPLE), str(other), "--format", "csv")
+    assert {r["inventory"] for r in csv.DictReader(io.StringIO(out))} == {
+        "Sarpsborg nursing homes 2020",
+        "Other homes",
+    }
+    code, _, err = cli(str(other), "--example", "x")
+    assert code == 1 and "not both" in err

@@ -523,35 +523,69 @@ def plan(
 @app.command()
 @_reports_errors
 def kostra(
-    file: InventoryArgument = None,
-    example: ExampleOption = None,
-    at: AtOption = None,
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Inventories, each set beside the others (several municipalities); default: "
+            "the bundled example."
+        ),
+    ] = None,
+    example: Annotated[
+        list[str] | None,
+        typer.Option("--example", help="An example inventory a plugin ships (repeatable)."),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at", help="Date (YYYY-MM-DD); default: each inventory's as_of, else today."
+        ),
+    ] = None,
     output: FormatOption = Format.table,
     formula_guard: FormulaGuardOption = True,
 ) -> None:
     """KOSTRA's physician hours per week per nursing-home resident, beside SSB's figures."""
+    from pydantic import TypeAdapter
+
     from .kostra_report import (
+        COMPARISON_HEADERS,
         KOSTRA_HEADERS,
+        comparison_rows,
         kostra_csv,
         kostra_lines,
         kostra_markdown,
         kostra_rows,
     )
+    from .planning.kostra import KostraPosition
 
+    if files and example:
+        raise NormkitError("give inventory FILES or --example, not both")
     kit = _kit()
-    inventory, on = _inventory_on(kit, file, example, at, False, output)
-    result = kit.kostra(inventory, on)
+    paths = [kit.example(e)[1] for e in example] if example else files or [EXAMPLE_INVENTORY]
+    day = _date(at)
+    results = []
+    for path in paths:
+        inventory = kit.load_inventory(path)
+        results.append(kit.kostra(inventory, day or inventory.as_of or dt.date.today()))
     if output is Format.json:
-        typer.echo(escaping.json_text(result.model_dump_json(indent=2)))
+        document = TypeAdapter(list[KostraPosition]).dump_json(results, indent=2).decode()
+        typer.echo(escaping.json_text(document))
     elif output is Format.csv:
-        typer.echo(kostra_csv(result, formula_guard=formula_guard), nl=False)
+        typer.echo(kostra_csv(results, formula_guard=formula_guard), nl=False)
     elif output is Format.markdown:
-        typer.echo(kostra_markdown(result), nl=False)
+        typer.echo(kostra_markdown(results), nl=False)
     else:
-        lines = kostra_lines(result)
-        _print_rows(lines[0], KOSTRA_HEADERS, kostra_rows(result))
-        for line in lines[1:]:
-            _echo(line)
+        if len(results) > 1:
+            _print_rows(
+                "Side by side (Δ = value − the latest published figure of its kind up to the "
+                "date's year)",
+                COMPARISON_HEADERS,
+                comparison_rows(results),
+            )
+        for result in results:
+            lines = kostra_lines(result)
+            _print_rows(lines[0], KOSTRA_HEADERS, kostra_rows(result))
+            for line in lines[1:]:
+                _echo(line)
 
 
 def _print_rows(title: str, headers: list[str], rows: list[list[str]]) -> None:
@@ -562,7 +596,7 @@ def _print_rows(title: str, headers: list[str], rows: list[list[str]]) -> None:
         return
     table = Table(title=_text(title), title_justify="left")
     for header in headers:
-        numeric = header not in ("Date", "Norm set", "Year", "Statistic")
+        numeric = header not in ("Date", "Norm set", "Year", "Statistic", "Inventory")
         table.add_column(header, justify="right" if numeric else "left", no_wrap=True)
     for row in rows:
         table.add_row(*(_text(c) for c in row))
