@@ -444,3 +444,24 @@ def test_the_how_to_commands_print_what_the_docs_show() -> None:
     differences = result.stdout.split("### what-if-dementia-national − base")[1]
     assert "| 2026-01-01 | +0.33 | +0.54 | 0.00 | +0.54 | +588 000 | 0 | 0 |" in differences
     assert "| 2027-01-01 | — | — | — | — | — | 0 | 0 |" in differences
+
+
+def test_the_kostra_how_to_prints_what_the_docs_show() -> None:
+    """docs/how-to/kostra.md: Sarpsborg's and Stavanger's homes side by side."""
+    from typer.testing import CliRunner
+
+    from normkit.cli import app
+
+    pytest.importorskip("normkit_stavanger")
+    args = "kostra --example sarpsborg-nursing-homes-2020 --example stavanger-nursing-homes-2023"
+    result = CliRunner().invoke(
+        app, [*args.split(), "--format", "markdown"], env={"NORMKIT_PLUGINS": "sarpsborg,stavanger"}
+    )
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    sarpsborg = "| Sarpsborg nursing homes 2020 (Table 3) | 2020-04-01 | 0.34 |"
+    assert f"{sarpsborg} -0.22 (2020) | -0.11 (2015) |" in out
+    assert (
+        "| Stavanger nursing homes 2023 | 2024-04-22 | 0.73 | +0.11 (2022) | +0.19 (2022) |" in out
+    )
+    assert "left out, no staffing recorded: Old-age homes" in out
