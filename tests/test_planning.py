@@ -1116,3 +1116,28 @@ def test_two_scenarios_side_by_side_with_a_baseline(write: Write, kit: normkit.K
     assert rows["wing-only"]["difference_against"] == ""
     assert rows["base"]["difference_against"] == "wing-only"
     assert float(rows["staffed"]["difference_staffed_fte"]) == pytest.approx(0.5)
+
+
+def test_spans_of_years_are_bounded(write: Write) -> None:
+    # A trillion years once ended in date arithmetic's ValueError.
+    with pytest.raises(normkit.ScenarioError) as years:
+        scenario(
+            write,
+            "id: s\ntitle: t\nchanges:\n  - {kind: measure, id: m, type: cost, valid_from: 2021-01-01, amount: 1 NOK/year, years: 1000000000000}\n",
+        )
+    assert years.value.code == "scenario.measure-end"
+    with pytest.raises(normkit.ScenarioError) as span:
+        scenario(
+            write,
+            "id: s\ntitle: t\nchanges:\n  - {kind: population_growth, valid_from: 2000-01-01, percent_per_year: 1, until: 2201}\n",
+        )
+    assert span.value.code == "scenario.population-years"
+    # 50 % a year for 179 years runs past any count normkit accepts: an error, not a crash.
+    base = normkit.Inventory(populations=[{"area": "K", "inhabitants": 100}])
+    with pytest.raises(normkit.ScenarioError) as huge:
+        applied(
+            write,
+            "  - {kind: population_growth, valid_from: 2021-01-01, area: K, percent_per_year: 50, until: 2200}\n",
+            base,
+        )
+    assert huge.value.code == "scenario.invalid-result"

@@ -30,6 +30,10 @@ from ..rules.base import NOK_PER_YEAR, fmt
 from ..rules.money import FteCost, GrantAboveListLength, non_negative
 from ..values import Count, Date, Number, read_number
 
+#: the longest span, in years, of a measure or a population growth (a plan covers at most
+#: 200 dates; longer spans would only make numbers overflow)
+MAX_YEARS = 200
+
 
 class ScenarioError(NormkitError):
     """A scenario file is malformed, or a change names what its base does not have."""
@@ -191,9 +195,10 @@ class PopulationGrowth(_Change):
                 Location(field="valid_from"),
                 code="scenario.population-years",
             )
-        if not self.valid_from.year < self.until <= 2200:
+        if not self.valid_from.year < self.until <= min(2200, self.valid_from.year + MAX_YEARS):
             raise ScenarioError(
-                f"until ({self.until}) must be a year after valid_from's, at most 2200",
+                f"until ({self.until}) must be a year after valid_from's, at most 2200 and "
+                f"{MAX_YEARS} years on",
                 Location(field="until"),
                 code="scenario.population-years",
             )
@@ -327,9 +332,11 @@ class Measure(_Change):
                 Location(field="years"),
                 code="scenario.measure-end",
             )
-        if self.years == 0:
+        if self.years is not None and not 1 <= self.years <= MAX_YEARS:
             raise ScenarioError(
-                "years must be at least 1", Location(field="years"), code="scenario.measure-end"
+                f"years must be from 1 to {MAX_YEARS}",
+                Location(field="years"),
+                code="scenario.measure-end",
             )
         if self.valid_to is not None and self.valid_to < self.valid_from:
             raise ScenarioError(
