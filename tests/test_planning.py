@@ -710,7 +710,7 @@ needs:
     assert second.assessment is None and second.required_fte is None
     assert (
         second.problem
-        == "'short-lived': norm set 'short-lived' is in force 2020-01-01 to 2020-12-31, not on 2021-01-01"
+        == "norm set 'short-lived' is in force 2020-01-01 to 2020-12-31, not on 2021-01-01"
     )
     assert plan.notes == [f"base, 2021-01-01: no assessment: {second.problem}"]
 

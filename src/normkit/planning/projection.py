@@ -256,7 +256,6 @@ def _period(
     measures = [_measure(m, applied, listed) for m in in_force] if applied else []
     costs = _sum_measures(measures, "cost")
     grants = _sum_measures(measures, "grant")
-    chosen_id = chosen if isinstance(chosen, str) else chosen.id
     try:
         if not isinstance(chosen, str) and not chosen.validity.in_force(day):
             # A norm set given as an object is used only in its own period, as an id is.
@@ -283,7 +282,7 @@ def _period(
             grants_nok_per_year=grants,
             alerts=[],
             indicators={},
-            problem=f"'{chosen_id}': {exc.message}",
+            problem=exc.message,
             assessment=None,
         )
     totals = assessment.totals
