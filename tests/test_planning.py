@@ -1141,3 +1141,68 @@ def test_spans_of_years_are_bounded(write: Write) -> None:
             base,
         )
     assert huge.value.code == "scenario.invalid-result"
+
+
+# -- capacity from population (rule kind per_population) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("amount", "per", "population", "expected", "unit"),
+    [
+        ("150 place", "1000 inhabitant", 5000, 750, "place"),
+        ("1 contract", "1000 inhabitant", 115_000, 115, "contract"),
+        ("1 physician", "10000 inhabitant", 186_000, 18.6, "physician"),
+        ("1 FTE", "10000 inhabitant", 12_000, 1.2, "FTE"),
+    ],
+)
+def test_capacity_per_population(
+    amount: str, per: str, population: int, expected: float, unit: str
+) -> None:
+    rule = normkit.PerPopulation(amount=amount, per=per)
+    assert rule.output_unit() == unit
+    assert rule.evaluate({"inhabitants": population}) == pytest.approx(expected)
+    assert rule.evaluate_array({"inhabitants": [population, 0]}).tolist() == [
+        pytest.approx(expected),
+        0,
+    ]
+    assert rule.explain({"inhabitants": population}).value == pytest.approx(expected)
+    assert rule.inputs() == {"inhabitants"}
+
+
+@pytest.mark.parametrize(
+    ("amount", "per", "field"),
+    [
+        ("150 hour/week", "1000 inhabitant", "amount"),
+        ("-1 place", "1000 inhabitant", "amount"),
+        ("150 place", "1000 place", "per"),
+        ("150 place", "0 inhabitant", "per"),
+    ],
+)
+def test_capacity_per_population_checks_its_units(amount: str, per: str, field: str) -> None:
+    with pytest.raises(normkit.QuantityError) as caught:
+        normkit.PerPopulation(amount=amount, per=per)
+    assert caught.value.location.field == field
+
+
+def test_places_for_the_80_plus_over_years(write: Write, kit: normkit.Kit) -> None:
+    norms = write(
+        "norms.yaml",
+        """
+id: places-80
+title: places for the 80+
+extends: national
+source: {document: test}
+indicators:
+  - id: places_needed
+    label: places at 150 per 1000 inhabitants aged 80+
+    rule: {kind: per_population, amount: 150 place, per: 1000 inhabitant}
+    inputs: {inhabitants: inhabitants_80+}
+""",
+    )
+    populations = normkit.read_population_csv(write("p.csv", SSB_WIDE))
+    inventory = normkit.load_inventory(EXAMPLE).with_populations(populations)
+    plan = kit.plan(inventory, kit.load_normset(norms), [dt.date(2024, 1, 1), dt.date(2025, 1, 1)])
+    assert [p.indicators["places_needed"] for p in plan.base.periods] == [
+        pytest.approx(5000 * 0.15),
+        pytest.approx(5200 * 0.15),
+    ]

@@ -14,6 +14,7 @@ from .combine import Floor, Maximum, Minimum, Round, Scale, Sum
 from .fixed import Fixed
 from .money import FteCost, GrantAboveListLength, GrantAsIfList
 from .override import Override
+from .population import PerPopulation
 from .predicates import AllOf, AnyOf, Compare, Not
 from .rate import Rate
 from .ratio import Ratio
@@ -36,6 +37,7 @@ _KINDS: tuple[type[Rule], ...] = (
     AnyOf,
     Not,
     Ratio,
+    PerPopulation,
 )
 
 
@@ -64,6 +66,7 @@ __all__ = [
     "Minimum",
     "Not",
     "Override",
+    "PerPopulation",
     "Rate",
     "Ratio",
     "Round",
