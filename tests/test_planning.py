@@ -158,7 +158,9 @@ def test_a_population_series_counts_its_latest_record() -> None:
         ]
     )
     assert series.on(dt.date(2021, 6, 1)).indicators()["inhabitants"] == 100 + 7
-    assert series.on(Y2023).indicators()["inhabitants"] == 120 + 7
+    assert series.on(dt.date(2022, 12, 31)).indicators()["inhabitants"] == 120 + 7
+    # The last count holds for its year; after that the series has no value, none carried on.
+    assert series.on(Y2023).indicators()["inhabitants"] == 7
     # Before its first record a series has no value: nothing is carried backwards.
     assert series.on(dt.date(2019, 1, 1)).indicators()["inhabitants"] == 7
     # An area's total and its age groups are one population, not two.
@@ -1206,3 +1208,32 @@ indicators:
         pytest.approx(5000 * 0.15),
         pytest.approx(5200 * 0.15),
     ]
+
+
+def test_a_post_that_has_not_started_is_not_yet_staffing(kit: normkit.Kit) -> None:
+    inventory = normkit.Inventory(
+        facilities=[
+            {
+                "name": "H",
+                "units": [{"name": "U", "bed_type": "long_term", "beds": 90}],
+                "staffing": [{"fte": 0.5, "valid_from": "2025-07-01"}],
+            }
+        ]
+    )
+    before = kit.assess(inventory, "national", dt.date(2025, 1, 1))
+    (facility,) = before.facilities
+    assert (facility.staffed_fte, facility.gap_fte) == (None, None)
+    assert facility.staffing_note == "no staffing recorded"
+    after = kit.assess(inventory, "national", dt.date(2025, 7, 1))
+    assert after.facilities[0].staffed_fte == 0.5
+
+
+def test_staffing_is_known_on_a_date_without_a_norm_set(write: Write, kit: normkit.Kit) -> None:
+    old = write(
+        "old.yaml",
+        "id: short\ntitle: t\nvalid_from: 2020-01-01\nvalid_to: 2020-12-31\nsource: {document: d}\n",
+    )
+    plan = kit.plan(normkit.load_inventory(EXAMPLE), kit.load_normset(old), [Y2021])
+    (period,) = plan.base.periods
+    assert period.assessment is None and period.required_fte is None
+    assert period.staffed_fte == pytest.approx(STAFFED_APRIL_2020)

@@ -23,6 +23,7 @@ from normkit import (
     Maximum,
     Minimum,
     Not,
+    PerPopulation,
     Rate,
     Ratio,
     Round,
@@ -192,6 +193,7 @@ ALL_RULES: list[Rule] = [
         per=10_000,
         reports_in="FTE per 10 000 inhabitants",
     ),
+    PerPopulation(amount="150 place", per="1000 inhabitant"),
 ]
 
 

@@ -161,8 +161,13 @@ def _inputs(unit: Unit) -> dict[str, float]:
     return {"places": float(unit.beds)}
 
 
+def _started(records: tuple[Staffing, ...], at: dt.date) -> bool:
+    """Whether any record has started by ``at``: a post that starts later is not yet recorded."""
+    return any(r.valid_from is None or r.valid_from <= at for r in records)
+
+
 def _unit_staffing(records: tuple[Staffing, ...], at: dt.date) -> float | None:
-    return staffed_on(records, at) if records else None
+    return staffed_on(records, at) if _started(records, at) else None
 
 
 def evaluate(rule: Rule, inputs: dict[str, float], where: str) -> float:
@@ -404,30 +409,34 @@ def _without_norm(row: UnitAssessment) -> bool:
     return row.beds is not None and row.norm_fte is None and row.status != "unknown"
 
 
+def facility_staffed(facility: Facility, at: dt.date) -> tuple[float | None, str | None]:
+    """Staffed FTE of a facility on ``at`` (its own records and its units'), and a note.
+
+    ``None`` when no record has started by then ("no staffing recorded"), which is
+    not the 0 of posts that have ended; the note names the records no longer in force.
+    """
+    unit_records = [u.staffing for u in facility.units if u.staffing]
+    records = (*facility.staffing, *(s for rec in unit_records for s in rec))
+    if not _started(records, at):
+        return None, "no staffing recorded"
+    staffed = staffed_on(facility.staffing, at) + _sum([staffed_on(r, at) for r in unit_records])
+    ended = [r for r in records if not r.in_force(at)]  # ended, or not yet started
+    note = (
+        "; ".join(
+            f"{fmt(r.fte, FTE)} not in force on {at.isoformat()}"
+            + (f" ({r.note})" if r.note else "")
+            for r in ended
+        )
+        if ended
+        else None
+    )
+    return staffed, note
+
+
 def _sum_facility(
     facility: Facility, rows: list[UnitAssessment], at: dt.date
 ) -> FacilityAssessment:
-    unit_records = [u.staffing for u in facility.units if u.staffing]
-    recorded = bool(unit_records) or bool(facility.staffing)
-    staffed: float | None = None
-    note = None
-    if recorded:
-        staffed = staffed_on(facility.staffing, at) + _sum(
-            [staffed_on(r, at) for r in unit_records]
-        )
-        ended = [
-            r
-            for r in (*facility.staffing, *(s for rec in unit_records for s in rec))
-            if not r.in_force(at)
-        ]
-        if ended:
-            note = "; ".join(
-                f"{fmt(r.fte, FTE)} not in force on {at.isoformat()}"
-                + (f" ({r.note})" if r.note else "")
-                for r in ended
-            )
-    else:
-        note = "no staffing recorded"
+    staffed, note = facility_staffed(facility, at)
     required = _sum_known([r.required_fte for r in rows])
     return FacilityAssessment(
         facility=facility.name,

@@ -435,6 +435,15 @@ def age_span(label: str) -> tuple[int, int | None] | None:
     return (low, high) if high >= low else None
 
 
+#: age labels that mean everyone (SSB writes "I alt"; "Alle aldre" in some tables)
+TOTAL_AGES = frozenset({"i alt", "alle aldre", "alle", "total", "all"})
+
+
+def is_total_age(label: str | None) -> bool:
+    """Whether an age label means every age: none at all, or a total such as "I alt"."""
+    return label is None or label.strip().casefold() in TOTAL_AGES
+
+
 #: ages at which populations are summed for indicators (inhabitants_67+, inhabitants_80+…)
 AGE_THRESHOLDS = (67, 80, 90)
 
@@ -457,8 +466,13 @@ def population_indicators(populations: Iterable[Population]) -> dict[str, float]
     )
     for records in by_area.values():
         spans = [(age_span(p.age_group) if p.age_group else None, p) for p in records]
-        totals = [p for span, p in spans if span is None]
+        totals = [p for span, p in spans if span is None and is_total_age(p.age_group)]
         groups = [(span, p) for span, p in spans if span is not None]
+        if len(totals) + len(groups) < len(records):
+            # An age label that is neither ages nor a total: its people cannot be placed.
+            for name in sums:
+                sums[name] = None
+            continue
         per_area = {"inhabitants": float(sum(p.inhabitants for p in totals)) if totals else None}
         for age in (0, *AGE_THRESHOLDS):
             value = _aged_at_least(groups, age)
@@ -494,9 +508,11 @@ def populations_on(populations: Iterable[Population], day: dt.date) -> tuple[Pop
     """The population records that count on ``day``.
 
     A series (several dated records of one area and age group) counts its
-    latest record on or before ``day``; before its first it counts its
-    undated record if it has one, else nothing. A record that is alone in its
-    series, dated or not, always counts.
+    latest record on or before ``day``; its last record holds for one year
+    (a count of 1 January 2030 is the population of 2030), and nothing is
+    carried on after that. Before its first it counts its undated record if it
+    has one, else nothing. A record that is alone in its series, dated or
+    not, always counts.
     """
     series: dict[tuple[str | None, str | None], list[Population]] = {}
     for p in populations:
@@ -508,11 +524,21 @@ def populations_on(populations: Iterable[Population], day: dt.date) -> tuple[Pop
             kept.extend(records)
             continue
         past = [p for p in dated if p.at is not None and p.at <= day]
-        if past:
-            kept.append(max(past, key=lambda p: p.at or dt.date.min))
-        else:
+        if not past:
             kept.extend(p for p in records if p.at is None)
+            continue
+        latest = max(past, key=lambda p: p.at or dt.date.min)
+        last = max(p.at for p in dated if p.at is not None)
+        if latest.at != last or day < _a_year_after(last):
+            kept.append(latest)
     return tuple(kept)
+
+
+def _a_year_after(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
 
 
 def combine_inventories(parts: Sequence[Inventory]) -> Inventory:

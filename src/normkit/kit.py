@@ -401,6 +401,9 @@ class Kit:
         def assess_on(inv: Inventory, chosen: str | NormSet, day: dt.date) -> Assessment:
             return self.assess(inv, chosen, day, explain, municipality=municipality)
 
+        chosen = self.municipality(municipality, dates[0]) if municipality and dates else None
+        notes = mismatches(inventory, chosen.name if chosen is not None else None)
+
         return project(
             assess_on,
             inventory,
@@ -411,6 +414,7 @@ class Kit:
             bed_types=self.bed_types,
             limits=self.limits,
             baseline=baseline,
+            notes=notes,
         )
 
     def assess_batch(
@@ -447,6 +451,24 @@ class Kit:
     def problems(self) -> list[str]:
         """Every plugin failure and conflict, one line each."""
         return [f.describe() for f in self.failures] + [str(c) for c in self.conflicts]
+
+
+def mismatches(inventory: Inventory, municipality: str | None) -> list[str]:
+    """Notes when the inventory, its populations and the norm set are of different places."""
+    notes = []
+    own = inventory.municipality
+    if own and municipality and own.casefold() != municipality.casefold():
+        notes.append(
+            f"the norm set is {municipality}'s, but the inventory is {own}'s: check that "
+            "this is the comparison you mean"
+        )
+    areas = sorted({p.area for p in inventory.populations if p.area})
+    if own and areas and not any(own.casefold() in a.casefold() for a in areas):
+        notes.append(
+            f"the population is for {', '.join(areas)}, but the inventory is {own}'s: check "
+            "the population file"
+        )
+    return notes
 
 
 def _code_history(municipality: Municipality, code: str, at: dt.date) -> str:

@@ -443,7 +443,7 @@ def test_the_how_to_commands_print_what_the_docs_show() -> None:
     assert result.exit_code == 0, result.stderr
     differences = result.stdout.split("### what-if-dementia-national − base")[1]
     assert "| 2026-01-01 | +0.33 | +0.54 | 0.00 | +0.54 | +588 000 | 0 | 0 |" in differences
-    assert "| 2027-01-01 | — | — | — | — | — | 0 | 0 |" in differences
+    assert "| 2027-01-01 | — | — | 0.00 | — | — | 0 | 0 |" in differences
 
 
 def test_the_kostra_how_to_prints_what_the_docs_show() -> None:

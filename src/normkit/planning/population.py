@@ -22,7 +22,7 @@ from pathlib import Path
 from ..csvfiles import Table, decode, separator
 from ..errors import InventoryError, Location
 from ..files import read_bytes
-from ..inventory import Population
+from ..inventory import Population, age_span, is_total_age
 from ..limits import DEFAULT, Limits
 
 _YEAR_AT_END = re.compile(r"(?:^|\s)(\d{4})$")
@@ -74,9 +74,19 @@ def read_population_csv(path: str | Path, limits: Limits = DEFAULT) -> tuple[Pop
     totals: dict[tuple[str | None, str | None, int], int] = {}
     alternatives: dict[str, int] = {}
     sexes: dict[str, int] = {}
+    regions: dict[str | None, int] = {}
     for line, cells in table.rows():
         region = cells.get(dimensions.get("region", ""), "") or None
         age = cells.get(dimensions.get("alder", ""), "") or None
+        regions.setdefault(region, line)
+        if age is not None and age_span(age) is None and not is_total_age(age):
+            raise InventoryError(
+                f"'{age}' is not an age group normkit can place",
+                Location(file, line, dimensions["alder"]),
+                "write ages as SSB does: '067 år', '080-084 år', '90 år eller eldre' "
+                "(or '80+'), or 'I alt' for every age",
+                code="population.age",
+            )
         if "statistikkvariabel" in dimensions:
             alternatives.setdefault(cells[dimensions["statistikkvariabel"]], line)
         if "kjønn" in dimensions:
@@ -90,6 +100,14 @@ def read_population_csv(path: str | Path, limits: Limits = DEFAULT) -> tuple[Pop
             count = _count(text_value, file, line, value_column or str(year))
             key = (region, age, year)
             totals[key] = totals.get(key, 0) + count
+    if len(regions) > 1:
+        names = ", ".join(f"'{r}'" for r in regions)
+        raise InventoryError(
+            f"the file gives several regions ({names}): a plan's population is one municipality's",
+            Location(file, sorted(regions.values())[1]),
+            "export the municipality's own region",
+            code="population.regions",
+        )
     if len(alternatives) > 1:
         names = ", ".join(f"'{a}'" for a in alternatives)
         raise InventoryError(
@@ -211,7 +229,7 @@ def _check_ages(totals: dict[tuple[str | None, str | None, int], int], file: str
         groups.setdefault((region, year), set()).add(age)
     for (region, year), ages in groups.items():
         named = {a for a in ages if a is not None}
-        total = {a for a in named if a.casefold() in _TOTALS}
+        total = {a for a in named if is_total_age(a)}
         if total and len(named) > len(total):
             raise InventoryError(
                 f"{region or 'the file'}, {year}: '{sorted(total)[0]}' is given beside age "

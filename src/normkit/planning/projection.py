@@ -20,7 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..assessment import Assessment, UnitAssessment
+from ..assessment import Assessment, UnitAssessment, facility_staffed
 from ..errors import NormkitError, NormSetError
 from ..inventory import Inventory
 from ..limits import DEFAULT, Limits
@@ -162,12 +162,15 @@ def project(
     bed_types: Iterable[str] | None = None,
     limits: Limits = DEFAULT,
     baseline: str = BASE,
+    notes: Sequence[str] = (),
 ) -> Plan:
     """Assess ``inventory`` and each scenario applied to it on every date in ``dates``.
 
     ``known`` holds scenarios the given ones may extend (by id); the base
     inventory is never changed. Every run is set beside ``baseline`` (the
     base, or one of the scenarios, to compare scenarios with each other).
+    ``notes`` are the caller's, put first (a population file for another
+    municipality, say).
     """
     if not dates:
         raise NormkitError(
@@ -218,7 +221,7 @@ def project(
         base=base,
         scenarios=runs,
         differences=[_differences(against, run) for run in (base, *runs) if run is not against],
-        notes=_notes(base, runs),
+        notes=[*notes, *_notes(base, runs)],
     )
 
 
@@ -273,7 +276,7 @@ def _period(
             normset=None,
             norm_fte=None,
             required_fte=None,
-            staffed_fte=None,
+            staffed_fte=_staffed(inventory, day),  # a fact of the inventory, norm set or not
             gap_fte=None,
             gap_cost_nok_per_year=None,
             gap_cost_basis=None,
@@ -308,6 +311,13 @@ def _period(
         problem=None,
         assessment=assessment,
     )
+
+
+def _staffed(inventory: Inventory, day: dt.date) -> float | None:
+    """Staffed FTE on ``day`` as an assessment would total it, without a norm set."""
+    staffed = [facility_staffed(f, day)[0] for f in inventory.on(day).facilities]
+    known = [s for s in staffed if s is not None]
+    return math.fsum(known) if known else None
 
 
 def _measure(measure: Measure, applied: Applied, listed: Sequence[int]) -> MeasureInForce:
