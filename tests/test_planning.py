@@ -825,7 +825,7 @@ def test_cli_plan_table(wing: Path) -> None:
     assert f" {need:.2f} │" in out and f" {need + 0.5:.2f} │" in out
     assert "wing − base" in out
     assert (
-        "2022-01-01: Borgen › Wing: no difference figure — only in wing: norm 'dementia_special'"
+        "2022-01-01: Borgen › Wing: need: no difference figure — only in wing: norm 'dementia_special'"
         in out
     )
     assert "change from 2022-01-01: Borgen › Wing opens: 30 dementia_special places" in out
@@ -872,7 +872,7 @@ def test_cli_plan_markdown_keeps_names_as_text(write: Write) -> None:
     )
     assert code == 0
     assert "### s: \\*bold\\* \\| pipe" in out
-    assert "A \\| \\<b\\>B\\</b\\> › U: no difference figure" in out
+    assert "A \\| \\<b\\>B\\</b\\> › U: need: no difference figure" in out
     assert "<b>" not in out.replace("\\<b\\>", "")
 
 

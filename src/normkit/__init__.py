@@ -82,6 +82,7 @@ from .planning.kostra import Benchmark, KostraPosition, kostra_position
 from .planning.population import read_population_csv
 from .planning.projection import (
     Difference,
+    FacilityDifference,
     MeasureInForce,
     PeriodDifference,
     Plan,
@@ -183,6 +184,7 @@ __all__ = [
     "Facility",
     "FacilityAssessment",
     "FacilityComparison",
+    "FacilityDifference",
     "Figure",
     "FigureResult",
     "Fixed",

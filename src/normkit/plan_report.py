@@ -17,6 +17,7 @@ from . import escaping
 from .planning.compare import basis, reason
 from .planning.projection import (
     Difference,
+    FacilityDifference,
     Plan,
     PlanPeriod,
     ScenarioDifference,
@@ -224,16 +225,40 @@ def difference_lines(
                 items.append((p.at, f"Δ {name} not known: {d.reason}"))
         if not units:
             continue
+        for f in p.facilities:
+            items.append((p.at, f"{f.facility}: {_changed(f)}"))
         for u in p.units:
-            shown = _signed(u.required_fte.difference)
-            change = shown if u.required_fte.difference is not None else "no difference figure"
-            items.append(
-                (
-                    p.at,
-                    f"{u.facility} › {u.unit}: {change} — {_why(u, difference.against, scenario)}",
-                )
-            )
+            need, staffed = u.required_fte, u.staffed_fte
+            parts = ["need: no difference figure"] if need.difference is None else []
+            if need.difference:
+                parts.append(f"need {_moved(need)}")
+            if staffed.difference:
+                parts.append(f"staffed {_moved(staffed)}")
+            change = "; ".join(parts) or "the same figures"
+            why = _why(u, difference.against, scenario)
+            items.append((p.at, f"{u.facility} › {u.unit}: {change} — {why}"))
     return _grouped(items, all_dates)
+
+
+def _fte2(value: float | None) -> str:
+    return NONE if value is None else f"{value:.2f}"
+
+
+def _moved(d: Difference) -> str:
+    """'1.00 → 1.25 (+0.25)', or with the reason where the difference is not known."""
+    after = _signed(d.difference) if d.difference is not None else d.reason
+    return f"{_fte2(d.base)} → {_fte2(d.scenario)} ({after})"
+
+
+def _changed(f: FacilityDifference) -> str:
+    """What differs at a facility, figure by figure."""
+    figures = (("need", f.required_fte), ("staffed", f.staffed_fte), ("gap", f.gap_fte))
+    parts = [
+        f"{label} {_moved(d)}"
+        for label, d in figures
+        if d.difference or (d.difference is None and (d.base, d.scenario) != (None, None))
+    ]
+    return "; ".join(parts) or "the same figures"
 
 
 def _why(u: UnitDifference, against: str, scenario: str) -> str:

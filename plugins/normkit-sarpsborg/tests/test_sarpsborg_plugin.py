@@ -328,6 +328,11 @@ def test_programme_need_against_staffed_by_year(programme: normkit.Plan) -> None
     assert [p.staffed_fte for p in run[1:]] == [pytest.approx(need)] * 7
     assert [p.gap_fte for p in run[1:]] == [pytest.approx(0, abs=1e-9)] * 7
     difference = programme.differences[0].periods[1]
+    # Staffing is per home: each home's change is set out, adding up to the plan's +1.1 and +0.6.
+    staffed = {f.facility: f.staffed_fte.difference for f in difference.facilities}
+    assert sum(staffed.values()) == pytest.approx(NURSING_HOME_GAP + HELSEHUSET_GAP)
+    assert staffed["Helsehuset"] == pytest.approx(HELSEHUSET_GAP)
+    assert all(f.gap_fte.scenario == pytest.approx(0, abs=1e-9) for f in difference.facilities)
     assert difference.gap_cost_nok_per_year.difference == pytest.approx(
         -(NURSING_HOME_GAP + HELSEHUSET_GAP) * 800_000 * FACTOR
     )

@@ -97,9 +97,19 @@ class UnitDifference(_Out):
     facility: str
     unit: str
     required_fte: Difference
+    staffed_fte: Difference
     reason: str = Field(description="what each side's figure rests on, or which side lacks it")
     base: UnitAssessment | None = Field(description="null when the unit is not in the base then")
     scenario: UnitAssessment | None = Field(description="null when not in the scenario then")
+
+
+class FacilityDifference(_Out):
+    """A facility whose need, staffing or gap differs (staffing is often recorded per home)."""
+
+    facility: str
+    required_fte: Difference
+    staffed_fte: Difference
+    gap_fte: Difference
 
 
 class PeriodDifference(_Out):
@@ -111,7 +121,12 @@ class PeriodDifference(_Out):
     gap_cost_nok_per_year: Difference
     measures_cost_nok_per_year: Difference
     grants_nok_per_year: Difference
-    units: list[UnitDifference] = Field(description="the units whose need or presence differs")
+    units: list[UnitDifference] = Field(
+        description="the units whose need, staffing, basis or presence differs"
+    )
+    facilities: list[FacilityDifference] = Field(
+        description="the facilities whose need, staffing or gap differs"
+    )
     indicators: dict[str, Difference] = Field(
         description="every indicator either side has, beside the FTE totals above"
     )
@@ -364,6 +379,7 @@ def _differences(against: ScenarioRun, run: ScenarioRun) -> ScenarioDifference:
             PeriodDifference(
                 at=left.at,
                 units=_unit_differences(left, right, ids),
+                facilities=_facility_differences(left, right, ids),
                 indicators=_indicator_differences(left, right, ids),
                 **figures,
             )
@@ -461,16 +477,67 @@ def _unit_differences(lp: PlanPeriod, rp: PlanPeriod, ids: tuple[str, str]) -> l
             missing = Difference(base=lv, scenario=rv, difference=None, reason=f"{gone}: {why}")
         else:
             missing = Difference(base=lv, scenario=rv, difference=rv - lv, reason=None)
+        ls = lu.staffed_fte if lu is not None else None
+        rs = ru.staffed_fte if ru is not None else None
         rows.append(
             UnitDifference(
                 facility=key[0],
                 unit=key[1],
                 required_fte=missing,
+                staffed_fte=_pair(ls, rs, (_UNIT_STAFFING,) * 2, ids),
                 reason=why,
                 base=lu,
                 scenario=ru,
             )
         )
+    return rows
+
+
+def _pair(
+    left: float | None, right: float | None, why: tuple[str, str], ids: tuple[str, str]
+) -> Difference:
+    """``right − left``, or null with each missing side's reason (``why`` per side)."""
+    if left is not None and right is not None:
+        return Difference(base=left, scenario=right, difference=right - left, reason=None)
+    missing = [f"{i}: {w}" for i, w, v in zip(ids, why, (left, right), strict=True) if v is None]
+    return Difference(base=left, scenario=right, difference=None, reason="; ".join(missing))
+
+
+_CLOSED = "the facility is not open then"
+_UNIT_STAFFING = "no staffing recorded on the unit (it may be the facility's)"
+
+
+def _facility_differences(
+    lp: PlanPeriod, rp: PlanPeriod, ids: tuple[str, str]
+) -> list[FacilityDifference]:
+    """The facilities whose need, staffing or gap differs, in the order they appear."""
+    if lp.assessment is None or rp.assessment is None:
+        return []
+    left = {f.facility: f for f in lp.assessment.facilities}
+    right = {f.facility: f for f in rp.assessment.facilities}
+    rows = []
+    for name in [*left, *(k for k in right if k not in left)]:
+        lf, rf = left.get(name), right.get(name)
+        figures = {
+            key: _pair(
+                getattr(lf, key) if lf is not None else None,
+                getattr(rf, key) if rf is not None else None,
+                (why if lf is not None else _CLOSED, why if rf is not None else _CLOSED),
+                ids,
+            )
+            for key, why in (
+                ("required_fte", "no need known"),
+                ("staffed_fte", "no staffing recorded"),
+                ("gap_fte", "no gap known"),
+            )
+        }
+        if (
+            lf is not None
+            and rf is not None
+            and all(d.base == d.scenario for d in figures.values())
+        ):
+            continue
+        rows.append(FacilityDifference(facility=name, **figures))
     return rows
 
 
