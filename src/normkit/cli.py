@@ -422,19 +422,18 @@ def plan(
     """Plan over years: need, staffed, gap and costs per date, for a base and its scenarios."""
     from .inventory import combine_inventories
     from .plan_report import (
-        DIFFERENCE_HEADERS,
         LEGEND,
-        RUN_HEADERS,
+        NO_UNITS,
         change_lines,
         difference_lines,
-        difference_rows,
+        difference_table,
         figure_table,
         has_units,
         plan_csv,
         plan_heading,
         plan_markdown,
         run_lines,
-        run_rows,
+        run_table,
         run_title,
     )
     from .planning.projection import plan_dates
@@ -499,8 +498,10 @@ def plan(
         console.print(_text(plan_heading(result)))
         console.print(_text(LEGEND))
         units = has_units(result)
+        if not units:
+            console.print(_text(NO_UNITS))
         for run in (result.base, *result.scenarios):
-            _print_rows(run_title(run), RUN_HEADERS, run_rows(run))
+            _print_rows(run_title(run), *run_table(run, units))
             headers, rows = figure_table(run)
             if rows:
                 _print_rows(f"{run.id}: figures", headers, rows)
@@ -511,8 +512,7 @@ def plan(
         for difference in result.differences:
             _print_rows(
                 f"{difference.scenario} − {difference.against}",
-                DIFFERENCE_HEADERS,
-                difference_rows(difference),
+                *difference_table(difference, units),
             )
             for line in difference_lines(difference, result.dates, units):
                 _echo(f"  {line}")

@@ -93,10 +93,34 @@ def run_rows(run: ScenarioRun) -> list[list[str]]:
             _nok(p.gap_cost_nok_per_year),
             _nok(p.measures_cost_nok_per_year),
             _nok(p.grants_nok_per_year),
-            str(len(p.alerts)) if p.alerts else "",
+            str(len(p.alerts)),
         ]
         for p in run.periods
     ]
+
+
+#: the columns of need, staffing and gap: left out of a plan that assessed no units
+_FTE_RUN_COLUMNS = frozenset(range(2, 7))
+_FTE_DIFFERENCE_COLUMNS = frozenset(range(1, 6))
+
+
+def _keep(
+    headers: list[str], rows: list[list[str]], drop: frozenset[int]
+) -> tuple[list[str], list[list[str]]]:
+    keep = [i for i in range(len(headers)) if i not in drop]
+    return [headers[i] for i in keep], [[row[i] for i in keep] for row in rows]
+
+
+def run_table(run: ScenarioRun, units: bool = True) -> tuple[list[str], list[list[str]]]:
+    """The run's headers and rows; without the FTE columns when the plan has no units."""
+    return _keep(RUN_HEADERS, run_rows(run), frozenset() if units else _FTE_RUN_COLUMNS)
+
+
+def difference_table(
+    difference: ScenarioDifference, units: bool = True
+) -> tuple[list[str], list[list[str]]]:
+    drop = frozenset() if units else _FTE_DIFFERENCE_COLUMNS
+    return _keep(DIFFERENCE_HEADERS, difference_rows(difference), drop)
 
 
 def difference_rows(difference: ScenarioDifference) -> list[list[str]]:
@@ -168,7 +192,12 @@ def _plus(value: float) -> str:
 
 
 def _figure(value: float | None) -> str:
-    return NONE if value is None else fmt(value)
+    """A figure: whole numbers as they are, others with two decimals (one column, one style)."""
+    if value is None:
+        return NONE
+    if float(value).is_integer():
+        return fmt(value)
+    return f"{value:,.2f}".replace(",", " ")
 
 
 def run_lines(run: ScenarioRun, all_dates: Sequence[dt.date]) -> list[str]:
@@ -270,6 +299,10 @@ def _why(u: UnitDifference, against: str, scenario: str) -> str:
     return f"only in {side}: {basis(row, cite=False)}"
 
 
+NO_UNITS = (
+    "The inventory has no units on any date, so the tables leave out need, staffing and gap "
+    "(FTE): the plan is of figures and money."
+)
 LEGEND = (
     "FTE rounded to 2 decimals, NOK to the krone; figures are yearly rates on each date. "
     "Gap = need − staffed: positive is a shortfall. Δ = scenario − baseline; — = not known."
@@ -291,18 +324,19 @@ def plan_markdown(plan: Plan) -> str:
             out.append("")
 
     units = has_units(plan)
+    if not units:
+        out.extend([md(NO_UNITS), ""])
     for run in (plan.base, *plan.scenarios):
         changes = [f"change {line}" for line in change_lines(run)]
         lines = changes + run_lines(run, plan.dates)
         headers, rows = figure_table(run)
-        table(run_title(run), RUN_HEADERS, run_rows(run), [] if rows else lines)
+        table(run_title(run), *run_table(run, units), [] if rows else lines)
         if rows:
             table(f"{run.id}: figures", headers, rows, lines)
     for difference in plan.differences:
         table(
             f"{difference.scenario} − {difference.against}",
-            DIFFERENCE_HEADERS,
-            difference_rows(difference),
+            *difference_table(difference, units),
             difference_lines(difference, plan.dates, units),
         )
     out.extend(f"- note: {md(n)}" for n in plan.notes)

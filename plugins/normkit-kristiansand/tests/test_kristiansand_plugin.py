@@ -145,6 +145,6 @@ def test_the_how_to_command_prints_what_the_docs_show() -> None:
     result = CliRunner().invoke(app, args.split(), env={"NORMKIT_PLUGINS": "kristiansand"})
     assert result.exit_code == 0, result.stderr
     out = result.stdout
-    assert "| 2025-01-01 | 117 357 | 116 | 19 | 152 | 1 011.7 | 3 |" in out
-    assert "| 2025-01-01 | kristiansand-gp | — | — | — | — | — | 1 200 000 | 0 |  |" in out
-    assert "Δ inhabitants\\_per\\_gp\\_contract: 1 066.88 → 1 011.7 (-55.18)" in out
+    assert "| 2025-01-01 | 117 357 | 116 | 19 | 152 | 1 011.70 | 3 |" in out
+    assert "| 2025-01-01 | kristiansand-gp | 1 200 000 | 0 | 0 |" in out
+    assert "Δ inhabitants\\_per\\_gp\\_contract: 1 066.88 → 1 011.70 (-55.18)" in out
