@@ -372,7 +372,7 @@ def test_norm_set_price_and_measures_are_dated(write: Write) -> None:
             "scenario.convert-nothing",
         ),
         ("{kind: add_staffing, valid_from: 2021-01-01, facility: A, fte: 0}", "field.range"),
-        ("{kind: close_home, valid_from: 2021-01-01}", "field.invalid"),
+        ("{kind: add_staff, valid_from: 2021-01-01}", "scenario.unknown-kind"),
     ],
 )
 def test_a_bad_change_is_named_with_its_line(write: Write, change: str, code: str) -> None:
@@ -784,7 +784,7 @@ def test_plan_dates() -> None:
         Y2021,
     ]
     assert normkit.plan_dates([2024], month=2, day=29) == [dt.date(2024, 2, 29)]
-    with pytest.raises(normkit.NormkitError, match="2023-02-29 is not a date"):
+    with pytest.raises(normkit.NormkitError, match="2023 has no 02-29"):
         normkit.plan_dates([2023], month=2, day=29)
 
 
@@ -1237,3 +1237,14 @@ def test_staffing_is_known_on_a_date_without_a_norm_set(write: Write, kit: normk
     (period,) = plan.base.periods
     assert period.assessment is None and period.required_fte is None
     assert period.staffed_fte == pytest.approx(STAFFED_APRIL_2020)
+
+
+def test_an_unknown_change_kind_is_named_in_a_planners_words(write: Write) -> None:
+    path = write("s.yaml", "id: s\ntitle: t\nchanges:\n  - {kind: add_staff, facility: A}\n")
+    with pytest.raises(normkit.ScenarioError) as caught:
+        normkit.load_scenario(path)
+    assert caught.value.message == "unknown change kind 'add_staff'"
+    assert caught.value.hint is not None and caught.value.hint.startswith(
+        "did you mean 'add_staffing'?"
+    )
+    assert caught.value.location.line == 4

@@ -478,12 +478,16 @@ def plan(
     normset, municipality = _norms_choice(kit, norms, on[0])
     if not isinstance(normset, str) and municipality is not None:
         normset = normset.id  # each date takes the version of the municipality's set in force
+    given = scenario or []
     scenarios = kit.load_scenarios(
         [
             s if s.lower().endswith(NORM_FILE_SUFFIXES) else kit.example(s, "scenario")[1]
-            for s in scenario or []
+            for s in given
         ]
     )
+    # A scenario example may be named by its example id or by its own id.
+    aliases = {name: loaded.id for name, loaded in zip(given, scenarios, strict=True)}
+    baseline = aliases.get(baseline, baseline)
     result = kit.plan(
         inventory, normset, on, scenarios, explain, municipality=municipality, baseline=baseline
     )

@@ -343,6 +343,15 @@ def plan_markdown(plan: Plan) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+_DIFFERENCES = (
+    "norm_fte",
+    "required_fte",
+    "staffed_fte",
+    "gap_fte",
+    "gap_cost_nok_per_year",
+    "measures_cost_nok_per_year",
+    "grants_nok_per_year",
+)
 PLAN_CSV_HEADERS = [
     "scenario",
     "date",
@@ -355,45 +364,32 @@ PLAN_CSV_HEADERS = [
     "measures_cost_nok_per_year",
     "grants_nok_per_year",
     "difference_against",
-    "difference_required_fte",
-    "difference_staffed_fte",
-    "difference_gap_fte",
-    "difference_gap_cost_nok_per_year",
-    "difference_measures_cost_nok_per_year",
-    "difference_grants_nok_per_year",
+    *(f"difference_{name}" for name in _DIFFERENCES),
     "alerts",
     "problem",
 ]
-_TEXT = frozenset({0, 1, 2, 10, 17, 18})
+_TEXT = frozenset({0, 1, 2, 10, 18, 19})
 
 
 def plan_csv(plan: Plan, formula_guard: bool = True) -> str:
-    """A row per run and date; the difference columns (against the baseline, named in
+    """A row per run and date, then a column per figure or indicator (population, GP
+    contracts...); the difference columns (against the baseline, named in
     ``difference_against``) are empty on the baseline's rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(PLAN_CSV_HEADERS)
+    runs = (plan.base, *plan.scenarios)
+    names: list[str] = []
+    for run in runs:
+        for p in run.periods:
+            names.extend(n for n in other_indicators(p) if n not in names)
+    writer.writerow([*PLAN_CSV_HEADERS, *(escaping.csv_cell(n, formula_guard) for n in names)])
     differences = {d.scenario: d for d in plan.differences}
-    for run in (plan.base, *plan.scenarios):
+    for run in runs:
         against = differences.get(run.id)
         for i, p in enumerate(run.periods):
             d = against.periods[i] if against is not None else None
-            deltas = (
-                [
-                    cell(getattr(d, name).difference)
-                    for name in (
-                        "required_fte",
-                        "staffed_fte",
-                        "gap_fte",
-                        "gap_cost_nok_per_year",
-                        "measures_cost_nok_per_year",
-                        "grants_nok_per_year",
-                    )
-                ]
-                if d is not None
-                else [""] * 6
-            )
-            against_id = against.against if against is not None else ""
+            deltas = [cell(getattr(d, n).difference) if d else "" for n in _DIFFERENCES]
+            figures = other_indicators(p)
             values = [
                 run.id,
                 p.at.isoformat(),
@@ -405,7 +401,7 @@ def plan_csv(plan: Plan, formula_guard: bool = True) -> str:
                 cell(p.gap_cost_nok_per_year),
                 cell(p.measures_cost_nok_per_year),
                 cell(p.grants_nok_per_year),
-                against_id,
+                against.against if against is not None else "",
                 *deltas,
                 " ".join(a.id for a in p.alerts),
                 p.problem or "",
@@ -415,5 +411,6 @@ def plan_csv(plan: Plan, formula_guard: bool = True) -> str:
                     escaping.csv_cell(v, formula_guard) if k in _TEXT else v
                     for k, v in enumerate(values)
                 ]
+                + [cell(figures.get(n)) for n in names]
             )
     return buffer.getvalue()

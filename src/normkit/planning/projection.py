@@ -159,9 +159,11 @@ def plan_dates(
     for year in years:
         try:
             chosen.add(dt.date(year, month, day))
-        except ValueError as exc:
+        except ValueError:
             raise NormkitError(
-                f"{year}-{month:02d}-{day:02d} is not a date: {exc}", code="plan.date"
+                f"{year} has no {month:02d}-{day:02d}: the day of the year is not a date that year",
+                hint="choose a day every year has (29 February is only in leap years)",
+                code="plan.date",
             ) from None
     return sorted(chosen)
 
@@ -199,10 +201,19 @@ def project(
             code="plan.too-many-dates",
         )
     ids = [s.id for s in scenarios]
-    if BASE in ids or len(set(ids)) < len(ids):
-        twice = BASE if BASE in ids else next(i for i in ids if ids.count(i) > 1)
+    if BASE in ids:
         raise NormkitError(
-            f"scenario id '{twice}' is used twice (or is the base's own id, '{BASE}')",
+            f"scenario id '{BASE}' is the name of the inventory as given",
+            next(s for s in scenarios if s.id == BASE).locate("id"),
+            "give the scenario another id",
+            code="plan.duplicate-scenario",
+        )
+    if len(set(ids)) < len(ids):
+        twice = next(i for i in ids if ids.count(i) > 1)
+        raise NormkitError(
+            f"two scenarios have the id '{twice}'",
+            next(s for s in scenarios if s.id == twice).locate("id"),
+            "each scenario of a plan needs an id of its own",
             code="plan.duplicate-scenario",
         )
     every = {**(known or {}), **{s.id: s for s in scenarios}}

@@ -11,6 +11,7 @@ first, as a norm set extends its parent.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -475,12 +476,46 @@ def parse_scenario(data: Any, lines: LineMap) -> Scenario:
         raise ScenarioError(
             "a scenario must be a mapping", Location(lines.file, 1), code="scenario.not-a-mapping"
         )
+    _check_kinds(data.get("changes"), lines)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise convert_validation_error(exc, lines, ScenarioError) from None
     scenario._origin = lines
     return scenario
+
+
+#: the change kinds a scenario file may use
+CHANGE_KINDS = (
+    "add_unit",
+    "remove_unit",
+    "convert_unit",
+    "add_staffing",
+    "set_staffing",
+    "set_figure",
+    "population_path",
+    "population_growth",
+    "adopt_normset",
+    "fte_cost",
+    "measure",
+)
+
+
+def _check_kinds(changes: Any, lines: LineMap) -> None:
+    """Name an unknown change kind in a planner's words, with the kinds there are."""
+    if not isinstance(changes, list):
+        return
+    for index, change in enumerate(changes):
+        kind = change.get("kind") if isinstance(change, dict) else None
+        if not isinstance(kind, str) or kind in CHANGE_KINDS:
+            continue
+        close = difflib.get_close_matches(kind, CHANGE_KINDS, n=1)
+        raise ScenarioError(
+            f"unknown change kind '{kind}'",
+            lines.locate(("changes", index, "kind")),
+            (f"did you mean '{close[0]}'? " if close else "") + f"kinds: {', '.join(CHANGE_KINDS)}",
+            code="scenario.unknown-kind",
+        )
 
 
 def load_scenario(path: str | Path, limits: Limits = DEFAULT) -> Scenario:
