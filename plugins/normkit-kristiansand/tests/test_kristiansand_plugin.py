@@ -114,9 +114,15 @@ def test_gp_contracts_keep_up_with_the_population(gp_plan: normkit.Plan) -> None
     # The plan's alert: fewer than three new contracts a year, once the example stops.
     fired = [any(a.id == "new-gp-contracts" for a in p.alerts) for p in run]
     assert fired == [y >= 2028 for y in YEARS]
-    # Contracts needed at a mean list length: the plan gives none, so it is not computed.
-    assert all("gp_contracts_needed" not in p.indicators for p in run)
-    assert any("needs mean_list_length" in n for n in run[0].assessment.notes)  # type: ignore[union-attr]
+    # Contracts needed at a mean list length: the plan gives none, so the base cannot
+    # compute it; the scenario assumes 2022's 115 000 / 110 and says so.
+    assert all("gp_contracts_needed" not in p.indicators for p in base)
+    assert any("needs mean_list_length" in n for n in base[0].assessment.notes)  # type: ignore[union-attr]
+    length = 1045
+    assert [p.indicators["gp_contracts_needed"] for p in run] == [
+        pytest.approx(straight_line(y) / length) for y in YEARS
+    ]
+    assert round(INHABITANTS_2022 / CONTRACTS) == length
 
 
 def test_start_grants_per_year(gp_plan: normkit.Plan) -> None:
@@ -145,6 +151,6 @@ def test_the_how_to_command_prints_what_the_docs_show() -> None:
     result = CliRunner().invoke(app, args.split(), env={"NORMKIT_PLUGINS": "kristiansand"})
     assert result.exit_code == 0, result.stderr
     out = result.stdout
-    assert "| 2025-01-01 | 117 357 | 116 | 19 | 152 | 1 011.70 | 3 |" in out
+    assert "| 2025-01-01 | 117 357 | 116 | 19 | 152 | 1 045 | 1 011.70 | 112.30 | 3 |" in out
     assert "| 2025-01-01 | kristiansand-gp | 1 200 000 | 0 | 0 |" in out
     assert "Δ inhabitants\\_per\\_gp\\_contract: 1 066.88 → 1 011.70 (-55.18)" in out
