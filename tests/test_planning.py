@@ -1248,3 +1248,202 @@ def test_an_unknown_change_kind_is_named_in_a_planners_words(write: Write) -> No
         "did you mean 'add_staffing'?"
     )
     assert caught.value.location.line == 4
+
+
+# -- semantics the mutation run found untested ---------------------------------------
+
+
+def test_a_plan_checks_a_new_units_bed_type_with_the_kits_names(
+    write: Write, kit: normkit.Kit
+) -> None:
+    s = scenario(
+        write,
+        "id: s\ntitle: t\nchanges:\n  - {kind: add_unit, valid_from: 2021-01-01, facility: A, unit: B, bed_type: langtid, beds: 1}\n",
+    )
+    with pytest.raises(normkit.ScenarioError) as caught:
+        kit.plan(normkit.load_inventory(EXAMPLE), "national", [Y2021], [s])
+    assert caught.value.code == "inventory.bed-type"
+    assert caught.value.hint == "did you mean 'long_term' (langtidsplass)?"
+    assert (caught.value.location.line, caught.value.location.field) == (4, "changes[0].bed_type")
+
+
+def test_unit_differences_keep_both_figures_and_say_why_one_is_missing(
+    write: Write, kit: normkit.Kit
+) -> None:
+    s = scenario(
+        write,
+        """
+id: s
+title: t
+changes:
+  - {kind: convert_unit, valid_from: 2021-01-01, facility: Valaskjold, unit: Valaskjold, bed_type: respite}
+  - {kind: add_unit, valid_from: 2021-01-01, facility: Borgen, unit: Wing, bed_type: long_term, beds: 45}
+""",
+    )
+    plan = kit.plan(normkit.load_inventory(EXAMPLE), "national", [Y2021], [s])
+    rows = {u.unit: u for u in plan.differences[0].periods[0].units}
+    converted, wing = rows["Valaskjold"], rows["Wing"]
+    assert converted.required_fte.base == pytest.approx(32 / 90)
+    assert converted.required_fte.scenario is None
+    assert converted.required_fte.reason == f"not comparable: {converted.reason}"
+    assert converted.reason.startswith("not comparable: s: no norm: 'national' has no rule")
+    assert (wing.required_fte.base, wing.required_fte.scenario) == (None, pytest.approx(0.5))
+    assert wing.required_fte.reason == f"no figure: {wing.reason}"
+    assert wing.reason.startswith("only in s: norm 'long_term'")
+    gap = plan.differences[0].periods[0].gap_fte
+    assert gap.difference == pytest.approx(0.5 - 32 / 90)
+
+
+def test_why_a_total_is_missing(write: Write, kit: normkit.Kit) -> None:
+    respite = normkit.Inventory(
+        facilities=[
+            {
+                "name": "H",
+                "units": [{"name": "R", "bed_type": "respite", "beds": 5}],
+                "staffing": 0.1,
+            }
+        ]
+    )
+    s = scenario(write, "id: s\ntitle: t\n")
+    (d,) = kit.plan(respite, "national", [Y2021], [s]).differences[0].periods
+    assert (
+        d.gap_fte.reason == "base: no unit has a required figure; s: no unit has a required figure"
+    )
+    assert (
+        d.norm_fte.reason
+        == "base: no unit has a pure-norm figure; s: no unit has a pure-norm figure"
+    )
+    assert d.staffed_fte.difference == 0
+    unstaffed = normkit.Inventory(
+        facilities=[{"name": "H", "units": [{"name": "L", "bed_type": "long_term", "beds": 9}]}]
+    )
+    (d,) = kit.plan(unstaffed, "national", [Y2021], [s]).differences[0].periods
+    assert d.gap_fte.reason == "base: no staffing recorded; s: no staffing recorded"
+    assert (
+        d.gap_cost_nok_per_year.reason
+        == "base: no gap is known, so it has no cost; s: no gap is known, so it has no cost"
+    )
+
+
+def test_plan_limits_are_inclusive_and_known_scenarios_are_used(kit: normkit.Kit) -> None:
+    inventory = normkit.load_inventory(EXAMPLE)
+    at_limit = normkit.Kit(autoload=False, limits=normkit.Limits(max_plan_unit_assessments=18))
+    assert len(at_limit.plan(inventory, "national", [Y2020, Y2021]).dates) == 2  # 9 units × 2
+    parent = normkit.Scenario(
+        id="parent",
+        title="p",
+        changes=[
+            {"kind": "add_staffing", "valid_from": "2021-01-01", "facility": "Kurland", "fte": 1}
+        ],
+    )
+    child = normkit.Scenario(id="child", title="c", extends="parent")
+    plan = kit.plan(inventory, "national", [Y2021], [child], known=[parent])
+    assert plan.scenarios[0].chain == ["parent", "child"]
+    assert plan.differences[0].periods[0].staffed_fte.difference == pytest.approx(1)
+
+
+def test_conversions_keep_a_units_end_and_the_staffing_still_in_force(write: Write) -> None:
+    base = normkit.Inventory(
+        facilities=[
+            {
+                "name": "H",
+                "units": [
+                    {
+                        "name": "U",
+                        "bed_type": "long_term",
+                        "beds": 30,
+                        "valid_to": "2030-12-31",
+                        "staffing": [
+                            {"fte": 0.1, "valid_to": "2021-12-31"},
+                            {"fte": 0.2, "valid_to": "2022-01-01"},
+                            {"fte": 0.3},
+                        ],
+                    }
+                ],
+            }
+        ]
+    )
+    a = applied(
+        write,
+        "  - {kind: convert_unit, valid_from: 2022-01-01, facility: H, unit: U, beds: 20, note: smaller}\n"
+        "  - {kind: add_unit, valid_from: 2022-01-01, facility: H, unit: V, bed_type: respite, beds: 2, valid_to: 2023-12-31}\n",
+        base,
+    )
+    old, new, added = a.inventory.facilities[0].units
+    assert (old.valid_to, new.valid_from, new.valid_to) == (
+        dt.date(2021, 12, 31),
+        Y2022,
+        dt.date(2030, 12, 31),
+    )
+    assert [s.fte for s in new.staffing] == [
+        0.2,
+        0.3,
+    ]  # the post ending on the day itself goes along
+    assert (new.beds, new.note) == (20, "smaller")
+    assert added.valid_to == dt.date(2023, 12, 31)
+    assert [u.name for u in a.inventory.on(dt.date(2024, 1, 1)).facilities[0].units] == ["U"]
+
+
+def test_a_measure_defined_twice_names_the_scenario(write: Write, kit: normkit.Kit) -> None:
+    m = "  - {kind: measure, id: m, type: cost, valid_from: 2021-01-01, amount: 1 NOK/year}\n"
+    path = write("twice.yaml", f"id: twice\ntitle: t\nchanges:\n{m}{m}")
+    with pytest.raises(normkit.ScenarioError) as caught:
+        kit.plan(normkit.load_inventory(EXAMPLE), "national", [Y2021], kit.load_scenarios([path]))
+    assert caught.value.code == "scenario.duplicate-measure"
+    assert (caught.value.location.file, caught.value.location.line) == (str(path), 3)
+
+
+def test_the_messages_of_records_over_time() -> None:
+    with pytest.raises(normkit.InventoryError) as overlap:
+        normkit.Inventory(figures={"x": [{"value": 1}, {"value": 2, "valid_from": "2021-01-01"}]})
+    assert overlap.value.location.field == "figures.x[1].valid_from"
+    assert (
+        overlap.value.message
+        == "figure 'x' has two values at once (1 for … to …, 2 for 2021-01-01 to …)"
+    )
+    assert (
+        overlap.value.hint
+        == "one value per period: end the earlier one the day before the next starts"
+    )
+    dated = normkit.Inventory(figures={"x": [{"value": 1, "valid_to": "2020-12-31"}]})
+    with pytest.raises(normkit.InventoryError) as undated:
+        dated.indicators()
+    assert undated.value.message == "figure 'x' changes over time: it has no value without a date"
+    assert undated.value.location.field == "figures.x"
+    assert undated.value.hint == "take the inventory on a date first (inventory.on(day))"
+    unit = {"name": "A", "bed_type": "long_term", "beds": 1}
+    with pytest.raises(normkit.InventoryError) as plain:
+        normkit.Facility(name="H", units=[unit, unit])
+    assert plain.value.message == "unit 'A' appears twice in facility 'H'"
+    assert plain.value.hint is None
+    with pytest.raises(normkit.InventoryError) as timed:
+        normkit.Facility(name="H", units=[unit, {**unit, "valid_from": "2020-01-01"}])
+    assert timed.value.hint == "one name may be used again only for a period that does not overlap"
+
+
+def test_centres_and_lists_count_only_while_they_exist() -> None:
+    inventory = normkit.Inventory(
+        gp_centres=[{"name": "C", "gps": 3, "valid_to": "2020-12-31"}],
+        gp_lists=[{"id": "L", "listed": 9, "valid_from": "2021-01-01"}],
+        services=[{"name": "S", "fte": 1, "valid_from": "2021-01-01"}],
+    )
+    assert [c.name for c in inventory.on(Y2020).gp_centres] == ["C"]
+    assert inventory.on(Y2021).gp_centres == ()
+    assert inventory.on(Y2020).gp_lists == () and inventory.on(Y2020).services == ()
+    assert [g.id for g in inventory.on(Y2021).gp_lists] == ["L"]
+
+
+def test_put_together_keeps_the_municipality_and_names_the_clash() -> None:
+    homes = normkit.load_inventory(EXAMPLE)
+    figures = normkit.Inventory(name="f", figures={"x": [{"value": 1, "valid_to": "2020-12-31"}]})
+    both = normkit.combine_inventories([homes, figures])
+    assert both.municipality == "Sarpsborg"
+    assert both.figures == figures.figures
+    other = normkit.Inventory(name="o", figures={"x": 2})
+    with pytest.raises(normkit.InventoryError) as clash:
+        normkit.combine_inventories([figures, other])
+    assert clash.value.location.field == "figures.x"
+    assert (
+        clash.value.message
+        == "figure 'x' is stated differently in two inventories ('o' and an earlier one)"
+    )

@@ -425,7 +425,7 @@ _AGE = re.compile(
 def age_span(label: str) -> tuple[int, int | None] | None:
     """The ages an SSB age label covers: '080-084 år' → (80, 84), '90 år eller eldre' →
     (90, None), '067 år' → (67, 67); None for a label that names no ages ('I alt')."""
-    match = _AGE.match(label.replace("+", " +"))
+    match = _AGE.match(label)
     if match is None:
         return None
     low = int(match.group("low"))
@@ -565,8 +565,7 @@ def combine_inventories(parts: Sequence[Inventory]) -> Inventory:
                 )
             figures[name] = value
     data["figures"] = {
-        k: [r.model_dump(exclude_none=True) for r in v] if isinstance(v, tuple) else v
-        for k, v in figures.items()
+        k: [r.model_dump() for r in v] if isinstance(v, tuple) else v for k, v in figures.items()
     }
     municipalities = {p.municipality for p in parts if p.municipality}
     if len(municipalities) == 1:

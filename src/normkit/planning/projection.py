@@ -21,6 +21,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..assessment import Assessment, UnitAssessment, facility_staffed
+from ..bed_types import BedType
 from ..errors import NormkitError, NormSetError
 from ..inventory import Inventory
 from ..limits import DEFAULT, Limits
@@ -176,7 +177,7 @@ def project(
     scenarios: Sequence[Scenario] = (),
     *,
     known: Mapping[str, Scenario] | None = None,
-    bed_types: Iterable[str] | None = None,
+    bed_types: Iterable[str] | Mapping[str, BedType] | None = None,
     limits: Limits = DEFAULT,
     baseline: str = BASE,
     notes: Sequence[str] = (),
@@ -217,8 +218,7 @@ def project(
             code="plan.duplicate-scenario",
         )
     every = {**(known or {}), **{s.id: s for s in scenarios}}
-    types = list(bed_types) if bed_types is not None else None
-    applied = [apply_scenario(inventory, s, every, types) for s in scenarios]
+    applied = [apply_scenario(inventory, s, every, bed_types) for s in scenarios]
     units = sum(len(f.units) for f in inventory.facilities) + sum(
         len(f.units) for a in applied for f in a.inventory.facilities
     )
