@@ -45,7 +45,8 @@ class Limits:
     #: dates (years) one plan evaluates
     max_plan_dates: int = 200
     #: unit assessments one plan makes (units × dates × base and scenarios):
-    #: about 20 µs each without explanations, so at most a minute or so
+    #: 20-50 µs each without explanations (measured on 2 cores, idle and
+    #: loaded), so at most about a minute and a half
     max_plan_unit_assessments: int = 2_000_000
 
     def __post_init__(self) -> None:
