@@ -1447,3 +1447,31 @@ def test_put_together_keeps_the_municipality_and_names_the_clash() -> None:
         clash.value.message
         == "figure 'x' is stated differently in two inventories ('o' and an earlier one)"
     )
+
+
+def test_normkit_check_reads_a_scenario_file_as_a_scenario(write: Write) -> None:
+    good = write(
+        "good.yaml",
+        "id: s\ntitle: t\nchanges:\n  - {kind: add_staffing, valid_from: 2021-01-01, facility: A, fte: 1}\n",
+    )
+    bad = write(
+        "bad.yaml",
+        "id: s\ntitle: t\nchanges:\n  - {kind: add_unit, valid_from: 2021-01-01, facility: A, unit: U, bed_type: nowhere, beds: 1}\n",
+    )
+    typo = write("typo.yaml", "id: s\ntitle: t\nchanges:\n  - {kind: add_staf, facility: A}\n")
+    env = {"NORMKIT_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    result = runner.invoke(app, ["check", str(good), "--format", "json"], env=env)
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
+    result = runner.invoke(app, ["check", str(bad), "--format", "json"], env=env)
+    (found,) = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert (found["code"], found["line"], found["field"]) == (
+        "inventory.bed-type",
+        4,
+        "changes[0].bed_type",
+    )
+    result = runner.invoke(app, ["check", str(typo), "--format", "json"], env=env)
+    (found,) = json.loads(result.stdout)
+    assert (
+        found["code"] == "scenario.unknown-kind" and "did you mean 'add_staffing'" in found["hint"]
+    )

@@ -171,6 +171,31 @@ def _norm_files(path: Path) -> Iterator[Path]:
             yield candidate
 
 
+def check_scenario(kit: Kit, path: Path) -> list[Finding]:
+    """A scenario file on its own: its fields, what it extends, and the bed types it names."""
+    try:
+        (scenario,) = kit.load_scenarios([path])
+    except NormkitError as error:
+        return [finding(error)]
+    findings = []
+    for index, change in enumerate(scenario.changes):
+        bed_type = getattr(change, "bed_type", None)
+        if bed_type is not None and bed_type not in kit.bed_types:
+            where = scenario.locate(f"changes[{index}].bed_type")
+            findings.append(
+                Finding(
+                    "error",
+                    "inventory.bed-type",
+                    f"change {index + 1} uses bed type '{bed_type}', which no plugin registered",
+                    str(path),
+                    where.line,
+                    where.field,
+                    f"known bed types: {', '.join(sorted(kit.bed_types))}",
+                )
+            )
+    return findings
+
+
 def _looks_like_normset(data: Any) -> bool:
     return isinstance(data, dict) and "id" in data and "source" in data and "title" in data
 
@@ -274,6 +299,9 @@ def check_paths(kit: Kit, paths: Iterable[Path]) -> list[Finding]:
                 data, lines = read_document(path, NormSetError, kit.limits)
             except NormkitError as error:
                 findings.append(finding(error))
+                continue
+            if isinstance(data, dict) and "changes" in data and "needs" not in data:
+                findings.extend(check_scenario(kit, path))
                 continue
             if not _looks_like_normset(data):
                 if path != root:
