@@ -910,6 +910,8 @@ SSB_WIDE = (
 def test_a_population_csv_in_ssb_wide_layout(write: Write) -> None:
     records = normkit.read_population_csv(write("wide.csv", SSB_WIDE))
     assert len(records) == 6
+    assert {r.area for r in records} == {"4204 Kristiansand"}
+    assert [r.age_group for r in records[:2]] == ["0-66 år", "0-66 år"]
     inventory = normkit.Inventory(populations=records)
     assert inventory.on(dt.date(2024, 6, 1)).indicators() == {
         "inhabitants": 98000 + 12000 + 5000,
@@ -932,6 +934,16 @@ def test_a_population_csv_in_ssb_long_layout_adds_up_the_sexes(write: Write) -> 
     assert day == dt.date(2024, 1, 1)
     assert inventory.indicators() == {"inhabitants_80+": 5500, "inhabitants_90+": 1000}
     # The file starts at 80: neither everyone nor the 67+ can be told from it.
+
+
+def test_a_population_csv_without_ages_or_regions(write: Write) -> None:
+    (record,) = normkit.read_population_csv(write("p.csv", "år;personer\n2030;1 234\n"))
+    assert (record.area, record.age_group, record.at, record.inhabitants) == (
+        None,
+        None,
+        dt.date(2030, 1, 1),
+        1234,
+    )
 
 
 @pytest.mark.parametrize(
@@ -960,10 +972,28 @@ def test_a_population_csv_in_ssb_long_layout_adds_up_the_sexes(write: Write) -> 
 def test_a_bad_population_csv_is_named_with_its_line(
     write: Write, text: str, code: str, line: int | None
 ) -> None:
+    path = write("p.csv", text)
     with pytest.raises(normkit.InventoryError) as caught:
-        normkit.read_population_csv(write("p.csv", text))
+        normkit.read_population_csv(path)
     assert caught.value.code == code
     assert caught.value.location.line == line
+    assert caught.value.location.file == str(path)
+
+
+def test_population_errors_name_the_column_and_the_total(write: Write) -> None:
+    with pytest.raises(normkit.InventoryError) as missing:
+        normkit.read_population_csv(write("m.csv", "region;alder;Personer 2024\nA;80 år;..\n"))
+    assert missing.value.location.field == "Personer 2024"
+    with pytest.raises(normkit.InventoryError) as long:
+        normkit.read_population_csv(write("l.csv", "region;år;personer\nA;2024;many\n"))
+    assert long.value.location.field == "personer"
+    with pytest.raises(normkit.InventoryError) as total:
+        normkit.read_population_csv(
+            write("t.csv", "region;alder;2030\nA;I alt;3\nA;80 år eller eldre;1\n")
+        )
+    assert total.value.message == (
+        "A, 2030: 'I alt' is given beside age groups; added up they would count everyone twice"
+    )
 
 
 @pytest.mark.parametrize(

@@ -92,12 +92,14 @@ def read_population_csv(path: str | Path, limits: Limits = DEFAULT) -> tuple[Pop
         if "kjønn" in dimensions:
             sexes.setdefault(cells[dimensions["kjønn"]].casefold(), line)
         if years:
-            pairs = [(year, cells.get(column, "")) for column, year in years.items()]
+            pairs = [(year, column, cells.get(column, "")) for column, year in years.items()]
         else:
             assert value_column is not None  # the long layout has one
-            pairs = [(_year(cells[dimensions["år"]], file, line), cells[value_column])]
-        for year, text_value in pairs:
-            count = _count(text_value, file, line, value_column or str(year))
+            pairs = [
+                (_year(cells[dimensions["år"]], file, line), value_column, cells[value_column])
+            ]
+        for year, column, text_value in pairs:
+            count = _count(text_value, file, line, column)
             key = (region, age, year)
             totals[key] = totals.get(key, 0) + count
     if len(regions) > 1:
