@@ -1505,3 +1505,33 @@ def test_normkit_check_reads_a_scenario_file_as_a_scenario(write: Write) -> None
     assert (
         found["code"] == "scenario.unknown-kind" and "did you mean 'add_staffing'" in found["hint"]
     )
+
+
+def test_differences_keep_each_sides_figure(write: Write, kit: normkit.Kit) -> None:
+    s = scenario(
+        write,
+        """
+id: s
+title: t
+changes:
+  - {kind: set_figure, valid_from: 2021-01-01, figure: new_one, value: 3}
+  - {kind: fte_cost, valid_from: 2021-01-01, salary: 1000 NOK/year/FTE, employer_cost_factor: 1}
+  - {kind: measure, id: m, label: the label, type: grant, valid_from: 2021-01-01, amount: 5 NOK/year}
+""",
+    )
+    base = normkit.load_inventory(EXAMPLE).model_copy(update={"figures": {"old_one": 1.0}})
+    plan = kit.plan(base, "national", [Y2021], [s])
+    assert plan.base.title == "base (the inventory as given)"
+    (d,) = plan.differences[0].periods
+    assert d.indicators["new_one"] == normkit.Difference(
+        base=None, scenario=3, difference=None, reason="base: not given on this date"
+    )
+    assert d.indicators["old_one"].difference == 0
+    gap = national_need(TABLE_3) - STAFFED_APRIL_2020
+    assert d.gap_cost_nok_per_year.base is None
+    assert d.gap_cost_nok_per_year.scenario == pytest.approx(gap * 1000)
+    assert d.grants_nok_per_year == normkit.Difference(
+        base=0, scenario=5, difference=5, reason=None
+    )
+    (measure,) = plan.scenarios[0].periods[0].measures
+    assert (measure.label, measure.type, measure.scenario) == ("the label", "grant", "s")
