@@ -279,7 +279,8 @@ class Kit:
         return found[0] if len(found) == 1 else None
 
     def example(self, example_id: str, kind: str = "inventory") -> tuple[Municipality, Path]:
-        """An example shipped by a municipality's plugin, by id: an inventory or a scenario."""
+        """An example shipped by a municipality's plugin, by id and kind (an inventory, a
+        scenario or a population)."""
         municipality, example = self.find_example(example_id, kind)
         return municipality, example.path
 
