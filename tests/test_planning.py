@@ -1202,18 +1202,67 @@ def test_capacity_per_population(
 
 
 @pytest.mark.parametrize(
-    ("amount", "per", "field"),
+    ("amount", "per", "field", "code", "message"),
     [
-        ("150 hour/week", "1000 inhabitant", "amount"),
-        ("-1 place", "1000 inhabitant", "amount"),
-        ("150 place", "1000 place", "per"),
-        ("150 place", "0 inhabitant", "per"),
+        (
+            "150 hour/week",
+            "1000 inhabitant",
+            "amount",
+            "quantity.dimension",
+            "'amount' must be places, contracts, physicians or FTE, got '150 hour/week'",
+        ),
+        (
+            "-1 place",
+            "1000 inhabitant",
+            "amount",
+            "quantity.negative",
+            "'amount' must not be negative, got '-1 place'",
+        ),
+        (
+            "150 place",
+            "1000 place",
+            "per",
+            "quantity.dimension",
+            "'per' must count inhabitants, got '1000 place'",
+        ),
+        (
+            "150 place",
+            "0 inhabitant",
+            "per",
+            "quantity.negative",
+            "'per' must be more than 0 inhabitants, got '0 inhabitant'",
+        ),
     ],
 )
-def test_capacity_per_population_checks_its_units(amount: str, per: str, field: str) -> None:
+def test_capacity_per_population_checks_its_units(
+    amount: str, per: str, field: str, code: str, message: str
+) -> None:
     with pytest.raises(normkit.QuantityError) as caught:
         normkit.PerPopulation(amount=amount, per=per)
-    assert caught.value.location.field == field
+    assert (caught.value.location.field, caught.value.code, caught.value.message) == (
+        field,
+        code,
+        message,
+    )
+
+
+def test_capacity_per_population_explains_itself() -> None:
+    source = normkit.Source(document="a plan", section="3")
+    rule = normkit.PerPopulation(
+        amount="150 place", per="1000 inhabitant", label="places", source=source
+    )
+    step = rule.explain({"inhabitants": 5000})
+    assert step.text == "5 000 inhabitants × 150 place per 1000 inhabitant = 750 places"
+    assert (step.value, step.unit, step.rule, step.source) == (750, "place", "places", source)
+    fte = normkit.PerPopulation(amount="1 FTE", per="10000 inhabitant").explain(
+        {"inhabitants": 12000}
+    )
+    assert fte.text == "12 000 inhabitants × 1 FTE per 10000 inhabitant = 1.2 FTE"
+    with pytest.raises(normkit.NormkitError) as missing:
+        rule.evaluate({"places": 3})
+    assert (
+        missing.value.message == "rule 'places' needs the input 'inhabitants', which was not given"
+    )
 
 
 def test_places_for_the_80_plus_over_years(write: Write, kit: normkit.Kit) -> None:
