@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from . import escaping
 from .planning.compare import basis, reason
 from .planning.projection import (
+    FIGURES,
     Difference,
     FacilityDifference,
     Plan,
@@ -343,32 +344,22 @@ def plan_markdown(plan: Plan) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-_DIFFERENCES = (
-    "norm_fte",
-    "required_fte",
-    "staffed_fte",
-    "gap_fte",
-    "gap_cost_nok_per_year",
-    "measures_cost_nok_per_year",
-    "grants_nok_per_year",
-)
 PLAN_CSV_HEADERS = [
     "scenario",
     "date",
     "normset",
-    "norm_fte",
-    "required_fte",
-    "staffed_fte",
-    "gap_fte",
-    "gap_cost_nok_per_year",
-    "measures_cost_nok_per_year",
-    "grants_nok_per_year",
+    *FIGURES,
     "difference_against",
-    *(f"difference_{name}" for name in _DIFFERENCES),
+    *(f"difference_{name}" for name in FIGURES),
     "alerts",
     "problem",
 ]
-_TEXT = frozenset({0, 1, 2, 10, 18, 19})
+#: columns of text (formula-guarded); the others hold numbers
+_TEXT = frozenset(
+    i
+    for i, name in enumerate(PLAN_CSV_HEADERS)
+    if name in {"scenario", "date", "normset", "difference_against", "alerts", "problem"}
+)
 
 
 def plan_csv(plan: Plan, formula_guard: bool = True) -> str:
@@ -388,19 +379,13 @@ def plan_csv(plan: Plan, formula_guard: bool = True) -> str:
         against = differences.get(run.id)
         for i, p in enumerate(run.periods):
             d = against.periods[i] if against is not None else None
-            deltas = [cell(getattr(d, n).difference) if d else "" for n in _DIFFERENCES]
+            deltas = [cell(getattr(d, n).difference) if d else "" for n in FIGURES]
             figures = other_indicators(p)
             values = [
                 run.id,
                 p.at.isoformat(),
                 p.normset or "",
-                cell(p.norm_fte),
-                cell(p.required_fte),
-                cell(p.staffed_fte),
-                cell(p.gap_fte),
-                cell(p.gap_cost_nok_per_year),
-                cell(p.measures_cost_nok_per_year),
-                cell(p.grants_nok_per_year),
+                *(cell(getattr(p, n)) for n in FIGURES),
                 against.against if against is not None else "",
                 *deltas,
                 " ".join(a.id for a in p.alerts),

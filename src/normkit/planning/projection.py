@@ -367,7 +367,8 @@ def _sum_measures(measures: Sequence[MeasureInForce], kind: str) -> float | None
     return None if None in values else math.fsum(v for v in values if v is not None)
 
 
-_FIGURES = (
+#: the figures of a period that are set beside the baseline, in this order
+FIGURES = (
     "norm_fte",
     "required_fte",
     "staffed_fte",
@@ -384,7 +385,7 @@ def _differences(against: ScenarioRun, run: ScenarioRun) -> ScenarioDifference:
     for left, right in zip(against.periods, run.periods, strict=True):
         figures = {
             name: _difference(getattr(left, name), getattr(right, name), name, left, right, ids)
-            for name in _FIGURES
+            for name in FIGURES
         }
         periods.append(
             PeriodDifference(
