@@ -22,6 +22,7 @@ import normkit
 from normkit import NormkitError, Q
 from normkit.assessment import Assessment, assess
 from normkit.normset import resolve
+from normkit.planning.scenario import CHANGE_KINDS
 from normkit.testing import inventories, normsets
 
 AT = dt.date(2020, 4, 1)
@@ -279,20 +280,7 @@ change_fields = st.dictionaries(
 scenario_changes = st.lists(
     st.builds(
         lambda kind, fields: {"kind": kind, **fields},
-        st.sampled_from(
-            [
-                "add_unit",
-                "remove_unit",
-                "convert_unit",
-                "add_staffing",
-                "set_staffing",
-                "set_figure",
-                "adopt_normset",
-                "fte_cost",
-                "measure",
-                "no_such_kind",
-            ]
-        ),
+        st.sampled_from([*CHANGE_KINDS, "no_such_kind"]),
         change_fields,
     ),
     max_size=6,

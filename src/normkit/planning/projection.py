@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -283,8 +283,13 @@ def _period(
     listed = [g.listed for g in inventory.on(day).gp_lists]
     in_force = applied.measures_on(day) if applied else []
     measures = [_measure(m, applied, listed) for m in in_force] if applied else []
-    costs = _sum_measures(measures, "cost")
-    grants = _sum_measures(measures, "grant")
+    # What a period has whether or not a norm set is in force that day.
+    money: dict[str, Any] = {
+        "at": day,
+        "measures": measures,
+        "measures_cost_nok_per_year": _sum_measures(measures, "cost"),
+        "grants_nok_per_year": _sum_measures(measures, "grant"),
+    }
     try:
         if not isinstance(chosen, str) and not chosen.validity.in_force(day):
             # A norm set given as an object is used only in its own period, as an id is.
@@ -298,7 +303,7 @@ def _period(
         if exc.code != "normset.not-in-force":
             raise
         return PlanPeriod(
-            at=day,
+            **money,
             normset=None,
             norm_fte=None,
             required_fte=None,
@@ -306,9 +311,6 @@ def _period(
             gap_fte=None,
             gap_cost_nok_per_year=None,
             gap_cost_basis=None,
-            measures=measures,
-            measures_cost_nok_per_year=costs,
-            grants_nok_per_year=grants,
             alerts=[],
             indicators={},
             problem=exc.message,
@@ -321,7 +323,7 @@ def _period(
         cost = finite(priced.rule.evaluate({"fte": max(totals.gap_fte, 0.0)}), priced.rule)
         cost_basis = f"{priced.rule.describe()} (scenario, from {priced.valid_from.isoformat()})"
     return PlanPeriod(
-        at=day,
+        **money,
         normset=assessment.normset.id,
         norm_fte=totals.norm_fte,
         required_fte=totals.required_fte,
@@ -329,9 +331,6 @@ def _period(
         gap_fte=totals.gap_fte,
         gap_cost_nok_per_year=cost,
         gap_cost_basis=cost_basis,
-        measures=measures,
-        measures_cost_nok_per_year=costs,
-        grants_nok_per_year=grants,
         alerts=assessment.alerts,
         indicators=assessment.indicators,
         problem=None,

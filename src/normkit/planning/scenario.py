@@ -15,7 +15,7 @@ import difflib
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 from pydantic import BeforeValidator, Field, PrivateAttr, ValidationError, model_validator
 
@@ -66,8 +66,8 @@ class AddUnit(_Change):
     valid_to: Date | None = Field(default=None, description="the last day the unit exists")
 
     def describe(self) -> str:
-        until = f" until {self.valid_to.isoformat()}" if self.valid_to else ""
-        return f"{self.facility} › {self.unit} opens: {self.beds} {self.bed_type} places{until}"
+        places = f"{self.beds} {self.bed_type} places"
+        return f"{self.facility} › {self.unit} opens: {places}{_until(self.valid_to)}"
 
 
 class RemoveUnit(_Change):
@@ -114,8 +114,7 @@ class AddStaffing(_Change):
     valid_to: Date | None = Field(default=None, description="the post's last day")
 
     def describe(self) -> str:
-        until = f" until {self.valid_to.isoformat()}" if self.valid_to else ""
-        return f"{_holder(self.facility, self.unit)}: +{fmt(self.fte)} FTE{until}"
+        return f"{_holder(self.facility, self.unit)}: +{fmt(self.fte)} FTE{_until(self.valid_to)}"
 
 
 class SetStaffing(_Change):
@@ -380,15 +379,12 @@ class Measure(_Change):
 
     def describe(self) -> str:
         label = self.label or self.id
-        end = self.last_day
-        until = f" until {end.isoformat()}" if end else ""
-        return f"{self.type} '{self.id}' ({label}): {self._amount_text()}{until}"
+        return f"{self.type} '{self.id}' ({label}): {self._amount_text()}{_until(self.last_day)}"
 
     def basis(self) -> str:
         """How the yearly amount is made up, and its period."""
-        end = self.last_day
-        until = f" until {end.isoformat()}" if end else ""
-        return f"{self._amount_text()} from {self.valid_from.isoformat()}{until}"
+        start = self.valid_from.isoformat()
+        return f"{self._amount_text()} from {start}{_until(self.last_day)}"
 
     def _amount_text(self) -> str:
         if self.per_list is not None:
@@ -404,6 +400,10 @@ class Measure(_Change):
                     f"an employer-cost factor of {implied:.3f})"
                 )
         return what + (f" × {self.count}" if self.count != 1 else "")
+
+
+def _until(day: dt.date | None) -> str:
+    return f" until {day.isoformat()}" if day else ""
 
 
 def _holder(facility: str, unit: str | None) -> str:
@@ -485,19 +485,11 @@ def parse_scenario(data: Any, lines: LineMap) -> Scenario:
     return scenario
 
 
-#: the change kinds a scenario file may use
-CHANGE_KINDS = (
-    "add_unit",
-    "remove_unit",
-    "convert_unit",
-    "add_staffing",
-    "set_staffing",
-    "set_figure",
-    "population_path",
-    "population_growth",
-    "adopt_normset",
-    "fte_cost",
-    "measure",
+#: the change kinds a scenario file may use, read off the ``Change`` union
+CHANGE_KINDS: tuple[str, ...] = tuple(
+    kind
+    for model in get_args(get_args(Change)[0])
+    for kind in get_args(model.model_fields["kind"].annotation)
 )
 
 
