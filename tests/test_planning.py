@@ -956,6 +956,9 @@ def test_a_population_csv_without_ages_or_regions(write: Write) -> None:
         ("region;alder;år;2024\nA;1;2024;3\n", "population.header", 1),
         ("region;alder;weight;2024\nA;1;2;3\n", "csv.header", 1),
         ("region;alder;år;personer\nA;80 år;soon;3\n", "population.year", 2),
+        # Year 0 once ended in date arithmetic's ValueError, an internal error.
+        ("region;year;personer\nA;0000;3\n", "population.year", 2),
+        ("region;Personer 2024;Personer 3000\nA;1;2\n", "population.year", 1),
         (
             "region;statistikkvariabel;2030\nA;Hovedalternativet (MMMM);1\nA;Lav nasjonal vekst (LLML);1\n",
             "population.alternatives",

@@ -320,3 +320,39 @@ def test_any_scenario_plans_or_is_refused(tmp_path_factory: Any, changes: Any, f
     for period in plan.scenarios[0].periods:
         for value in (period.required_fte, period.staffed_fte, period.measures_cost_nok_per_year):
             assert value is None or math.isfinite(value)
+
+
+population_cells = st.one_of(
+    st.text(max_size=10),
+    st.sampled_from(
+        ["2024", "0000", "9999", "..", "1 234", "80 år eller eldre", "I alt", "-3", "A"]
+    ),
+)
+
+
+@FUZZ
+@given(
+    header=st.lists(
+        st.sampled_from(
+            ["region", "alder", "kjønn", "år", "personer", "Personer 2024", "2030", "x"]
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    rows=st.lists(st.lists(population_cells, max_size=6), max_size=6),
+    title=st.booleans(),
+)
+def test_any_population_csv(
+    tmp_path_factory: Any, header: list[str], rows: list[list[str]], title: bool
+) -> None:
+    lines = (['"a title"', ""] if title else []) + [";".join(header)] + [";".join(r) for r in rows]
+    path = tmp_path_factory.mktemp("fuzz") / "population.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    try:
+        records = normkit.read_population_csv(path)
+    except NormkitError as error:
+        assert error.code and str(error), error
+        return
+    for record in records:
+        assert record.inhabitants >= 0 and record.at is not None
+        assert 1900 <= record.at.year <= 2200

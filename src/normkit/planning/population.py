@@ -96,7 +96,11 @@ def read_population_csv(path: str | Path, limits: Limits = DEFAULT) -> tuple[Pop
         else:
             assert value_column is not None  # the long layout has one
             pairs = [
-                (_year(cells[dimensions["år"]], file, line), value_column, cells[value_column])
+                (
+                    _year(cells[dimensions["år"]], file, line, dimensions["år"]),
+                    value_column,
+                    cells[value_column],
+                )
             ]
         for year, column, text_value in pairs:
             count = _count(text_value, file, line, column)
@@ -125,6 +129,14 @@ def read_population_csv(path: str | Path, limits: Limits = DEFAULT) -> tuple[Pop
             Location(file, max(sexes.values())),
             "export either 'Begge kjønn' or the two sexes",
             code="population.total-and-parts",
+        )
+    if len(totals) > limits.max_units:
+        raise InventoryError(
+            f"the file gives {len(totals)} populations (region, age group and year), more than "
+            f"the limit of {limits.max_units}",
+            Location(file),
+            "raise the limit (normkit.Limits(max_units=...) or NORMKIT_MAX_UNITS)",
+            code="inventory.too-many-units",
         )
     _check_ages(totals, file)
     return tuple(
@@ -168,7 +180,7 @@ def _columns(
             continue
         year = _YEAR_AT_END.search(name)
         if year is not None:
-            years[name] = int(year.group(1))
+            years[name] = _check_year(int(year.group(1)), file, line, name)
         elif name:
             others.append(name)
     if years and "år" in dimensions:
@@ -197,12 +209,26 @@ def _columns(
     )
 
 
-def _year(text: str, file: str, line: int) -> int:
+def _year(text: str, file: str, line: int, column: str) -> int:
     if not re.fullmatch(r"\d{4}", text.strip()):
         raise InventoryError(
-            f"'{text}' is not a year", Location(file, line, "år"), code="population.year"
+            f"'{text}' is not a year", Location(file, line, column), code="population.year"
         )
-    return int(text)
+    return _check_year(int(text), file, line, column)
+
+
+#: the years a population may be given for (as for a plan's --years)
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
+def _check_year(year: int, file: str, line: int, column: str) -> int:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InventoryError(
+            f"{year} is not a year normkit plans for ({FIRST_YEAR}–{LAST_YEAR})",
+            Location(file, line, column),
+            code="population.year",
+        )
+    return year
 
 
 def _count(text: str, file: str, line: int, column: str) -> int:
