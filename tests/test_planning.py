@@ -959,6 +959,9 @@ def test_a_population_csv_without_ages_or_regions(write: Write) -> None:
         # Year 0 once ended in date arithmetic's ValueError, an internal error.
         ("region;year;personer\nA;0000;3\n", "population.year", 2),
         ("region;Personer 2024;Personer 3000\nA;1;2\n", "population.year", 1),
+        # A record separator (\x1e) once split the lines differently from the csv reader.
+        ("region\n\x1e0;0\n", "population.header", 2),
+        ('a;"b\n', "csv.syntax", 1),
         (
             "region;statistikkvariabel;2030\nA;Hovedalternativet (MMMM);1\nA;Lav nasjonal vekst (LLML);1\n",
             "population.alternatives",

@@ -60,14 +60,20 @@ def read_population_csv(path: str | Path, limits: Limits = DEFAULT) -> tuple[Pop
     text, encoding = decode(
         read_bytes(path, limits.max_csv_bytes, InventoryError), file, InventoryError
     )
-    lines = text.splitlines(keepends=True)
+    # Lines as the csv module sees them (str.splitlines also breaks at \x1c-\x1e, \x85…).
+    lines = io.StringIO(text, newline="").readlines()
     start = _header_line(lines, file)
     delimiter = separator(lines[start])
     buffer = io.StringIO(text, newline="")
     reader = csv.reader(buffer, delimiter=delimiter, strict=True)
-    for _ in range(start):  # the title lines; read, so that line numbers stay the file's
-        next(reader)
-    raw = next(reader)
+    try:
+        for _ in range(start):  # the title lines; read, so that line numbers stay the file's
+            next(reader)
+        raw = next(reader)
+    except (csv.Error, StopIteration):
+        raise InventoryError(
+            "cannot read the header", Location(file, start + 1), code="csv.syntax"
+        ) from None
     header = [cell.strip().lstrip("\ufeff") for cell in raw]
     dimensions, years, value_column = _columns(header, file, start + 1)
     table = Table(file, encoding, delimiter, header, reader, buffer, InventoryError, limits)
