@@ -36,7 +36,8 @@ def test_default_example_prints_the_table_3_totals() -> None:
     assert code == 0
     assert "2020-04-01" in out
     total = next(line for line in out.splitlines() if "Total" in line)
-    assert re.findall(r"\d+\.\d\d", total) == ["5.16", "5.16", "3.40", "1.76"]
+    # need, adopted need, staffed, gap; then the norm's physician hours per week
+    assert re.findall(r"\d+\.\d\d", total) == ["5.16", "5.16", "3.40", "1.76", "154.83"]
 
 
 def test_staffed_is_3_8_on_new_year() -> None:
@@ -97,10 +98,10 @@ def test_respite_no_norm_in_every_format(respite_file: Path) -> None:
     _, table, _ = run("assess", str(respite_file))
     row = next(line for line in table.splitlines() if "│ respite" in line)
     assert "no norm" in row
-    assert "13 places in 1 unit(s) had no norm" in table
+    assert "13 places in 1 unit(s) have no norm" in table
     _, md, _ = run("assess", str(respite_file), "--format", "markdown")
     assert "| Home | Respite | respite | 13 | no norm | no norm |" in md
-    assert "13 places in 1 unit(s) had no norm" in md
+    assert "13 places in 1 unit(s) have no norm" in md
     data = json.loads(run("assess", str(respite_file), "--format", "json")[1])
     unit = data["units"][0]
     assert unit["status"] == "no_norm" and unit["norm_fte"] is None

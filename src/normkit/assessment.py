@@ -14,7 +14,7 @@ import difflib
 import math
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import NormkitError, RuleError
 from .inventory import Facility, Inventory, Service, Staffing, Unit, staffed_on
@@ -50,6 +50,10 @@ class UnitAssessment(_Out):
     required_fte: float | None
     staffed_fte: float | None
     gap_fte: float | None
+    norm_hours_per_week: float | None = Field(
+        default=None,
+        description="physician hours per week behind norm_fte, when the norm is written in hours",
+    )
     need: str | None = None
     note: str | None = None
     unit_note: str | None = None
@@ -215,9 +219,11 @@ def _assess_unit(
     applied = normset.need_for(facility.name, unit.bed_type)
     rule = applied.need.rule if applied is not None else None
     norm_fte: float | None = None
+    norm_hours: float | None = None
     norm_step: Step | None = None
     if applied is not None and rule is not None:
         norm_fte = evaluate(rule, inputs, where)
+        norm_hours = rule.hours_per_week(inputs)
         if explain:
             norm_step = _need_step(applied, inputs, where)
     elif applied is not None and explain:
@@ -253,7 +259,7 @@ def _assess_unit(
         required, status, step = None, "no_norm", None
         note = _no_norm_note(None, unit, normset)
     if applied is not None and applied.need.adopted:
-        norm_fte = None  # the plan's own figure: there is no norm behind it
+        norm_fte = norm_hours = None  # the plan's own figure: there is no norm behind it
     return UnitAssessment(
         facility=facility.name,
         unit=unit.name,
@@ -264,6 +270,7 @@ def _assess_unit(
         required_fte=required,
         staffed_fte=staffed,
         gap_fte=None if required is None or staffed is None else required - staffed,
+        norm_hours_per_week=norm_hours,
         need=applied.need.id if applied else None,
         note=note,
         unit_note=unit.note,
@@ -596,6 +603,7 @@ def _coverage_notes(
         need = applied_need.need
         if need.facility is not None and need.facility not in names:
             elsewhere.setdefault(need.facility, []).append(f"need '{need.id}'")
+    other: list[tuple[str, str]] = []  # facilities of other inventories: one fact, one note
     for name, items in elsewhere.items():
         close = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
         if close:
@@ -604,8 +612,17 @@ def _coverage_notes(
                 f"which this inventory does not have: did you mean '{close[0]}'?"
             )
         else:
-            notes.append(
-                f"the norm set also has adopted values for {name}, which is not in this "
-                f"inventory ({', '.join(items)})"
-            )
+            other.append((name, ", ".join(items)))
+    if len(other) == 1:
+        ((name, items_text),) = other
+        notes.append(
+            f"the norm set also has adopted values for {name}, which is not in this "
+            f"inventory ({items_text})"
+        )
+    elif other:
+        listed = "; ".join(f"{name} ({items_text})" for name, items_text in other)
+        notes.append(
+            f"the norm set also has adopted values for {len(other)} facilities not in this "
+            f"inventory: {listed}"
+        )
     return notes

@@ -6,7 +6,9 @@ import datetime as dt
 import enum
 import functools
 import json
+import os
 import shlex
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec
@@ -22,16 +24,12 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    # click's plain help: flags read as flags (typer's rich help shows '--explain <bool>'),
+    # and --help does not import rich.
+    rich_markup_mode=None,
 )
 
 P = ParamSpec("P")
-
-
-class Format(enum.StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
 
 
 class ListFormat(enum.StrEnum):
@@ -39,11 +37,31 @@ class ListFormat(enum.StrEnum):
     json = "json"
 
 
-ListFormatOption = Annotated[ListFormat, typer.Option("--format", help="Output format.")]
+ListFormatOption = Annotated[str, typer.Option("--format", help="Output format: table or json.")]
+
+
+def _list_format(value: str) -> ListFormat:
+    """A listing's format; a bad one is the documented one-line error, exit 1."""
+    try:
+        return ListFormat(value)
+    except ValueError:
+        raise NormkitError(
+            f"--format: '{value}' is not an output format here",
+            hint="formats: table, json",
+            code="render.format",
+        ) from None
 
 
 class _State:
     debug = False
+
+
+def _pipe_closed() -> None:
+    """The reader went away (``normkit … | head``): stop quietly with success, as Unix
+    tools do, and keep Python from complaining when it flushes stdout at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise typer.Exit(0)
 
 
 def _reports_errors(command: Callable[P, None]) -> Callable[P, None]:
@@ -64,6 +82,8 @@ def _reports_errors(command: Callable[P, None]) -> Callable[P, None]:
             raise typer.Exit(1) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            _pipe_closed()
         except (Exception, RecursionError, MemoryError) as exc:
             if _State.debug:
                 raise
@@ -87,7 +107,8 @@ def _version(value: bool) -> None:
 def _main(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
     _State.debug = debug
@@ -115,21 +136,9 @@ def _kit() -> Any:
 
 
 def _console() -> Any:
-    from rich.console import Console
+    from .render.text import console_for
 
-    # markup off: names and notes are data; square brackets in them stay as written.
-    console = Console(soft_wrap=False, markup=False, highlight=False, emoji=False)
-    if not console.is_terminal:
-        # Piped output has no width to fit; wrap only very long notes.
-        console = Console(soft_wrap=False, width=160, markup=False, highlight=False, emoji=False)
-    return console
-
-
-def _text(value: str, style: str | None = None) -> Any:
-    """A rich Text of input-derived text: never markup, control characters escaped."""
-    from rich.text import Text
-
-    return Text(escaping.terminal(value), style=style or "")
+    return console_for()
 
 
 def _echo(line: str) -> None:
@@ -149,7 +158,41 @@ AtOption = Annotated[
     str | None,
     typer.Option("--at", help="Date (YYYY-MM-DD); default: the inventory's as_of, else today."),
 ]
-FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
+FormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        metavar="FORMAT",
+        help="Output format: table, json, csv, markdown, html, xlsx, or one a plugin adds "
+        "(normkit plugins lists them).",
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to this file instead of stdout (never over an input file).",
+    ),
+]
+LangOption = Annotated[
+    str,
+    typer.Option(
+        "--lang",
+        metavar="en|nb",
+        help="Language of labels and numbers: en, or nb (5,16; 1 190 000 kr).",
+    ),
+]
+ChartOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--chart",
+        metavar="FILE",
+        help="Also draw a chart as PNG or SVG; the file's name says which (gap.png, "
+        "need-staffed.svg). Repeatable.",
+    ),
+]
 FormulaGuardOption = Annotated[
     bool,
     typer.Option(
@@ -160,19 +203,70 @@ FormulaGuardOption = Annotated[
 ]
 
 
+def _explain_option(help_text: str) -> Any:
+    return typer.Option("--explain", help=help_text)
+
+
+def _emit(
+    kit: Any,
+    result: Any,
+    output: str,
+    *,
+    lang: str,
+    explain: bool = False,
+    formula_guard: bool = True,
+    to: Path | None = None,
+    charts: list[Path] | None = None,
+    inputs: tuple[Path, ...] = (),
+) -> None:
+    """Render a result and write it: to stdout, or to ``--output``, and any ``--chart``."""
+    from .render import RenderOptions, choose, locale, render
+    from .render.files import write_charts, write_output
+
+    renderer = choose(output, kit.renderers.values())
+    language = locale(lang).lang
+    console = None
+    if to is None and renderer.name == "table":
+        console = _console()
+    options = RenderOptions(
+        lang=language, explain=explain, formula_guard=formula_guard, console=console
+    )
+    if charts:
+        write_charts(result, charts, language, inputs)
+    if to is None and renderer.binary and _stdout_is_terminal():
+        raise NormkitError(
+            f"--format {renderer.name} writes a binary file",
+            hint=f"give --output FILE{renderer.extension}, or pipe it to a file",
+            code="render.binary",
+        )
+    text = render(result, renderer, options)
+    if to is not None:
+        write_output(to, text, inputs)
+        _echo_err(f"wrote {to}")
+    elif isinstance(text, bytes):
+        sys.stdout.buffer.write(text)
+        sys.stdout.flush()
+    elif text:
+        typer.echo(text, nl=False)
+
+
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def _echo_err(line: str) -> None:
+    typer.echo(escaping.terminal(line), err=True)
+
+
 def _inventory_on(
-    kit: Any, file: Path | None, example: str | None, at: str | None, explain: bool, output: Format
-) -> tuple[Any, dt.date]:
-    """The inventory (a file, a plugin's example, or the bundled one) and the date to use."""
+    kit: Any, file: Path | None, example: str | None, at: str | None
+) -> tuple[Any, dt.date, Path]:
+    """The inventory (a file, a plugin's example, or the bundled one), the date, the path."""
     if file and example:
         raise NormkitError("give an inventory FILE or --example, not both")
-    if explain and output is Format.csv:
-        raise NormkitError(
-            "--explain is not available with --format csv", hint="use table, markdown or json"
-        )
     path = kit.example(example)[1] if example else file or EXAMPLE_INVENTORY
     inventory = kit.load_inventory(path)
-    return inventory, _date(at) or inventory.as_of or dt.date.today()
+    return inventory, _date(at) or inventory.as_of or dt.date.today(), Path(path)
 
 
 @app.command()
@@ -188,38 +282,38 @@ def assess(
         typer.Option("--municipality", help="Use this municipality's norm set (name or code)."),
     ] = None,
     at: AtOption = None,
-    output: FormatOption = Format.table,
-    explain: Annotated[
-        bool, typer.Option("--explain", help="Show how every figure was computed.")
-    ] = False,
+    output: FormatOption = "table",
+    to: OutputOption = None,
+    lang: LangOption = "en",
+    explain: Annotated[bool, _explain_option("Show how every figure was computed.")] = False,
+    chart: ChartOption = None,
     formula_guard: FormulaGuardOption = True,
 ) -> None:
     """Assess an inventory: norm need, adopted need, staffed FTE and gap per unit."""
-    from .report import explanation_lines, heading, markdown, to_csv
-
     if norms and municipality:
         raise NormkitError("give --norms or --municipality, not both")
     kit = _kit()
-    inventory, on = _inventory_on(kit, file, example, at, explain, output)
+    inventory, on, path = _inventory_on(kit, file, example, at)
+    inputs = [path]
     if municipality:
         normset: Any = kit.normset_for(municipality, on)
     elif norms and norms.lower().endswith(NORM_FILE_SUFFIXES):
         normset = kit.load_normset(norms)
+        inputs.append(Path(norms))
     else:
         normset = norms or "national"
     result = kit.assess(inventory, normset, on, explain=explain, municipality=municipality)
-    if output is Format.json:
-        typer.echo(escaping.json_text(result.model_dump_json(indent=2)))
-    elif output is Format.csv:
-        typer.echo(to_csv(result, formula_guard=formula_guard), nl=False)
-    elif output is Format.markdown:
-        typer.echo(markdown(result, explain), nl=False)
-    else:
-        _print_table(result, heading(result))
-        if explain:
-            typer.echo("\nExplanations")
-            for line in explanation_lines(result):
-                _echo(line)
+    _emit(
+        kit,
+        result,
+        output,
+        lang=lang,
+        explain=explain,
+        formula_guard=formula_guard,
+        to=to,
+        charts=chart,
+        inputs=tuple(inputs),
+    )
 
 
 def _norms_choice(kit: Any, value: str, on: dt.date) -> tuple[Any, str | None]:
@@ -266,28 +360,21 @@ def compare(
     ] = None,
     example: ExampleOption = None,
     at: AtOption = None,
-    output: FormatOption = Format.table,
-    explain: Annotated[
-        bool, typer.Option("--explain", help="Show how each side computed every figure.")
-    ] = False,
+    output: FormatOption = "table",
+    to: OutputOption = None,
+    lang: LangOption = "en",
+    explain: Annotated[bool, _explain_option("Show how each side computed every figure.")] = False,
+    chart: ChartOption = None,
     formula_guard: FormulaGuardOption = True,
 ) -> None:
     """Compare two norm sets on one inventory: each side's need per unit, the difference, why."""
-    from .report import (
-        comparison_csv,
-        comparison_explanation_lines,
-        comparison_heading,
-        comparison_lines,
-        comparison_markdown,
-    )
-
     if against is None:
         raise NormkitError(
             "give the norm set to compare with: --against ID|FILE|MUNICIPALITY",
             hint="for example: normkit compare --against Sarpsborg",
         )
     kit = _kit()
-    inventory, on = _inventory_on(kit, file, example, at, explain, output)
+    inventory, on, path = _inventory_on(kit, file, example, at)
     left, left_municipality = _norms_choice(kit, norms, on)
     right, right_municipality = _norms_choice(kit, against, on)
     result = kit.compare_normsets(
@@ -299,20 +386,18 @@ def compare(
         left_municipality=left_municipality,
         right_municipality=right_municipality,
     )
-    if output is Format.json:
-        typer.echo(escaping.json_text(result.model_dump_json(indent=2)))
-    elif output is Format.csv:
-        typer.echo(comparison_csv(result, formula_guard=formula_guard), nl=False)
-    elif output is Format.markdown:
-        typer.echo(comparison_markdown(result, explain), nl=False)
-    else:
-        _print_comparison(result, comparison_heading(result))
-        for line in comparison_lines(result):
-            _echo(line)
-        if explain:
-            typer.echo("\nExplanations")
-            for line in comparison_explanation_lines(result):
-                _echo(line)
+    inputs = [path, *(Path(n) for n in (norms, against) if n.lower().endswith(NORM_FILE_SUFFIXES))]
+    _emit(
+        kit,
+        result,
+        output,
+        lang=lang,
+        explain=explain,
+        formula_guard=formula_guard,
+        to=to,
+        charts=chart,
+        inputs=tuple(inputs),
+    )
 
 
 def _years(text: str | None) -> list[int]:
@@ -410,35 +495,20 @@ def plan(
             "population example a plugin ships; replaces the inventory's populations.",
         ),
     ] = None,
-    output: FormatOption = Format.table,
+    output: FormatOption = "table",
+    to: OutputOption = None,
+    lang: LangOption = "en",
     explain: Annotated[
-        bool,
-        typer.Option(
-            "--explain", help="JSON: include how every figure of every date was computed."
-        ),
+        bool, _explain_option("JSON: include how every figure of every date was computed.")
     ] = False,
+    chart: ChartOption = None,
     formula_guard: FormulaGuardOption = True,
 ) -> None:
     """Plan over years: need, staffed, gap and costs per date, for a base and its scenarios."""
     from .inventory import combine_inventories
-    from .plan_report import (
-        LEGEND,
-        NO_UNITS,
-        change_lines,
-        difference_lines,
-        difference_table,
-        figure_table,
-        has_units,
-        plan_csv,
-        plan_heading,
-        plan_markdown,
-        run_lines,
-        run_table,
-        run_title,
-    )
     from .planning.projection import plan_dates
 
-    if explain and output is not Format.json:
+    if explain and output != "json":
         raise NormkitError(
             "--explain is available with --format json only",
             hint="for one date's explanations as text: normkit assess --at DATE --explain",
@@ -491,37 +561,23 @@ def plan(
     result = kit.plan(
         inventory, normset, on, scenarios, explain, municipality=municipality, baseline=baseline
     )
-    if output is Format.json:
-        typer.echo(escaping.json_text(result.model_dump_json(indent=2)))
-    elif output is Format.csv:
-        typer.echo(plan_csv(result, formula_guard=formula_guard), nl=False)
-    elif output is Format.markdown:
-        typer.echo(plan_markdown(result), nl=False)
-    else:
-        console = _console()
-        console.print(_text(plan_heading(result)))
-        console.print(_text(LEGEND))
-        units = has_units(result)
-        if not units:
-            console.print(_text(NO_UNITS))
-        for run in (result.base, *result.scenarios):
-            _print_rows(run_title(run), *run_table(run, units))
-            headers, rows = figure_table(run)
-            if rows:
-                _print_rows(f"{run.id}: figures", headers, rows)
-            for line in change_lines(run):
-                _echo(f"  change {line}")
-            for line in run_lines(run, result.dates):
-                _echo(f"  {line}")
-        for difference in result.differences:
-            _print_rows(
-                f"{difference.scenario} − {difference.against}",
-                *difference_table(difference, units),
-            )
-            for line in difference_lines(difference, result.dates, units):
-                _echo(f"  {line}")
-        for note in result.notes:
-            _echo(f"note: {note}")
+    inputs = [
+        *map(Path, paths),
+        *(Path(s) for s in given if s.lower().endswith(NORM_FILE_SUFFIXES)),
+    ]
+    if population is not None:
+        inputs.append(Path(csv_path))
+    _emit(
+        kit,
+        result,
+        output,
+        lang=lang,
+        explain=explain,
+        formula_guard=formula_guard,
+        to=to,
+        charts=chart,
+        inputs=tuple(inputs),
+    )
 
 
 @app.command()
@@ -544,23 +600,12 @@ def kostra(
             "--at", help="Date (YYYY-MM-DD); default: each inventory's as_of, else today."
         ),
     ] = None,
-    output: FormatOption = Format.table,
+    output: FormatOption = "table",
+    to: OutputOption = None,
+    lang: LangOption = "en",
     formula_guard: FormulaGuardOption = True,
 ) -> None:
     """KOSTRA's physician hours per week per nursing-home resident, beside SSB's figures."""
-    from pydantic import TypeAdapter
-
-    from .kostra_report import (
-        COMPARISON_HEADERS,
-        KOSTRA_HEADERS,
-        comparison_rows,
-        kostra_csv,
-        kostra_lines,
-        kostra_markdown,
-        kostra_rows,
-    )
-    from .planning.kostra import KostraPosition
-
     if files and example:
         raise NormkitError("give inventory FILES or --example, not both")
     kit = _kit()
@@ -570,270 +615,26 @@ def kostra(
     for path in paths:
         inventory = kit.load_inventory(path)
         results.append(kit.kostra(inventory, day or inventory.as_of or dt.date.today()))
-    if output is Format.json:
-        document = TypeAdapter(list[KostraPosition]).dump_json(results, indent=2).decode()
-        typer.echo(escaping.json_text(document))
-    elif output is Format.csv:
-        typer.echo(kostra_csv(results, formula_guard=formula_guard), nl=False)
-    elif output is Format.markdown:
-        typer.echo(kostra_markdown(results), nl=False)
-    else:
-        if len(results) > 1:
-            _print_rows(
-                "Side by side (Δ = value − the latest published figure of its kind up to the "
-                "date's year)",
-                COMPARISON_HEADERS,
-                comparison_rows(results),
-            )
-        for result in results:
-            lines = kostra_lines(result)
-            _print_rows(lines[0], KOSTRA_HEADERS, kostra_rows(result))
-            for line in lines[1:]:
-                _echo(line)
-
-
-def _print_rows(title: str, headers: list[str], rows: list[list[str]]) -> None:
-    from rich.table import Table
-
-    if len(rows) > LONG_TABLE:
-        _print_plain_table(title, headers, rows)
-        return
-    table = Table(title=_text(title), title_justify="left")
-    for header in headers:
-        numeric = header not in ("Date", "Norm set", "Year", "Statistic", "Inventory")
-        table.add_column(header, justify="right" if numeric else "left", no_wrap=True)
-    for row in rows:
-        table.add_row(*(_text(c) for c in row))
-    _console().print(table)
-
-
-def _print_comparison(result: Any, title: str) -> None:
-    from rich.table import Table
-
-    from .report import DIFF, comparison_headers, comparison_rows
-
-    headers = comparison_headers(result)
-    rows = comparison_rows(result)
-    if len(rows) > LONG_TABLE:
-        _print_plain_table(title, headers, rows)
-        return
-    table = Table(title=_text(title), title_justify="left")
-    for header in headers:
-        if header == "Why":
-            table.add_column(header, overflow="fold", ratio=1, min_width=20)
-        else:
-            numeric = _numeric(header) or header == DIFF
-            table.add_column(header, justify="right" if numeric else "left", no_wrap=True)
-    for row in rows[:-1]:
-        style = "bold" if row[1] == "(facility total)" else None
-        table.add_row(*(_text(c) for c in row), style=style)
-    table.add_row(*(_text(c) for c in rows[-1]), style="bold reverse")
-    _console().print(table)
-
-
-#: Rows past which the table is printed as plain columns: rich lays a table
-#: out at about 3 ms a row and shows nothing until it is done (100 000 units
-#: would take five minutes), plain columns cost microseconds a row.
-LONG_TABLE = 2_000
-
-
-def _print_table(result: Any, title: str) -> None:
-    from rich.table import Table
-
-    from .report import HEADERS, ROUNDING, alert_lines, indicator_lines, total_row, unit_rows
-
-    console = _console()
-    rows = unit_rows(result)
-    if not result.units:
-        console.print(_text(title))
-    elif len(rows) > LONG_TABLE:
-        _print_plain_table(title, HEADERS, [*rows, total_row(result)])
-        console.print(ROUNDING)
-    else:
-        table = Table(title=_text(title), title_justify="left", show_lines=False)
-        for header in HEADERS:
-            if header == "Note":
-                table.add_column(header, overflow="fold", ratio=1, min_width=20)
-            elif _numeric(header):
-                table.add_column(header, justify="right", no_wrap=True)
-            else:
-                table.add_column(header, justify="left", no_wrap=True)
-        for row in rows:
-            style = "bold" if row[1] == "(facility total)" else None
-            table.add_row(*(_text(c) for c in row), style=style)
-        table.add_row(*(_text(c) for c in total_row(result)), style="bold reverse")
-        console.print(table)
-        console.print(ROUNDING)
-    for line in indicator_lines(result):
-        console.print(_text(line))
-    for line in alert_lines(result):
-        console.print(_text("alert ", "yellow") + _text(line))
-    for note in result.notes:
-        console.print(_text(f"note: {note}"))
-
-
-def _numeric(header: str) -> bool:
-    return header.endswith("FTE") or header == "Beds"
-
-
-def _print_plain_table(title: str, headers: list[str], rows: list[list[str]]) -> None:
-    """The table as aligned columns, without borders or styles; the last column unpadded."""
-    from rich.cells import cell_len
-
-    cells = [[escaping.terminal(c) for c in row] for row in [headers, *rows]]
-    widths = [max(cell_len(row[i]) for row in cells) for i in range(len(headers) - 1)]
-
-    def line(row: list[str]) -> str:
-        padded = [
-            " " * (width - cell_len(cell)) + cell
-            if _numeric(header)
-            else cell + " " * (width - cell_len(cell))
-            for header, width, cell in zip(headers, widths, row, strict=False)
-        ]
-        return "  ".join([*padded, row[-1]]).rstrip()
-
-    rule = "  ".join("-" * w for w in [*widths, cell_len(headers[-1])])
-    body, total = cells[1:-1], cells[-1]
-    typer.echo("\n".join([escaping.terminal(title), line(cells[0]), rule]))
-    for start in range(0, len(body), 1_000):  # printed as it goes, a thousand rows at a time
-        typer.echo("\n".join(line(row) for row in body[start : start + 1_000]))
-    typer.echo("\n".join([rule, line(total)]))
+    _emit(kit, results, output, lang=lang, formula_guard=formula_guard, to=to, inputs=tuple(paths))
 
 
 @app.command()
 @_reports_errors
 def plugins(
-    output: ListFormatOption = ListFormat.table,
+    output: ListFormatOption = "table",
 ) -> None:
     """List loaded plugins, what each registered, how long each took, and any that failed."""
+    listing = _list_format(output)
     from .plugins import SLOW_SECONDS
+    from .render.listings import plugins_document, print_plugins
 
-    kit = _kit()
-    rows = []
-    for info in kit.plugins.values():
-        municipalities = [
-            kit.municipalities[m]
-            for m in info.registered.get("municipalities", [])
-            if m in kit.municipalities
-        ]
-        rows.append(
-            {
-                "plugin": info.name,
-                "distribution": info.distribution
-                or ("normkit (built in)" if info.builtin else None),
-                "version": info.version,
-                "load_seconds": round(info.load_seconds, 4),
-                "slow": info.slow,
-                "municipalities": [
-                    {
-                        "id": m.id,
-                        "name": m.name,
-                        "codes": [
-                            c.model_dump(mode="json", include={"code", "valid_from", "valid_to"})
-                            for c in m.codes
-                        ],
-                    }
-                    for m in municipalities
-                ],
-                "normsets": [
-                    {
-                        "id": v.id,
-                        "version": v.version,
-                        "valid_from": _iso(v.validity.valid_from),
-                        "valid_to": _iso(v.validity.valid_to),
-                    }
-                    for normset_id in kit.normset_ids()
-                    for v in kit.versions(normset_id)
-                    if v.plugin == info.name
-                ],
-                "bed_types": info.registered.get("bed_types", []),
-                "rule_kinds": info.registered.get("rule_kinds", []),
-            }
-        )
-    problems = kit.problems()
-    if output is ListFormat.json:
-        failures = [
-            {"plugin": f.plugin, "distribution": f.distribution, "stage": f.stage, "error": f.error}
-            for f in kit.failures
-        ]
-        document = {
-            "plugins": rows,
-            "failures": failures,
-            "problems": problems,
-            "warnings": kit.warnings,
-        }
+    document = plugins_document(_kit())
+    if listing is ListFormat.json:
         typer.echo(escaping.json_text(json.dumps(document, indent=2, ensure_ascii=False)))
     else:
-        from rich.table import Table
-
-        table = Table(title="normkit plugins", title_justify="left")
-        for header in (
-            "Plugin",
-            "Distribution",
-            "Municipalities",
-            "Norm sets",
-            "Registers",
-            "Load",
-        ):
-            table.add_column(header, overflow="fold")
-        for row in rows:
-            munis = [
-                f"{m['name']} ("
-                + ", ".join(
-                    c["code"]
-                    + (
-                        f" {c['valid_from'] or '…'}–{c['valid_to'] or '…'}"
-                        if c["valid_from"] or c["valid_to"]
-                        else ""
-                    )
-                    for c in m["codes"]
-                )
-                + ")"
-                for m in row["municipalities"]
-            ]
-            normsets = [
-                f"{n['id']}{' ' + n['version'] if n['version'] else ''} "
-                f"({n['valid_from'] or '…'} to {n['valid_to'] or '…'})"
-                for n in row["normsets"]
-            ]
-            extra = ", ".join(
-                f"{len(row[k])} {k.replace('_', ' ')}"
-                for k in ("bed_types", "rule_kinds")
-                if row[k]
-            )
-            dist = row["distribution"] or ""
-            if row["version"]:
-                dist += f" {row['version']}"
-            load = f"{row['load_seconds']:.2f} s" + (" (slow)" if row["slow"] else "")
-            table.add_row(
-                _text(row["plugin"]),
-                _text(dist),
-                _lines(munis),
-                _lines(normsets),
-                _text(extra),
-                _text(load, "yellow" if row["slow"] else None),
-            )
-        console = _console()
-        console.print(table)
-        if any(r["slow"] for r in rows):
-            console.print(_text(f"(slow: more than {SLOW_SECONDS:g} s to load and register)"))
-        for problem in problems:
-            console.print(_text("problem: ", "red") + _text(problem))
-        for warning in kit.warnings:
-            console.print(_text("warning: ", "yellow") + _text(warning))
-    if problems:
+        print_plugins(document, _console(), SLOW_SECONDS)
+    if document["problems"]:
         raise typer.Exit(1)
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def _lines(items: list[str]) -> Any:
-    """One cell of several lines, each escaped on its own."""
-    from rich.text import Text
-
-    return Text("\n").join(_text(item) for item in items)
 
 
 @app.command()
@@ -845,9 +646,10 @@ def norms(
     at: Annotated[
         str | None, typer.Option("--at", help="Only versions in force on this date.")
     ] = None,
-    output: ListFormatOption = ListFormat.table,
+    output: ListFormatOption = "table",
 ) -> None:
     """List norm sets and their versions."""
+    listing = _list_format(output)
     kit = _kit()
     on = _date(at)
     ids = kit.normset_ids()
@@ -867,29 +669,12 @@ def norms(
         for v in kit.versions(normset_id)
         if on is None or v.validity.in_force(on)
     ]
-    if output is ListFormat.json:
+    if listing is ListFormat.json:
         typer.echo(escaping.json_text(json.dumps(rows, indent=2, ensure_ascii=False)))
         return
-    from rich.table import Table
+    from .render.listings import print_norms
 
-    table = Table(title="norm sets" + (f" in force on {on}" if on else ""), title_justify="left")
-    for header in ("Id", "Version", "Valid", "Title", "Municipality", "Plugin"):
-        table.add_column(header, overflow="fold")
-    for r in rows:
-        table.add_row(
-            *(
-                _text(str(value))
-                for value in (
-                    r["id"],
-                    r["version"] or "",
-                    f"{r['valid_from'] or '…'} to {r['valid_to'] or '…'}",
-                    r["title"],
-                    r["municipality"] or "national",
-                    r["plugin"],
-                )
-            )
-        )
-    _console().print(table)
+    print_norms(rows, on, _console())
 
 
 @app.command()
@@ -899,32 +684,22 @@ def show(
     at: Annotated[
         str | None, typer.Option("--at", help="Date (YYYY-MM-DD); default: today.")
     ] = None,
-    output: ListFormatOption = ListFormat.table,
+    output: ListFormatOption = "table",
 ) -> None:
     """Show a norm set as in force on a date: its rules, overrides and sources."""
-    from .show import as_json, header_lines, sections
+    listing = _list_format(output)
+    from .show import as_json
 
     kit = _kit()
     on = _date(at) or dt.date.today()
     resolved = kit.resolve(normset_id, on)
-    if output is ListFormat.json:
+    if listing is ListFormat.json:
         typer.echo(escaping.json_text(json.dumps(as_json(resolved), indent=2, ensure_ascii=False)))
         return
-    # One block per entry, not a table: sources and rules are long, and a planner
-    # must be able to read every one at any terminal width.
-    for line in header_lines(resolved):
+    from .render.listings import show_lines
+
+    for line in show_lines(resolved, kit.bed_types):
         _echo(line)
-    for title, headers, rows in sections(resolved, kit.bed_types):
-        typer.echo(f"\n{title}")
-        for row in rows:
-            _echo(f"  • {row[0]}")
-            width = max(len(h) for h in headers[1:]) if len(headers) > 1 else 0
-            for header, value in zip(headers[1:], row[1:], strict=True):
-                if value:
-                    lines = value.splitlines()
-                    _echo(f"      {header.lower() + ':':<{width + 1}} {lines[0]}")
-                    for more in lines[1:]:
-                        _echo(f"      {'':<{width + 1}} {more}")
 
 
 @app.command()
@@ -937,9 +712,10 @@ def check(
             help="Norm-set files or folders, or installed plugin names; default: every plugin.",
         ),
     ] = None,
-    output: ListFormatOption = ListFormat.table,
+    output: ListFormatOption = "table",
 ) -> None:
     """Validate norm files and plugins without assessing anything."""
+    listing = _list_format(output)
     from .lint import check_paths, check_plugins, has_errors
 
     kit = _kit()
@@ -948,27 +724,14 @@ def check(
     findings = check_paths(kit, paths) if paths else []
     if names or not paths:
         findings += check_plugins(kit, names or None)
-    if output is ListFormat.json:
+    if listing is ListFormat.json:
         document = json.dumps([f.to_dict() for f in findings], indent=2, ensure_ascii=False)
         typer.echo(escaping.json_text(document))
     else:
-        from rich.table import Table
+        from .render.listings import print_check
 
-        console = _console()
-        if findings:
-            table = Table(title="normkit check", title_justify="left")
-            for header in ("Severity", "Code", "Where", "Problem", "Hint"):
-                wide = header not in {"Severity", "Code"}
-                table.add_column(header, overflow="fold", ratio=1 if wide else None)
-            for f in findings:
-                table.add_row(
-                    *(_text(c) for c in (f.severity, f.code, f.where(), f.message, f.hint or ""))
-                )
-            console.print(table)
-        errors = sum(f.severity == "error" for f in findings)
-        warnings = sum(f.severity == "warning" for f in findings)
         checked = ", ".join([*map(str, paths), *names]) or "every installed plugin"
-        console.print(_text(f"{errors} error(s), {warnings} warning(s) in {checked}"))
+        print_check(findings, checked, _console())
     if has_errors(findings):
         raise typer.Exit(1)
 

@@ -80,6 +80,19 @@ def normkit_register_normsets(register: Register) -> None:
     """
 
 
+@hookspec
+def normkit_register_renderers(register: Register) -> None:
+    """Register output formats beyond the built-in ones (table, json, csv, markdown,
+    html, xlsx).
+
+    Call ``register(Renderer(name=..., extension=..., render=...))`` with a
+    :class:`normkit.render.Renderer`; ``render(result, options)`` returns text,
+    or bytes when ``binary=True``. The format then appears in ``--format`` and
+    in ``normkit plugins``. :func:`normkit.render.reports.to_report` gives any
+    result as a report of tables, lines and charts to lay out.
+    """
+
+
 def registration_order() -> tuple[str, ...]:
     """The names of the registration hooks, in the order a kit calls them."""
     module = sys.modules[__name__]

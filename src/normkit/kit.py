@@ -41,6 +41,7 @@ from .plugins import (
     PluginSet,
 )
 from .registry import NormSetVersion, Registry
+from .render import Renderer, RenderOptions, choose, render
 from .roster import Roster, ShiftResult, assess_roster
 from .rules.base import Rule
 
@@ -91,6 +92,8 @@ class Kit:
         self.bed_types: dict[str, BedType] = self.registry.bed_types
         self.municipalities: dict[str, Municipality] = self.registry.municipalities
         self.conflicts: list[NormkitError] = self.registry.conflicts
+        #: output formats by name: the built-in ones and the plugins' (``--format``)
+        self.renderers: dict[str, Renderer] = self.registry.renderers
         self._versions = self.registry.versions
         if strict and (self.failures or self.conflicts):
             problems = [f.describe() for f in self.failures] + [str(c) for c in self.conflicts]
@@ -352,6 +355,25 @@ class Kit:
             self.assess(inventory, left, at, explain, municipality=left_municipality),
             self.assess(inventory, right, at, explain, municipality=right_municipality),
         )
+
+    def render(
+        self,
+        result: Any,
+        format: str = "table",
+        *,
+        lang: str = "en",
+        explain: bool = False,
+        formula_guard: bool = True,
+    ) -> str | bytes:
+        """A result (assessment, comparison, plan, KOSTRA positions) in an output format.
+
+        ``format`` is any of :attr:`renderers` (built-in or a plugin's); ``lang``
+        is ``en`` or ``nb`` for labels and number formats. Returns bytes for
+        binary formats (``xlsx``), text otherwise.
+        """
+        renderer = choose(format, self.renderers.values())
+        options = RenderOptions(lang=lang, explain=explain, formula_guard=formula_guard)  # type: ignore[arg-type]
+        return render(result, renderer, options)
 
     def kostra(self, inventory: Inventory, at: dt.date) -> KostraPosition:
         """KOSTRA's physician hours per week per nursing-home resident for ``inventory`` on

@@ -10,6 +10,7 @@ first use by the kit.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from .limits import Limits
 from .municipality import Municipality
 from .normset import NormSet
 from .plugins import ENV_BLOCK, PluginInfo
+from .render import BUILTIN, Renderer
 from .rules import BUILTIN_RULE_KINDS, kind_of
 from .rules.base import Rule
 from .validity import Validity
@@ -76,6 +78,7 @@ class Registry:
         self.owners: dict[str, str] = {}  # municipality id -> plugin
         self.conflicts: list[NormkitError] = []
         self.contested: dict[str, NormkitError] = {}
+        self.renderers: dict[str, Renderer] = {r.name: r for r in BUILTIN}
 
     def handlers(self) -> dict[str, Callable[[Any, str], None]]:
         """What records one item of each registration hook."""
@@ -84,6 +87,7 @@ class Registry:
             "normkit_register_bed_types": self.register_bed_type,
             "normkit_register_municipalities": self.register_municipality,
             "normkit_register_normsets": self.register_normset,
+            "normkit_register_renderers": self.register_renderer,
         }
 
     def _note(self, plugin: str, what: str, item: str) -> None:
@@ -112,6 +116,21 @@ class Registry:
             )
         self.rule_kinds[kind] = cls
         self._note(plugin, "rule_kinds", kind)
+
+    def register_renderer(self, renderer: Any, plugin: str) -> None:
+        if not isinstance(renderer, Renderer):
+            raise PluginError(
+                f"a renderer must be a normkit.render.Renderer, got {renderer!r}",
+                code="plugin.renderer",
+            )
+        if renderer.name in self.renderers:
+            owner = self.renderers[renderer.name].plugin
+            raise PluginError(
+                f"output format '{renderer.name}' is already registered (by {owner})",
+                code="plugin.renderer-taken",
+            )
+        self.renderers[renderer.name] = dataclasses.replace(renderer, plugin=plugin)
+        self._note(plugin, "renderers", renderer.name)
 
     def register_bed_type(self, bed_type: Any, plugin: str) -> None:
         if not isinstance(bed_type, BedType):

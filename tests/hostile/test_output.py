@@ -60,22 +60,24 @@ def test_the_table_shows_names_verbatim_and_escapes_controls(path: Path) -> None
 def test_a_long_table_is_plain_columns_with_the_same_rows_and_escapes(
     path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from normkit import cli as cli_module
+    from normkit.render import text
 
     _, boxed, _ = cli("assess", str(path))
-    monkeypatch.setattr(cli_module, "LONG_TABLE", 3)
+    monkeypatch.setattr(text, "LONG_TABLE", 3)
     code, out, _ = cli("assess", str(path))
     assert code == 0
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out and "\x9b" not in out
     lines = out.splitlines()
-    header = lines[1].split()
+    assert lines[1] == "Need, staffing and gap"
+    header = lines[2].split()
     assert header[:3] == ["Facility", "Unit", "Bed"] and header[-1] == "Note"
-    assert set(lines[2]) == {"-", " "}
+    assert set(lines[3]) == {"-", " "}
     figures = re.compile(r"-?\d+\.\d\d")
-    rows = lines[3 : lines.index(lines[2], 3)]
+    rows = lines[4 : lines.index(lines[3], 4)]
     assert len(rows) == 2 * len(NAMES)  # a unit and a facility total each
-    assert all(figures.findall(row) == ["0.11", "0.11"] for row in rows)
-    total = lines[lines.index(lines[2], 3) + 1]
+    # need and adopted need, then the norm's hours per week (10 places × 1/3 hour)
+    assert all(figures.findall(row) == ["0.11", "0.11", "3.33"] for row in rows)
+    total = lines[lines.index(lines[3], 4) + 1]
     boxed_total = next(line for line in boxed.splitlines() if "Total" in line)
     assert total.startswith("Total") and figures.findall(total) == figures.findall(boxed_total)
     assert "Borgen [skjermet]" in out and "[bold red]Haugvoll[/]" in out
@@ -127,7 +129,7 @@ def test_markdown_escapes_pipes_markup_and_html(path: Path) -> None:
     assert "A \\| B" in out and "\\<script\\>" in out and "Borgen \\[skjermet\\]" in out
     assert "<script>" not in out and "\x1b" not in out
     rows = [line for line in out.splitlines() if line.startswith("| ")]
-    assert all(line.count(" | ") == 8 for line in rows)  # no cell breaks the table
+    assert all(line.count(" | ") == 9 for line in rows)  # no cell breaks the table
 
 
 def test_json_keeps_names_exactly(path: Path) -> None:

@@ -116,6 +116,10 @@ class Rule(Model, ABC):
         """``(input, factor)`` when the rule is ``factor × input``: one multiply in batches."""
         return None
 
+    def hours_per_week(self, inputs: Inputs) -> float | None:
+        """Physician hours per week, when the norm is written in hours (else ``None``)."""
+        return None
+
     @abstractmethod
     def explain(self, inputs: Inputs) -> Step:
         """The same value as :meth:`evaluate`, as a readable chain of steps."""

@@ -69,6 +69,12 @@ class Rate(Rule):
         k = self._k
         return np.asarray(inputs[k.input], dtype=float) * k.factor
 
+    def hours_per_week(self, inputs: Inputs) -> float | None:
+        k = self._k
+        if k.hours_per_week is None:
+            return None
+        return require(inputs, k.input, self) * k.hours_per_week / k.per_count
+
     def linear_in(self) -> tuple[str, float] | None:
         return (self._k.input, self._k.factor)
 

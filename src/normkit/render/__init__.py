@@ -1,0 +1,169 @@
+"""Renderers: every format a result can be written in, in one registry.
+
+A renderer declares its name (``--format``), its file extension, whether it
+writes bytes (XLSX, PNG) and whether it can carry explanations. normkit's own
+are listed in :data:`BUILTIN`; a plugin adds more through the
+``normkit_register_renderers`` hook (as datasette's ``register_output_renderer``),
+and :meth:`normkit.Kit.renderers` gives them all. Rendering code lives here,
+not in the command line: the CLI and an embedding app call :func:`render`.
+
+Heavy libraries (openpyxl, matplotlib, jinja2) are imported by the renderer
+that needs them, when it runs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import NormkitError
+from .locale import LANGS, Lang, Locale, locale
+
+__all__ = [
+    "BUILTIN",
+    "LANGS",
+    "Locale",
+    "RenderOptions",
+    "Renderer",
+    "choose",
+    "locale",
+    "render",
+]
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to render: the language, explanations, the CSV formula guard, a console."""
+
+    lang: Lang = "en"
+    explain: bool = False
+    #: CSV: prefix text cells a spreadsheet would run as a formula with '
+    formula_guard: bool = True
+    #: text: a rich Console to print to (with styles); without one the text is returned
+    console: Any = None
+    #: text: the width to lay tables out in when no console is given
+    width: int = 160
+
+
+RenderFunction = Callable[[Any, RenderOptions], "str | bytes"]
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """One output format.
+
+    ``render(result, options)`` gets an :class:`~normkit.Assessment`, a
+    :class:`~normkit.Comparison`, a :class:`~normkit.Plan` or a list of
+    :class:`~normkit.KostraPosition`, and returns text or, when ``binary``, bytes.
+    :func:`normkit.render.reports.to_report` gives any of them as a
+    :class:`~normkit.render.document.Report` to lay out.
+    """
+
+    name: str
+    extension: str
+    render: RenderFunction = field(repr=False)
+    binary: bool = False
+    explains: bool = False
+    description: str = ""
+    #: the plugin that registered it (filled in by the kit)
+    plugin: str = "normkit"
+
+    def __post_init__(self) -> None:
+        if not self.name.isidentifier() or not self.name.islower():
+            raise NormkitError(
+                f"renderer name '{self.name}' must be a lower-case word (letters, digits, _)",
+                code="plugin.renderer",
+            )
+        if not self.extension.startswith(".") or len(self.extension) < 2:
+            raise NormkitError(
+                f"renderer '{self.name}': extension '{self.extension}' must start with '.'",
+                code="plugin.renderer",
+            )
+
+
+def _lazy(module: str, function: str) -> RenderFunction:
+    """A renderer's function, imported from its module when it first runs."""
+
+    def run(result: Any, options: RenderOptions) -> str | bytes:
+        loaded = importlib.import_module(f"{__name__}.{module}")
+        rendered: str | bytes = getattr(loaded, function)(result, options)
+        return rendered
+
+    return run
+
+
+BUILTIN: tuple[Renderer, ...] = (
+    Renderer(
+        "table",
+        ".txt",
+        _lazy("text", "render_text"),
+        explains=True,
+        description="a table for the terminal",
+    ),
+    Renderer(
+        "json",
+        ".json",
+        _lazy("data", "render_json"),
+        explains=True,
+        description="the documented JSON",
+    ),
+    Renderer(
+        "csv",
+        ".csv",
+        _lazy("data", "render_csv"),
+        description="one row per figure, numbers at 4 decimals",
+    ),
+    Renderer(
+        "markdown",
+        ".md",
+        _lazy("markdown", "render_markdown"),
+        explains=True,
+        description="tables in Markdown",
+    ),
+    Renderer(
+        "html",
+        ".html",
+        _lazy("html", "render_html"),
+        explains=True,
+        description="one self-contained page with charts",
+    ),
+    Renderer(
+        "xlsx",
+        ".xlsx",
+        _lazy("xlsx", "render_xlsx"),
+        binary=True,
+        explains=True,
+        description="an Excel workbook",
+    ),
+)
+
+
+def choose(name: str, renderers: Iterable[Renderer]) -> Renderer:
+    """The renderer called ``name``, or an error listing the ones there are."""
+    known = {r.name: r for r in renderers}
+    if name in known:
+        return known[name]
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    raise NormkitError(
+        f"--format: '{name}' is not an output format",
+        hint=f"{hint}formats: {', '.join(known)}",
+        code="render.format",
+    )
+
+
+def render(result: Any, renderer: Renderer, options: RenderOptions | None = None) -> str | bytes:
+    """``result`` in ``renderer``'s format; explanations only where the format carries them."""
+    options = options or RenderOptions()
+    locale(options.lang)  # an unknown language is an error before anything is written
+    if options.explain and not renderer.explains:
+        formats = "table, markdown, json, html or xlsx"
+        raise NormkitError(
+            f"--explain is not available with --format {renderer.name}",
+            hint=f"use {formats}",
+            code="render.explain",
+        )
+    return renderer.render(result, options)

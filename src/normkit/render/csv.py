@@ -1,0 +1,317 @@
+"""CSV layouts: one row per figure, for programs and spreadsheets.
+
+Each result has its documented columns (docs/reference/json-output.md and
+cli.md), in English whatever ``--lang``: a CSV is read by programs. Numbers
+are written at :data:`CSV_DECIMALS` decimals, nulls as empty cells; text a
+spreadsheet would run as a formula is guarded (:mod:`normkit.escaping`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from .. import escaping
+from ..assessment import Assessment, FacilityAssessment, Totals
+from ..planning.compare import Comparison
+from ..planning.kostra import KostraPosition
+from ..planning.projection import FIGURES, Plan, other_indicators
+from ..rules.base import fmt
+
+# Columns (counted after municipality and kommunenummer) that hold numbers.
+_NUMERIC = frozenset({4, 6, 7, 8, 9})
+
+CSV_HEADERS = [
+    "municipality",
+    "kommunenummer",
+    "level",
+    "facility",
+    "unit",
+    "bed_type",
+    "beds",
+    "status",
+    "norm_fte",
+    "required_fte",
+    "staffed_fte",
+    "gap_fte",
+    "note",
+]
+
+
+#: Decimals of every number in CSV output: enough for FTE and NOK, short of float
+#: noise (0.7000000000000001); JSON keeps full precision.
+CSV_DECIMALS = 4
+
+
+def cell(value: float | int | None) -> str:
+    """A CSV cell of a number: empty for null, floats at :data:`CSV_DECIMALS` decimals."""
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    text = f"{value:.{CSV_DECIMALS}f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _total_note(assessment: Assessment) -> str:
+    """What the totals leave out, and the gap's cost, in one cell."""
+    t = assessment.totals
+    note = []
+    if t.units_without_norm:
+        note.append(f"{t.places_without_norm} places in {t.units_without_norm} unit(s) had no norm")
+    if t.units_unknown:
+        note.append(f"{t.places_unknown} places in {t.units_unknown} unit(s) unknown")
+    if t.gap_cost_nok_per_year is not None:
+        note.append(f"gap costs {fmt(t.gap_cost_nok_per_year, 'NOK/year')} ({t.gap_cost_basis})")
+    return "; ".join(note)
+
+
+def assessment_csv(assessment: Assessment, formula_guard: bool = True) -> str:
+    """Units, facility totals and the grand total; empty cells where a figure is null.
+
+    Every row names the municipality and its kommunenummer (empty when the
+    norm set was not chosen for one). Text cells that a spreadsheet would run
+    as a formula are prefixed with ``'`` unless ``formula_guard`` is off
+    (for programs that read the CSV, not people).
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_HEADERS)
+    m = assessment.municipality
+    whose = [m.name if m else "", (m.kommunenummer or "") if m else ""]
+
+    def row(values: list[Any]) -> None:
+        writer.writerow(
+            [escaping.csv_cell(v, formula_guard) if isinstance(v, str) else v for v in whose]
+            + [
+                v if i in _NUMERIC else escaping.csv_cell(v, formula_guard)
+                for i, v in enumerate(values)
+            ]
+        )
+
+    for u in assessment.units:
+        row(
+            [
+                "unit",
+                u.facility,
+                u.unit,
+                u.bed_type or "",
+                cell(u.beds),
+                u.status,
+                cell(u.norm_fte),
+                cell(u.required_fte),
+                cell(u.staffed_fte),
+                cell(u.gap_fte),
+                "; ".join(n for n in (u.note, u.unit_note) if n),
+            ]
+        )
+    for f in assessment.facilities:
+        row(
+            [
+                "facility",
+                f.facility,
+                "",
+                "",
+                cell(f.beds),
+                "",
+                cell(f.norm_fte),
+                cell(f.required_fte),
+                cell(f.staffed_fte),
+                cell(f.gap_fte),
+                f.staffing_note or "",
+            ]
+        )
+    t = assessment.totals
+    row(
+        [
+            "total",
+            "",
+            "",
+            "",
+            cell(t.beds),
+            "",
+            cell(t.norm_fte),
+            cell(t.required_fte),
+            cell(t.staffed_fte),
+            cell(t.gap_fte),
+            _total_note(assessment),
+        ]
+    )
+    return buffer.getvalue()
+
+
+# -- comparisons (normkit compare) -------------------------------------------
+
+COMPARISON_CSV_HEADERS = [
+    "level",
+    "facility",
+    "unit",
+    "bed_type",
+    "beds",
+    "left_normset",
+    "left_status",
+    "left_required_fte",
+    "right_normset",
+    "right_status",
+    "right_required_fte",
+    "difference_fte",
+    "reason",
+    "left_municipality",
+    "left_kommunenummer",
+    "right_municipality",
+    "right_kommunenummer",
+]
+# Columns that hold numbers (never formula-guarded).
+_COMPARISON_NUMERIC = frozenset({4, 7, 10, 11})
+
+
+def comparison_csv(comparison: Comparison, formula_guard: bool = True) -> str:
+    """Units, facility totals and the total; empty cells where a figure is null."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COMPARISON_CSV_HEADERS)
+    left, right = comparison.left, comparison.right
+    whose = [
+        part
+        for side in (left, right)
+        for part in (
+            side.municipality.name if side.municipality else "",
+            (side.municipality.kommunenummer or "") if side.municipality else "",
+        )
+    ]
+
+    def row(values: list[str]) -> None:
+        writer.writerow(
+            [
+                v if i in _COMPARISON_NUMERIC else escaping.csv_cell(v, formula_guard)
+                for i, v in enumerate([*values, *whose])
+            ]
+        )
+
+    ids = (left.normset.id, right.normset.id)
+
+    Sums = FacilityAssessment | Totals
+
+    def figures(level: str, name: str, lf: Sums, rf: Sums, d: float | None, note: str) -> None:
+        values = [cell(lf.beds), ids[0], "", cell(lf.required_fte), ids[1], ""]
+        row([level, name, "", "", *values, cell(rf.required_fte), cell(d), note])
+
+    for u in comparison.units:
+        row(
+            [
+                "unit",
+                u.facility,
+                u.unit,
+                u.bed_type or "",
+                cell(u.beds),
+                ids[0],
+                u.left.status if u.left else "",
+                cell(u.left.required_fte if u.left else None),
+                ids[1],
+                u.right.status if u.right else "",
+                cell(u.right.required_fte if u.right else None),
+                cell(u.difference_fte),
+                u.reason,
+            ]
+        )
+    for f in comparison.facilities:
+        figures("facility", f.facility, f.left, f.right, f.difference_fte, "")
+    t = comparison.totals
+    figures("total", "", t.left, t.right, t.difference_fte, "; ".join(comparison.notes))
+    return buffer.getvalue()
+
+
+# -- plans (normkit plan) ----------------------------------------------------
+
+PLAN_CSV_HEADERS = [
+    "scenario",
+    "date",
+    "normset",
+    *FIGURES,
+    "difference_against",
+    *(f"difference_{name}" for name in FIGURES),
+    "alerts",
+    "problem",
+]
+#: columns of text (formula-guarded); the others hold numbers
+_TEXT = frozenset(
+    i
+    for i, name in enumerate(PLAN_CSV_HEADERS)
+    if name in {"scenario", "date", "normset", "difference_against", "alerts", "problem"}
+)
+
+
+def plan_csv(plan: Plan, formula_guard: bool = True) -> str:
+    """A row per run and date, then a column per figure or indicator (population, GP
+    contracts...); the difference columns (against the baseline, named in
+    ``difference_against``) are empty on the baseline's rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    runs = (plan.base, *plan.scenarios)
+    names: list[str] = []
+    for run in runs:
+        for p in run.periods:
+            names.extend(n for n in other_indicators(p) if n not in names)
+    writer.writerow([*PLAN_CSV_HEADERS, *(escaping.csv_cell(n, formula_guard) for n in names)])
+    differences = {d.scenario: d for d in plan.differences}
+    for run in runs:
+        against = differences.get(run.id)
+        for i, p in enumerate(run.periods):
+            d = against.periods[i] if against is not None else None
+            deltas = [cell(getattr(d, n).difference) if d else "" for n in FIGURES]
+            figures = other_indicators(p)
+            values = [
+                run.id,
+                p.at.isoformat(),
+                p.normset or "",
+                *(cell(getattr(p, n)) for n in FIGURES),
+                against.against if against is not None else "",
+                *deltas,
+                " ".join(a.id for a in p.alerts),
+                p.problem or "",
+            ]
+            writer.writerow(
+                [
+                    escaping.csv_cell(v, formula_guard) if k in _TEXT else v
+                    for k, v in enumerate(values)
+                ]
+                + [cell(figures.get(n)) for n in names]
+            )
+    return buffer.getvalue()
+
+
+# -- KOSTRA (normkit kostra) -------------------------------------------------
+
+KOSTRA_CSV_HEADERS = [
+    "inventory",
+    "date",
+    "inventory_value",
+    "year",
+    "statistic",
+    "value",
+    "difference",
+    "source",
+]
+
+
+def kostra_csv(results: list[KostraPosition], formula_guard: bool = True) -> str:
+    """A row per inventory and published figure, with the value and the difference."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(KOSTRA_CSV_HEADERS)
+    for result in results:
+        for b in result.benchmarks:
+            writer.writerow(
+                [
+                    escaping.csv_cell(result.inventory or "", formula_guard),
+                    result.at.isoformat(),
+                    cell(result.value),
+                    b.year,
+                    escaping.csv_cell(b.statistic, formula_guard),
+                    cell(b.value),
+                    cell(b.difference),
+                    escaping.csv_cell(b.source.cite(), formula_guard),
+                ]
+            )
+    return buffer.getvalue()

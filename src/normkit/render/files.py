@@ -1,0 +1,91 @@
+"""Writing rendered output to files: ``--output`` and ``--chart``.
+
+The library never writes over a user's input: a target that is one of the
+inputs is refused. A file is written whole or not at all (a temporary file
+beside it, then renamed), so an interrupted run leaves no half a report.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import NormkitError
+from .charts import FORMATS, draw
+from .locale import Lang, Locale
+from .reports import to_report
+
+
+def _check_target(path: Path, inputs: Sequence[Path]) -> None:
+    if path.is_dir():
+        raise NormkitError(f"{path} is a folder", hint="give a file name", code="render.output")
+    target = path.resolve()
+    for given in inputs:
+        if given.exists() and given.resolve() == target:
+            raise NormkitError(
+                f"will not write over the input file {given}",
+                hint="give another file name",
+                code="render.output",
+            )
+    if not target.parent.is_dir():
+        raise NormkitError(
+            f"cannot write {path}: the folder {path.parent} does not exist",
+            code="render.output",
+        )
+
+
+def write_output(path: Path, content: str | bytes, inputs: Sequence[Path] = ()) -> None:
+    """Write ``content`` to ``path`` whole, unless ``path`` is one of ``inputs``."""
+    _check_target(path, inputs)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    handle, temporary = tempfile.mkstemp(dir=path.resolve().parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.chmod(temporary, _mode(path))
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise NormkitError(f"cannot write {path}: {exc.strerror}", code="render.output") from None
+
+
+def _mode(path: Path) -> int:
+    """A new file's permissions as the umask gives them (mkstemp's are private)."""
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def chart_for(path: Path, names: Sequence[str]) -> str:
+    """The chart a file's name asks for: 'gap.png' → 'gap', 'sarpsborg-gap.svg' → 'gap'."""
+    stem = path.stem.lower()
+    for name in sorted(names, key=len, reverse=True):
+        if stem == name or stem.endswith((f"-{name}", f"_{name}", f".{name}")):
+            return name
+    raise NormkitError(
+        f"--chart {path}: the file's name does not say which chart",
+        hint=f"name it after one of: {', '.join(names) or 'none (this result has no charts)'}, "
+        "e.g. gap.png",
+        code="render.chart",
+    )
+
+
+def write_charts(result: Any, paths: Sequence[Path], lang: Lang, inputs: Sequence[Path]) -> None:
+    """Each ``--chart`` file, drawn as PNG or SVG by its suffix."""
+    locale = Locale(lang)
+    charts = {c.name: c for c in to_report(result, locale).charts()}
+    for path in paths:
+        fmt = path.suffix.lower().lstrip(".")
+        if fmt not in FORMATS:
+            raise NormkitError(
+                f"--chart {path}: charts are drawn as .png or .svg",
+                hint="for example --chart gap.png",
+                code="render.chart",
+            )
+        chart = charts[chart_for(path, list(charts))]
+        write_output(path, draw(chart, locale, fmt), inputs)

@@ -1,0 +1,82 @@
+"""The report as one self-contained HTML page: tables, folded explanations, charts.
+
+No script, no font, no stylesheet or image is fetched: charts are SVG inside
+the page as data URIs with their values in words as alt text, so the file
+opens offline, prints, and reads with a screen reader. Every name goes through
+jinja2's autoescape: a facility called ``<script>`` is text.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+from typing import Any
+
+from ..errors import NormkitError
+from . import RenderOptions
+from .document import Chart, Lines, Num, Table
+from .locale import Locale
+from .reports import to_report
+
+
+@functools.cache
+def _template() -> Any:
+    try:
+        import jinja2
+    except ImportError:
+        raise NormkitError(
+            "--format html needs jinja2, which is not installed",
+            hint="pip install 'normkit[report]'",
+            code="render.missing-extra",
+        ) from None
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("normkit.render", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return environment.get_template("report.html.j2")
+
+
+def _cell(cell: Any, locale: Locale) -> dict[str, str]:
+    if isinstance(cell, Num):
+        return {"text": locale.number(cell), "css": "num" if cell.value is not None else "state"}
+    return {"text": cell, "css": ""}
+
+
+def render_html(result: Any, options: RenderOptions) -> str:
+    from .. import __version__
+    from .charts import draw
+
+    locale = Locale(options.lang)
+    report = to_report(result, locale)
+    blocks: list[dict[str, Any]] = []
+    for block in report.blocks:
+        if isinstance(block, Table):
+            blocks.append(
+                {
+                    "kind": "table",
+                    "table": block,
+                    "columns": [
+                        {"label": label, "numeric": block.numeric(i)}
+                        for i, label in enumerate(block.columns)
+                    ],
+                    "rows": [
+                        {
+                            "level": row.level,
+                            "cells": [_cell(c, locale) for c in row.cells],
+                            "label": row.label,
+                            "explanation": "\n".join(row.explanation) if options.explain else "",
+                        }
+                        for row in block.rows
+                    ],
+                }
+            )
+        elif isinstance(block, Lines):
+            blocks.append({"kind": "lines", "lines": block})
+        elif isinstance(block, Chart):
+            svg = base64.b64encode(draw(block, locale, "svg")).decode("ascii")
+            blocks.append({"kind": "chart", "chart": block, "svg": svg})
+    labels = {"how": locale.t("How it was computed:"), "sources": locale.t("Sources")}
+    return str(_template().render(report=report, blocks=blocks, labels=labels, version=__version__))

@@ -1,0 +1,194 @@
+"""The report as an Excel workbook (openpyxl, the ``report`` extra).
+
+What a municipal finance office expects to open: one sheet per table, numbers
+stored as numbers with a number format (5.16 is a number, not text), headers
+frozen, a first sheet with the title and the notes, the sources on a sheet of
+their own, and native Excel charts. Text is never a formula: a name starting
+with ``=`` is stored as text.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from .. import escaping
+from ..errors import NormkitError
+from . import RenderOptions
+from .document import Chart, Lines, Num, Report, Table
+from .locale import Locale
+from .reports import to_report
+
+_FORMATS = {
+    "fte": "0.00",
+    "signed_fte": "+0.00;-0.00;0.00",
+    "count": "#,##0",
+    "year": "0",
+    "signed_nok": "+#,##0;-#,##0;0",
+    "signed_figure": "+#,##0.00;-#,##0.00;0",
+}
+_SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
+
+
+def _openpyxl() -> Any:
+    try:
+        import openpyxl
+    except ImportError:
+        raise NormkitError(
+            "--format xlsx needs openpyxl, which is not installed",
+            hint="pip install 'normkit[report]'",
+            code="render.missing-extra",
+        ) from None
+    return openpyxl
+
+
+def number_format(num: Num, locale: Locale) -> str:
+    if num.kind == "nok":
+        return '#,##0 "kr"' if locale.lang == "nb" else "#,##0"
+    if num.kind == "figure":
+        return "#,##0" if float(num.value or 0).is_integer() else "#,##0.00"
+    return _FORMATS[num.kind]
+
+
+def _text(value: str) -> str:
+    # Control characters are not allowed in the XML of a sheet; show them escaped.
+    return escaping.terminal(value)
+
+
+def _put(sheet: Any, row: int, column: int, value: Any, locale: Locale) -> Any:
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, Num):
+        if value.value is None:
+            cell.value = locale.state(value.state or "not_known")
+            cell.data_type = "s"
+        else:
+            cell.value = value.value
+            cell.number_format = number_format(value, locale)
+    elif value:
+        cell.value = _text(value)
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+    return cell
+
+
+class _Names:
+    """Sheet names: at most 31 characters, no []:*?/\\, each used once."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def __call__(self, wanted: str) -> str:
+        base = _SHEET_UNSAFE.sub("_", escaping.plain_name(wanted)).strip("' ")[:28] or "Sheet"
+        name, n = base, 2
+        while name.lower() in self.used:
+            name, n = f"{base[:26]} {n}", n + 1
+        self.used.add(name.lower())
+        return name
+
+
+def render_xlsx(result: Any, options: RenderOptions) -> bytes:
+    openpyxl = _openpyxl()
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    locale = Locale(options.lang)
+    report = to_report(result, locale)
+    workbook = openpyxl.Workbook()
+    names = _Names()
+    overview = workbook.active
+    overview.title = names(locale.t("Report"))
+    bold = Font(bold=True)
+    _put(overview, 1, 1, report.title, locale).font = Font(bold=True, size=13)
+    line = 3
+    for block in report.blocks:
+        if isinstance(block, Lines):
+            if block.title:
+                _put(overview, line, 1, block.title, locale).font = bold
+                line += 1
+            for text in block.lines:
+                _put(overview, line, 1, text, locale)
+                line += 1
+            line += 1
+    overview.column_dimensions["A"].width = 120
+    tables = [b for b in report.blocks if isinstance(b, Table)]
+    for table in tables:
+        sheet = workbook.create_sheet(names(table.sheet or table.title))
+        _put(overview, line, 1, f"{sheet.title}: {table.title}", locale)
+        line += 1
+        for column, label in enumerate(table.columns, start=1):
+            _put(sheet, 1, column, label, locale).font = bold
+        for r, row in enumerate(table.rows, start=2):
+            for column, value in enumerate(row.cells, start=1):
+                cell = _put(sheet, r, column, value, locale)
+                if row.level != "row":
+                    cell.font = bold
+        sheet.freeze_panes = "A2"
+        for column, label in enumerate(table.columns, start=1):
+            widest = max(
+                [len(label), *(len(locale.cell(row.cells[column - 1])) for row in table.rows)]
+            )
+            sheet.column_dimensions[get_column_letter(column)].width = min(60, widest + 2)
+        if table.note:
+            note = _put(sheet, len(table.rows) + 3, 1, table.note, locale)
+            note.alignment = Alignment(wrap_text=False)
+    charts = report.charts()
+    if charts:
+        _chart_sheet(workbook.create_sheet(names(locale.t("Charts"))), charts, locale)
+    if options.explain:
+        sheet = workbook.create_sheet(names(locale.t("Explanations")))
+        r = 1
+        for table in tables:
+            for row in table.rows:
+                if row.explanation:
+                    _put(sheet, r, 1, row.label, locale).font = bold
+                    r += 1
+                    for text in row.explanation:
+                        _put(sheet, r, 1, text, locale)
+                        r += 1
+        sheet.column_dimensions["A"].width = 140
+    sources = workbook.create_sheet(names(locale.t("Sources")))
+    _put(sources, 1, 1, locale.t("Sources"), locale).font = bold
+    for r, source in enumerate(report.sources, start=2):
+        _put(sources, r, 1, source, locale)
+    sources.freeze_panes = "A2"
+    sources.column_dimensions["A"].width = 140
+    _properties(workbook, report)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _properties(workbook: Any, report: Report) -> None:
+    from .. import __version__
+
+    workbook.properties.title = escaping.plain_name(report.title)[:250]
+    workbook.properties.creator = f"normkit {__version__}"
+
+
+def _chart_sheet(sheet: Any, charts: list[Chart], locale: Locale) -> None:
+    """Each chart's data as a small table, and a native Excel chart beside it."""
+    from openpyxl.chart import BarChart, LineChart, Reference
+
+    top = 1
+    for chart in charts:
+        _put(sheet, top, 1, chart.title, locale)
+        for column, series in enumerate(chart.series, start=2):
+            _put(sheet, top + 1, column, series.name, locale)
+        for r, category in enumerate(chart.categories, start=top + 2):
+            _put(sheet, r, 1, category, locale)
+            for column, series in enumerate(chart.series, start=2):
+                value = series.values[r - top - 2]
+                if value is not None:  # an absent value stays an empty cell, never 0
+                    _put(sheet, r, column, Num(value, "figure"), locale)
+        drawn = BarChart() if chart.kind == "bars" else LineChart()
+        drawn.title = escaping.plain_name(chart.title)
+        drawn.y_axis.title = chart.unit
+        last = top + 1 + len(chart.categories)
+        data = Reference(
+            sheet, min_col=2, max_col=1 + len(chart.series), min_row=top + 1, max_row=last
+        )
+        drawn.add_data(data, titles_from_data=True)
+        drawn.set_categories(Reference(sheet, min_col=1, min_row=top + 2, max_row=last))
+        drawn.width, drawn.height = 18, 8
+        sheet.add_chart(drawn, f"{chr(ord('B') + len(chart.series) + 1)}{top}")
+        top = max(last, top + 16) + 2

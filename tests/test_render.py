@@ -1,0 +1,498 @@
+"""Output formats: the renderer registry, HTML, XLSX, charts, Norwegian, --output.
+
+Figures are the plans' own: the bundled example is Sarpsborg's Table 3 (need
+5.16, staffed 3.40, gap 1.76 FTE on 2020-04-01), and the Sarpsborg programme
+prices its measures from the plan's salaries (§ 7).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import normkit
+from normkit import EXAMPLE_INVENTORY, hookimpl
+from normkit.cli import app
+from normkit.errors import NormkitError
+from normkit.render import BUILTIN, Renderer, RenderOptions, choose, render
+from normkit.render.document import Num
+from normkit.render.locale import NB_THOUSANDS, Locale, glossary, locale
+from normkit.render.reports import to_report
+
+openpyxl = pytest.importorskip("openpyxl")
+runner = CliRunner()
+NBSP = NB_THOUSANDS
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def kit() -> normkit.Kit:
+    return normkit.Kit(autoload=False)
+
+
+@pytest.fixture(scope="module")
+def table3(kit: normkit.Kit) -> normkit.Assessment:
+    inventory = kit.load_inventory(EXAMPLE_INVENTORY)
+    assert inventory.as_of is not None
+    return kit.assess(inventory, "national", inventory.as_of, explain=True)
+
+
+# -- numbers and labels ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("num", "en", "nb"),
+    [
+        (Num(5.16, "fte"), "5.16", "5,16"),
+        (Num(1.7611111111111115, "fte"), "1.76", "1,76"),
+        (Num(-0.001, "fte"), "0.00", "0,00"),
+        (Num(-1.12, "signed_fte"), "-1.12", "-1,12"),
+        (Num(0.45, "signed_fte"), "+0.45", "+0,45"),
+        (Num(1_190_000, "nok"), "1 190 000", f"1{NBSP}190{NBSP}000{NBSP}kr"),
+        (Num(1_836_000.0000000007, "nok"), "1 836 000", f"1{NBSP}836{NBSP}000{NBSP}kr"),
+        (Num(588_000, "signed_nok"), "+588 000", f"+588{NBSP}000{NBSP}kr"),
+        (Num(0, "signed_nok"), "0", f"0{NBSP}kr"),
+        (Num(1052.6, "figure"), "1 052.60", f"1{NBSP}052,60"),
+        (Num(115_786, "figure"), "115 786", f"115{NBSP}786"),
+        (Num(2020, "year"), "2020", "2020"),
+        (Num(None, "fte", "no_norm"), "no norm", "ingen norm"),
+        (Num(None, "fte", "at_facility"), "at facility", "på institusjonen"),
+        (Num(None, "fte"), "not known", "ikke kjent"),
+    ],
+)
+def test_numbers_in_each_language(num: Num, en: str, nb: str) -> None:
+    assert Locale("en").number(num) == en
+    assert Locale("nb").number(num) == nb
+
+
+def test_every_label_has_both_languages_and_the_same_fields() -> None:
+    fields = re.compile(r"\{(\w+)\}")
+    labels = glossary()["label"]
+    assert len({entry["en"] for entry in labels}) == len(labels)
+    for entry in labels:
+        assert entry["nb"].strip(), entry
+        assert sorted(fields.findall(entry["en"])) == sorted(fields.findall(entry["nb"])), entry
+
+
+def test_a_label_missing_from_the_glossary_is_an_error() -> None:
+    with pytest.raises(KeyError, match="glossary"):
+        Locale("nb").t("A label nobody wrote down")
+
+
+def test_the_glossary_page_is_written_from_the_glossary_file() -> None:
+    import importlib.util
+
+    script = Path(__file__).parents[1] / "scripts" / "glossary.py"
+    spec = importlib.util.spec_from_file_location("glossary_script", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    page = module.page
+    written = (Path(__file__).parents[1] / "docs" / "glossary.md").read_text(encoding="utf-8")
+    assert written == page(), "run: python scripts/glossary.py"
+
+
+def test_an_unknown_language_is_refused() -> None:
+    with pytest.raises(NormkitError) as caught:
+        locale("de")
+    assert caught.value.code == "render.lang" and "en, nb" in str(caught.value)
+
+
+# -- the report ----------------------------------------------------------------
+
+
+def test_each_state_has_its_own_word() -> None:
+    """Facility staffing, no staffing and no norm read differently, never as '—'."""
+    sarpsborg = normkit.Kit()
+    if "sarpsborg" not in sarpsborg.municipalities:
+        pytest.skip("the Sarpsborg plugin is not installed")
+    helsehuset = sarpsborg.load_inventory(sarpsborg.example("sarpsborg-helsehuset-2020")[1])
+    day = dt.date(2020, 1, 1)
+    result = sarpsborg.assess(
+        helsehuset, sarpsborg.normset_for("Sarpsborg", day), day, municipality="Sarpsborg"
+    )
+    table = to_report(result, Locale("en")).tables()[0]
+    kad = next(r for r in table.rows if r.cells[1] == "KAD")
+    text = [Locale("en").cell(c) for c in kad.cells]
+    # an adopted value with no norm behind it: the norm column says so
+    assert text[4] == "no norm" and text[5] == "1.00"
+    assert text[6] == "at facility"
+    assert text[-1].count("no norm") <= 1  # the cells say it; the note says why
+    everything = [Locale("en").cell(c) for row in table.rows for c in row.cells]
+    assert "—" not in everything
+
+
+def test_facilities_of_other_inventories_are_one_note() -> None:
+    kit = normkit.Kit(autoload=True)
+    if "sarpsborg" not in kit.municipalities:
+        pytest.skip("the Sarpsborg plugin is not installed")
+    helsehuset = kit.load_inventory(kit.example("sarpsborg-helsehuset-2020")[1])
+    day = dt.date(2020, 1, 1)
+    result = kit.assess(helsehuset, kit.normset_for("Sarpsborg", day), day)
+    elsewhere = [n for n in result.notes if "not in this inventory" in n]
+    assert len(elsewhere) == 1
+    assert elsewhere[0].startswith("the norm set also has adopted values for 6 facilities")
+    for name in ("Kurland", "Tingvoll", "Kruseløkka", "Haugvoll", "Borgen", "Valaskjold"):
+        assert name in elsewhere[0]
+
+
+def test_hours_per_week_are_a_column_where_the_norm_is_in_hours(
+    table3: normkit.Assessment,
+) -> None:
+    borgen = next(u for u in table3.units if u.facility == "Borgen")
+    # 70 dementia places × 1 hour per week per 2 places (the 2012 norm)
+    assert borgen.norm_hours_per_week == pytest.approx(35)
+    table = to_report(table3, Locale("en")).tables()[0]
+    column = table.columns.index("Norm hours/week")
+    total = table.rows[-1].cells[column]
+    assert isinstance(total, Num) and total.value == pytest.approx(
+        112 / 3 + 50 / 3 + 12 / 2 + 17 / 3 + 13 * 1.5 + 48 / 3 + 16 / 2 + 70 / 2 + 32 / 3
+    )
+
+
+# -- the registry --------------------------------------------------------------
+
+
+def _tsv(result: object, options: RenderOptions) -> str:
+    report = to_report(result, Locale(options.lang))  # type: ignore[arg-type]
+    lines = []
+    for table in report.tables():
+        lines.extend(
+            "\t".join(Locale(options.lang).cell(c) for c in row.cells) for row in table.rows
+        )
+    return "\n".join(lines) + "\n"
+
+
+class TsvPlugin:
+    @hookimpl
+    def normkit_register_renderers(register):  # type: ignore[no-untyped-def]
+        register(Renderer("tsv", ".tsv", _tsv, description="tab-separated"))
+
+
+def test_a_plugin_renderer_joins_the_formats(monkeypatch: pytest.MonkeyPatch) -> None:
+    from normkit import cli
+
+    kit = normkit.Kit([TsvPlugin], autoload=False)
+    assert kit.renderers["tsv"].plugin != "normkit"
+    monkeypatch.setattr(cli, "_kit", lambda: kit)
+    code, out, _ = run("assess", "--format", "tsv", "--lang", "nb")
+    assert code == 0 and "Sum\t\t\t370\t5,16\t5,16\t3,40\t1,76" in out
+    code, _, err = run("assess", "--format", "tsvv")
+    assert code == 1 and "did you mean 'tsv'?" in err and "tsv" in err.split("formats:")[1]
+    code, out, _ = run("plugins")
+    assert "tsv (" in out
+    code, out, _ = run("plugins", "--format", "json")
+    import json
+
+    document = json.loads(out)
+    assert "tsv" in {f["name"] for f in document["formats"]}
+    assert any("tsv" in p["renderers"] for p in document["plugins"])
+
+
+def test_a_format_cannot_be_registered_twice() -> None:
+    class Twice:
+        @hookimpl
+        def normkit_register_renderers(register):  # type: ignore[no-untyped-def]
+            register(Renderer("csv", ".csv", _tsv))
+
+    kit = normkit.Kit([Twice], autoload=False)
+    assert kit.renderers["csv"].plugin == "normkit"
+    assert any("already registered" in f.error for f in kit.failures)
+
+
+def test_a_bad_renderer_is_refused_by_name() -> None:
+    with pytest.raises(NormkitError, match="lower-case word"):
+        Renderer("Bad Name", ".x", _tsv)
+    with pytest.raises(NormkitError, match="must start with"):
+        Renderer("ok", "x", _tsv)
+
+
+def test_the_cli_holds_no_rendering_code() -> None:
+    source = (Path(normkit.__file__).parent / "cli.py").read_text(encoding="utf-8")
+    for renderer_code in ("to_csv(", "markdown(", "model_dump_json", "add_column", "openpyxl"):
+        assert renderer_code not in source, renderer_code
+
+
+def test_every_builtin_renders_every_result(kit: normkit.Kit, table3: normkit.Assessment) -> None:
+    inventory = kit.load_inventory(EXAMPLE_INVENTORY)
+    day = dt.date(2020, 4, 1)
+    results = [
+        table3,
+        kit.compare_normsets(inventory, "national", "national", day, dt.date(2020, 1, 1)),
+        kit.plan(inventory, "national", [dt.date(2020, 1, 1), dt.date(2021, 1, 1)], []),
+        [kit.kostra(inventory, day)],
+    ]
+    for result in results:
+        for renderer in BUILTIN:
+            for lang in ("en", "nb"):
+                out = render(result, renderer, RenderOptions(lang=lang))  # type: ignore[arg-type]
+                assert out, (renderer.name, type(result).__name__)
+                assert isinstance(out, bytes) == renderer.binary
+
+
+def test_csv_cannot_explain() -> None:
+    with pytest.raises(NormkitError) as caught:
+        render([], choose("csv", BUILTIN), RenderOptions(explain=True))
+    assert caught.value.code == "render.explain"
+
+
+# -- HTML ----------------------------------------------------------------------
+
+
+def test_html_is_one_self_contained_accessible_page(tmp_path: Path) -> None:
+    target = tmp_path / "r.html"
+    code, _, err = run("assess", "--format", "html", "--output", str(target), "--explain")
+    assert code == 0, err
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!doctype html>") and '<html lang="en">' in page
+    # nothing fetched: no script, no link, no remote source
+    assert "<script" not in page and "<link" not in page
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+    assert '<th scope="col"' in page and "<caption>" in page
+    total = re.search(r'<tr class="total">(.*?)</tr>', page, re.S)
+    assert total is not None
+    assert re.findall(r">(\d+\.\d\d)<", total.group(1))[:4] == ["5.16", "5.16", "3.40", "1.76"]
+    # each unit's explanation folds under its row, with the norm it rests on
+    assert page.count("<details>") == 9
+    assert "70 places × 0.5 hour/week per place" in page
+    images = re.findall(
+        r'<img src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+" alt="([^"]+)"', page
+    )
+    assert len(images) == 2 and all("Borgen" in alt for alt in images)
+
+
+def test_html_names_are_text(tmp_path: Path) -> None:
+    hostile = tmp_path / "hostile.yaml"
+    hostile.write_text(
+        'facilities:\n  - name: "<script>alert(1)</script>"\n    staffing: 1\n    units:\n'
+        '      - {name: "<img src=x onerror=alert(2)>", bed_type: long_term, beds: 30}\n',
+        encoding="utf-8",
+    )
+    target = tmp_path / "r.html"
+    code, _, err = run("assess", str(hostile), "--format", "html", "-o", str(target))
+    assert code == 0, err
+    page = target.read_text(encoding="utf-8")
+    assert "<script>" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_html_in_norwegian(tmp_path: Path) -> None:
+    target = tmp_path / "r.html"
+    assert run("assess", "--format", "html", "-o", str(target), "--lang", "nb")[0] == 0
+    page = target.read_text(encoding="utf-8")
+    assert '<html lang="nb">' in page and ">5,16<" in page and "Mangel årsverk" in page
+
+
+# -- XLSX ----------------------------------------------------------------------
+
+
+def test_xlsx_numbers_are_numbers_headers_frozen_sources_apart(tmp_path: Path) -> None:
+    target = tmp_path / "r.xlsx"
+    code, _, err = run("assess", "--format", "xlsx", "--output", str(target), "--explain")
+    assert code == 0, err
+    book = openpyxl.load_workbook(target)
+    units = book["Units"]
+    assert units.freeze_panes == "A2"
+    headers = [c.value for c in units[1]]
+    total = next(row for row in units.iter_rows() if row[0].value == "Total")
+    need = total[headers.index("Norm FTE")]
+    assert need.data_type == "n" and need.value == pytest.approx(5.1611, abs=1e-4)
+    assert need.number_format == "0.00"
+    assert total[headers.index("Gap FTE")].value == pytest.approx(1.7611, abs=1e-4)
+    sources = [c.value for c in book["Sources"]["A"]][1:]
+    assert any("Legeforeningen" in s or "legeforening" in s for s in sources)
+    assert "Explanations" in book.sheetnames and "Charts" in book.sheetnames
+    assert book["Charts"]._charts  # native Excel charts, not pictures
+
+
+def test_xlsx_text_is_never_a_formula(tmp_path: Path) -> None:
+    hostile = tmp_path / "hostile.yaml"
+    hostile.write_text(
+        'facilities:\n  - name: "=HYPERLINK(\\"http://x\\")"\n    units:\n'
+        '      - {name: "+1", bed_type: long_term, beds: 9}\n',
+        encoding="utf-8",
+    )
+    target = tmp_path / "r.xlsx"
+    assert run("assess", str(hostile), "--format", "xlsx", "-o", str(target))[0] == 0
+    with zipfile.ZipFile(target) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        xml = "".join(archive.read(n).decode() for n in sheets)
+    assert "<f>" not in xml  # no formula anywhere
+    book = openpyxl.load_workbook(target)
+    assert book["Units"]["A2"].value == '=HYPERLINK("http://x")'
+    assert book["Units"]["A2"].data_type == "s"
+
+
+def test_xlsx_in_norwegian_labels_sheets_and_kroner(tmp_path: Path) -> None:
+    kit = normkit.Kit()
+    if "sarpsborg" not in kit.municipalities:
+        pytest.skip("the Sarpsborg plugin is not installed")
+    target = tmp_path / "plan.xlsx"
+    code, _, err = run(
+        "plan",
+        "--scenario",
+        "sarpsborg-programme",
+        "--years",
+        "2020-2022",
+        "--format",
+        "xlsx",
+        "--lang",
+        "nb",
+        "-o",
+        str(target),
+    )
+    assert code == 0, err
+    book = openpyxl.load_workbook(target)
+    assert "Rapport" in book.sheetnames and "Kilder" in book.sheetnames
+    programme = book["sarpsborg-programme"]
+    headers = [c.value for c in programme[1]]
+    assert "Tiltak kr/år" in headers
+    cost = programme.cell(row=3, column=headers.index("Tiltak kr/år") + 1)
+    # 2021: 1.1 + 0.6 FTE × 800 000 × 1.35 and 0.5 FTE × 950 000 × 1.35 (§ 7)
+    assert cost.value == pytest.approx((1.1 + 0.6) * 800_000 * 1.35 + 0.5 * 950_000 * 1.35)
+    assert cost.number_format == '#,##0 "kr"'
+
+
+def test_a_binary_format_needs_a_file_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from normkit import cli
+
+    monkeypatch.setattr(cli, "_stdout_is_terminal", lambda: True)
+    code, _, err = run("assess", "--format", "xlsx")
+    assert code == 1 and "--output" in err
+
+
+# -- Norwegian in text and Markdown ---------------------------------------------
+
+
+def test_norwegian_text_and_markdown_of_the_programme() -> None:
+    kit = normkit.Kit()
+    if "sarpsborg" not in kit.municipalities:
+        pytest.skip("the Sarpsborg plugin is not installed")
+    args = ("plan", "--scenario", "sarpsborg-programme", "--years", "2020-2021", "--lang", "nb")
+    code, text, err = run(*args)
+    assert code == 0, err
+    amount = f"2{NBSP}477{NBSP}250{NBSP}kr"  # 2021's measures (§ 7 salaries × 1.35)
+    assert amount in text and "Bemannet årsverk" in text and "9,78" in text
+    code, md, _ = run(*args, "--format", "markdown")
+    assert amount in md and "| Dato |" in md
+    code, en, _ = run(*args[:-2])
+    assert "2 477 250" in en and f"{NBSP}kr" not in en and "9.78" in en
+
+
+# -- files ------------------------------------------------------------------------
+
+
+def test_output_never_writes_over_an_input(tmp_path: Path) -> None:
+    inventory = tmp_path / "homes.yaml"
+    inventory.write_bytes(EXAMPLE_INVENTORY.read_bytes())
+    code, _, err = run("assess", str(inventory), "--format", "csv", "--output", str(inventory))
+    assert code == 1 and "will not write over the input file" in err
+    assert inventory.read_bytes() == EXAMPLE_INVENTORY.read_bytes()
+
+
+def test_output_is_written_with_the_umask(tmp_path: Path) -> None:
+    target = tmp_path / "r.csv"
+    assert run("assess", "--format", "csv", "-o", str(target))[0] == 0
+    assert target.stat().st_mode & 0o044  # readable by others, as files the shell makes
+    assert target.read_text(encoding="utf-8").startswith("municipality,")
+
+
+def test_charts_as_png_and_svg(tmp_path: Path) -> None:
+    png, svg = tmp_path / "gap.png", tmp_path / "homes-need-staffed.svg"
+    code, _, err = run("assess", "--chart", str(png), "--chart", str(svg), "--format", "json")
+    assert code == 0, err
+    assert png.read_bytes().startswith(b"\x89PNG")
+    drawing = svg.read_text(encoding="utf-8")
+    assert drawing.lstrip().startswith("<?xml") and "<svg" in drawing
+    code, _, err = run("assess", "--chart", str(tmp_path / "pie.png"))
+    assert code == 1 and "gap" in err and "need-staffed" in err
+    code, _, err = run("assess", "--chart", str(tmp_path / "gap.pdf"))
+    assert code == 1 and ".png or .svg" in err
+
+
+def test_a_chart_leaves_an_unknown_value_out() -> None:
+    from normkit.render.charts import draw
+    from normkit.render.document import Chart, Series
+
+    chart = Chart("t", "bars", ("A", "$B$"), (Series("s", (1.0, None)),), "FTE")
+    assert b"<svg" in draw(chart, Locale("en"), "svg")  # '$' is not mathtext, None not 0
+
+
+# -- the CLI a planner meets -----------------------------------------------------------
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        f"set -o pipefail; {sys.executable} -m normkit assess --format csv | head -1 > /dev/null"
+    )
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+
+
+def test_csv_has_no_float_noise() -> None:
+    code, out, _ = run("assess", "--format", "csv")
+    assert code == 0
+    numbers = re.findall(r"(?<=,)-?\d+\.\d+(?=,|$)", out, re.M)
+    assert numbers and all(len(n.split(".")[1]) <= 4 for n in numbers)
+    assert "1.2444," in out  # 112 places / 90 (the 2012 norm), at four decimals
+
+
+def test_flags_show_as_flags_in_help() -> None:
+    code, out, _ = run("assess", "--help")
+    assert code == 0 and "<bool>" not in out and "--explain" in out
+
+
+def test_a_bad_format_is_one_line_and_exit_1() -> None:
+    for args in (("assess", "--format", "pdf"), ("plugins", "--format", "yaml")):
+        code, _, err = run(*args)
+        assert code == 1, args
+        assert err.count("\n") == 1 and err.startswith("error: --format:"), err
+        assert "╭" not in err
+
+
+def test_hints_do_not_nest(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "facilities:\n  - name: A\n    units:\n      - {name: U, bed_type: long_termm, beds: 1}\n",
+        encoding="utf-8",
+    )
+    for args in (
+        ("assess", str(bad)),
+        ("assess", "--format", "pdf"),
+        ("assess", "--lang", "se"),
+        ("assess", "--norms", "nosuch"),
+        ("plan", "--years", "2020", "--scenario", "nosuch"),
+    ):
+        code, _, err = run(*args)
+        assert code == 1 and err.count("(hint:") <= 1, (args, err)
+
+
+def test_plugins_json_gives_norm_sets_as_objects() -> None:
+    import json
+
+    _, out, _ = run("plugins", "--format", "json")
+    national = json.loads(out)["plugins"][0]
+    first = national["normsets"][0]
+    assert set(first) == {"id", "version", "valid_from", "valid_to"}
+
+
+def test_render_from_python(kit: normkit.Kit, table3: normkit.Assessment) -> None:
+    text = kit.render(table3, "markdown", lang="nb")
+    assert isinstance(text, str) and "| **Sum** |" in text and "5,16" in text
+    book = kit.render(table3, "xlsx")
+    assert isinstance(book, bytes)
+    assert openpyxl.load_workbook(io.BytesIO(book))["Units"].freeze_panes == "A2"
