@@ -221,7 +221,7 @@ def _emit(
 ) -> None:
     """Render a result and write it: to stdout, or to ``--output``, and any ``--chart``."""
     from .render import RenderOptions, choose, locale, render
-    from .render.files import write_charts, write_output
+    from .render.files import charts_for, write_charts, write_output
 
     renderer = choose(output, kit.renderers.values())
     language = locale(lang).lang
@@ -231,15 +231,15 @@ def _emit(
     options = RenderOptions(
         lang=language, explain=explain, formula_guard=formula_guard, console=console
     )
-    if charts:
-        write_charts(result, charts, language, inputs)
     if to is None and renderer.binary and _stdout_is_terminal():
         raise NormkitError(
             f"--format {renderer.name} writes a binary file",
             hint=f"give --output FILE{renderer.extension}, or pipe it to a file",
             code="render.binary",
         )
+    drawn = charts_for(result, charts or [], language)  # a wrong name fails before any output
     text = render(result, renderer, options)
+    write_charts(drawn, language, inputs)
     if to is not None:
         write_output(to, text, inputs)
         _echo_err(f"wrote {to}")
@@ -445,8 +445,8 @@ def plan(
     files: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Inventories (.yaml, .json, .toml, .csv), put together; default: the bundled "
-            "example."
+            help="Inventories (.yaml, .json, .toml, .csv), put together with any --example; "
+            "default: the inventories a scenario example names, else the bundled example."
         ),
     ] = None,
     norms: Annotated[
@@ -477,7 +477,9 @@ def plan(
     example: Annotated[
         list[str] | None,
         typer.Option(
-            "--example", help="An example inventory shipped by a plugin (repeat to put together)."
+            "--example",
+            help="An example inventory shipped by a plugin (repeat to put together; FILES "
+            "given too are added).",
         ),
     ] = None,
     baseline: Annotated[
@@ -513,8 +515,6 @@ def plan(
             "--explain is available with --format json only",
             hint="for one date's explanations as text: normkit assess --at DATE --explain",
         )
-    if files and example:
-        raise NormkitError("give inventory FILES or --example, not both")
     kit = _kit()
     named = [s for s in scenario or [] if not s.lower().endswith(NORM_FILE_SUFFIXES)]
     if not files and not example:
@@ -536,7 +536,8 @@ def plan(
             "give the dates to plan for: --years 2020-2026 and/or --date YYYY-MM-DD",
             code="plan.no-dates",
         )
-    paths = [kit.example(e)[1] for e in example] if example else files or [EXAMPLE_INVENTORY]
+    # Examples and files are put together: a plugin's example and your own figures beside it.
+    paths = [*(kit.example(e)[1] for e in example or []), *(files or [])] or [EXAMPLE_INVENTORY]
     inventory = combine_inventories([kit.load_inventory(p) for p in paths])
     if population is not None:
         csv_path = (

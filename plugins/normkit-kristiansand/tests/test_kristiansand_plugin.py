@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -136,6 +137,61 @@ def test_start_grants_per_year(gp_plan: normkit.Plan) -> None:
     difference = gp_plan.differences[0].periods[YEARS.index(2025)]
     assert difference.measures_cost_nok_per_year.difference == 2 * NEW_PER_YEAR * GRANT
     assert difference.indicators["gp_contracts"].difference == 2 * NEW_PER_YEAR
+
+
+SUPPLEMENT, OVER = 330, 800  # NOK per listed patient a year, on lists longer than 800
+
+
+def test_the_supplement_is_not_known_without_lists(normkit_kit: normkit.Kit) -> None:
+    """The plan gives no list lengths: the supplement is said to be unknown, never 0."""
+    _, scenario = normkit_kit.find_example("kristiansand-gp-supplement", "scenario")
+    (base_id,) = scenario.base
+    base = normkit_kit.load_inventory(normkit_kit.example(base_id)[1])
+    plan = normkit_kit.plan(
+        base,
+        "kristiansand-gp",
+        normkit.plan_dates(YEARS),
+        normkit_kit.load_scenarios([scenario.path]),
+    )
+    run = plan.scenarios[0]
+    assert run.chain == ["kristiansand-gp-contracts", "kristiansand-gp-supplement"]
+    for period in run.periods:
+        (supplement,) = [m for m in period.measures if m.id == "supplement-330"]
+        assert supplement.nok_per_year is None and "no GP list in force" in supplement.basis
+        assert period.measures_cost_nok_per_year is None
+    difference = plan.differences[0].periods[0].measures_cost_nok_per_year
+    assert difference.difference is None and "paid per GP list" in (difference.reason or "")
+
+
+def test_the_supplement_is_costed_from_the_users_lists(
+    normkit_kit: normkit.Kit, tmp_path: Path
+) -> None:
+    """docs/how-to/plan-gp-contracts.md: the user's own lists beside the example."""
+    listed = [1200, 750, 900, 801, 800]
+    lists = tmp_path / "lists.yaml"
+    lists.write_text(
+        "gp_lists:\n" + "".join(f"  - {{id: L{i}, listed: {n}}}\n" for i, n in enumerate(listed)),
+        encoding="utf-8",
+    )
+    _, scenario = normkit_kit.find_example("kristiansand-gp-supplement", "scenario")
+    staffing = normkit_kit.load_inventory(normkit_kit.example("kristiansand-staffing-2023")[1])
+    inventory = normkit.combine_inventories([staffing, normkit_kit.load_inventory(lists)])
+    plan = normkit_kit.plan(
+        inventory,
+        "kristiansand-gp",
+        normkit.plan_dates(YEARS),
+        normkit_kit.load_scenarios([scenario.path]),
+    )
+    per_year = SUPPLEMENT * sum(n for n in listed if n > OVER)
+    run = plan.scenarios[0].periods
+    cohorts = [
+        sum(1 for start in range(2024, 2028) if start <= y < start + GRANT_YEARS) for y in YEARS
+    ]
+    assert [p.measures_cost_nok_per_year for p in run] == [
+        per_year + c * NEW_PER_YEAR * GRANT for c in cohorts
+    ]
+    (supplement,) = [m for m in run[0].measures if m.id == "supplement-330"]
+    assert "3 of 5 lists, 2 901 patients paid for" in supplement.basis
 
 
 def test_the_how_to_command_prints_what_the_docs_show() -> None:

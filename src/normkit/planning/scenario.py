@@ -366,15 +366,12 @@ class Measure(_Change):
         """A ``per_list`` measure's NOK per year on GP lists of ``listed`` patients, and how."""
         assert self.per_list is not None
         if not listed:
-            return None, f"{self.per_list.describe()}: not known, no GP lists in force"
+            return None, "not known: no GP list in force"
         paid = [self.per_list.paid_patients(n) for n in listed]
         value = math.fsum(self.per_list.evaluate({"listed_patients": n}) for n in listed)
         value *= self.count
         lists = sum(1 for p in paid if p > 0)
-        text = (
-            f"{self.per_list.describe()}: {lists} of {len(listed)} lists, "
-            f"{fmt(math.fsum(paid))} patients paid for"
-        )
+        text = f"{lists} of {len(listed)} lists, {fmt(math.fsum(paid))} patients paid for"
         return value, text
 
     def describe(self) -> str:

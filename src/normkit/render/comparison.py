@@ -33,7 +33,9 @@ def _side_label(s: ComparisonSide, locale: Locale) -> str:
 
 
 def comparison_heading(c: Comparison, locale: Locale) -> str:
-    text = f"{_side_label(c.left, locale)} vs {_side_label(c.right, locale)}"
+    text = locale.t(
+        "{left} vs {right}", left=_side_label(c.left, locale), right=_side_label(c.right, locale)
+    )
     return f"{c.inventory} — {text}" if c.inventory else text
 
 
@@ -61,8 +63,8 @@ def comparison_report(c: Comparison, locale: Locale) -> Report:
         t("Unit"),
         t("Bed type"),
         t("Beds"),
-        f"{left} FTE",
-        f"{right} FTE",
+        t("{side} FTE", side=left),
+        t("{side} FTE", side=right),
         t("Difference FTE"),
         t("Why"),
     )

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import NormkitError
 from .charts import FORMATS, draw
+from .document import Chart
 from .locale import Lang, Locale
 from .reports import to_report
 
@@ -75,10 +76,11 @@ def chart_for(path: Path, names: Sequence[str]) -> str:
     )
 
 
-def write_charts(result: Any, paths: Sequence[Path], lang: Lang, inputs: Sequence[Path]) -> None:
-    """Each ``--chart`` file, drawn as PNG or SVG by its suffix."""
-    locale = Locale(lang)
-    charts = {c.name: c for c in to_report(result, locale).charts()}
+def charts_for(result: Any, paths: Sequence[Path], lang: Lang) -> list[tuple[Path, Chart, str]]:
+    """Each ``--chart`` file with the chart its name asks for and its format, checked
+    before anything is written."""
+    charts = {c.name: c for c in to_report(result, Locale(lang)).charts()}
+    chosen = []
     for path in paths:
         fmt = path.suffix.lower().lstrip(".")
         if fmt not in FORMATS:
@@ -87,5 +89,13 @@ def write_charts(result: Any, paths: Sequence[Path], lang: Lang, inputs: Sequenc
                 hint="for example --chart gap.png",
                 code="render.chart",
             )
-        chart = charts[chart_for(path, list(charts))]
-        write_output(path, draw(chart, locale, fmt), inputs)
+        chosen.append((path, charts[chart_for(path, list(charts))], fmt))
+    return chosen
+
+
+def write_charts(
+    charts: Sequence[tuple[Path, Chart, str]], lang: Lang, inputs: Sequence[Path]
+) -> None:
+    """Draw each chart to its file, as PNG or SVG."""
+    for path, chart, fmt in charts:
+        write_output(path, draw(chart, Locale(lang), fmt), inputs)

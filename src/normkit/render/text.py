@@ -7,6 +7,7 @@ are written as plain aligned columns, since rich lays out about 3 ms a row.
 
 from __future__ import annotations
 
+import functools
 import io
 from typing import Any
 
@@ -20,9 +21,23 @@ from .reports import to_report
 LONG_TABLE = 2_000
 
 
+@functools.cache
+def _console_class() -> Any:
+    from rich.console import Console
+
+    class QuietConsole(Console):
+        """rich exits with 1 when the reader closes the pipe; normkit's command line
+        ends quietly with 0 instead, as Unix tools do (``normkit assess | head``)."""
+
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
+
+    return QuietConsole
+
+
 def console_for(width: int | None = None, file: Any = None) -> Any:
     """A rich Console that never reads markup; piped output gets a fixed width."""
-    from rich.console import Console
+    Console = _console_class()
 
     console = Console(
         soft_wrap=False, markup=False, highlight=False, emoji=False, file=file, width=width
