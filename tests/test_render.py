@@ -304,7 +304,8 @@ def test_xlsx_numbers_are_numbers_headers_frozen_sources_apart(tmp_path: Path) -
     units = book["Units"]
     assert units.freeze_panes == "A2"
     headers = [c.value for c in units[1]]
-    total = next(row for row in units.iter_rows() if row[0].value == "Total")
+    total = next(row for row in units.iter_rows() if row[1].value == "Total")
+    assert total[0].value == "total"  # the level column, to filter subtotals out
     need = total[headers.index("Norm FTE")]
     assert need.data_type == "n" and need.value == pytest.approx(5.1611, abs=1e-4)
     assert need.number_format == "0.00"
@@ -329,8 +330,8 @@ def test_xlsx_text_is_never_a_formula(tmp_path: Path) -> None:
         xml = "".join(archive.read(n).decode() for n in sheets)
     assert "<f>" not in xml  # no formula anywhere
     book = openpyxl.load_workbook(target)
-    assert book["Units"]["A2"].value == '=HYPERLINK("http://x")'
-    assert book["Units"]["A2"].data_type == "s"
+    assert book["Units"]["B2"].value == '=HYPERLINK("http://x")'
+    assert book["Units"]["B2"].data_type == "s"
 
 
 def test_xlsx_in_norwegian_labels_sheets_and_kroner(tmp_path: Path) -> None:
@@ -499,3 +500,43 @@ def test_render_from_python(kit: normkit.Kit, table3: normkit.Assessment) -> Non
     book = kit.render(table3, "xlsx")
     assert isinstance(book, bytes)
     assert openpyxl.load_workbook(io.BytesIO(book))["Units"].freeze_panes == "A2"
+
+
+def test_the_output_files_extension_chooses_the_format(tmp_path: Path) -> None:
+    book = tmp_path / "r.xlsx"
+    code, _, err = run("assess", "-o", str(book))
+    assert code == 0, err
+    assert openpyxl.load_workbook(book)["Units"].freeze_panes == "A2"
+    page = tmp_path / "r.HTM"
+    assert run("assess", "-o", str(page))[0] == 0
+    assert page.read_text(encoding="utf-8").startswith("<!doctype html>")
+    code, _, err = run("assess", "--format", "csv", "-o", str(tmp_path / "r.xlsx"))
+    assert code == 1 and "--format csv writes .csv" in err
+    assert run("assess", "--format", "XLSX", "-o", str(tmp_path / "upper.xlsx"))[0] == 0
+    assert run("assess", "--lang", "NB", "--format", "csv")[0] == 0
+    code, _, err = run("assess", "--chart", str(tmp_path / "gap.svg"))
+    assert code == 0 and f"wrote {tmp_path / 'gap.svg'}" in err
+
+
+def test_xlsx_has_dates_levels_and_no_float_noise(tmp_path: Path) -> None:
+    kit = normkit.Kit()
+    if "sarpsborg" not in kit.municipalities:
+        pytest.skip("the Sarpsborg plugin is not installed")
+    target = tmp_path / "plan.xlsx"
+    args = ("plan", "--norms", "Sarpsborg", "--scenario", "sarpsborg-programme")
+    code, _, err = run(*args, "--years", "2020-2022", "-o", str(target))
+    assert code == 0, err
+    book = openpyxl.load_workbook(target)
+    programme = book["sarpsborg-programme"]
+    headers = [c.value for c in programme[1]]
+    first = programme.cell(row=2, column=headers.index("Date") + 1)
+    assert first.is_date and first.value.date() == dt.date(2020, 1, 1)
+    # The programme closes the gap from 2020-04-01 (1.1 + 0.6 FTE): a stored 0, not 8.9e-16.
+    gap = programme.cell(row=3, column=headers.index("Gap FTE") + 1)
+    assert gap.value == 0
+    code, _, err = run("assess", "-o", str(tmp_path / "a.xlsx"))
+    assert code == 0, err
+    sheet = openpyxl.load_workbook(tmp_path / "a.xlsx")["Units"]
+    levels = [row[0].value for row in sheet.iter_rows(min_row=2)]
+    assert levels.count("total") == 1 and levels.count("subtotal") == 6
+    assert sheet.auto_filter.ref is not None

@@ -109,8 +109,8 @@ CASES: list[tuple[nk.Rule, str, str, float | bool | None]] = [
     ),
     (
         nk.FteCost(salary="800000 NOK/year/FTE", employer_cost_factor=1.35),
-        "FTE × 800000 NOK/year/FTE × 1.35 (employer costs)",
-        "1.1 FTE × 800000 NOK/year/FTE × 1.35 employer-cost factor = 1 188 000 NOK/year",
+        "FTE × 800 000 NOK/year/FTE × 1.35 (employer costs)",
+        "1.1 FTE × 800 000 NOK/year/FTE × 1.35 employer-cost factor = 1 188 000 NOK/year",
         1_188_000,
     ),
     (

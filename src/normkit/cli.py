@@ -159,12 +159,12 @@ AtOption = Annotated[
     typer.Option("--at", help="Date (YYYY-MM-DD); default: the inventory's as_of, else today."),
 ]
 FormatOption = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--format",
         metavar="FORMAT",
         help="Output format: table, json, csv, markdown, html, xlsx, or one a plugin adds "
-        "(normkit plugins lists them).",
+        "(normkit plugins lists them); default: the --output file's extension, else table.",
     ),
 ]
 OutputOption = Annotated[
@@ -210,7 +210,7 @@ def _explain_option(help_text: str) -> Any:
 def _emit(
     kit: Any,
     result: Any,
-    output: str,
+    output: str | None,
     *,
     lang: str,
     explain: bool = False,
@@ -220,10 +220,10 @@ def _emit(
     inputs: tuple[Path, ...] = (),
 ) -> None:
     """Render a result and write it: to stdout, or to ``--output``, and any ``--chart``."""
-    from .render import RenderOptions, choose, locale, render
+    from .render import RenderOptions, for_output, locale, render
     from .render.files import charts_for, write_charts, write_output
 
-    renderer = choose(output, kit.renderers.values())
+    renderer = for_output(output, to, kit.renderers.values())
     language = locale(lang).lang
     console = None
     if to is None and renderer.name == "table":
@@ -240,6 +240,8 @@ def _emit(
     drawn = charts_for(result, charts or [], language)  # a wrong name fails before any output
     text = render(result, renderer, options)
     write_charts(drawn, language, inputs)
+    for path, _, _ in drawn:
+        _echo_err(f"wrote {path}")
     if to is not None:
         write_output(to, text, inputs)
         _echo_err(f"wrote {to}")
@@ -282,7 +284,7 @@ def assess(
         typer.Option("--municipality", help="Use this municipality's norm set (name or code)."),
     ] = None,
     at: AtOption = None,
-    output: FormatOption = "table",
+    output: FormatOption = None,
     to: OutputOption = None,
     lang: LangOption = "en",
     explain: Annotated[bool, _explain_option("Show how every figure was computed.")] = False,
@@ -360,7 +362,7 @@ def compare(
     ] = None,
     example: ExampleOption = None,
     at: AtOption = None,
-    output: FormatOption = "table",
+    output: FormatOption = None,
     to: OutputOption = None,
     lang: LangOption = "en",
     explain: Annotated[bool, _explain_option("Show how each side computed every figure.")] = False,
@@ -497,7 +499,7 @@ def plan(
             "population example a plugin ships; replaces the inventory's populations.",
         ),
     ] = None,
-    output: FormatOption = "table",
+    output: FormatOption = None,
     to: OutputOption = None,
     lang: LangOption = "en",
     explain: Annotated[
@@ -510,7 +512,7 @@ def plan(
     from .inventory import combine_inventories
     from .planning.projection import plan_dates
 
-    if explain and output != "json":
+    if explain and (output or (to.suffix.lstrip(".") if to else "")).lower() != "json":
         raise NormkitError(
             "--explain is available with --format json only",
             hint="for one date's explanations as text: normkit assess --at DATE --explain",
@@ -601,7 +603,7 @@ def kostra(
             "--at", help="Date (YYYY-MM-DD); default: each inventory's as_of, else today."
         ),
     ] = None,
-    output: FormatOption = "table",
+    output: FormatOption = None,
     to: OutputOption = None,
     lang: LangOption = "en",
     formula_guard: FormulaGuardOption = True,

@@ -123,3 +123,17 @@ def test_a_name_that_is_markup_stays_text(browser: Any, tmp_path: Path) -> None:
     assert page.locator("script").count() == 0
     assert "<script>alert(1)</script>" in page.locator("table").first.inner_text()
     assert problems == []
+
+
+def test_it_prints_on_a4_with_the_explanations(browser: Any, tmp_path: Path) -> None:
+    """Printed (A4 landscape, about 1 050 px between the margins), every column fits on
+    the page, and the explanations folded on screen are printed out."""
+    page, problems = _open(browser, _write(tmp_path, "assess", "--explain", "--lang", "nb"))
+    page.set_viewport_size({"width": 1050, "height": 800})
+    page.emulate_media(media="print")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1050
+    printed = page.locator(".printed", has_text="Borgen › Borgen")
+    assert printed.is_visible() and "70 places × 0.5 hour/week" in printed.inner_text()
+    assert not page.locator("details").first.is_visible()
+    assert len(page.pdf(format="A4", landscape=True)) > 10_000
+    assert problems == []

@@ -387,9 +387,10 @@ class Measure(_Change):
         if self.per_list is not None:
             what = f"per GP list, {self.per_list.describe()}"
         elif self.amount is not None:
-            what = str(self.amount)
+            what = fmt(self._per_year, NOK_PER_YEAR)
         else:
-            what = f"{fmt(self.fte)} FTE × {self.salary} × {self.employer_cost_factor:g}"
+            salary = fmt(self._salary, "NOK/year/FTE")
+            what = f"{fmt(self.fte)} FTE × {salary} × {self.employer_cost_factor:g}"
             if self._stated is not None and self.fte and self._salary:
                 implied = self._stated / (self.fte * self._salary)
                 what += (

@@ -17,6 +17,7 @@ import difflib
 import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..errors import NormkitError
@@ -29,6 +30,7 @@ __all__ = [
     "RenderOptions",
     "Renderer",
     "choose",
+    "for_output",
     "locale",
     "render",
 ]
@@ -153,6 +155,34 @@ def choose(name: str, renderers: Iterable[Renderer]) -> Renderer:
         hint=f"{hint}formats: {', '.join(known)}",
         code="render.format",
     )
+
+
+#: other spellings of a file's extension, for choosing the format from ``--output``
+_SUFFIXES = {".htm": "html", ".markdown": "markdown", ".text": "table"}
+
+
+def for_output(name: str | None, target: Path | None, renderers: Iterable[Renderer]) -> Renderer:
+    """The renderer for ``--format`` and ``--output``: named, or known by the file's
+    extension (``-o r.xlsx`` writes a workbook); a name and an extension that
+    disagree are an error, so a file never holds what its name does not say."""
+    known = list(renderers)
+    suffix = target.suffix.lower() if target is not None else ""
+    by_suffix = {r.extension: r for r in known} | {
+        s: r for s, n in _SUFFIXES.items() for r in known if r.name == n
+    }
+    if name is None:
+        return by_suffix.get(suffix) or choose("table", known)
+    chosen = choose(name.lower(), known)
+    implied = by_suffix.get(suffix)
+    if implied is not None and implied.name != chosen.name:
+        raise NormkitError(
+            f"--output {target} is a {suffix} file, but --format {chosen.name} writes "
+            f"{chosen.extension}",
+            hint=f"name the file {target.stem if target else 'report'}{chosen.extension}, "
+            f"or leave out --format to write {implied.name}",
+            code="render.format-mismatch",
+        )
+    return chosen
 
 
 def render(result: Any, renderer: Renderer, options: RenderOptions | None = None) -> str | bytes:

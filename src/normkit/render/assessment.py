@@ -10,8 +10,8 @@ from .document import Block, Chart, Lines, Num, Report, Row, Series, State, Tabl
 from .locale import Locale
 from .reports import (
     ROUNDING,
+    assessment_cites,
     by_facility,
-    cites_of,
     describe,
     municipality_label,
     need_state,
@@ -181,14 +181,10 @@ def assessment_report(a: Assessment, locale: Locale) -> Report:
     if a.notes:
         blocks.append(Lines(t("Notes"), tuple(a.notes), "notes"))
     blocks.extend(_assessment_charts(a, locale))
-    cites = [a.normset.source.cite()] if getattr(a.normset, "source", None) else []
-    unit_cites = [u.source.cite() for u in a.units if u.source is not None]
-    explained = [c for u in a.units for c in cites_of(u.explanation)]
-    alert_cites = [x.source.cite() for x in a.alerts if x.source is not None]
     return Report(
         assessment_heading(a, locale),
         tuple(blocks),
-        sources(cites, unit_cites, explained, alert_cites),
+        sources(assessment_cites(a)),
         locale.lang,
     )
 
@@ -244,7 +240,7 @@ def _assessment_charts(a: Assessment, locale: Locale) -> list[Chart]:
             "bars",
             names,
             (need, staffed),
-            "FTE",
+            t("FTE"),
             describe(names, (need, staffed), locale),
             "need-staffed",
         ),
@@ -253,7 +249,7 @@ def _assessment_charts(a: Assessment, locale: Locale) -> list[Chart]:
             "bars",
             names,
             (gap,),
-            "FTE",
+            t("FTE"),
             describe(names, (gap,), locale),
             "gap",
         ),

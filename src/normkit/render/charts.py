@@ -76,7 +76,7 @@ def draw(chart: Chart, locale: Locale, fmt: str = "svg") -> bytes:
     axes.set_ylabel(plain(chart.unit))
     axes.set_title(plain(chart.title))
     axes.axhline(0, color="black", linewidth=0.6)
-    tick: Kind = "fte" if chart.unit == "FTE" else "figure"
+    tick: Kind = chart.number
     axes.yaxis.set_major_formatter(
         matplotlib.ticker.FuncFormatter(
             lambda value, _: locale.number(Num(value, tick)).replace("\u00a0", " ")

@@ -11,13 +11,13 @@ from .locale import Locale
 from .reports import (
     ROUNDING,
     by_facility,
-    cites_of,
     describe,
     municipality_label,
     need_state,
     normset_label,
     sources,
     step_lines,
+    unit_cites,
 )
 
 
@@ -157,19 +157,15 @@ def comparison_report(c: Comparison, locale: Locale) -> Report:
                 "bars",
                 categories,
                 series,
-                "FTE",
+                t("FTE"),
                 describe(categories, series, locale),
                 "required",
             )
         )
-    cites = [
-        x
-        for u in c.units
-        for side in (u.left, u.right)
-        if side is not None
-        for x in ([side.source.cite()] if side.source else []) + cites_of(side.explanation)
-    ]
-    return Report(comparison_heading(c, locale), tuple(blocks), sources(cites), locale.lang)
+    normsets = [c.left.normset.source.cite(), c.right.normset.source.cite()]
+    assessed = (side for u in c.units for side in (u.left, u.right) if side is not None)
+    cites = sources(normsets, unit_cites(assessed))
+    return Report(comparison_heading(c, locale), tuple(blocks), cites, locale.lang)
 
 
 def _sums_row(

@@ -12,6 +12,7 @@ Labels are already in the report's language; numbers stay numbers
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -41,7 +42,8 @@ class Num:
     state: State | None = None
 
 
-Cell = str | Num
+#: A table cell: text, a number, or a day (a spreadsheet stores it as a date).
+Cell = str | Num | dt.date
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,8 @@ class Chart:
     #: the chart said in words, for screen readers and where no image is drawn
     description: str = ""
     name: str = "chart"
+    #: how the values are written on the axis
+    number: Kind = "fte"
 
 
 Block = Table | Lines | Chart

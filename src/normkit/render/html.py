@@ -42,7 +42,7 @@ def _template() -> Any:
 def _cell(cell: Any, locale: Locale) -> dict[str, str]:
     if isinstance(cell, Num):
         return {"text": locale.number(cell), "css": "num" if cell.value is not None else "state"}
-    return {"text": cell, "css": ""}
+    return {"text": locale.cell(cell), "css": ""}
 
 
 def render_html(result: Any, options: RenderOptions) -> str:

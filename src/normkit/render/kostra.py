@@ -45,7 +45,7 @@ def kostra_report(results: list[KostraPosition], locale: Locale) -> Report:
                 Row(
                     (
                         r.inventory or "",
-                        locale.date(r.at),
+                        r.at,
                         Num(r.value, "figure", "not_known"),
                         *(
                             cell
@@ -63,6 +63,20 @@ def kostra_report(results: list[KostraPosition], locale: Locale) -> Report:
             "of its date."
         )
         blocks.append(Table(t("Side by side"), columns, tuple(rows), note, t("Side by side")))
+    position = tuple(
+        Row(
+            (
+                r.inventory or "",
+                r.at,
+                Num(r.physician_hours_per_week, "figure", "not_known"),
+                Num(r.residents, "figure", "not_known"),
+                Num(r.value, "figure", "not_known"),
+            )
+        )
+        for r in results
+    )
+    columns = (t("Inventory"), t("Date"), t("Physician hours/week"), t("Residents"), t("Value"))
+    blocks.append(Table(t("Position"), columns, position, sheet=t("Position")))
     for i, r in enumerate(results, start=1):
         value = locale.number(Num(r.value, "figure", "not_known"))
         title = f"{r.inventory} — " if r.inventory else ""
@@ -82,7 +96,8 @@ def kostra_report(results: list[KostraPosition], locale: Locale) -> Report:
         note = t(
             "Difference = the inventory's value − the published figure; SSB publishes two decimals."
         )
-        blocks.append(Table(title, columns, published, note, f"{t('KOSTRA')} {i}"))
+        sheet = f"{i} {r.inventory or t('KOSTRA')}"
+        blocks.append(Table(title, columns, published, note, sheet))
         blocks.append(
             Lines("", (f"{t('how')}: {r.basis}", *(f"{t('note')}: {n}" for n in r.notes)), "notes")
         )

@@ -96,11 +96,16 @@ class Locale:
         return text.replace(",", " ")
 
     def cell(self, cell: Cell) -> str:
-        return self.number(cell) if isinstance(cell, Num) else cell
+        if isinstance(cell, Num):
+            return self.number(cell)
+        if isinstance(cell, dt.date):
+            return self.date(cell)
+        return cell
 
 
 def locale(lang: str) -> Locale:
     """The locale of a language code, or a clear error naming the ones there are."""
+    lang = lang.lower()
     if lang not in LANGS:
         raise NormkitError(
             f"--lang: '{lang}' is not a language normkit writes",

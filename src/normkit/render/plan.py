@@ -7,10 +7,11 @@ from typing import Any
 
 from ..planning.projection import Plan, PlanPeriod, ScenarioDifference, ScenarioRun
 from ..planning.projection import other_indicators as _other_indicators
-from .document import Block, Chart, Lines, Num, Report, Row, Series, State, Table
+from .document import Block, Chart, Kind, Lines, Num, Report, Row, Series, State, Table
 from .locale import Locale
 from .plan_lines import change_lines, difference_lines, run_lines
 from .reports import (
+    assessment_cites,
     describe,
     sources,
 )
@@ -62,7 +63,14 @@ def plan_heading(plan: Plan, locale: Locale) -> str:
     return f"{plan.inventory} — {text}" if plan.inventory else text
 
 
-def run_title(run: ScenarioRun) -> str:
+def run_name(run_id: str, locale: Locale) -> str:
+    """A run's id as shown: the base in the report's language, a scenario as its id."""
+    return locale.t("base") if run_id == "base" else run_id
+
+
+def run_title(run: ScenarioRun, locale: Locale) -> str:
+    if run.id == "base":
+        return f"{locale.t('base')}: {locale.t('base (the inventory as given)')}"
     chain = f" ({' → '.join(run.chain)})" if len(run.chain) > 1 else ""
     return f"{run.id}: {run.title}{chain}"
 
@@ -75,7 +83,7 @@ def _run_row(p: PlanPeriod, locale: Locale, drop: frozenset[int]) -> Row:
     # A date without a norm set has no need; with one, a null need is a unit without a norm.
     need: State = "none_in_force" if p.normset is None else "not_known"
     cells = (
-        locale.date(p.at),
+        p.at,
         p.normset or locale.state("none_in_force"),
         Num(p.norm_fte, "fte", need),
         Num(p.required_fte, "fte", need),
@@ -91,7 +99,7 @@ def _run_row(p: PlanPeriod, locale: Locale, drop: frozenset[int]) -> Row:
 
 def _difference_row(p: Any, locale: Locale, drop: frozenset[int]) -> Row:
     cells = (
-        locale.date(p.at),
+        p.at,
         Num(p.norm_fte.difference, "signed_fte", "not_known"),
         Num(p.required_fte.difference, "signed_fte", "not_known"),
         Num(p.staffed_fte.difference, "signed_fte", "not_known"),
@@ -112,14 +120,14 @@ def _figure_table(run: ScenarioRun, locale: Locale) -> Table | None:
     rows = tuple(
         Row(
             (
-                locale.date(p.at),
+                p.at,
                 *(Num(_other_indicators(p).get(n), "figure", "not_known") for n in names),
             )
         )
         for p in run.periods
     )
-    title = locale.t("{run}: figures", run=run.id)
-    return Table(title, (locale.t("Date"), *names), rows, sheet=f"{run.id} figures")
+    title = locale.t("{run}: figures", run=run_name(run.id, locale))
+    return Table(title, (locale.t("Date"), *names), rows, sheet=title)
 
 
 def _measure_table(run: ScenarioRun, locale: Locale) -> Table | None:
@@ -131,7 +139,7 @@ def _measure_table(run: ScenarioRun, locale: Locale) -> Table | None:
             rows.append(
                 Row(
                     (
-                        locale.date(p.at),
+                        p.at,
                         m.id,
                         m.label or "",
                         t("grant") if m.type == "grant" else t("cost"),
@@ -143,7 +151,8 @@ def _measure_table(run: ScenarioRun, locale: Locale) -> Table | None:
     if not rows:
         return None
     columns = (t("Date"), t("Measure"), t("Label"), t("Type"), t("NOK/yr"), t("Basis"))
-    return Table(t("{run}: measures", run=run.id), columns, tuple(rows), sheet=f"{run.id} measures")
+    title = t("{run}: measures", run=run_name(run.id, locale))
+    return Table(title, columns, tuple(rows), sheet=title)
 
 
 def has_units(plan: Plan) -> bool:
@@ -159,11 +168,16 @@ def plan_report(plan: Plan, locale: Locale) -> Report:
     diff_drop = frozenset() if units else _FTE_DIFFERENCE_COLUMNS
     blocks: list[Block] = [Lines("", (t(LEGEND),) + (() if units else (t(NO_UNITS),)))]
     runs = (plan.base, *plan.scenarios)
-    for i, run in enumerate(runs):
+    for run in runs:
         rows = tuple(_run_row(p, locale, run_drop) for p in run.periods)
-        sheet = run.id if i else t("base")
+        sheet = run_name(run.id, locale)
         blocks.append(
-            Table(run_title(run), _keep([t(c) for c in RUN_COLUMNS], run_drop), rows, sheet=sheet)
+            Table(
+                run_title(run, locale),
+                _keep([t(c) for c in RUN_COLUMNS], run_drop),
+                rows,
+                sheet=sheet,
+            )
         )
         figures = _figure_table(run, locale)
         if figures is not None:
@@ -174,26 +188,40 @@ def plan_report(plan: Plan, locale: Locale) -> Report:
         changes = [f"{t('change')} {line}" for line in change_lines(run)]
         lines = changes + run_lines(run, plan.dates)
         if lines:
-            blocks.append(Lines(t("{run}: changes and notes", run=run.id), tuple(lines), "notes"))
+            blocks.append(
+                Lines(
+                    t("{run}: changes and notes", run=run_name(run.id, locale)),
+                    tuple(lines),
+                    "notes",
+                )
+            )
     for d in plan.differences:
         blocks.append(_difference_table(d, locale, diff_drop))
         lines = difference_lines(d, plan.dates, units)
         if lines:
-            blocks.append(Lines(f"{d.scenario} − {d.against}", tuple(lines), "plain"))
+            title = f"{run_name(d.scenario, locale)} − {run_name(d.against, locale)}"
+            blocks.append(Lines(title, tuple(lines), "plain"))
     if plan.notes:
         blocks.append(Lines(t("Notes"), tuple(plan.notes), "notes"))
     blocks.extend(_plan_charts(plan, units, locale))
-    cites = [c.source.cite() for r in runs for c in r.changes if c.source is not None]
-    alerts = [
-        a.source.cite() for r in runs for p in r.periods for a in p.alerts if a.source is not None
+    changes = [c.source.cite() for r in runs for c in r.changes if c.source is not None]
+    assessed = [
+        x
+        for r in runs
+        for p in r.periods
+        if p.assessment is not None
+        for x in assessment_cites(p.assessment)
     ]
-    return Report(plan_heading(plan, locale), tuple(blocks), sources(cites, alerts), locale.lang)
+    return Report(
+        plan_heading(plan, locale), tuple(blocks), sources(changes, assessed), locale.lang
+    )
 
 
 def _difference_table(d: ScenarioDifference, locale: Locale, drop: frozenset[int]) -> Table:
     rows = tuple(_difference_row(p, locale, drop) for p in d.periods)
     columns = _keep([locale.t(c) for c in DIFFERENCE_COLUMNS], drop)
-    return Table(f"{d.scenario} − {d.against}", columns, rows, sheet=f"{d.scenario} diff")
+    title = f"{run_name(d.scenario, locale)} − {run_name(d.against, locale)}"
+    return Table(title, columns, rows, sheet=title)
 
 
 def _plan_charts(plan: Plan, units: bool, locale: Locale) -> list[Chart]:
@@ -202,38 +230,49 @@ def _plan_charts(plan: Plan, units: bool, locale: Locale) -> list[Chart]:
     dates = tuple(locale.date(d) for d in plan.dates)
     charts = []
 
-    def chart(title: str, name: str, unit: str, series: tuple[Series, ...]) -> None:
+    def chart(
+        title: str, name: str, unit: str, series: tuple[Series, ...], kind: Kind = "fte"
+    ) -> None:
         if any(v is not None for s in series for v in s.values):
-            charts.append(
-                Chart(title, "lines", dates, series, unit, describe(dates, series, locale), name)
-            )
+            text = describe(dates, series, locale)
+            charts.append(Chart(title, "lines", dates, series, unit, text, name, kind))
 
     if units:
         chart(
             t("Need and staffing per year"),
             "need-staffed",
-            "FTE",
+            t("FTE"),
             tuple(
                 s
                 for r in runs
                 for s in (
                     Series(
-                        f"{r.id}: {t('Required FTE')}", tuple(p.required_fte for p in r.periods)
+                        f"{run_name(r.id, locale)}: {t('Required FTE')}",
+                        tuple(p.required_fte for p in r.periods),
                     ),
-                    Series(f"{r.id}: {t('Staffed FTE')}", tuple(p.staffed_fte for p in r.periods)),
+                    Series(
+                        f"{run_name(r.id, locale)}: {t('Staffed FTE')}",
+                        tuple(p.staffed_fte for p in r.periods),
+                    ),
                 )
             ),
         )
         chart(
             t("Gap per year"),
             "gap",
-            "FTE",
-            tuple(Series(r.id, tuple(p.gap_fte for p in r.periods)) for r in runs),
+            t("FTE"),
+            tuple(
+                Series(run_name(r.id, locale), tuple(p.gap_fte for p in r.periods)) for r in runs
+            ),
         )
     chart(
         t("Cost of measures per year"),
         "measures",
-        "NOK/yr",
-        tuple(Series(r.id, tuple(p.measures_cost_nok_per_year for p in r.periods)) for r in runs),
+        t("NOK/yr"),
+        tuple(
+            Series(run_name(r.id, locale), tuple(p.measures_cost_nok_per_year for p in r.periods))
+            for r in runs
+        ),
+        "figure",  # kroner on the axis; its label says kr/år
     )
     return charts

@@ -70,6 +70,27 @@ def sources(*citations: Sequence[str]) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def unit_cites(units: Iterable[UnitAssessment]) -> list[str]:
+    """Every source the units' figures rest on: the norm, the adopted value, each step."""
+    found: list[str] = []
+    for u in units:
+        if u.source is not None:
+            found.append(u.source.cite())
+        if u.override is not None and u.override.source is not None:
+            found.append(u.override.source.cite())
+        found.extend(cites_of(u.explanation))
+    return found
+
+
+def assessment_cites(a: Assessment) -> list[str]:
+    """An assessment's sources: its norm set, its units' figures, its alerts."""
+    return [
+        a.normset.source.cite(),
+        *unit_cites(a.units),
+        *(x.source.cite() for x in a.alerts if x.source is not None),
+    ]
+
+
 def cites_of(step: dict[str, Any] | None) -> list[str]:
     """Every source an explanation cites, depth first."""
     if not step:

@@ -9,6 +9,7 @@ with ``=`` is stored as text.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from typing import Any
@@ -56,6 +57,12 @@ def _text(value: str) -> str:
     return escaping.terminal(value)
 
 
+#: Decimals kept in a workbook: enough for any figure, short of float noise
+#: (8.88e-16 for a gap of 0 would count as a shortfall in a filter "> 0").
+_DECIMALS = {"nok": 2, "signed_nok": 2}
+_DEFAULT_DECIMALS = 6
+
+
 def _put(sheet: Any, row: int, column: int, value: Any, locale: Locale) -> Any:
     cell = sheet.cell(row=row, column=column)
     if isinstance(value, Num):
@@ -63,8 +70,12 @@ def _put(sheet: Any, row: int, column: int, value: Any, locale: Locale) -> Any:
             cell.value = locale.state(value.state or "not_known")
             cell.data_type = "s"
         else:
-            cell.value = value.value
+            decimals = _DECIMALS.get(value.kind, _DEFAULT_DECIMALS)
+            cell.value = round(value.value, decimals) + 0  # + 0: no negative zero
             cell.number_format = number_format(value, locale)
+    elif isinstance(value, dt.date):
+        cell.value = value
+        cell.number_format = "dd.mm.yyyy" if locale.lang == "nb" else "yyyy-mm-dd"
     elif value:
         cell.value = _text(value)
         cell.data_type = "s"  # never a formula, whatever the text starts with
@@ -115,18 +126,22 @@ def render_xlsx(result: Any, options: RenderOptions) -> bytes:
         sheet = workbook.create_sheet(names(table.sheet or table.title))
         _put(overview, line, 1, f"{sheet.title}: {table.title}", locale)
         line += 1
-        for column, label in enumerate(table.columns, start=1):
+        # Subtotals and totals among the rows: a column to filter them by, so a SUM
+        # over a figure's column does not count a facility twice.
+        levels = any(row.level != "row" for row in table.rows)
+        columns = [locale.t("Level")] * levels + list(table.columns)
+        rows = [[locale.t(row.level)] * levels + list(row.cells) for row in table.rows]
+        for column, label in enumerate(columns, start=1):
             _put(sheet, 1, column, label, locale).font = bold
-        for r, row in enumerate(table.rows, start=2):
-            for column, value in enumerate(row.cells, start=1):
+        for r, (row, cells) in enumerate(zip(table.rows, rows, strict=True), start=2):
+            for column, value in enumerate(cells, start=1):
                 cell = _put(sheet, r, column, value, locale)
                 if row.level != "row":
                     cell.font = bold
         sheet.freeze_panes = "A2"
-        for column, label in enumerate(table.columns, start=1):
-            widest = max(
-                [len(label), *(len(locale.cell(row.cells[column - 1])) for row in table.rows)]
-            )
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+        for column, label in enumerate(columns, start=1):
+            widest = max([len(label), *(len(locale.cell(cells[column - 1])) for cells in rows)])
             sheet.column_dimensions[get_column_letter(column)].width = min(60, widest + 2)
         if table.note:
             note = _put(sheet, len(table.rows) + 3, 1, table.note, locale)
@@ -190,5 +205,8 @@ def _chart_sheet(sheet: Any, charts: list[Chart], locale: Locale) -> None:
         drawn.add_data(data, titles_from_data=True)
         drawn.set_categories(Reference(sheet, min_col=1, min_row=top + 2, max_row=last))
         drawn.width, drawn.height = 18, 8
+        # openpyxl 3.1 marks axes deleted unless told otherwise; Excel then draws none.
+        drawn.x_axis.delete = False
+        drawn.y_axis.delete = False
         sheet.add_chart(drawn, f"{chr(ord('B') + len(chart.series) + 1)}{top}")
         top = max(last, top + 16) + 2

@@ -185,7 +185,8 @@ class FteCost(_Money):
         return frozenset({"fte"})
 
     def describe(self) -> str:
-        return f"FTE × {self.salary} × {self.employer_cost_factor:g} (employer costs)"
+        salary = fmt(self._salary, "NOK/year/FTE")
+        return f"FTE × {salary} × {self.employer_cost_factor:g} (employer costs)"
 
     def evaluate(self, inputs: Inputs) -> float:
         return require(inputs, "fte", self) * self._salary * self.employer_cost_factor
@@ -200,7 +201,8 @@ class FteCost(_Money):
         fte = require(inputs, "fte", self)
         value = self.evaluate(inputs)
         text = (
-            f"{fmt(fte)} FTE × {self.salary} × {self.employer_cost_factor:g} employer-cost "
+            f"{fmt(fte)} FTE × {fmt(self._salary, 'NOK/year/FTE')} × "
+            f"{self.employer_cost_factor:g} employer-cost "
             f"factor = {fmt(value, NOK_PER_YEAR)}"
         )
         return Step(text, value, NOK_PER_YEAR, self.title(), self.source)
