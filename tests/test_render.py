@@ -540,3 +540,24 @@ def test_xlsx_has_dates_levels_and_no_float_noise(tmp_path: Path) -> None:
     levels = [row[0].value for row in sheet.iter_rows(min_row=2)]
     assert levels.count("total") == 1 and levels.count("subtotal") == 6
     assert sheet.auto_filter.ref is not None
+
+
+def test_listings_write_to_a_file_too(tmp_path: Path) -> None:
+    import json
+
+    schema = tmp_path / "scenario.schema.json"
+    code, out, err = run("schema", "scenario", "--output", str(schema))
+    assert code == 0 and out == "" and f"wrote {schema}" in err
+    assert json.loads(schema.read_text(encoding="utf-8"))["title"]
+    listing = tmp_path / "plugins.json"
+    assert run("plugins", "--format", "json", "-o", str(listing))[0] == 0
+    assert "national" in {p["plugin"] for p in json.loads(listing.read_text())["plugins"]}
+    norms = tmp_path / "norms.txt"
+    assert run("norms", "-o", str(norms))[0] == 0 and "national" in norms.read_text()
+    # a checked file is an input: never written over
+    normset = tmp_path / "mine.yaml"
+    normset.write_text("id: mine\ntitle: Mine\nneeds: []\n", encoding="utf-8")
+    before = normset.read_bytes()
+    code, _, err = run("check", str(normset), "-o", str(normset))
+    assert code == 1 and "will not write over the input file" in err
+    assert normset.read_bytes() == before

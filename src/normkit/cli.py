@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
 import functools
+import io
 import json
 import os
 import shlex
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec
 
@@ -250,6 +252,27 @@ def _emit(
         sys.stdout.flush()
     elif text:
         typer.echo(text, nl=False)
+
+
+@contextlib.contextmanager
+def _into(to: Path | None, inputs: tuple[Path, ...] = ()) -> Iterator[None]:
+    """What a listing prints, written to ``--output`` instead of stdout when given (also
+    when the command then exits 1 for the problems it lists)."""
+    if to is None:
+        yield
+        return
+    from .render.files import write_output
+
+    buffer = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(buffer):
+            yield
+    except typer.Exit:
+        write_output(to, buffer.getvalue(), inputs)
+        _echo_err(f"wrote {to}")
+        raise
+    write_output(to, buffer.getvalue(), inputs)
+    _echo_err(f"wrote {to}")
 
 
 def _stdout_is_terminal() -> bool:
@@ -625,6 +648,7 @@ def kostra(
 @_reports_errors
 def plugins(
     output: ListFormatOption = "table",
+    to: OutputOption = None,
 ) -> None:
     """List loaded plugins, what each registered, how long each took, and any that failed."""
     listing = _list_format(output)
@@ -632,10 +656,11 @@ def plugins(
     from .render.listings import plugins_document, print_plugins
 
     document = plugins_document(_kit())
-    if listing is ListFormat.json:
-        typer.echo(escaping.json_text(json.dumps(document, indent=2, ensure_ascii=False)))
-    else:
-        print_plugins(document, _console(), SLOW_SECONDS)
+    with _into(to):
+        if listing is ListFormat.json:
+            typer.echo(escaping.json_text(json.dumps(document, indent=2, ensure_ascii=False)))
+        else:
+            print_plugins(document, _console(), SLOW_SECONDS)
     if document["problems"]:
         raise typer.Exit(1)
 
@@ -650,6 +675,7 @@ def norms(
         str | None, typer.Option("--at", help="Only versions in force on this date.")
     ] = None,
     output: ListFormatOption = "table",
+    to: OutputOption = None,
 ) -> None:
     """List norm sets and their versions."""
     listing = _list_format(output)
@@ -672,12 +698,13 @@ def norms(
         for v in kit.versions(normset_id)
         if on is None or v.validity.in_force(on)
     ]
-    if listing is ListFormat.json:
-        typer.echo(escaping.json_text(json.dumps(rows, indent=2, ensure_ascii=False)))
-        return
     from .render.listings import print_norms
 
-    print_norms(rows, on, _console())
+    with _into(to):
+        if listing is ListFormat.json:
+            typer.echo(escaping.json_text(json.dumps(rows, indent=2, ensure_ascii=False)))
+        else:
+            print_norms(rows, on, _console())
 
 
 @app.command()
@@ -688,6 +715,7 @@ def show(
         str | None, typer.Option("--at", help="Date (YYYY-MM-DD); default: today.")
     ] = None,
     output: ListFormatOption = "table",
+    to: OutputOption = None,
 ) -> None:
     """Show a norm set as in force on a date: its rules, overrides and sources."""
     listing = _list_format(output)
@@ -696,13 +724,15 @@ def show(
     kit = _kit()
     on = _date(at) or dt.date.today()
     resolved = kit.resolve(normset_id, on)
-    if listing is ListFormat.json:
-        typer.echo(escaping.json_text(json.dumps(as_json(resolved), indent=2, ensure_ascii=False)))
-        return
     from .render.listings import show_lines
 
-    for line in show_lines(resolved, kit.bed_types):
-        _echo(line)
+    with _into(to):
+        if listing is ListFormat.json:
+            document = json.dumps(as_json(resolved), indent=2, ensure_ascii=False)
+            typer.echo(escaping.json_text(document))
+        else:
+            for line in show_lines(resolved, kit.bed_types):
+                _echo(line)
 
 
 @app.command()
@@ -716,6 +746,7 @@ def check(
         ),
     ] = None,
     output: ListFormatOption = "table",
+    to: OutputOption = None,
 ) -> None:
     """Validate norm files and plugins without assessing anything."""
     listing = _list_format(output)
@@ -727,14 +758,15 @@ def check(
     findings = check_paths(kit, paths) if paths else []
     if names or not paths:
         findings += check_plugins(kit, names or None)
-    if listing is ListFormat.json:
-        document = json.dumps([f.to_dict() for f in findings], indent=2, ensure_ascii=False)
-        typer.echo(escaping.json_text(document))
-    else:
-        from .render.listings import print_check
+    from .render.listings import print_check
 
-        checked = ", ".join([*map(str, paths), *names]) or "every installed plugin"
-        print_check(findings, checked, _console())
+    with _into(to, tuple(paths)):
+        if listing is ListFormat.json:
+            document = json.dumps([f.to_dict() for f in findings], indent=2, ensure_ascii=False)
+            typer.echo(escaping.json_text(document))
+        else:
+            checked = ", ".join([*map(str, paths), *names]) or "every installed plugin"
+            print_check(findings, checked, _console())
     if has_errors(findings):
         raise typer.Exit(1)
 
@@ -751,6 +783,7 @@ class Document(enum.StrEnum):
 @_reports_errors
 def schema(
     document: Annotated[Document, typer.Argument(help="Which kind of file.")],
+    to: OutputOption = None,
 ) -> None:
     """Print the JSON Schema of a file kind, with the plugins' rule kinds and bed types."""
     from .schema import json_schema
@@ -759,7 +792,8 @@ def schema(
     schema_text = json.dumps(
         json_schema(document.value, kit.rule_kinds, kit.bed_types), indent=2, ensure_ascii=False
     )
-    typer.echo(escaping.json_text(schema_text))
+    with _into(to):
+        typer.echo(escaping.json_text(schema_text))
 
 
 @app.command("new-plugin")
