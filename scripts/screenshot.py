@@ -19,7 +19,7 @@ from normkit.cli import app
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-from test_html_in_chromium import CHROMIUM, FLAGS  # noqa: E402
+from conftest import CHROMIUM, FLAGS  # noqa: E402
 
 SHOTS = {
     "report-assess.png": ["assess", "--explain"],

@@ -561,3 +561,49 @@ def test_listings_write_to_a_file_too(tmp_path: Path) -> None:
     code, _, err = run("check", str(normset), "-o", str(normset))
     assert code == 1 and "will not write over the input file" in err
     assert normset.read_bytes() == before
+
+
+def test_workbook_cells_say_their_state_and_dates_follow_the_language(tmp_path: Path) -> None:
+    """Pinned by mutation testing: a state is a word, never an empty cell; formats per lang."""
+    for lang, date_format, nok_format in (
+        ("en", "yyyy-mm-dd", "#,##0"),
+        ("nb", "dd.mm.yyyy", '#,##0 "kr"'),
+    ):
+        target = tmp_path / f"{lang}.xlsx"
+        args = ("plan", "--years", "2020", "--lang", lang, "-o", str(target))
+        assert run(*args)[0] == 0
+        sheet = openpyxl.load_workbook(target).worksheets[1]
+        headers = [c.value for c in sheet[1]]
+        assert sheet.cell(row=2, column=1).number_format == date_format
+        cost = sheet.cell(row=2, column=headers.index(Locale(lang).t("Gap cost NOK/yr")) + 1)
+        # the national norm prices no FTE: the gap's cost is not known, and says so
+        assert cost.value == Locale(lang).state("not_known")
+        measures = sheet.cell(row=2, column=headers.index(Locale(lang).t("Measures NOK/yr")) + 1)
+        assert measures.value == 0 and measures.number_format == nok_format
+
+
+def test_a_wrong_chart_name_lists_the_charts_there_are(tmp_path: Path) -> None:
+    code, _, err = run("assess", "--chart", str(tmp_path / "pie.png"))
+    assert code == 1 and "name it after one of: need-staffed, gap" in err
+
+
+def test_a_long_note_in_a_four_column_table_is_a_footnote() -> None:
+    from normkit.render.document import Row, Table
+    from normkit.render.text import FOOTNOTE_AT, _footnoted
+
+    long = "x" * (FOOTNOTE_AT + 1)
+    table = Table(
+        "t", ("a", "b", "c", "note"), (Row(("1", "2", "3", long)), Row(("4", "5", "6", long)))
+    )
+    cells = [list(r.cells) for r in table.rows]
+    out, notes = _footnoted(table, cells, [False] * 4)  # type: ignore[arg-type]
+    assert [row[-1] for row in out] == ["[1]", "[1]"] and notes == [(1, long)]
+    three = Table("t", ("a", "b", "note"), (Row(("1", "2", long)),))
+    assert _footnoted(three, [list(three.rows[0].cells)], [False] * 3)[1] == []  # type: ignore[arg-type]
+
+
+def test_a_bad_renderer_has_its_code() -> None:
+    for name, extension in (("Bad Name", ".x"), ("ok", "x")):
+        with pytest.raises(NormkitError) as caught:
+            Renderer(name, extension, _tsv)
+        assert caught.value.code == "plugin.renderer"

@@ -679,25 +679,10 @@ def norms(
 ) -> None:
     """List norm sets and their versions."""
     listing = _list_format(output)
-    kit = _kit()
+    from .render.listings import norm_rows
+
     on = _date(at)
-    ids = kit.normset_ids()
-    if municipality:
-        ids = [i for i in kit.municipality(municipality, on).normsets if i in ids]
-    rows = [
-        {
-            "id": v.id,
-            "version": v.version,
-            "title": v.title,
-            "valid_from": v.validity.valid_from.isoformat() if v.validity.valid_from else None,
-            "valid_to": v.validity.valid_to.isoformat() if v.validity.valid_to else None,
-            "municipality": v.municipality,
-            "plugin": v.plugin,
-        }
-        for normset_id in ids
-        for v in kit.versions(normset_id)
-        if on is None or v.validity.in_force(on)
-    ]
+    rows = norm_rows(_kit(), municipality, on)
     from .render.listings import print_norms
 
     with _into(to):
@@ -794,6 +779,42 @@ def schema(
     )
     with _into(to):
         typer.echo(escaping.json_text(schema_text))
+
+
+@app.command()
+@_reports_errors
+def serve(
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on; 0.0.0.0 exposes it.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    plugins: Annotated[
+        str | None,
+        typer.Option(
+            "--plugins",
+            help="Only these plugins, comma-separated (default: every installed one); "
+            "chosen here, never by a request.",
+        ),
+    ] = None,
+) -> None:
+    """Serve the HTTP API and the planners' page (needs the 'server' extra)."""
+    try:
+        import uvicorn
+
+        from .server import ServerSettings, create_app
+    except ImportError:
+        raise NormkitError(
+            "normkit serve needs the server extra, which is not installed",
+            hint="pip install 'normkit[server]'",
+            code="server.missing-extra",
+        ) from None
+    from .kit import Kit
+
+    allow = [p.strip() for p in plugins.split(",") if p.strip()] if plugins else None
+    kit = Kit(allow=allow)
+    settings = ServerSettings.from_env()
+    _echo_err(f"normkit {__version__} on http://{host}:{port}/ (API under /v1, docs at /v1/docs)")
+    uvicorn.run(create_app(kit, settings), host=host, port=port, log_level="warning")
 
 
 @app.command("new-plugin")

@@ -67,7 +67,7 @@ class Limits:
             text = env.get(variable)
             if text is None or not text.strip():
                 continue
-            if not text.strip().isdigit():
+            if not (text.strip().isascii() and text.strip().isdigit()):  # not "²"
                 raise NormkitError(
                     f"{variable} must be a positive whole number, got '{text}'",
                     code="limit.invalid",

@@ -247,7 +247,7 @@ def _count(text: str, file: str, line: int, column: str) -> int:
             "give the figure or leave the year out",
             code="population.missing",
         )
-    if not cleaned.isdigit() or len(cleaned) > 12:
+    if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 12:  # not "²"
         raise InventoryError(
             f"'{text}' is not a number of inhabitants (a whole number)",
             Location(file, line, column),

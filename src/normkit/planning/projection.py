@@ -152,12 +152,20 @@ class Plan(_Out):
     notes: list[str]
 
 
+#: The years a plan may span, as the command line's --years.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
 def plan_dates(
     years: Iterable[int] = (), dates: Iterable[dt.date] = (), month: int = 1, day: int = 1
 ) -> list[dt.date]:
     """The dates a plan evaluates: ``month``/``day`` of each year, and any dates given."""
     chosen = set(dates)
     for year in years:
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise NormkitError(
+                f"{year} is not a year from {FIRST_YEAR} to {LAST_YEAR}", code="plan.years"
+            )
         try:
             chosen.add(dt.date(year, month, day))
         except ValueError:

@@ -21,7 +21,7 @@ from pydantic import BeforeValidator, Field, PrivateAttr, ValidationError, model
 
 from ..bed_types import BedType
 from ..errors import InventoryError, Location, NormkitError
-from ..files import LineMap, convert_validation_error, read_document, split_path
+from ..files import LineMap, check_shape, convert_validation_error, read_document, split_path
 from ..inventory import Inventory, StaffingRecords, check_bed_type, read_fte
 from ..limits import DEFAULT, Limits
 from ..model import Model
@@ -549,6 +549,35 @@ def load_scenarios(paths: Iterable[str | Path], limits: Limits = DEFAULT) -> lis
     for scenario in asked:
         chains.chain(scenario)  # every extends resolves, and no cycle
     return asked
+
+
+def parse_scenarios(documents: Sequence[Any], limits: Limits = DEFAULT) -> list[Scenario]:
+    """Scenarios given as data (an HTTP request's), each checked like a file.
+
+    ``extends`` may name another of the given scenarios by id, never a file:
+    data from a request does not reach the file system.
+    """
+    scenarios = []
+    for i, document in enumerate(documents):
+        where = f"scenarios[{i}]"
+        check_shape(document, where, ScenarioError, limits)
+        scenario = parse_scenario(document, LineMap(where))
+        if scenario.extends is not None and scenario.extends.lower().endswith(_SUFFIXES):
+            raise ScenarioError(
+                f"scenario '{scenario.id}' extends the file '{scenario.extends}'",
+                Location(where, field="extends"),
+                "here, extends names another scenario of the same request by its id",
+                code="scenario.extends-unknown",
+            )
+        scenarios.append(scenario)
+    found = {s.id: s for s in scenarios}
+    for scenario in scenarios:
+        if scenario.extends is not None:
+            scenario._parent = found.get(scenario.extends)
+    chains = ScenarioSet(found)
+    for scenario in scenarios:
+        chains.chain(scenario)  # every extends resolves, and no cycle
+    return scenarios
 
 
 _SUFFIXES = (".yaml", ".yml", ".json", ".toml")

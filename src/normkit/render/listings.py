@@ -158,6 +158,27 @@ def print_plugins(document: dict[str, Any], console: Any, slow_seconds: float) -
         console.print(safe("warning: ", "yellow") + safe(warning))
 
 
+def norm_rows(kit: Any, municipality: str | None, on: dt.date | None) -> list[dict[str, Any]]:
+    """Norm-set versions (of one municipality, in force on a day, when given)."""
+    ids = kit.normset_ids()
+    if municipality:
+        ids = [i for i in kit.municipality(municipality, on).normsets if i in ids]
+    return [
+        {
+            "id": v.id,
+            "version": v.version,
+            "title": v.title,
+            "valid_from": _iso(v.validity.valid_from),
+            "valid_to": _iso(v.validity.valid_to),
+            "municipality": v.municipality,
+            "plugin": v.plugin,
+        }
+        for normset_id in ids
+        for v in kit.versions(normset_id)
+        if on is None or v.validity.in_force(on)
+    ]
+
+
 def print_norms(rows: list[dict[str, Any]], on: dt.date | None, console: Any) -> None:
     from rich.table import Table
 

@@ -1,0 +1,608 @@
+"""The HTTP API: a thin layer over :class:`normkit.Kit`, for apps in any language.
+
+Everything a request brings is hostile until parsed, as in the command line:
+the body is bounded before it is read (:class:`ServerSettings`), an uploaded
+file goes through the same readers and limits as a file on disk, and a
+request's work is bounded in time. Errors are JSON with the error's code,
+message, file, line, field and hint (HTTP 422), never a traceback. Plugins are
+chosen when the app is made, never by a request, and no request names a path
+on the server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+import tempfile
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import anyio
+from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__
+from ..errors import InventoryError, Location, NormkitError
+from ..files import LineMap, check_shape
+from ..inventory import Inventory, parse_inventory
+from ..kit import Kit
+from ..render import RenderOptions, choose, render
+
+API = "/v1"
+UPLOAD_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".csv")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """What a server accepts. Each can be set by environment (``NORMKIT_SERVER_*``)."""
+
+    #: the largest request body, uploads included
+    max_body_bytes: int = 5 * 1024 * 1024
+    #: the longest a request may compute before it is answered with 503
+    timeout_seconds: float = 10.0
+    #: requests up to this size compute at once, without a worker thread (see bounded)
+    inline_bytes: int = 64 * 1024
+    #: when set, every /v1 request needs ``Authorization: Bearer <token>``
+    token: str | None = None
+    #: origins a browser may call the API from (CORS); none by default
+    cors_origins: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def from_env(cls, environ: MutableMapping[str, str] | None = None) -> ServerSettings:
+        env = os.environ if environ is None else environ
+        origins = env.get("NORMKIT_SERVER_CORS_ORIGINS", "")
+        try:
+            return cls(
+                max_body_bytes=int(env.get("NORMKIT_SERVER_MAX_BODY_BYTES", cls.max_body_bytes)),
+                timeout_seconds=float(
+                    env.get("NORMKIT_SERVER_TIMEOUT_SECONDS", cls.timeout_seconds)
+                ),
+                inline_bytes=int(env.get("NORMKIT_SERVER_INLINE_BYTES", cls.inline_bytes)),
+                token=env.get("NORMKIT_SERVER_TOKEN") or None,
+                cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
+            )
+        except ValueError as exc:
+            raise NormkitError(
+                f"a NORMKIT_SERVER_* setting is not a number: {exc}", code="server.settings"
+            ) from None
+
+
+# -- errors as JSON ------------------------------------------------------------
+
+
+def error_body(*, code: str, message: str, **where: Any) -> dict[str, Any]:
+    """The error document every failed request gets: ``{"error": {code, message, …}}``."""
+    details = {k: v for k, v in where.items() if v is not None}
+    return {"error": {"code": code, "message": message, **details}}
+
+
+def _normkit_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, NormkitError)
+    # Asking for a norm set or municipality that is not there: not found, not bad input.
+    missing = request.method == "GET" and exc.code.endswith(".unknown")
+    return JSONResponse(error_body(**exc.to_dict()), status_code=404 if missing else 422)
+
+
+def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    problems = exc.errors()
+    first = problems[0] if problems else {"loc": (), "msg": "invalid request"}
+    where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+    return JSONResponse(
+        error_body(
+            code="request.invalid",
+            message=str(first.get("msg", "invalid request")),
+            field=where or None,
+            hint="see the OpenAPI description at /v1/openapi.json",
+        ),
+        status_code=422,
+    )
+
+
+def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    """Starlette's own refusals (a body that is not JSON, no such route) in our shape."""
+    assert isinstance(exc, StarletteHTTPException)
+    detail = str(exc.detail)
+    if exc.status_code == 404:
+        body = error_body(code="request.not-found", message=detail)
+    elif exc.status_code == 405:
+        body = error_body(code="request.method", message=detail)
+    else:
+        body = error_body(code="request.invalid", message=detail)
+    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+
+def _internal_error(_: Request, exc: Exception) -> JSONResponse:
+    # A bug in normkit or a plugin: said as such, without a traceback to the caller.
+    return JSONResponse(
+        error_body(
+            code="internal", message=f"internal error, please report it: {type(exc).__name__}"
+        ),
+        status_code=500,
+    )
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="a stable code (docs/reference/errors.md)")
+    message: str
+    file: str | None = Field(default=None, description="the upload, or 'request' for JSON")
+    line: int | None = None
+    field: str | None = None
+    hint: str | None = None
+
+
+class ErrorBody(BaseModel):
+    """What every failed request gets."""
+
+    error: ErrorDetail
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"model": ErrorBody, "description": description}
+
+
+#: The answers any route can give besides its own, as the OpenAPI description says.
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _error("the body cannot be read (not JSON, not UTF-8, a broken upload)"),
+    401: _error("a bearer token is configured and the request has no valid one"),
+    404: _error("no norm set or municipality of that name"),
+    413: _error("the body is larger than the limit"),
+    422: _error("the input is not valid: the error names the file, line and field"),
+    500: _error("a bug in normkit or a plugin; no traceback is given"),
+    503: _error("the request took longer than the limit"),
+}
+#: The formats an assessment, comparison or plan can be answered in.
+RESULT_FORMATS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "the result: JSON by default, or the format asked for",
+        "content": {
+            "application/json": {},
+            "text/csv": {},
+            "text/markdown": {},
+            "text/html": {},
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+        },
+    }
+}
+
+
+class BodyLimit:
+    """Refuse a request body larger than the limit, before or while it is read."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await self._refuse(send)
+            return
+        seen, refused = 0, False
+
+        async def bounded() -> Message:
+            nonlocal seen, refused
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit and not refused:
+                refused = True
+                await self._refuse(send)
+                return {"type": "http.disconnect"}  # the app stops reading here
+            return message
+
+        async def unless_refused(message: Message) -> None:
+            if not refused:  # what the app answers after the refusal is dropped
+                await send(message)
+
+        await self.app(scope, bounded, unless_refused)
+
+    async def _refuse(self, send: Send) -> None:
+        body = json.dumps(
+            error_body(
+                code="request.too-large",
+                message=f"the request body is larger than the limit of {self.limit} bytes",
+                hint="give a smaller file, or raise NORMKIT_SERVER_MAX_BODY_BYTES",
+            )
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"application/json")],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+# -- requests ------------------------------------------------------------------
+
+
+class AssessRequest(BaseModel):
+    """An inventory as JSON, and what to assess it with."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    inventory: dict[str, Any] = Field(description="an inventory, as in an inventory file")
+    normset: str | None = Field(default=None, description="norm-set id; default national")
+    municipality: str | None = Field(
+        default=None, description="a municipality's name or kommunenummer, instead of normset"
+    )
+    at: dt.date | None = Field(default=None, description="the date; default the inventory's as_of")
+    explain: bool = False
+
+
+class CompareRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    inventory: dict[str, Any]
+    left: str = Field(default="national", description="a norm-set id or a municipality")
+    right: str = Field(description="a norm-set id or a municipality")
+    at: dt.date | None = None
+    explain: bool = False
+
+
+class PlanRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    inventory: dict[str, Any]
+    normset: str = Field(default="national", description="a norm-set id or a municipality")
+    years: list[Annotated[int, Field(ge=1900, le=2200)]] = Field(
+        default_factory=list, max_length=200
+    )
+    dates: list[dt.date] = Field(default_factory=list, max_length=200)
+    scenarios: list[dict[str, Any]] = Field(
+        default_factory=list, max_length=20, description="scenario documents, as in scenario files"
+    )
+
+
+def _inventory(kit: Kit, data: dict[str, Any]) -> Inventory:
+    check_shape(data, "request", InventoryError, kit.limits)
+    return parse_inventory(data, LineMap("request"), kit.bed_types, kit.limits)
+
+
+def _upload(kit: Kit, name: str, content: bytes) -> Inventory:
+    """An uploaded file read as a file on disk is, its errors naming the upload."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        raise InventoryError(
+            f"unsupported file type '{suffix or name}'",
+            Location(name),
+            f"upload one of: {', '.join(UPLOAD_SUFFIXES)}",
+            code="file.type",
+        )
+    with tempfile.TemporaryDirectory(prefix="normkit-") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(content)
+        try:
+            return kit.load_inventory(path)
+        except NormkitError as exc:
+            where = exc.location
+            raise exc.relocated(Location(name, where.line, where.field)) from None
+
+
+def _size(request: Request) -> int:
+    """The body's size as declared (the body limit has checked it is true)."""
+    declared = request.headers.get("content-length", "")
+    return int(declared) if declared.isascii() and declared.isdigit() else 1 << 62
+
+
+def _day(inventory: Inventory, at: dt.date | None) -> dt.date:
+    return at or inventory.as_of or dt.date.today()
+
+
+def _choice(kit: Kit, value: str, on: dt.date) -> tuple[Any, str | None]:
+    """A norm-set id, or a municipality's norm set in force (never a path from a request)."""
+    if value in kit.normset_ids():
+        return value, None
+    return kit.normset_for(value, on), value
+
+
+def _respond(kit: Kit, result: Any, fmt: str, explain: bool, lang: str) -> Response:
+    renderer = choose(fmt, kit.renderers.values())
+    if renderer.name == "table":
+        renderer = choose("markdown", kit.renderers.values())  # no terminal here
+    content = render(result, renderer, RenderOptions(lang=lang, explain=explain))  # type: ignore[arg-type]
+    media = {
+        "json": "application/json",
+        "csv": "text/csv; charset=utf-8",
+        "markdown": "text/markdown; charset=utf-8",
+        "html": "text/html; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }.get(renderer.name, "application/octet-stream" if renderer.binary else "text/plain")
+    return Response(content, media_type=media)
+
+
+_ACCEPT = {
+    "text/csv": "csv",
+    "text/markdown": "markdown",
+    "text/html": "html",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+}
+
+
+def _format(request: Request, fmt: str | None) -> str:
+    """``?format=`` first, else the Accept header, else JSON."""
+    if fmt:
+        return fmt.lower()
+    for part in request.headers.get("accept", "").split(","):
+        kind = part.split(";")[0].strip().lower()
+        if kind in _ACCEPT:
+            return _ACCEPT[kind]
+    return "json"
+
+
+FormatQuery = Annotated[
+    str | None,
+    Query(
+        alias="format",
+        description="json (default), csv, markdown, html, xlsx, or a plugin's format; the "
+        "Accept header works too",
+        max_length=40,
+    ),
+]
+LangQuery = Annotated[Literal["en", "nb"], Query(description="labels and numbers")]
+
+
+# -- the app -------------------------------------------------------------------
+
+
+def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -> FastAPI:
+    """The API (and the planners' page at ``/``) over one kit, made once.
+
+    Mount it in another ASGI app with ``parent.mount("/normkit", create_app())``.
+    """
+    kit = kit if kit is not None else Kit()
+    settings = settings if settings is not None else ServerSettings()
+    app = FastAPI(
+        title="normkit",
+        version=__version__,
+        description="Physician staffing norms as code: need, staffed, gap, every figure "
+        "explained. Errors are JSON: {error: {code, message, file, line, field, hint}}.",
+        openapi_url=f"{API}/openapi.json",
+        docs_url=f"{API}/docs",
+        redoc_url=None,
+        responses=ERRORS,
+    )
+    app.add_exception_handler(NormkitError, _normkit_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _internal_error)
+    if settings.cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+
+    async def authorized(request: Request) -> None:
+        if settings.token is None:
+            return
+        given = request.headers.get("authorization", "")
+        expected = f"Bearer {settings.token}"
+        if not secrets.compare_digest(given.encode(), expected.encode()):
+            raise _Unauthorized
+
+    app.add_exception_handler(
+        _Unauthorized,
+        lambda _r, _e: JSONResponse(
+            error_body(code="request.unauthorized", message="a valid bearer token is needed"),
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
+        ),
+    )
+
+    async def bounded(work: Callable[[], Any], size: int) -> Any:
+        """Run the computation, answered within the time limit.
+
+        A small request (up to ``inline_bytes``: a few hundred units, milliseconds of
+        work) runs at once; handing it to a worker thread would cost more than the
+        work, in thread switches. A larger one runs in a worker thread, and its
+        answer comes when the time limit is up, if not before.
+        """
+        if size <= settings.inline_bytes:
+            return work()
+        try:
+            with anyio.fail_after(settings.timeout_seconds):
+                return await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
+        except TimeoutError:
+            raise _TooSlow(settings.timeout_seconds) from None
+
+    app.add_exception_handler(
+        _TooSlow,
+        lambda _r, e: JSONResponse(
+            error_body(
+                code="request.too-slow",
+                message=f"the request took longer than the limit of {e.args[0]:g} s",
+                hint="give a smaller inventory or fewer dates",
+            ),
+            status_code=503,
+        ),
+    )
+
+    auth = [Depends(authorized)]
+
+    @app.get(f"{API}/health", dependencies=auth, tags=["service"])
+    def health() -> dict[str, Any]:
+        """Whether the service runs, its version, and its plugins' problems."""
+        return {
+            "status": "ok",
+            "version": __version__,
+            "plugins": sorted(kit.plugins),
+            "problems": kit.problems(),
+        }
+
+    @app.get(f"{API}/plugins", dependencies=auth, tags=["service"])
+    def plugins() -> dict[str, Any]:
+        """As ``normkit plugins --format json``: plugins, formats, failures, problems."""
+        from ..render.listings import plugins_document
+
+        return plugins_document(kit)
+
+    @app.get(f"{API}/normsets", dependencies=auth, tags=["norms"])
+    def normsets(
+        at: Annotated[dt.date | None, Query(description="only versions in force then")] = None,
+    ) -> list[dict[str, Any]]:
+        """Every norm-set version, as ``normkit norms --format json``."""
+        from ..render.listings import norm_rows
+
+        return norm_rows(kit, None, at)
+
+    @app.get(f"{API}/normsets/{{normset_id}}", dependencies=auth, tags=["norms"])
+    def normset(
+        normset_id: Annotated[str, Field(max_length=200)],
+        at: Annotated[dt.date | None, Query(description="default: today")] = None,
+    ) -> Mapping[str, Any]:
+        """A norm set as in force on a date: rules, overrides and their sources."""
+        from ..show import as_json
+
+        return as_json(kit.resolve(normset_id, at or dt.date.today()))
+
+    @app.get(f"{API}/municipalities", dependencies=auth, tags=["norms"])
+    def municipalities() -> list[dict[str, Any]]:
+        """Municipalities with their kommunenummer by date and their norm sets."""
+        return [
+            {
+                "id": m.id,
+                "name": m.name,
+                "codes": [c.model_dump(mode="json") for c in m.codes],
+                "normsets": list(m.normsets),
+            }
+            for m in kit.municipalities.values()
+        ]
+
+    @app.get(f"{API}/schema/{{kind}}", dependencies=auth, tags=["norms"])
+    def schema(kind: Literal["normset", "inventory", "roster", "manifest", "scenario"]) -> Any:
+        """The JSON Schema of a file kind, with the plugins' rule kinds and bed types."""
+        from ..schema import json_schema
+
+        return json_schema(kind, kit.rule_kinds, kit.bed_types)
+
+    def assessed(
+        inventory: Inventory,
+        normset: str | None,
+        municipality: str | None,
+        at: dt.date | None,
+        explain: bool,
+    ) -> Any:
+        if normset and municipality:
+            raise NormkitError("give normset or municipality, not both", code="request.invalid")
+        on = _day(inventory, at)
+        chosen: Any = kit.normset_for(municipality, on) if municipality else normset or "national"
+        return kit.assess(inventory, chosen, on, explain=explain, municipality=municipality)
+
+    @app.post(f"{API}/assess", dependencies=auth, tags=["assess"], responses=RESULT_FORMATS)
+    async def assess(
+        request: Request, body: AssessRequest, fmt: FormatQuery = None, lang: LangQuery = "en"
+    ) -> Response:
+        """Assess an inventory given as JSON: the documented assessment JSON, or another
+        format (``?format=csv``, or an Accept header)."""
+
+        def work() -> Any:
+            inventory = _inventory(kit, body.inventory)
+            return assessed(inventory, body.normset, body.municipality, body.at, body.explain)
+
+        result = await bounded(work, _size(request))
+        return _respond(kit, result, _format(request, fmt), body.explain, lang)
+
+    @app.post(f"{API}/assess/upload", dependencies=auth, tags=["assess"], responses=RESULT_FORMATS)
+    async def assess_upload(
+        request: Request,
+        file: Annotated[UploadFile, File(description="an inventory: .yaml, .json, .toml, .csv")],
+        normset: Annotated[str | None, Form(max_length=200)] = None,
+        municipality: Annotated[str | None, Form(max_length=200)] = None,
+        at: Annotated[dt.date | None, Form()] = None,
+        explain: Annotated[bool, Form()] = False,
+        fmt: FormatQuery = None,
+        lang: LangQuery = "en",
+    ) -> Response:
+        """Assess an uploaded inventory file; errors name the file as uploaded."""
+        content = await file.read()
+        name = Path(file.filename or "upload").name
+
+        def work() -> Any:
+            inventory = _upload(kit, name, content)
+            return assessed(inventory, normset, municipality, at, explain)
+
+        result = await bounded(work, len(content))
+        return _respond(kit, result, _format(request, fmt), explain, lang)
+
+    @app.post(f"{API}/compare", dependencies=auth, tags=["assess"], responses=RESULT_FORMATS)
+    async def compare(
+        request: Request, body: CompareRequest, fmt: FormatQuery = None, lang: LangQuery = "en"
+    ) -> Response:
+        """Two norm sets (or municipalities) on one inventory, unit by unit, with reasons."""
+
+        def work() -> Any:
+            inventory = _inventory(kit, body.inventory)
+            on = _day(inventory, body.at)
+            left, left_m = _choice(kit, body.left, on)
+            right, right_m = _choice(kit, body.right, on)
+            return kit.compare_normsets(
+                inventory,
+                left,
+                right,
+                on,
+                explain=body.explain,
+                left_municipality=left_m,
+                right_municipality=right_m,
+            )
+
+        result = await bounded(work, _size(request))
+        return _respond(kit, result, _format(request, fmt), body.explain, lang)
+
+    @app.post(f"{API}/plan", dependencies=auth, tags=["assess"], responses=RESULT_FORMATS)
+    async def plan(
+        request: Request, body: PlanRequest, fmt: FormatQuery = None, lang: LangQuery = "en"
+    ) -> Response:
+        """A base and its scenarios over years: need, staffed, gap and money per date."""
+        from ..planning.projection import plan_dates
+        from ..planning.scenario import parse_scenarios
+
+        def work() -> Any:
+            inventory = _inventory(kit, body.inventory)
+            days = plan_dates(body.years, body.dates)
+            if not days:
+                raise NormkitError(
+                    "give the dates to plan for: years and/or dates", code="plan.no-dates"
+                )
+            scenarios = parse_scenarios(body.scenarios, kit.limits)
+            chosen, municipality = _choice(kit, body.normset, days[0])
+            if municipality is not None:
+                chosen = chosen.id
+            return kit.plan(inventory, chosen, days, scenarios, False, municipality=municipality)
+
+        result = await bounded(work, 1 << 62)  # dates multiply the work: always time-bounded
+        return _respond(kit, result, _format(request, fmt), False, lang)
+
+    from .page import page_router
+
+    app.include_router(page_router(kit, assessed, bounded, _upload), dependencies=auth)
+    return app
+
+
+class _Unauthorized(Exception):
+    pass
+
+
+class _TooSlow(Exception):
+    pass

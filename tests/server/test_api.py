@@ -1,0 +1,356 @@
+"""The HTTP API and the planners' page, through FastAPI's test client.
+
+Figures are Sarpsborg's Table 3 (the bundled example): 259 long-term places
+at 1 hour a week per 3 places, 98 dementia places at 1 per 2, 13 short-term
+places at 1.5 hours each, 30 hours per FTE; 3.4 FTE staffed on 2020-04-01.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import normkit
+from normkit import EXAMPLE_INVENTORY, hookimpl
+from normkit.render import Renderer, RenderOptions
+
+pytest.importorskip("fastapi")
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from normkit.server import ServerSettings, create_app
+
+ROOT = Path(__file__).parents[2]
+NEED = 259 / 3 / 30 + 98 / 2 / 30 + 13 * 1.5 / 30
+STAFFED = 3.4
+
+
+@pytest.fixture(scope="module")
+def kit() -> normkit.Kit:
+    return normkit.Kit()
+
+
+@pytest.fixture(scope="module")
+def client(kit: normkit.Kit) -> TestClient:
+    return TestClient(create_app(kit), raise_server_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def table3() -> dict[str, Any]:
+    data = yaml.safe_load(EXAMPLE_INVENTORY.read_text(encoding="utf-8"))
+    return json.loads(json.dumps(data, default=str))  # dates as the JSON a client sends
+
+
+def error(response: Any, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body = response.json()["error"]
+    assert body["code"] == code, body
+    assert "Traceback" not in response.text
+    return dict(body)
+
+
+# -- reading ------------------------------------------------------------------
+
+
+def test_health_and_plugins(client: TestClient, kit: normkit.Kit) -> None:
+    health = client.get("/v1/health").json()
+    assert health["status"] == "ok" and health["plugins"] == sorted(kit.plugins)
+    plugins = client.get("/v1/plugins").json()
+    assert {"plugins", "formats", "failures", "problems", "warnings"} <= set(plugins)
+    assert "xlsx" in {f["name"] for f in plugins["formats"]}
+
+
+def test_norm_sets_and_their_rules_with_sources(client: TestClient) -> None:
+    listed = client.get("/v1/normsets").json()
+    assert "national" in {n["id"] for n in listed}
+    in_force = client.get("/v1/normsets", params={"at": "2019-06-01"}).json()
+    assert all(n["valid_from"] is None or n["valid_from"] <= "2019-06-01" for n in in_force)
+    national = client.get("/v1/normsets/national", params={"at": "2020-04-01"}).json()
+    assert "Legeforening" in json.dumps(national, ensure_ascii=False)
+    error(client.get("/v1/normsets/nosuch"), 404, "normset.unknown")
+
+
+def test_municipalities_with_their_codes_by_date(client: TestClient, kit: normkit.Kit) -> None:
+    if "sarpsborg" not in kit.municipalities:
+        pytest.skip("the Sarpsborg plugin is not installed")
+    found = {m["name"]: m for m in client.get("/v1/municipalities").json()}
+    codes = {(c["code"], c["valid_from"], c["valid_to"]) for c in found["Sarpsborg"]["codes"]}
+    assert codes == {("3003", "2020-01-01", "2023-12-31"), ("3105", "2024-01-01", None)}
+
+
+@pytest.mark.parametrize("kind", ["normset", "inventory", "roster", "manifest", "scenario"])
+def test_schemas(client: TestClient, kind: str) -> None:
+    assert client.get(f"/v1/schema/{kind}").json()["type"] == "object"
+
+
+def test_an_unknown_schema_is_a_json_error(client: TestClient) -> None:
+    error(client.get("/v1/schema/everything"), 422, "request.invalid")
+
+
+# -- assessing ------------------------------------------------------------------
+
+
+def test_assess_json_gives_table_3(client: TestClient, table3: dict[str, Any]) -> None:
+    totals = client.post("/v1/assess", json={"inventory": table3}).json()["totals"]
+    assert totals["norm_fte"] == pytest.approx(NEED)
+    assert totals["staffed_fte"] == pytest.approx(STAFFED)
+    assert totals["gap_fte"] == pytest.approx(NEED - STAFFED)
+
+
+def test_assess_in_every_format(client: TestClient, table3: dict[str, Any]) -> None:
+    body = {"inventory": table3}
+    csv = client.post("/v1/assess", params={"format": "csv"}, json=body)
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert csv.text.startswith("municipality,kommunenummer,level")
+    page = client.post("/v1/assess", headers={"accept": "text/html"}, json=body)
+    assert page.headers["content-type"].startswith("text/html") and ">5.16<" in page.text
+    nb = client.post("/v1/assess", params={"format": "markdown", "lang": "nb"}, json=body)
+    assert "| **Sum** |" in nb.text and "5,16" in nb.text
+    book = client.post("/v1/assess", params={"format": "xlsx"}, json=body)
+    assert book.content[:2] == b"PK"
+    error(client.post("/v1/assess", params={"format": "pdf"}, json=body), 422, "render.format")
+
+
+def test_assess_by_municipality_and_date(
+    client: TestClient, table3: dict[str, Any], kit: normkit.Kit
+) -> None:
+    if "sarpsborg" not in kit.municipalities:
+        pytest.skip("the Sarpsborg plugin is not installed")
+    body = {"inventory": table3, "municipality": "3003", "at": "2020-01-01"}
+    result = client.post("/v1/assess", json=body).json()
+    assert result["municipality"]["kommunenummer"] == "3003"
+    assert result["totals"]["required_fte"] == pytest.approx(4.5)  # Table 3's adopted need
+    body["normset"] = "national"
+    error(client.post("/v1/assess", json=body), 422, "request.invalid")
+
+
+def test_uploads_go_through_the_file_readers(client: TestClient) -> None:
+    yaml_file = ("homes.yaml", EXAMPLE_INVENTORY.read_bytes())
+    result = client.post("/v1/assess/upload", files={"file": yaml_file}).json()
+    assert result["totals"]["norm_fte"] == pytest.approx(NEED)
+    csv_text = "facility,unit,bed_type,beds\nHome,Long,long_term,90\n"
+    result = client.post("/v1/assess/upload", files={"file": ("homes.csv", csv_text)}).json()
+    assert result["totals"]["norm_fte"] == pytest.approx(1.0)  # 90 places / 90
+    bad = (
+        b"facilities:\n  - name: A\n    units:\n      - {name: U, bed_type: long_termm, beds: 1}\n"
+    )
+    problem = error(
+        client.post("/v1/assess/upload", files={"file": ("mine.yaml", bad)}),
+        422,
+        "inventory.bed-type",
+    )
+    assert problem["file"] == "mine.yaml" and problem["line"] == 4
+    assert "long_term" in problem["hint"]
+    error(client.post("/v1/assess/upload", files={"file": ("homes.xls", b"x")}), 422, "file.type")
+
+
+def test_compare_and_plan(client: TestClient, table3: dict[str, Any], kit: normkit.Kit) -> None:
+    if "sarpsborg" not in kit.municipalities:
+        pytest.skip("the Sarpsborg plugin is not installed")
+    compared = client.post("/v1/compare", json={"inventory": table3, "right": "Sarpsborg"})
+    totals = compared.json()["totals"]
+    assert totals["difference_fte"] == pytest.approx(4.5 - NEED)
+    scenario = {
+        "id": "more",
+        "title": "more staff",
+        "changes": [
+            {"kind": "add_staffing", "valid_from": "2021-01-01", "facility": "Borgen", "fte": 0.3}
+        ],
+    }
+    body = {
+        "inventory": table3,
+        "normset": "Sarpsborg",
+        "years": [2020, 2021],
+        "scenarios": [scenario],
+    }
+    plan = client.post("/v1/plan", json=body).json()
+    (difference,) = plan["differences"]
+    assert difference["periods"][1]["staffed_fte"]["difference"] == pytest.approx(0.3)
+    body["scenarios"] = [{**scenario, "extends": "../../etc/passwd.yaml"}]
+    error(client.post("/v1/plan", json=body), 422, "scenario.extends-unknown")
+    error(client.post("/v1/plan", json={"inventory": table3}), 422, "plan.no-dates")
+
+
+# -- hostile requests -------------------------------------------------------------
+
+
+def test_bad_input_is_a_json_error_that_names_the_field(client: TestClient) -> None:
+    error(client.post("/v1/assess", json={"inventory": {}, "extra": 1}), 422, "request.invalid")
+    problem = error(
+        client.post("/v1/assess", json={"inventory": {"facilities": "many"}}),
+        422,
+        "field.invalid",
+    )
+    assert problem["file"] == "request"
+    error(
+        client.post(
+            "/v1/assess", content=b"{not json", headers={"content-type": "application/json"}
+        ),
+        422,
+        "request.invalid",
+    )
+
+
+def test_huge_numbers_and_deep_nesting(client: TestClient) -> None:
+    huge = {
+        "facilities": [
+            {"name": "A", "units": [{"name": "U", "bed_type": "long_term", "beds": 10**400}]}
+        ]
+    }
+    assert client.post("/v1/assess", json={"inventory": huge}).status_code == 422
+    deep: Any = "x"
+    for _ in range(200):
+        deep = [deep]
+    error(client.post("/v1/assess", json={"inventory": {"figures": deep}}), 422, "file.too-deep")
+
+
+def test_an_alias_bomb_upload_is_refused(client: TestClient) -> None:
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    lines += [
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]" for i in range(8)
+    ]
+    bomb = ("\n".join(lines) + "\n").encode()
+    response = client.post("/v1/assess/upload", files={"file": ("bomb.yaml", bomb)})
+    assert response.status_code == 422 and response.json()["error"]["code"].startswith("file.")
+
+
+def test_a_body_over_the_limit_is_refused_and_the_server_goes_on(kit: normkit.Kit) -> None:
+    small = TestClient(create_app(kit, ServerSettings(max_body_bytes=10_000)))
+    declared = small.post("/v1/assess/upload", files={"file": ("big.csv", b"x" * 20_000)})
+    error(declared, 413, "request.too-large")
+
+    def chunks() -> Any:  # no Content-Length: counted as it arrives
+        for _ in range(20):
+            yield b"x" * 1_000
+
+    streamed = small.post(
+        "/v1/assess", content=chunks(), headers={"content-type": "application/json"}
+    )
+    error(streamed, 413, "request.too-large")
+    assert small.get("/v1/health").status_code == 200
+
+
+def test_a_slow_request_is_answered_in_time(kit: normkit.Kit) -> None:
+    hasty = TestClient(create_app(kit, ServerSettings(timeout_seconds=0.000_001)))
+    units = [{"name": f"U{i}", "bed_type": "long_term", "beds": 10} for i in range(2000)]
+    body = {"inventory": {"facilities": [{"name": "H", "units": units}]}}
+    error(hasty.post("/v1/assess", json=body), 503, "request.too-slow")
+    assert hasty.get("/v1/health").status_code == 200
+
+
+def test_a_bug_is_a_500_without_a_traceback(table3: dict[str, Any]) -> None:
+    def broken(result: Any, options: RenderOptions) -> str:
+        raise RuntimeError("secret internals at /home/x")
+
+    class Broken:
+        @hookimpl
+        def normkit_register_renderers(register):  # type: ignore[no-untyped-def]
+            register(Renderer("broken", ".txt", broken))
+
+    client = TestClient(
+        create_app(normkit.Kit([Broken], autoload=False)), raise_server_exceptions=False
+    )
+    response = client.post("/v1/assess", params={"format": "broken"}, json={"inventory": table3})
+    body = error(response, 500, "internal")
+    assert "secret" not in response.text and body["message"].endswith("RuntimeError")
+
+
+def test_a_token_guards_every_route(kit: normkit.Kit) -> None:
+    guarded = TestClient(create_app(kit, ServerSettings(token="s3cret")))
+    error(guarded.get("/v1/health"), 401, "request.unauthorized")
+    error(
+        guarded.get("/v1/health", headers={"authorization": "Bearer wrong"}),
+        401,
+        "request.unauthorized",
+    )
+    assert guarded.get("/v1/health", headers={"authorization": "Bearer s3cret"}).status_code == 200
+    assert guarded.get("/").status_code == 401
+
+
+def test_cors_only_for_the_origins_configured(kit: normkit.Kit) -> None:
+    open_to = TestClient(
+        create_app(kit, ServerSettings(cors_origins=("https://intranet.example",)))
+    )
+    allowed = open_to.get("/v1/health", headers={"origin": "https://intranet.example"})
+    assert allowed.headers["access-control-allow-origin"] == "https://intranet.example"
+    other = open_to.get("/v1/health", headers={"origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in other.headers
+
+
+def test_settings_from_the_environment() -> None:
+    settings = ServerSettings.from_env(
+        {"NORMKIT_SERVER_MAX_BODY_BYTES": "1000", "NORMKIT_SERVER_CORS_ORIGINS": "a, b"}
+    )
+    assert settings.max_body_bytes == 1000 and settings.cors_origins == ("a", "b")
+    with pytest.raises(normkit.NormkitError, match="not a number"):
+        ServerSettings.from_env({"NORMKIT_SERVER_TIMEOUT_SECONDS": "soon"})
+
+
+# -- the page -----------------------------------------------------------------------
+
+
+def test_the_page_in_both_languages(client: TestClient) -> None:
+    nb = client.get("/").text
+    assert '<html lang="nb">' in nb and "Vurder en oversikt" in nb and "<script" not in nb
+    en = client.get("/", params={"lang": "en"}).text
+    assert "Assess an inventory" in en and 'for="file"' in en
+
+
+def test_the_page_reports_and_downloads(client: TestClient) -> None:
+    shown = client.post("/report", data={"lang": "en", "format": "html"})
+    assert ">5.16<" in shown.text and "Borgen › Borgen" in shown.text
+    csv = client.post("/report", data={"format": "csv"})
+    assert csv.headers["content-disposition"] == 'attachment; filename="normkit.csv"'
+    hostile = (
+        b'facilities:\n  - name: "<script>alert(1)</script>"\n    units:\n'
+        b"      - {name: U, bed_type: long_term, beds: 9}\n"
+    )
+    page = client.post("/report", files={"file": ("x.yaml", hostile)}, data={"format": "html"})
+    assert "<script>alert" not in page.text and "&lt;script&gt;alert(1)" in page.text
+    wrong = client.post(
+        "/report", files={"file": ("x.yaml", b"facilities: 3\n")}, data={"lang": "nb"}
+    )
+    assert wrong.status_code == 422 and 'role="alert"' in wrong.text and "Tilbake" in wrong.text
+
+
+# -- the contract -----------------------------------------------------------------------
+
+
+def test_the_openapi_in_the_docs_is_the_servers(client: TestClient) -> None:
+    """The committed description is what a running server serves, whatever its plugins."""
+    committed = json.loads((ROOT / "docs" / "openapi.json").read_text(encoding="utf-8"))
+    assert committed == client.get("/v1/openapi.json").json(), "run: python scripts/openapi.py"
+
+
+def test_it_mounts_inside_another_app(kit: normkit.Kit, table3: dict[str, Any]) -> None:
+    parent = FastAPI()
+    parent.mount("/normkit", create_app(kit))
+    client = TestClient(parent)
+    assert client.get("/normkit/v1/health").json()["status"] == "ok"
+    assert client.post("/normkit/v1/assess", json={"inventory": table3}).status_code == 200
+    assert dt.date.fromisoformat(
+        client.post("/normkit/v1/assess", json={"inventory": table3}).json()["at"]
+    ) == dt.date(2020, 4, 1)
+
+
+def test_years_outside_the_plans_range_are_refused(
+    client: TestClient, table3: dict[str, Any]
+) -> None:
+    """Found by schemathesis: a year like 2**31 overflowed the date type (a 500)."""
+    body = {"inventory": table3, "years": [2_147_483_648]}
+    error(client.post("/v1/plan", json=body), 422, "request.invalid")
+    with pytest.raises(normkit.NormkitError) as caught:
+        normkit.plan_dates([10_000])
+    assert caught.value.code == "plan.years"
+
+
+def test_a_digit_that_is_not_ascii_is_not_a_number() -> None:
+    """Found by hypothesis: '²' passes str.isdigit() and then fails int()."""
+    with pytest.raises(normkit.NormkitError) as caught:
+        normkit.Limits.from_env({"NORMKIT_MAX_UNITS": "²"})
+    assert caught.value.code == "limit.invalid"
