@@ -354,3 +354,39 @@ def test_a_digit_that_is_not_ascii_is_not_a_number() -> None:
     with pytest.raises(normkit.NormkitError) as caught:
         normkit.Limits.from_env({"NORMKIT_MAX_UNITS": "²"})
     assert caught.value.code == "limit.invalid"
+
+
+def test_every_refusal_is_json_in_one_shape(client: TestClient) -> None:
+    deep = b'{"inventory": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"
+    headers = {"content-type": "application/json"}
+    error(client.post("/v1/assess", content=deep, headers=headers), 400, "request.invalid")
+    error(client.get("/v1/nosuch"), 404, "request.not-found")
+    error(client.put("/v1/assess"), 405, "request.method")
+    unit = b'{"name": "U", "bed_type": "long_term", "beds": 1e999}'
+    infinite = b'{"inventory": {"facilities": [{"name": "A", "units": [' + unit + b"]}]}}"
+    problem = error(
+        client.post("/v1/assess", content=infinite, headers=headers), 422, "value.not-finite"
+    )
+    assert problem["field"] == "facilities[0].units[0].beds"
+
+
+def test_scenarios_in_a_request_extend_each_other_by_id(
+    client: TestClient, table3: dict[str, Any]
+) -> None:
+    first = {
+        "id": "first",
+        "title": "first",
+        "changes": [
+            {"kind": "add_staffing", "valid_from": "2021-01-01", "facility": "Borgen", "fte": 0.2}
+        ],
+    }
+    second = {**first, "id": "second", "title": "second", "extends": "first"}
+    body = {"inventory": table3, "years": [2021], "scenarios": [first, second]}
+    plan = client.post("/v1/plan", json=body).json()
+    runs = {run["id"]: run for run in plan["scenarios"]}
+    assert runs["second"]["chain"] == ["first", "second"]
+    # both add 0.2 FTE at Borgen: 3.4 + 0.4 staffed in the second
+    assert runs["second"]["periods"][0]["staffed_fte"] == pytest.approx(STAFFED + 0.4)
+    looped = {**first, "extends": "second"}
+    body["scenarios"] = [looped, second]
+    assert client.post("/v1/plan", json=body).json()["error"]["code"].startswith("scenario.")

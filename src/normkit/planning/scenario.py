@@ -542,12 +542,18 @@ def load_scenarios(paths: Iterable[str | Path], limits: Limits = DEFAULT) -> lis
         pending.append(loaded)
         # The parent is named by its file; look it up by id from here on.
         found[parent] = loaded
+    return _linked(asked, found)
+
+
+def _linked(asked: list[Scenario], found: Mapping[str, Scenario]) -> list[Scenario]:
+    """``asked``, each scenario tied to the one it extends; every extends must resolve,
+    without a cycle."""
     for scenario in found.values():
         if scenario.extends is not None:
             scenario._parent = found.get(scenario.extends)
     chains = ScenarioSet(found)
     for scenario in asked:
-        chains.chain(scenario)  # every extends resolves, and no cycle
+        chains.chain(scenario)
     return asked
 
 
@@ -570,14 +576,7 @@ def parse_scenarios(documents: Sequence[Any], limits: Limits = DEFAULT) -> list[
                 code="scenario.extends-unknown",
             )
         scenarios.append(scenario)
-    found = {s.id: s for s in scenarios}
-    for scenario in scenarios:
-        if scenario.extends is not None:
-            scenario._parent = found.get(scenario.extends)
-    chains = ScenarioSet(found)
-    for scenario in scenarios:
-        chains.chain(scenario)  # every extends resolves, and no cycle
-    return scenarios
+    return _linked(scenarios, {s.id: s for s in scenarios})
 
 
 _SUFFIXES = (".yaml", ".yml", ".json", ".toml")
