@@ -607,3 +607,22 @@ def test_a_bad_renderer_has_its_code() -> None:
         with pytest.raises(NormkitError) as caught:
             Renderer(name, extension, _tsv)
         assert caught.value.code == "plugin.renderer"
+
+
+def test_charts_per_facility_are_left_out_past_the_limit(kit: normkit.Kit) -> None:
+    from normkit.render.reports import MAX_CHART_CATEGORIES
+
+    def report_of(count: int) -> object:
+        facilities = [
+            {
+                "name": f"F{i}",
+                "staffing": 1,
+                "units": [{"name": "U", "bed_type": "long_term", "beds": 30}],
+            }
+            for i in range(count)
+        ]
+        inventory = normkit.Inventory.model_validate({"facilities": facilities})
+        return to_report(kit.assess(inventory, "national", dt.date(2024, 1, 1)), Locale("en"))
+
+    assert len(report_of(MAX_CHART_CATEGORIES).charts()) == 2  # type: ignore[attr-defined]
+    assert report_of(MAX_CHART_CATEGORIES + 1).charts() == []  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from ..assessment import Assessment, FacilityAssessment, Totals, UnitAssessment
 from .document import Block, Chart, Lines, Num, Report, Row, Series, State, Table
 from .locale import Locale
 from .reports import (
+    MAX_CHART_CATEGORIES,
     ROUNDING,
     assessment_cites,
     by_facility,
@@ -228,7 +229,7 @@ def _assessment_charts(a: Assessment, locale: Locale) -> list[Chart]:
     facilities = [
         f for f in a.facilities if f.required_fte is not None or f.staffed_fte is not None
     ]
-    if not facilities:
+    if not facilities or len(facilities) > MAX_CHART_CATEGORIES:
         return []
     names = tuple(f.facility for f in facilities)
     need = Series(t("Required FTE"), tuple(f.required_fte for f in facilities))

@@ -9,6 +9,7 @@ from ..planning.compare import Comparison, ComparisonSide, reason
 from .document import Block, Chart, Lines, Num, Report, Row, Series, Table
 from .locale import Locale
 from .reports import (
+    MAX_CHART_CATEGORIES,
     ROUNDING,
     by_facility,
     describe,
@@ -144,8 +145,8 @@ def comparison_report(c: Comparison, locale: Locale) -> Report:
     ]
     if c.notes:
         blocks.append(Lines(t("Notes"), tuple(c.notes), "notes"))
-    named = [f for f in c.facilities]
-    if named:
+    named = list(c.facilities)
+    if named and len(named) <= MAX_CHART_CATEGORIES:
         categories = tuple(f.facility for f in named)
         series = (
             Series(left, tuple(f.left.required_fte for f in named)),

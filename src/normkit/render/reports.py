@@ -113,6 +113,11 @@ ROUNDING = (
 )
 
 
+#: Past this many facilities a chart per facility is left out: its bars could not be
+#: told apart, and drawing them would take longer than the rest of the report.
+MAX_CHART_CATEGORIES = 200
+
+
 def describe(categories: Sequence[str], series: Sequence[Series], locale: Locale) -> str:
     """A chart in words: each category with each series' value (for alt text)."""
     parts = []
