@@ -256,21 +256,16 @@ def _emit(
 
 @contextlib.contextmanager
 def _into(to: Path | None, inputs: tuple[Path, ...] = ()) -> Iterator[None]:
-    """What a listing prints, written to ``--output`` instead of stdout when given (also
-    when the command then exits 1 for the problems it lists)."""
+    """What a listing prints, written to ``--output`` instead of stdout when given (the
+    commands exit 1 for the problems they list after this block, so the file is written)."""
     if to is None:
         yield
         return
     from .render.files import write_output
 
     buffer = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(buffer):
-            yield
-    except typer.Exit:
-        write_output(to, buffer.getvalue(), inputs)
-        _echo_err(f"wrote {to}")
-        raise
+    with contextlib.redirect_stdout(buffer):
+        yield
     write_output(to, buffer.getvalue(), inputs)
     _echo_err(f"wrote {to}")
 
@@ -349,20 +344,7 @@ def _norms_choice(kit: Any, value: str, on: dt.date) -> tuple[Any, str | None]:
     """
     if value.lower().endswith(NORM_FILE_SUFFIXES):
         return kit.load_normset(value), None
-    if value in kit.normset_ids():
-        return value, None
-    try:
-        return kit.normset_for(value, on), value
-    except NormkitError as exc:
-        if exc.code != "municipality.unknown":
-            raise
-    names = ", ".join(m.name for m in kit.municipalities.values()) or "none"
-    raise NormkitError(
-        f"'{value}' is neither a norm set nor a municipality",
-        hint=f"norm sets: {', '.join(kit.normset_ids())}; municipalities: {names}; "
-        "or give a norm-set file (.yaml, .toml, .json)",
-        code="normset.unknown",
-    )
+    return kit.normset_or_municipality(value, on)  # type: ignore[no-any-return]
 
 
 @app.command()

@@ -259,6 +259,23 @@ class Kit:
         self._raise_if_contested(holders[0].id)
         return holders[0]
 
+    def normset_or_municipality(self, value: str, at: dt.date) -> tuple[str | NormSet, str | None]:
+        """A norm-set id, or a municipality (name or kommunenummer) and its norm set in
+        force on ``at``; with the municipality it was chosen for, if it was."""
+        if value in self.normset_ids():
+            return value, None
+        try:
+            return self.normset_for(value, at), value
+        except NormkitError as exc:
+            if exc.code != "municipality.unknown":
+                raise
+        names = ", ".join(m.name for m in self.municipalities.values()) or "none"
+        raise NormkitError(
+            f"'{value}' is neither a norm set nor a municipality",
+            hint=f"norm sets: {', '.join(self.normset_ids())}; municipalities: {names}",
+            code="normset.unknown",
+        )
+
     def normset_for(self, name_or_code: str, at: dt.date) -> NormSet:
         """The first of a municipality's norm sets that has a version in force on ``at``."""
         municipality = self.municipality(name_or_code, at)

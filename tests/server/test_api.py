@@ -390,3 +390,15 @@ def test_scenarios_in_a_request_extend_each_other_by_id(
     looped = {**first, "extends": "second"}
     body["scenarios"] = [looped, second]
     assert client.post("/v1/plan", json=body).json()["error"]["code"].startswith("scenario.")
+
+
+def test_an_unknown_norm_set_or_municipality_says_both_lists(
+    client: TestClient, table3: dict[str, Any]
+) -> None:
+    problem = error(
+        client.post("/v1/compare", json={"inventory": table3, "right": "Nowhere"}),
+        422,
+        "normset.unknown",
+    )
+    assert problem["message"] == "'Nowhere' is neither a norm set nor a municipality"
+    assert "norm sets: " in problem["hint"] and "municipalities: " in problem["hint"]

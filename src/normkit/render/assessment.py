@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..assessment import Assessment, FacilityAssessment, Totals, UnitAssessment
+from ..assessment import Assessment, FacilityAssessment, UnitAssessment
 from .document import Block, Chart, Lines, Num, Report, Row, Series, State, Table
 from .locale import Locale
 from .reports import (
@@ -54,7 +54,7 @@ def assessment_heading(a: Assessment, locale: Locale) -> str:
     return f"{a.inventory} — {text}" if a.inventory else text
 
 
-def _unit_row(u: UnitAssessment, staffed_state: State, locale: Locale) -> Row:
+def _unit_row(u: UnitAssessment, staffed_state: State) -> Row:
     need: State = need_state(u)
     gap_state: State = need if u.required_fte is None else staffed_state
     # The cells already say "no norm": the note keeps only why.
@@ -83,7 +83,7 @@ def explanation_lines_of(u: UnitAssessment) -> list[str]:
     return step_lines(u.explanation, 0)
 
 
-def _sum_state(f: FacilityAssessment | Totals, rows: Sequence[UnitAssessment]) -> State:
+def _sum_state(rows: Sequence[UnitAssessment]) -> State:
     """Why a facility's (or the total's) need is not known: its units' state."""
     if rows and all(r.status == "unknown" for r in rows):
         return "unknown"
@@ -93,7 +93,7 @@ def _sum_state(f: FacilityAssessment | Totals, rows: Sequence[UnitAssessment]) -
 def _facility_row(
     f: FacilityAssessment, rows: Sequence[UnitAssessment], hours: bool, locale: Locale
 ) -> Row:
-    need = _sum_state(f, rows)
+    need = _sum_state(rows)
     extra = []
     if f.places_without_norm:
         extra.append(locale.t("{count} places with no norm", count=f.places_without_norm))
@@ -147,7 +147,7 @@ def assessment_report(a: Assessment, locale: Locale) -> Report:
         # Staffing kept for the whole facility leaves its units' cells empty for a reason.
         at_facility = f.staffed_fte is not None and all(u.staffed_fte is None for u in own)
         for u in own:
-            row = _unit_row(u, "at_facility" if at_facility else "not_recorded", locale)
+            row = _unit_row(u, "at_facility" if at_facility else "not_recorded")
             if hours:
                 cells = row.cells
                 hours_cell = Num(u.norm_hours_per_week, "figure", need_state(u))
@@ -162,8 +162,8 @@ def assessment_report(a: Assessment, locale: Locale) -> Report:
         "",
         "",
         Num(tot.beds, "count"),
-        Num(tot.norm_fte, "fte", _sum_state(tot, a.units)),
-        Num(tot.required_fte, "fte", _sum_state(tot, a.units)),
+        Num(tot.norm_fte, "fte", _sum_state(a.units)),
+        Num(tot.required_fte, "fte", _sum_state(a.units)),
         Num(tot.staffed_fte, "fte", "not_recorded"),
         Num(tot.gap_fte, "fte", "not_known"),
     ]

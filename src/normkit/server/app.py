@@ -33,7 +33,9 @@ from ..errors import InventoryError, Location, NormkitError
 from ..files import LineMap, check_shape
 from ..inventory import Inventory, parse_inventory
 from ..kit import Kit
+from ..normset import NormSet
 from ..render import RenderOptions, choose, render
+from ..render.locale import Lang
 
 API = "/v1"
 UPLOAD_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".csv")
@@ -306,18 +308,11 @@ def _day(inventory: Inventory, at: dt.date | None) -> dt.date:
     return at or inventory.as_of or dt.date.today()
 
 
-def _choice(kit: Kit, value: str, on: dt.date) -> tuple[Any, str | None]:
-    """A norm-set id, or a municipality's norm set in force (never a path from a request)."""
-    if value in kit.normset_ids():
-        return value, None
-    return kit.normset_for(value, on), value
-
-
-def _respond(kit: Kit, result: Any, fmt: str, explain: bool, lang: str) -> Response:
+def _respond(kit: Kit, result: Any, fmt: str, explain: bool, lang: Lang) -> Response:
     renderer = choose(fmt, kit.renderers.values())
     if renderer.name == "table":
         renderer = choose("markdown", kit.renderers.values())  # no terminal here
-    content = render(result, renderer, RenderOptions(lang=lang, explain=explain))  # type: ignore[arg-type]
+    content = render(result, renderer, RenderOptions(lang=lang, explain=explain))
     media = {
         "json": "application/json",
         "csv": "text/csv; charset=utf-8",
@@ -555,8 +550,8 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
         def work() -> Any:
             inventory = _inventory(kit, body.inventory)
             on = _day(inventory, body.at)
-            left, left_m = _choice(kit, body.left, on)
-            right, right_m = _choice(kit, body.right, on)
+            left, left_m = kit.normset_or_municipality(body.left, on)
+            right, right_m = kit.normset_or_municipality(body.right, on)
             return kit.compare_normsets(
                 inventory,
                 left,
@@ -586,8 +581,8 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
                     "give the dates to plan for: years and/or dates", code="plan.no-dates"
                 )
             scenarios = parse_scenarios(body.scenarios, kit.limits)
-            chosen, municipality = _choice(kit, body.normset, days[0])
-            if municipality is not None:
+            chosen, municipality = kit.normset_or_municipality(body.normset, days[0])
+            if isinstance(chosen, NormSet):  # a municipality's: each date takes its version
                 chosen = chosen.id
             return kit.plan(inventory, chosen, days, scenarios, False, municipality=municipality)
 
