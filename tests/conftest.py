@@ -15,6 +15,11 @@ from hypothesis import settings
 
 import normkit
 
+# normkit keeps nothing between runs while testing (normkit.cache): every test sees
+# what a first run sees, never the user's cache, and a mutant is never hidden by an
+# answer kept from before it. tests/test_startup.py turns the cache on to test it.
+os.environ["NORMKIT_DISABLE_CACHE"] = "1"
+
 EXAMPLE = Path(normkit.__file__).parent / "examples" / "sarpsborg-nursing-homes-2020.yaml"
 APRIL_2020 = dt.date(2020, 4, 1)
 

@@ -839,3 +839,16 @@ def test_entries_for_a_misspelt_facility_are_named_together(
         "override 'a', override 'b' are for facility 'Tingvol', which this inventory does not "
         "have: did you mean 'Tingvoll'?" in kit.assess(example, two, APRIL_2020).notes
     )
+
+
+def test_a_shared_row_copied_is_what_pydantic_would_copy(kit: normkit.Kit) -> None:
+    """Units of one kind share a computed row; the fast copy must equal pydantic's."""
+    from normkit.assessment import copied
+
+    result = kit.assess(normkit.load_inventory(normkit.EXAMPLE_INVENTORY), "national", APRIL_2020)
+    row = result.units[0]
+    changes = {"facility": "B", "unit": "U", "staffed_fte": 0.4, "gap_fte": 0.1, "unit_note": "n"}
+    fast, usual = copied(row, changes), row.model_copy(update=changes)
+    assert fast == usual and fast.model_dump_json() == usual.model_dump_json()
+    assert fast.model_fields_set == usual.model_fields_set == set(type(row).model_fields)
+    assert row.facility != "B"  # the shared row itself is untouched

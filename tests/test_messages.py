@@ -216,7 +216,7 @@ def test_batch_messages(kit: nk.Kit) -> None:
     }
     assert error_of(lambda: nk.assess_batch(resolved, ["long_term"], [-1])) == {
         "code": "batch.value",
-        "message": "beds in row 0 is -1.0: it must be a finite number, not negative",
+        "message": "beds in row 0 is -1: it must be a finite number, not negative",
     }
     assert error_of(
         lambda: kit.assess_batch("national", AT, ["hospital", "long_term", "clinic"], [1, 1, 1])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -117,48 +118,187 @@ def assess(
     normset: ResolvedNormSet,
     explain: bool = True,
     municipality: MunicipalityInfo | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Assessment:
     """Assess ``inventory`` against a resolved norm set (see :meth:`Kit.resolve`).
 
     ``municipality`` says which municipality (and kommunenummer) the norm set
-    was chosen for; it is carried into every output.
+    was chosen for; it is carried into every output. ``progress(done, total)``
+    is told how many facilities are done (for a progress bar).
     """
-    at = normset.at
-    inventory = inventory.on(at)  # what exists on the day assessed
-    units: list[UnitAssessment] = []
-    facilities: list[FacilityAssessment] = []
-    for facility in inventory.facilities:
-        rows = [_assess_unit(facility, unit, normset, at, explain) for unit in facility.units]
-        rows.extend(_facility_needs(facility, normset, explain))
-        units.extend(rows)
-        facilities.append(_sum_facility(facility, rows, at))
-    totals = _totals(units, facilities, normset)
-    indicators, notes = indicators_of(inventory, totals, normset)
-    alerts, more = _alerts(inventory, indicators, normset)
-    notes.extend(more)
-    notes.extend(_coverage_notes(units, facilities, totals, normset, inventory))
-    top = normset.normset
-    return Assessment(
-        normset=NormSetInfo(
-            id=top.id,
-            title=top.title,
-            version=top.version,
-            valid_from=top.valid_from,
-            valid_to=top.valid_to,
-            source=top.source,
-            extends=[n.id for n in normset.chain[1:]],
-        ),
-        at=at,
-        municipality=municipality,
-        inventory=inventory.name,
-        units=units,
-        facilities=facilities,
-        totals=totals,
-        services=list(inventory.services),
-        indicators=indicators,
-        alerts=alerts,
-        notes=notes,
-    )
+    if inventory.dated():  # what exists on the day assessed (else the inventory as it is)
+        inventory = inventory.on(normset.at)
+    run = AssessmentRun(normset, inventory, explain, municipality)
+    facilities = inventory.facilities
+    if progress is None:
+        units = [row for facility in facilities for row in run.facility(facility)]
+        return run.finish(units)
+    units = []
+    step = max(1, len(facilities) // 200)
+    for index, facility in enumerate(facilities):
+        if index % step == 0:
+            progress(index, len(facilities))
+        units.extend(run.facility(facility))
+    progress(len(facilities), len(facilities))
+    return run.finish(units)
+
+
+class AssessmentRun:
+    """An assessment made one facility at a time, so a caller can write each
+    facility's units out and drop them (:mod:`normkit.streaming`).
+
+    ``inventory`` gives the name, GP lists, services, populations and figures;
+    its facilities are not read here: :meth:`facility` is called for each.
+    Units of a facility no norm entry names share one computed row per bed
+    type and number of beds (:class:`UnitTemplates`), so a large inventory
+    costs a dictionary lookup per unit, not a rule evaluation.
+    """
+
+    def __init__(
+        self,
+        normset: ResolvedNormSet,
+        inventory: Inventory,
+        explain: bool,
+        municipality: MunicipalityInfo | None,
+    ) -> None:
+        self.normset = normset
+        self.inventory = inventory
+        self.municipality = municipality
+        self.templates = UnitTemplates(normset, explain)
+        self.facilities: list[FacilityAssessment] = []
+        self.tally = _Tally()
+
+    def facility(self, facility: Facility) -> list[UnitAssessment]:
+        """The rows of one facility (its units, then its facility-level needs)."""
+        rows = [self.templates.unit(facility, unit) for unit in facility.units]
+        rows.extend(_facility_needs(facility, self.normset, self.templates.explain))
+        self.tally.add(rows)
+        self.facilities.append(_sum_facility(facility, rows, self.normset.at))
+        return rows
+
+    def add(
+        self, rows: list[UnitAssessment], names: list[str], summary: FacilityAssessment
+    ) -> None:
+        """Count a facility whose rows and sum were made elsewhere (the streaming path):
+        ``rows`` may be shared templates, and ``names`` are the units' own names."""
+        self.tally.add(rows, names)
+        self.facilities.append(summary)
+
+    def finish(self, units: list[UnitAssessment]) -> Assessment:
+        """The assessment; ``units`` are the rows kept (none when they were streamed out)."""
+        normset, inventory, facilities = self.normset, self.inventory, self.facilities
+        totals = _totals(self.tally, facilities, normset)
+        indicators, notes = indicators_of(inventory, totals, normset, bool(facilities))
+        alerts, more = _alerts(inventory, indicators, normset)
+        notes.extend(more)
+        notes.extend(_coverage_notes(self.tally, facilities, totals, normset, inventory))
+        top = normset.normset
+        return Assessment(
+            normset=NormSetInfo(
+                id=top.id,
+                title=top.title,
+                version=top.version,
+                valid_from=top.valid_from,
+                valid_to=top.valid_to,
+                source=top.source,
+                extends=[n.id for n in normset.chain[1:]],
+            ),
+            at=normset.at,
+            municipality=self.municipality,
+            inventory=inventory.name,
+            units=units,
+            facilities=facilities,
+            totals=totals,
+            services=list(inventory.services),
+            indicators=indicators,
+            alerts=alerts,
+            notes=notes,
+        )
+
+
+#: shared rows kept per resolved norm set before they are dropped and made anew
+_MAX_SHARED_ROWS = 100_000
+
+
+class UnitTemplates:
+    """One computed row per (bed type, beds) for units of facilities no norm entry names.
+
+    Such a unit's need, override, status, note and explanation depend on its
+    bed type and beds only; its name, staffing and gap are its own. The first
+    unit of each kind is assessed in full, with its own names (so an error
+    names it), and the others copy its figures. Units of a named facility
+    (a facility-specific need or override) are always assessed in full.
+    Copies share the explanation dictionary: treat it as read-only.
+    """
+
+    def __init__(self, normset: ResolvedNormSet, explain: bool) -> None:
+        self.normset = normset
+        self.explain = explain
+        self.named = normset.named_facilities()
+        # Kept with the resolved norm set, so an app assessing again and again with it
+        # computes each kind of unit once; bounded, as beds can take any value.
+        rows = normset.shared_rows.setdefault(explain, {})
+        if len(rows) > _MAX_SHARED_ROWS:
+            rows.clear()
+        self._rows: dict[tuple[str, int], UnitAssessment] = rows
+
+    def cached(self, bed_type: str, beds: int) -> UnitAssessment | None:
+        """The shared row of units of this kind, if one has been computed."""
+        return self._rows.get((bed_type, beds))
+
+    def template(self, facility: Facility, unit: Unit) -> UnitAssessment | None:
+        """The shared row for this unit's kind; None for a unit of a named facility."""
+        if facility.name in self.named:
+            return None
+        key = (unit.bed_type, unit.beds)
+        row = self._rows.get(key)
+        if row is None:
+            row = self._rows[key] = assess_unit(
+                facility, unit, self.normset, self.normset.at, self.explain
+            )
+        return row
+
+    def unit(self, facility: Facility, unit: Unit) -> UnitAssessment:
+        template = self.template(facility, unit)
+        if template is None:
+            return assess_unit(facility, unit, self.normset, self.normset.at, self.explain)
+        staffed = _unit_staffing(unit.staffing, self.normset.at)
+        if (
+            template.facility == facility.name
+            and template.unit == unit.name
+            and template.staffed_fte == staffed
+            and template.unit_note == unit.note
+        ):
+            return template
+        required = template.required_fte
+        return copied(
+            template,
+            {
+                "facility": facility.name,
+                "unit": unit.name,
+                "staffed_fte": staffed,
+                "gap_fte": None if required is None or staffed is None else required - staffed,
+                "unit_note": unit.note,
+            },
+        )
+
+
+_set = object.__setattr__
+
+
+def copied(row: UnitAssessment, changes: dict[str, Any]) -> UnitAssessment:
+    """``row.model_copy(update=changes)`` for rows whose every field was given when built
+    (as :func:`assess_unit` builds them), at a third of its cost: the fields are set as
+    pydantic's own copy sets them, without its generic steps (a test holds the two equal).
+    """
+    new = UnitAssessment.__new__(UnitAssessment)
+    fields = row.__dict__.copy()
+    fields.update(changes)
+    _set(new, "__dict__", fields)
+    _set(new, "__pydantic_fields_set__", row.__pydantic_fields_set__)
+    _set(new, "__pydantic_extra__", None)
+    _set(new, "__pydantic_private__", None)
+    return new
 
 
 def _inputs(unit: Unit) -> dict[str, float]:
@@ -211,9 +351,10 @@ def explained(rule: Rule, inputs: dict[str, float], where: str) -> Step:
         ) from None
 
 
-def _assess_unit(
-    facility: Facility, unit: Unit, normset: ResolvedNormSet, at: dt.date, explain: bool
+def assess_unit(
+    facility: Facility, unit: Unit, normset: ResolvedNormSet, at: dt.date, explain: bool = False
 ) -> UnitAssessment:
+    """One unit of ``facility`` under ``normset`` on ``at``, as :func:`assess` lists it."""
     inputs = _inputs(unit)
     where = f"{facility.name} › {unit.name}"
     applied = normset.need_for(facility.name, unit.bed_type)
@@ -444,10 +585,18 @@ def _sum_facility(
     facility: Facility, rows: list[UnitAssessment], at: dt.date
 ) -> FacilityAssessment:
     staffed, note = facility_staffed(facility, at)
+    return facility_sum(facility.name, facility.beds, rows, staffed, note)
+
+
+def facility_sum(
+    name: str, beds: int, rows: list[UnitAssessment], staffed: float | None, note: str | None
+) -> FacilityAssessment:
+    """A facility's figures from its rows (only their figures and status are read, so
+    rows shared by many units serve) and its staffing on the day (:func:`facility_staffed`)."""
     required = _sum_known([r.required_fte for r in rows])
     return FacilityAssessment(
-        facility=facility.name,
-        beds=facility.beds,
+        facility=name,
+        beds=beds,
         norm_fte=_sum_known([r.norm_fte for r in rows]),
         required_fte=required,
         staffed_fte=staffed,
@@ -458,8 +607,43 @@ def _sum_facility(
     )
 
 
+class _Tally:
+    """What the totals and notes need of the unit rows, counted as facilities are assessed."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.units_without_norm = 0
+        self.places_without_norm = 0
+        self.units_unknown = 0
+        self.places_unknown = 0
+        self.adopted_places_without_norm: int | None = None  # None: no such unit
+        # override id -> the names of the units it set, and the first one's figure
+        self.overrides: dict[str, list[str]] = {}
+        self.override_first: dict[str, float | None] = {}
+
+    def add(self, rows: list[UnitAssessment], names: list[str] | None = None) -> None:
+        """Count rows; ``names`` are the units' names when the rows are shared templates."""
+        self.rows += len(rows)
+        for index, row in enumerate(rows):
+            if _without_norm(row):
+                self.units_without_norm += 1
+                self.places_without_norm += row.beds or 0
+                if row.required_fte is not None:
+                    self.adopted_places_without_norm = (self.adopted_places_without_norm or 0) + (
+                        row.beds or 0
+                    )
+            elif row.status == "unknown":
+                self.units_unknown += 1
+                self.places_unknown += row.beds or 0
+            if row.override is not None:
+                if row.override.id not in self.overrides:
+                    self.override_first[row.override.id] = row.required_fte
+                unit = row.unit if names is None else names[index]
+                self.overrides.setdefault(row.override.id, []).append(unit)
+
+
 def _totals(
-    units: list[UnitAssessment], facilities: list[FacilityAssessment], normset: ResolvedNormSet
+    tally: _Tally, facilities: list[FacilityAssessment], normset: ResolvedNormSet
 ) -> Totals:
     required = _sum_known([f.required_fte for f in facilities])
     staffed = _sum_known([f.staffed_fte for f in facilities])
@@ -476,10 +660,10 @@ def _totals(
         required_fte=required,
         staffed_fte=staffed,
         gap_fte=gap,
-        places_without_norm=sum(u.beds or 0 for u in units if _without_norm(u)),
-        units_without_norm=sum(1 for u in units if _without_norm(u)),
-        places_unknown=sum(u.beds or 0 for u in units if u.status == "unknown"),
-        units_unknown=sum(1 for u in units if u.status == "unknown"),
+        places_without_norm=tally.places_without_norm,
+        units_without_norm=tally.units_without_norm,
+        places_unknown=tally.places_unknown,
+        units_unknown=tally.units_unknown,
         gap_cost_nok_per_year=cost,
         gap_cost_basis=normset.fte_cost.describe()
         if cost is not None and normset.fte_cost
@@ -488,12 +672,16 @@ def _totals(
 
 
 def indicators_of(
-    inventory: Inventory, totals: Totals, normset: ResolvedNormSet
+    inventory: Inventory, totals: Totals, normset: ResolvedNormSet, assessed: bool
 ) -> tuple[dict[str, float], list[str]]:
     """What thresholds can watch: the inventory's figures, the assessment's totals, and
-    the norm set's derived indicators (with a note for each that cannot be computed)."""
+    the norm set's derived indicators (with a note for each that cannot be computed).
+
+    ``assessed``: whether any facility was assessed (the totals then count).
+    """
     indicators = inventory.indicators()
-    if inventory.facilities:
+    if assessed:
+        indicators = {"beds": float(totals.beds), **indicators}  # as the inventory gives it
         for name in ("norm_fte", "required_fte", "staffed_fte", "gap_fte"):
             value = getattr(totals, name)
             if value is not None:
@@ -537,7 +725,7 @@ def _alerts(
 
 
 def _coverage_notes(
-    units: list[UnitAssessment],
+    tally: _Tally,
     facilities: list[FacilityAssessment],
     totals: Totals,
     normset: ResolvedNormSet,
@@ -546,16 +734,13 @@ def _coverage_notes(
     """Say what the totals leave out, and which adopted values matched nothing."""
     notes: list[str] = []
     if totals.units_without_norm:
-        adopted = [u for u in units if _without_norm(u) and u.required_fte is not None]
+        adopted = tally.adopted_places_without_norm
         text = (
             f"{totals.places_without_norm} places in {totals.units_without_norm} unit(s) have no "
             "norm: the pure-norm total leaves them out"
         )
-        if adopted:
-            text += (
-                f"; {sum(u.beds or 0 for u in adopted)} of them have an adopted value, which the "
-                "adopted total includes"
-            )
+        if adopted is not None:
+            text += f"; {adopted} of them have an adopted value, which the adopted total includes"
         notes.append(text)
     unmatched = [f for f in facilities if (f.required_fte is None) != (f.staffed_fte is None)]
     for f in unmatched:
@@ -569,18 +754,15 @@ def _coverage_notes(
                 f"{f.facility}: no staffing recorded: the total gap leaves this facility's "
                 f"{fmt(f.required_fte, FTE)} of need out"
             )
-    if not units and not inventory.facilities and not inventory.indicators():
+    if not tally.rows and not facilities and not inventory.indicators():
         notes.append("the inventory has no facilities, units or figures to assess")
     if totals.units_unknown:
         notes.append(
             f"{totals.places_unknown} places in {totals.units_unknown} unit(s) have a norm the "
             "source leaves out (unknown); the need totals leave them out"
         )
-    used: dict[str, list[UnitAssessment]] = {}
-    for unit in units:
-        if unit.override is not None:
-            used.setdefault(unit.override.id, []).append(unit)
-    names = {f.name for f in inventory.facilities}
+    used = tally.overrides
+    names = {f.facility for f in facilities}
     elsewhere: dict[str, list[str]] = {}  # facility not in this inventory -> entries for it
     for applied in normset.overrides:
         override = applied.override
@@ -593,10 +775,10 @@ def _coverage_notes(
                 "inventory"
             )
         elif override.unit is None and override.rule.kind == "fixed" and len(rows) > 1:
-            each = fmt(rows[0].required_fte, FTE)
+            each = fmt(tally.override_first[override.id], FTE)
             notes.append(
                 f"override '{override.id}' gives its fixed {each} to each of the {len(rows)} "
-                f"units it targets ({', '.join(u.unit for u in rows)}); for one figure for a "
+                f"units it targets ({', '.join(rows)}); for one figure for a "
                 "whole facility use a facility need, or one override per unit"
             )
     for applied_need in normset.needs.values():

@@ -313,6 +313,15 @@ def assess(
     if norms and municipality:
         raise NormkitError("give --norms or --municipality, not both")
     kit = _kit()
+    if file is not None and not example and not chart and file.suffix.lower() == ".csv":
+        from .render import for_output
+        from .streaming import STREAM_FORMATS
+
+        if for_output(output, to, kit.renderers.values()).name in STREAM_FORMATS:
+            _assess_streaming(
+                kit, file, norms, municipality, at, output, to, lang, explain, formula_guard
+            )
+            return
     inventory, on, path = _inventory_on(kit, file, example, at)
     inputs = [path]
     if municipality:
@@ -322,7 +331,12 @@ def assess(
         inputs.append(Path(norms))
     else:
         normset = norms or "national"
-    result = kit.assess(inventory, normset, on, explain=explain, municipality=municipality)
+    from .progress import progress_bar
+
+    with progress_bar("Assessing facilities") as progress:
+        result = kit.assess(
+            inventory, normset, on, explain=explain, municipality=municipality, progress=progress
+        )
     _emit(
         kit,
         result,
@@ -334,6 +348,63 @@ def assess(
         charts=chart,
         inputs=tuple(inputs),
     )
+
+
+def _assess_streaming(
+    kit: Any,
+    file: Path,
+    norms: str | None,
+    municipality: str | None,
+    at: str | None,
+    output: str | None,
+    to: Path | None,
+    lang: str,
+    explain: bool,
+    formula_guard: bool,
+) -> None:
+    """``normkit assess FILE.csv --format csv|jsonl``: units written as they are assessed
+    (:mod:`normkit.streaming`), the same output as the usual path in flat memory."""
+    from .progress import progress_bar
+    from .render import RenderOptions, check, for_output, locale
+    from .render.files import output_file
+
+    renderer = for_output(output, to, kit.renderers.values())
+    check(renderer, RenderOptions(lang=locale(lang).lang, explain=explain))
+
+    on = _date(at) or dt.date.today()  # a CSV inventory has no as_of
+    inputs = [file]
+    normset: Any = norms or "national"
+    if norms and norms.lower().endswith(NORM_FILE_SUFFIXES):
+        normset = kit.load_normset(norms)
+        inputs.append(Path(norms))
+    elif municipality:
+        normset = kit.normset_for(municipality, on)
+    format = renderer.name
+
+    def run(out: Any) -> None:
+        with progress_bar("Assessing facilities") as progress:
+            kit.assess_csv_to(
+                file,
+                normset,
+                on,
+                out,
+                format,
+                explain,
+                municipality=municipality,
+                formula_guard=formula_guard,
+                progress=progress,
+            )
+
+    if to is None:
+        run(sys.stdout)
+        sys.stdout.flush()
+        return
+    with output_file(to, tuple(inputs)) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        run(text)
+        text.flush()
+        text.detach()
+    _echo_err(f"wrote {to}")
 
 
 def _norms_choice(kit: Any, value: str, on: dt.date) -> tuple[Any, str | None]:
@@ -566,9 +637,19 @@ def plan(
     # A scenario example may be named by its example id or by its own id.
     aliases = {name: loaded.id for name, loaded in zip(given, scenarios, strict=True)}
     baseline = aliases.get(baseline, baseline)
-    result = kit.plan(
-        inventory, normset, on, scenarios, explain, municipality=municipality, baseline=baseline
-    )
+    from .progress import progress_bar
+
+    with progress_bar("Planning") as progress:
+        result = kit.plan(
+            inventory,
+            normset,
+            on,
+            scenarios,
+            explain,
+            municipality=municipality,
+            baseline=baseline,
+            progress=progress,
+        )
     inputs = [
         *map(Path, paths),
         *(Path(s) for s in given if s.lower().endswith(NORM_FILE_SUFFIXES)),

@@ -107,7 +107,19 @@ class Table:
 
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         """``(line, {column: stripped cell})`` for every row that is not entirely empty."""
+        header = self.header
+        for line, cells in self.records():
+            yield line, {k: v for k, v in zip(header, cells, strict=True) if k}
+
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """``(line, stripped cells in header order)`` for every row that is not entirely
+        empty: :meth:`rows` without a dictionary per row, for large files."""
         reader = self._reader
+        width = len(self.header)
+        named = [bool(column) for column in self.header]
+        unnamed = not all(named)
+        max_chars = self.limits.max_text_chars
+        max_rows = self.limits.max_units
         line = reader.line_num + 1  # type: ignore[attr-defined]
         count = 0
         while True:
@@ -123,41 +135,44 @@ class Table:
                     code="csv.syntax",
                 ) from None
             start, line = line, reader.line_num + 1  # type: ignore[attr-defined]
-            if not any(c.strip() for c in cells):
+            stripped = [c.strip() for c in cells]
+            if not any(stripped):
                 continue
-            if len(cells) > len(self.header):
+            if len(cells) > width:
                 raise self.error(
-                    f"row has {len(cells)} cells but the header has {len(self.header)} columns",
+                    f"row has {len(cells)} cells but the header has {width} columns",
                     Location(self.file, start),
                     f"the file is separated by {_NAMES[self.delimiter]}s; a decimal comma in "
                     "a comma-separated file must be quoted",
                     code="csv.row-length",
                 )
-            for column, cell in zip(self.header, cells, strict=False):
-                if not column and cell.strip():
-                    raise self.error(
-                        f"a cell in a column without a name holds '{cell.strip()[:40]}'",
-                        Location(self.file, start),
-                        "give the column a name in the header, or empty it",
-                        code="csv.unnamed-column",
-                    )
-                if len(cell) > self.limits.max_text_chars:
-                    raise self.error(
-                        f"a cell of {len(cell)} characters is longer than the limit of "
-                        f"{self.limits.max_text_chars}",
-                        Location(self.file, start, column),
-                        code="file.text-too-long",
-                    )
-            count += 1
-            if count > self.limits.max_units:
+            if unnamed:
+                for index, cell in enumerate(stripped):
+                    if not named[index] and cell:
+                        raise self.error(
+                            f"a cell in a column without a name holds '{cell[:40]}'",
+                            Location(self.file, start),
+                            "give the column a name in the header, or empty it",
+                            code="csv.unnamed-column",
+                        )
+            if max(map(len, cells)) > max_chars:
+                index, cell = next((i, c) for i, c in enumerate(cells) if len(c) > max_chars)
                 raise self.error(
-                    f"more than {self.limits.max_units} rows",
+                    f"a cell of {len(cell)} characters is longer than the limit of {max_chars}",
+                    Location(self.file, start, self.header[index]),
+                    code="file.text-too-long",
+                )
+            count += 1
+            if count > max_rows:
+                raise self.error(
+                    f"more than {max_rows} rows",
                     Location(self.file, start),
                     "raise the limit (normkit.Limits(max_units=...) or NORMKIT_MAX_UNITS)",
                     code="inventory.too-many-units",
                 )
-            padded = cells + [""] * (len(self.header) - len(cells))
-            yield start, {k: v.strip() for k, v in zip(self.header, padded, strict=True) if k}
+            if len(stripped) < width:
+                stripped += [""] * (width - len(stripped))
+            yield start, stripped
 
 
 def read_table(

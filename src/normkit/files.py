@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,16 +122,30 @@ def read_document(
 ) -> tuple[Any, LineMap]:
     """Parse a YAML, TOML or JSON file by its suffix; errors name the file and line."""
     path = Path(path)
-    file = str(path)
+    return parse_document(path, document_bytes(path, error, limits), error, limits)
+
+
+def document_bytes(path: Path, error: type[NormkitError], limits: Limits = DEFAULT) -> bytes:
+    """A YAML, TOML or JSON file's bytes, within the limits: :func:`read_document` up to
+    the parsing, which :func:`parse_document` does."""
     suffix = path.suffix.lower()
     if suffix not in {".yaml", ".yml", ".toml", ".json"}:
         raise error(
             f"unsupported file type '{suffix or path.name}'",
-            Location(file),
+            Location(str(path)),
             "use .yaml, .yml, .toml or .json",
             code="file.type",
         )
-    text = decode_utf8(read_bytes(path, limits.max_document_bytes, error), file, error)
+    return read_bytes(path, limits.max_document_bytes, error)
+
+
+def parse_document(
+    path: Path, raw: bytes, error: type[NormkitError], limits: Limits = DEFAULT
+) -> tuple[Any, LineMap]:
+    """The bytes :func:`document_bytes` read from ``path``, parsed by the file's suffix."""
+    file = str(path)
+    suffix = path.suffix.lower()
+    text = decode_utf8(raw, file, error)
     if suffix in {".yaml", ".yml"}:
         return _read_yaml(text, file, error, limits)
     data = _read_toml(text, file, error) if suffix == ".toml" else _read_json(text, file, error)
@@ -294,6 +307,8 @@ def _duplicate_key_line(text: str) -> int | None:
 
 
 def _read_toml(text: str, file: str, error: type[NormkitError]) -> Any:
+    import tomllib
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

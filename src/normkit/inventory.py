@@ -788,6 +788,9 @@ def _csv_staffing(cells: dict[str, str], with_note: bool, where: Location) -> di
     return record
 
 
-def staffed_on(records: Iterable[Staffing], on: dt.date) -> float:
+def staffed_on(records: Sequence[Staffing], on: dt.date) -> float:
     """FTE in force on a date (0.0 when every record has ended)."""
+    if len(records) == 1:  # the usual case, and the same figure as the sum of one
+        record = records[0]
+        return record.fte if record.in_force(on) else 0.0
     return math.fsum(r.fte for r in records if r.in_force(on))

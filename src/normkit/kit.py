@@ -12,24 +12,12 @@ raises at load instead.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
-from .assessment import Assessment, assess
-from .batch import BatchResult, assess_batch
-from .bed_types import BedType
 from .errors import InventoryError, NormkitError, NormSetError, PluginError
-from .files import read_document
-from .inventory import Inventory, Population, load_inventory
 from .limits import Limits
-from .municipality import Example, Municipality, MunicipalityInfo
-from .normset import NormSet, ResolvedNormSet, parse_normset, resolve
-from .planning.compare import Comparison, compare_assessments
-from .planning.kostra import KostraPosition, kostra_position
-from .planning.population import read_population_csv
-from .planning.projection import Plan, project
-from .planning.scenario import Scenario, load_scenarios
 from .plugins import (
     BUILTIN_PLUGINS,
     ENTRY_POINT_GROUP,
@@ -41,9 +29,27 @@ from .plugins import (
     PluginSet,
 )
 from .registry import NormSetVersion, Registry
-from .render import Renderer, RenderOptions, choose, render
-from .roster import Roster, ShiftResult, assess_roster
-from .rules.base import Rule
+
+# Building a kit needs only the plugins and the registry: the modules that read,
+# assess and plan are imported by the methods that use them, so that starting up
+# (``normkit plugins``, a server's kit) pays for none of them.
+if TYPE_CHECKING:  # pragma: no cover
+    from .assessment import Assessment
+    from .batch import BatchResult
+    from .bed_types import BedType
+    from .inventory import Inventory, Population
+    from .municipality import Example, Municipality, MunicipalityInfo
+    from .normset import NormSet, ResolvedNormSet
+    from .planning.compare import Comparison
+    from .planning.kostra import KostraPosition
+    from .planning.projection import Plan
+    from .planning.scenario import Scenario
+    from .render import Renderer
+    from .roster import Roster, ShiftResult
+    from .rules.base import Rule
+
+#: a pandas, polars or Arrow frame (:meth:`Kit.assess_frame` gives one of the same kind)
+FrameT = TypeVar("FrameT")
 
 __all__ = [
     "BUILTIN_PLUGINS",
@@ -55,6 +61,10 @@ __all__ = [
     "PluginFailure",
     "PluginInfo",
 ]
+
+
+#: resolved norm sets a kit keeps (by id and date) before it drops them and starts again
+_RESOLVED_KEPT = 1024
 
 
 class Kit:
@@ -88,18 +98,23 @@ class Kit:
         loaded.register_all(self.registry.handlers())
         self.registry.check_municipality_codes()
         # What the plugins registered, by id (the registry's own collections).
-        self.rule_kinds: dict[str, type[Rule]] = self.registry.rule_kinds
         self.bed_types: dict[str, BedType] = self.registry.bed_types
         self.municipalities: dict[str, Municipality] = self.registry.municipalities
         self.conflicts: list[NormkitError] = self.registry.conflicts
         #: output formats by name: the built-in ones and the plugins' (``--format``)
         self.renderers: dict[str, Renderer] = self.registry.renderers
         self._versions = self.registry.versions
+        self._resolved: dict[tuple[str, dt.date], ResolvedNormSet] = {}
         if strict and (self.failures or self.conflicts):
             problems = [f.describe() for f in self.failures] + [str(c) for c in self.conflicts]
             raise PluginError(
                 "plugins failed to load: " + "; ".join(problems), code="plugin.strict"
             )
+
+    @property
+    def rule_kinds(self) -> dict[str, type[Rule]]:
+        """Rule kinds by ``kind``: the built-in ones and those plugins registered."""
+        return self.registry.rule_kinds
 
     @property
     def plugins(self) -> dict[str, PluginInfo]:
@@ -158,8 +173,11 @@ class Kit:
     def build(self, version: NormSetVersion) -> NormSet:
         """A registered version as a NormSet, its rules built and bed types checked (once)."""
         if version.built is None:
-            assert version.lines is not None
-            built = parse_normset(version.data, version.lines, self.rule_kinds)
+            from .normset import parse_normset
+
+            document = version.document()
+            assert document is not None  # a version without a document was built already
+            built = parse_normset(*document, self.rule_kinds)
             self._check_bed_types(built)
             version.built = built
         return version.built
@@ -195,12 +213,22 @@ class Kit:
 
     def resolve(self, normset: str | NormSet, at: dt.date) -> ResolvedNormSet:
         """``normset`` (an id or a NormSet) with its ancestors, as in force on ``at``."""
+        from .normset import NormSet, resolve
+
         if isinstance(normset, NormSet):
             self._check_bed_types(normset)
-            top = normset
-        else:
-            top = self.normset(normset, at)
-        return resolve(top, at, self.normset)
+            return resolve(normset, at, self.normset)
+        # A kit's norm sets do not change once it is built, and a resolved set is
+        # immutable: one per id and date serves every assessment (and keeps the rows
+        # its units share, see normkit.assessment.UnitTemplates).
+        key = (normset, at)
+        resolved = self._resolved.get(key)
+        if resolved is None:
+            if len(self._resolved) >= _RESOLVED_KEPT:
+                self._resolved.clear()
+            resolved = resolve(self.normset(normset, at), at, self.normset)
+            self._resolved[key] = resolved
+        return resolved
 
     def load_normset(self, path: str | Path) -> NormSet:
         """Read a norm-set file with this kit's rule kinds and bed types, without registering it.
@@ -208,6 +236,9 @@ class Kit:
         Use it to assess against a norm set that is not (yet) in a plugin:
         ``kit.assess(inventory, kit.load_normset("my-norms.yaml"), date)``.
         """
+        from .files import read_document
+        from .normset import parse_normset
+
         data, lines = read_document(path, NormSetError, self.limits)
         normset = parse_normset(data, lines, self.rule_kinds)
         self._check_bed_types(normset)
@@ -325,6 +356,8 @@ class Kit:
 
     def load_inventory(self, path: str | Path) -> Inventory:
         """Read an inventory, accepting only the bed types this kit knows."""
+        from .inventory import load_inventory
+
         return load_inventory(path, self.bed_types, self.limits)
 
     def assess(
@@ -335,6 +368,7 @@ class Kit:
         explain: bool = True,
         *,
         municipality: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> Assessment:
         """Assess an inventory against a norm set (an id or a NormSet) as in force on ``at``.
 
@@ -342,15 +376,61 @@ class Kit:
         whose norm set it is; without it, the municipality that lists the norm
         set is used, if there is exactly one. Either way the assessment says
         which municipality and kommunenummer it was made for.
+        ``progress(done, total)`` is told how many facilities are done.
         """
+        from .assessment import assess
+
+        resolved, info = self._resolve_for(normset, at, municipality)
+        return assess(inventory, resolved, explain=explain, municipality=info, progress=progress)
+
+    def _resolve_for(
+        self, normset: str | NormSet, at: dt.date, municipality: str | None
+    ) -> tuple[ResolvedNormSet, MunicipalityInfo | None]:
+        from .municipality import MunicipalityInfo
+
         resolved = self.resolve(normset, at)
         chosen = (
             self.municipality(municipality, at)
             if municipality is not None
             else self.municipality_of(resolved.normset.id)
         )
-        info = MunicipalityInfo.of(chosen, at) if chosen is not None else None
-        return assess(inventory, resolved, explain=explain, municipality=info)
+        return resolved, MunicipalityInfo.of(chosen, at) if chosen is not None else None
+
+    def assess_csv_to(
+        self,
+        path: str | Path,
+        normset: str | NormSet,
+        at: dt.date,
+        out: TextIO,
+        format: str = "csv",
+        explain: bool = False,
+        *,
+        municipality: str | None = None,
+        formula_guard: bool = True,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Assessment:
+        """Assess a CSV inventory and write it to ``out`` as ``format`` (``csv`` or ``jsonl``)
+        as it is assessed, with memory flat in the number of units.
+
+        What is written is what :meth:`render` gives for :meth:`assess`'s result;
+        the assessment returned has no units (they were written). See
+        :mod:`normkit.streaming`; ``progress(done, total)`` counts facilities.
+        """
+        from .streaming import assess_csv_to
+
+        resolved, info = self._resolve_for(normset, at, municipality)
+        return assess_csv_to(
+            Path(path),
+            resolved,
+            out,
+            format,
+            explain=explain,
+            municipality=info,
+            bed_types=self.bed_types,
+            limits=self.limits,
+            formula_guard=formula_guard,
+            progress=progress,
+        )
 
     def compare_normsets(
         self,
@@ -368,6 +448,8 @@ class Kit:
         Each side is assessed as by :meth:`assess` (``*_municipality`` as its
         ``municipality``); see :func:`normkit.compare_assessments` for what is compared.
         """
+        from .planning.compare import compare_assessments
+
         return compare_assessments(
             self.assess(inventory, left, at, explain, municipality=left_municipality),
             self.assess(inventory, right, at, explain, municipality=right_municipality),
@@ -388,6 +470,8 @@ class Kit:
         is ``en`` or ``nb`` for labels and number formats. Returns bytes for
         binary formats (``xlsx``), text otherwise.
         """
+        from .render import RenderOptions, choose, render
+
         renderer = choose(format, self.renderers.values())
         options = RenderOptions(lang=lang, explain=explain, formula_guard=formula_guard)  # type: ignore[arg-type]
         return render(result, renderer, options)
@@ -399,6 +483,8 @@ class Kit:
         The hours of one FTE are the ``standard_week`` of the ``national-fte-convention``
         norm set (SSB: 37.5).
         """
+        from .planning.kostra import kostra_position
+
         convention = self.resolve("national-fte-convention", at).parameter("standard_week")
         assert convention is not None and convention.value is not None
         hours_per_fte = convention.value.to("hour/week/FTE")
@@ -412,10 +498,14 @@ class Kit:
 
     def load_population(self, path: str | Path) -> tuple[Population, ...]:
         """Population records from an SSB-layout CSV (:func:`normkit.read_population_csv`)."""
+        from .planning.population import read_population_csv
+
         return read_population_csv(path, self.limits)
 
     def load_scenarios(self, paths: Iterable[str | Path]) -> list[Scenario]:
         """Read scenario files (and the files they extend) within this kit's limits."""
+        from .planning.scenario import load_scenarios
+
         return load_scenarios(paths, self.limits)
 
     def plan(
@@ -429,6 +519,7 @@ class Kit:
         municipality: str | None = None,
         known: Iterable[Scenario] = (),
         baseline: str = "base",
+        progress: Callable[[int, int], None] | None = None,
     ) -> Plan:
         """Assess ``inventory`` and each scenario applied to it on every date.
 
@@ -436,10 +527,20 @@ class Kit:
         with the norm set in force that day (or the one a scenario adopted);
         ``known`` are scenarios the given ones may extend; ``baseline`` is what every
         run is set beside (``"base"``, or a scenario's id). See :func:`normkit.project`.
+        ``progress(done, total)`` is told how many of the assessments (dates × runs)
+        are done.
         """
+        from .planning.projection import project
+
+        total = len(set(dates)) * (1 + len(scenarios))
+        done = [0]
 
         def assess_on(inv: Inventory, chosen: str | NormSet, day: dt.date) -> Assessment:
-            return self.assess(inv, chosen, day, explain, municipality=municipality)
+            result = self.assess(inv, chosen, day, explain, municipality=municipality)
+            if progress is not None:
+                done[0] += 1
+                progress(min(done[0], total), total)
+            return result
 
         chosen = self.municipality(municipality, dates[0]) if municipality and dates else None
         notes = mismatches(inventory, chosen.name if chosen is not None else None)
@@ -467,6 +568,8 @@ class Kit:
         categories: Sequence[str] | None = None,
     ) -> BatchResult:
         """:func:`normkit.assess_batch`, refusing bed types no plugin registered."""
+        from .batch import assess_batch
+
         result = assess_batch(self.resolve(normset, at), bed_types, beds, staffed_fte, categories)
         unknown = sorted(set(result.categories) - set(self.bed_types))
         if unknown:
@@ -477,6 +580,20 @@ class Kit:
             )
         return result
 
+    def assess_frame(
+        self, frame: FrameT, normset: str | NormSet, at: dt.date, **options: Any
+    ) -> FrameT:
+        """:func:`normkit.assess_frame` of a pandas, polars or Arrow frame against a norm set
+        (an id or a NormSet) as in force on ``at``, refusing bed types no plugin registered.
+
+        ``options`` are :func:`normkit.assess_frame`'s (``layout``, column names...);
+        in the wide layout, the columns named after a registered bed type hold places.
+        """
+        from .frames import assess_frame
+
+        options.setdefault("known_bed_types", frozenset(self.bed_types))
+        return assess_frame(frame, self.resolve(normset, at), **options)
+
     def assess_roster(
         self, roster: Roster, normset: str = "national-emergency-duty"
     ) -> list[ShiftResult]:
@@ -486,6 +603,8 @@ class Kit:
         shift gets the LIS1 exception and a 2025 one does not); a date whose
         rule is not encoded gives an undecided result, never a pass.
         """
+        from .roster import assess_roster
+
         return assess_roster(roster, lambda day: self.resolve(normset, day))
 
     def problems(self) -> list[str]:

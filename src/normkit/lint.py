@@ -374,8 +374,9 @@ def check_plugins(kit: Kit, names: Iterable[str] | None = None) -> list[Finding]
         built: list[_Loaded] = []
         for version in versions:
             normset = version.built
-            if normset is None and version.lines is not None:
-                normset, problems = _read_normset(kit, version.data, version.lines)
+            document = version.document() if normset is None else None
+            if document is not None:
+                normset, problems = _read_normset(kit, *document)
                 findings.extend(problems)
             if normset is None:
                 continue

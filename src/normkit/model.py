@@ -20,7 +20,7 @@ from .files import NO_FILE, convert_validation_error
 class Model(BaseModel):
     """A frozen pydantic model whose constructor raises a :class:`NormkitError`."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     #: the error raised when an object of this model is built from bad values
     error_class: ClassVar[type[NormkitError]] = NormkitError

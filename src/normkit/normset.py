@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -383,6 +383,9 @@ class ResolvedNormSet:
     parameters: Mapping[str, Parameter]
     conditions: tuple[Condition, ...]
     figures: tuple[Figure, ...]
+    #: rows that units of one kind share, kept across assessments with this resolved set
+    #: (:class:`normkit.assessment.UnitTemplates`); keyed by explain, bed type and beds
+    shared_rows: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def rule(self, rule_id: str) -> Rule:
         """A named rule (grant, cost, eligibility) by id, from this set or one it extends,
@@ -430,6 +433,13 @@ class ResolvedNormSet:
             raise need_conflict(found[0], found[1], bed_type, facility)
         return found[0] if found else None
 
+    def named_facilities(self) -> frozenset[str]:
+        """Facilities a need or an override names: their units are assessed one by one."""
+        return frozenset(
+            {a.need.facility for a in self.needs.values() if a.need.facility is not None}
+            | {a.override.facility for a in self.overrides if a.override.facility is not None}
+        )
+
     def facility_needs(self, facility: str) -> list[AppliedNeed]:
         return [
             a for a in self.needs.values() if not a.need.bed_types and a.need.facility == facility
@@ -475,8 +485,8 @@ class ResolvedNormSet:
 
 def may_meet(x: Override, y: Override) -> bool:
     """True when some unit could be targeted by both overrides."""
-    for field in ("facility", "unit", "replaces"):
-        a, b = getattr(x, field), getattr(y, field)
+    for name in ("facility", "unit", "replaces"):
+        a, b = getattr(x, name), getattr(y, name)
         if a is not None and b is not None and a != b:
             return False
     return not (x.bed_types and y.bed_types and not set(x.bed_types) & set(y.bed_types))

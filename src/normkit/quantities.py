@@ -7,7 +7,9 @@ text is ever evaluated: ``9**9**9 FTE`` is a syntax error, not a hang. A
 :class:`Q` keeps the text a norm was written in and its magnitude; rules ask
 for the plain-float conversion factor they need (:meth:`Q.to`) while they are
 built and never touch pint again. ``import pint`` and the registry happen on
-first use, so importing normkit or listing plugins stays fast.
+first use, so importing normkit or listing plugins stays fast; and pint's
+answers are kept between runs (:mod:`normkit.cache`), so pint is imported only
+when a unit is met for the first time.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from .values import BadValue, check_magnitude
 
 if TYPE_CHECKING:  # pragma: no cover
     import pint
+
+    from .cache import Answers
 
 DEFINITIONS = Path(__file__).with_name("quantities.definitions")
 
@@ -58,9 +62,26 @@ def registry() -> pint.UnitRegistry[Any]:
     return pint.UnitRegistry(str(DEFINITIONS), autoconvert_offset_to_baseunit=False)
 
 
-def _units(quantity: str, text: str, where: Location | None) -> Any:
+@functools.cache
+def _answers() -> Answers:
+    from .cache import Answers
+
+    return Answers("units")
+
+
+def _ask(key: str, compute: Any, kind: type | tuple[type, ...]) -> Any:
+    """pint's answer, kept between runs: computed (importing pint) only when not kept."""
+    return _answers().ask(key, compute, lambda found: isinstance(found, kind))
+
+
+def _units(quantity: str, text: str, where: Location | None) -> str:
+    """The unit as pint writes it (``hour/week/place``); an error naming an unknown unit."""
+    return str(_ask(f"unit|{text}", lambda: _parse_units(quantity, text, where), str))
+
+
+def _parse_units(quantity: str, text: str, where: Location | None) -> str:
     try:
-        return registry().parse_units(text)
+        return _unit_text(registry().parse_units(text))
     except Exception as exc:  # pint raises several unrelated types
         names = getattr(exc, "unit_names", None)
         what = ", ".join(f"'{n}'" for n in names) if isinstance(names, tuple) else str(exc)
@@ -114,8 +135,8 @@ class Q:
             magnitude = float(check_magnitude(float(found.group("number"))))
         except BadValue as bad:
             raise QuantityError(f"quantity '{text}': {bad.message}", where, code=bad.code) from None
-        units = _units(text, found.group("unit"), where)
-        return cls(magnitude, _unit_text(units), " ".join(text.strip().split()))
+        unit = _units(text, found.group("unit"), where)
+        return cls(magnitude, unit, " ".join(text.strip().split()))
 
     def __str__(self) -> str:
         return self.text or f"{_number(self.magnitude)} {self.unit}"
@@ -125,26 +146,43 @@ class Q:
 
     @property
     def dimensionality(self) -> str:
-        return str(self._pint().dimensionality)
+        return str(_ask(f"dim|{self.unit}", lambda: str(self._pint().dimensionality), str))
 
     def is_dimension(self, unit: str) -> bool:
         """True when this quantity can be converted to ``unit``."""
-        return bool(self._pint().dimensionality == registry().Unit(unit).dimensionality)
+        return bool(
+            _ask(
+                f"is|{self.unit}|{unit}",
+                lambda: self._pint().dimensionality == registry().Unit(unit).dimensionality,
+                bool,
+            )
+        )
 
     def to(self, unit: str, where: Location | None = None) -> float:
         """Magnitude in ``unit`` as a plain float; a clear error on a wrong dimension."""
         if not self.is_dimension(unit):
+            expected = _ask(
+                f"unit-dim|{unit}", lambda: str(registry().Unit(unit).dimensionality), str
+            )
             raise QuantityError(
                 f"'{self}' is not convertible to {unit} "
-                f"(it has dimension {self.dimensionality}, "
-                f"expected {registry().Unit(unit).dimensionality})",
+                f"(it has dimension {self.dimensionality}, expected {expected})",
                 where,
                 code="quantity.dimension",
             )
-        return float(self._pint().to(unit).magnitude)
+        return float(
+            _ask(
+                f"to|{self.magnitude!r}|{self.unit}|{unit}",
+                lambda: float(self._pint().to(unit).magnitude),
+                float,
+            )
+        )
 
     def has_time_base(self) -> bool:
         """True when the unit names a time both above and below the line (hour/week)."""
+        return bool(_ask(f"time-base|{self.unit}", self._has_time_base, bool))
+
+    def _has_time_base(self) -> bool:
         units = self._pint().units
         exponents: dict[str, float] = {name: float(exp) for name, exp in units._units.items()}
         time_dim = registry().Unit("hour").dimensionality
@@ -157,6 +195,10 @@ class Q:
 
     def counted_input(self) -> str | None:
         """The unit input this quantity counts (``places``...), or None."""
+        found = _ask(f"counted|{self.unit}", self._counted_input, (str, type(None)))
+        return None if found is None else str(found)
+
+    def _counted_input(self) -> str | None:
         dims = dict(self._pint().dimensionality)
         if len(dims) == 1:
             ((name, exp),) = dims.items()

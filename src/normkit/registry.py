@@ -6,31 +6,44 @@ a hook, attributes it to that plugin, and records conflicts between plugins
 is kept in ``conflicts`` and raised, naming both plugins, when the contested
 item is used. Norm-set files are read by their header here and built on
 first use by the kit.
+
+A norm-set file's bytes are read at registration. The first time normkit
+meets those bytes it parses the whole file there (so a broken file fails its
+plugin's registration, with the file and line) and keeps the header
+(:mod:`normkit.cache`); a later run that meets the same bytes, within the same
+limits, takes the header from there and parses the file when the norm set is
+first used or checked.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .bed_types import BedType
 from .errors import NormkitError, NormSetError, PluginError
-from .files import LineMap, convert_validation_error, read_document
+from .files import LineMap, convert_validation_error, document_bytes, parse_document
 from .limits import Limits
 from .municipality import Municipality
-from .normset import NormSet
 from .plugins import ENV_BLOCK, PluginInfo
 from .render import BUILTIN, Renderer
-from .rules import BUILTIN_RULE_KINDS, kind_of
-from .rules.base import Rule
 from .validity import Validity
 from .values import Date
+
+# Rules and norm sets are imported when a norm set is built (or a plugin brings a
+# rule kind, which has imported them already): registering reads headers only.
+if TYPE_CHECKING:  # pragma: no cover
+    from .cache import Answers
+    from .normset import NormSet
+    from .rules.base import Rule
 
 
 class _Header(BaseModel):
@@ -59,6 +72,15 @@ class NormSetVersion:
     data: Any = None
     lines: LineMap | None = None
     built: NormSet | None = None
+    #: parses the file, when only its header was read at registration
+    unread: Callable[[], tuple[Any, LineMap]] | None = None
+
+    def document(self) -> tuple[Any, LineMap] | None:
+        """The file's data and line map (parsed now if not yet); None for a NormSet object."""
+        if self.lines is None and self.unread is not None:
+            self.data, self.lines = self.unread()
+            self.unread = None
+        return None if self.lines is None else (self.data, self.lines)
 
     def label(self) -> str:
         version = f" {self.version}" if self.version else ""
@@ -71,7 +93,7 @@ class Registry:
     def __init__(self, plugins: Mapping[str, PluginInfo], limits: Limits) -> None:
         self._plugins = plugins
         self.limits = limits
-        self.rule_kinds: dict[str, type[Rule]] = dict(BUILTIN_RULE_KINDS)
+        self._rule_kinds: dict[str, type[Rule]] | None = None
         self.bed_types: dict[str, BedType] = {}
         self.municipalities: dict[str, Municipality] = {}
         self.versions: dict[str, list[NormSetVersion]] = {}
@@ -79,6 +101,15 @@ class Registry:
         self.conflicts: list[NormkitError] = []
         self.contested: dict[str, NormkitError] = {}
         self.renderers: dict[str, Renderer] = {r.name: r for r in BUILTIN}
+
+    @property
+    def rule_kinds(self) -> dict[str, type[Rule]]:
+        """Rule kinds by ``kind``: the built-in ones (imported on first use) and the plugins'."""
+        if self._rule_kinds is None:
+            from .rules import BUILTIN_RULE_KINDS
+
+            self._rule_kinds = dict(BUILTIN_RULE_KINDS)
+        return self._rule_kinds
 
     def handlers(self) -> dict[str, Callable[[Any, str], None]]:
         """What records one item of each registration hook."""
@@ -94,6 +125,9 @@ class Registry:
         self._plugins[plugin].registered.setdefault(what, []).append(item)
 
     def register_rule_kind(self, cls: Any, plugin: str) -> None:
+        from .rules import kind_of
+        from .rules.base import Rule
+
         if not (isinstance(cls, type) and issubclass(cls, Rule)):
             raise PluginError(
                 f"rule kind must be a subclass of normkit.rules.Rule, got {cls!r}",
@@ -166,7 +200,16 @@ class Registry:
         self._note(plugin, "municipalities", municipality.id)
 
     def register_normset(self, item: Any, plugin: str) -> None:
-        if isinstance(item, NormSet):
+        if isinstance(item, str | Path):
+            version = self._file_version(Path(item), plugin)
+        else:
+            from .normset import NormSet  # imported already if ``item`` is one
+
+            if not isinstance(item, NormSet):
+                raise NormSetError(
+                    f"expected a NormSet or a file path, got {type(item).__name__}",
+                    code="plugin.registered-item",
+                )
             version = NormSetVersion(
                 item.id,
                 item.title,
@@ -175,28 +218,6 @@ class Registry:
                 item.municipality,
                 plugin,
                 built=item,
-            )
-        elif isinstance(item, str | Path):
-            path = Path(item)
-            data, lines = read_document(path, NormSetError, self.limits)
-            try:
-                header = _Header.model_validate(data)
-            except ValidationError as exc:
-                raise convert_validation_error(exc, lines, NormSetError) from None
-            version = NormSetVersion(
-                header.id,
-                header.title,
-                header.version,
-                Validity(valid_from=header.valid_from, valid_to=header.valid_to),
-                header.municipality,
-                plugin,
-                data=data,
-                lines=lines,
-            )
-        else:
-            raise NormSetError(
-                f"expected a NormSet or a file path, got {type(item).__name__}",
-                code="plugin.registered-item",
             )
         for other in self.versions.get(version.id, []):
             if other.validity.overlaps(version.validity):
@@ -214,6 +235,36 @@ class Registry:
                 )
         self.versions.setdefault(version.id, []).append(version)
         self._note(plugin, "normsets", version.label())
+
+    def _file_version(self, path: Path, plugin: str) -> NormSetVersion:
+        """A norm-set file's version by its header: kept from an earlier run that parsed
+        the same bytes within the same limits, else read from the file parsed in full."""
+        raw = document_bytes(path, NormSetError, self.limits)
+        key = hashlib.sha256(f"{path.suffix.lower()}|{self.limits!r}|".encode() + raw).hexdigest()
+        header = _kept_header(key)
+        data: Any = None
+        lines: LineMap | None = None
+        unread = None
+        if header is None:
+            data, lines = parse_document(path, raw, NormSetError, self.limits)
+            try:
+                header = _Header.model_validate(data)
+            except ValidationError as exc:
+                raise convert_validation_error(exc, lines, NormSetError) from None
+            _headers().put(key, header.model_dump(mode="json"))
+        else:
+            unread = functools.partial(parse_document, path, raw, NormSetError, self.limits)
+        return NormSetVersion(
+            header.id,
+            header.title,
+            header.version,
+            Validity(valid_from=header.valid_from, valid_to=header.valid_to),
+            header.municipality,
+            plugin,
+            data=data,
+            lines=lines,
+            unread=unread,
+        )
 
     def check_municipality_codes(self) -> None:
         claims = [(self.owners[m.id], m, c) for m in self.municipalities.values() for c in m.codes]
@@ -235,6 +286,26 @@ class Registry:
         if error not in self.conflicts:
             self.conflicts.append(error)
         self.contested.setdefault(key, error)
+
+
+@functools.cache
+def _headers() -> Answers:
+    """Headers of norm-set files parsed in earlier runs, by the files' bytes (normkit.cache)."""
+    from .cache import Answers
+
+    return Answers("headers")
+
+
+def _kept_header(key: str) -> _Header | None:
+    from .cache import MISSING
+
+    kept = _headers().get(key, lambda found: isinstance(found, dict))
+    if kept is MISSING:
+        return None
+    try:
+        return _Header.model_validate(kept)
+    except ValidationError:
+        return None  # not what this code keeps: the file is parsed again
 
 
 def _block_hint(first: str, second: str, what: str) -> str:

@@ -29,6 +29,7 @@ __all__ = [
     "Locale",
     "RenderOptions",
     "Renderer",
+    "check",
     "choose",
     "for_output",
     "locale",
@@ -119,6 +120,13 @@ BUILTIN: tuple[Renderer, ...] = (
         description="one row per figure, numbers at 4 decimals",
     ),
     Renderer(
+        "jsonl",
+        ".jsonl",
+        _lazy("jsonl", "render_jsonl"),
+        explains=True,
+        description="JSON Lines: a line per unit and facility, then the rest (assessments)",
+    ),
+    Renderer(
         "markdown",
         ".md",
         _lazy("markdown", "render_markdown"),
@@ -185,15 +193,20 @@ def for_output(name: str | None, target: Path | None, renderers: Iterable[Render
     return chosen
 
 
-def render(result: Any, renderer: Renderer, options: RenderOptions | None = None) -> str | bytes:
-    """``result`` in ``renderer``'s format; explanations only where the format carries them."""
-    options = options or RenderOptions()
-    locale(options.lang)  # an unknown language is an error before anything is written
+def check(renderer: Renderer, options: RenderOptions) -> None:
+    """Refuse options the format cannot honour, before anything is computed or written."""
+    locale(options.lang)
     if options.explain and not renderer.explains:
-        formats = "table, markdown, json, html or xlsx"
+        formats = "table, markdown, json, jsonl, html or xlsx"
         raise NormkitError(
             f"--explain is not available with --format {renderer.name}",
             hint=f"use {formats}",
             code="render.explain",
         )
+
+
+def render(result: Any, renderer: Renderer, options: RenderOptions | None = None) -> str | bytes:
+    """``result`` in ``renderer``'s format; explanations only where the format carries them."""
+    options = options or RenderOptions()
+    check(renderer, options)
     return renderer.render(result, options)

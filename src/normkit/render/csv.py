@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import Any, TextIO
 
 from .. import escaping
-from ..assessment import Assessment, FacilityAssessment, Totals
+from ..assessment import Assessment, FacilityAssessment, Totals, UnitAssessment
+from ..municipality import MunicipalityInfo
 from ..planning.compare import Comparison
 from ..planning.kostra import KostraPosition
 from ..planning.projection import FIGURES, Plan, other_indicators
@@ -67,31 +68,46 @@ def _total_note(assessment: Assessment) -> str:
     return "; ".join(note)
 
 
-def assessment_csv(assessment: Assessment, formula_guard: bool = True) -> str:
-    """Units, facility totals and the grand total; empty cells where a figure is null.
+class AssessmentCsv:
+    """Writes an assessment's CSV rows to a text stream, one call per row, so a large
+    assessment can be written as it is made (:mod:`normkit.streaming`).
 
     Every row names the municipality and its kommunenummer (empty when the
     norm set was not chosen for one). Text cells that a spreadsheet would run
     as a formula are prefixed with ``'`` unless ``formula_guard`` is off
     (for programs that read the CSV, not people).
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_HEADERS)
-    m = assessment.municipality
-    whose = [m.name if m else "", (m.kommunenummer or "") if m else ""]
 
-    def row(values: list[Any]) -> None:
-        writer.writerow(
-            [escaping.csv_cell(v, formula_guard) if isinstance(v, str) else v for v in whose]
-            + [
-                v if i in _NUMERIC else escaping.csv_cell(v, formula_guard)
-                for i, v in enumerate(values)
-            ]
+    def __init__(
+        self, out: TextIO, municipality: MunicipalityInfo | None, formula_guard: bool = True
+    ) -> None:
+        self._write = csv.writer(out, lineterminator="\n").writerow
+        self.guard = formula_guard
+        m = municipality
+        self._whose = [
+            escaping.csv_cell(v, formula_guard)
+            for v in (m.name if m else "", (m.kommunenummer or "") if m else "")
+        ]
+        self._write(CSV_HEADERS)
+
+    def text(self, value: str) -> str:
+        return escaping.csv_cell(value, self.guard)
+
+    def row(self, values: list[Any]) -> None:
+        """A row of :data:`CSV_HEADERS` after the municipality's two cells."""
+        guard = self.guard
+        self._write(
+            self._whose
+            + [v if i in _NUMERIC else escaping.csv_cell(v, guard) for i, v in enumerate(values)]
         )
 
-    for u in assessment.units:
-        row(
+    def escaped(self, cells: list[str]) -> None:
+        """A row whose text cells :meth:`text` has already made safe (for a caller that
+        writes many rows sharing cells)."""
+        self._write(self._whose + cells)
+
+    def unit(self, u: UnitAssessment) -> None:
+        self.row(
             [
                 "unit",
                 u.facility,
@@ -103,11 +119,12 @@ def assessment_csv(assessment: Assessment, formula_guard: bool = True) -> str:
                 cell(u.required_fte),
                 cell(u.staffed_fte),
                 cell(u.gap_fte),
-                "; ".join(n for n in (u.note, u.unit_note) if n),
+                unit_note(u.note, u.unit_note),
             ]
         )
-    for f in assessment.facilities:
-        row(
+
+    def facility(self, f: FacilityAssessment) -> None:
+        self.row(
             [
                 "facility",
                 f.facility,
@@ -122,22 +139,40 @@ def assessment_csv(assessment: Assessment, formula_guard: bool = True) -> str:
                 f.staffing_note or "",
             ]
         )
-    t = assessment.totals
-    row(
-        [
-            "total",
-            "",
-            "",
-            "",
-            cell(t.beds),
-            "",
-            cell(t.norm_fte),
-            cell(t.required_fte),
-            cell(t.staffed_fte),
-            cell(t.gap_fte),
-            _total_note(assessment),
-        ]
-    )
+
+    def total(self, assessment: Assessment) -> None:
+        t = assessment.totals
+        self.row(
+            [
+                "total",
+                "",
+                "",
+                "",
+                cell(t.beds),
+                "",
+                cell(t.norm_fte),
+                cell(t.required_fte),
+                cell(t.staffed_fte),
+                cell(t.gap_fte),
+                _total_note(assessment),
+            ]
+        )
+
+
+def unit_note(note: str | None, own: str | None) -> str:
+    """The note cell of a unit row: the assessment's note, then the unit's own."""
+    return "; ".join(n for n in (note, own) if n)
+
+
+def assessment_csv(assessment: Assessment, formula_guard: bool = True) -> str:
+    """Units, facility totals and the grand total; empty cells where a figure is null."""
+    buffer = io.StringIO()
+    writer = AssessmentCsv(buffer, assessment.municipality, formula_guard)
+    for u in assessment.units:
+        writer.unit(u)
+    for f in assessment.facilities:
+        writer.facility(f)
+    writer.total(assessment)
     return buffer.getvalue()
 
 

@@ -7,11 +7,12 @@ beside it, then renamed), so an interrupted run leaves no half a report.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..errors import NormkitError
 from .charts import FORMATS, draw
@@ -40,17 +41,30 @@ def _check_target(path: Path, inputs: Sequence[Path]) -> None:
 
 def write_output(path: Path, content: str | bytes, inputs: Sequence[Path] = ()) -> None:
     """Write ``content`` to ``path`` whole, unless ``path`` is one of ``inputs``."""
-    _check_target(path, inputs)
     data = content.encode("utf-8") if isinstance(content, str) else content
-    handle, temporary = tempfile.mkstemp(dir=path.resolve().parent, prefix=f".{path.name}.")
+    with output_file(path, inputs) as file:
+        file.write(data)
+
+
+@contextlib.contextmanager
+def output_file(path: Path, inputs: Sequence[Path] = ()) -> Iterator[BinaryIO]:
+    """A file to write ``path``'s content to as it is made: it replaces ``path`` only when
+    the block ends without an error (a failed run leaves no half-written file), and never
+    when ``path`` is one of ``inputs``."""
+    _check_target(path, inputs)
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.resolve().parent, prefix=f".{path.name}.")
+    except OSError as exc:
+        raise NormkitError(f"cannot write {path}: {exc.strerror}", code="render.output") from None
     try:
         with os.fdopen(handle, "wb") as file:
-            file.write(data)
+            yield file
         os.chmod(temporary, _mode(path))
         os.replace(temporary, path)
     except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
         raise NormkitError(f"cannot write {path}: {exc.strerror}", code="render.output") from None
+    finally:
+        Path(temporary).unlink(missing_ok=True)
 
 
 def _mode(path: Path) -> int:
@@ -79,6 +93,8 @@ def chart_for(path: Path, names: Sequence[str]) -> str:
 def charts_for(result: Any, paths: Sequence[Path], lang: Lang) -> list[tuple[Path, Chart, str]]:
     """Each ``--chart`` file with the chart its name asks for and its format, checked
     before anything is written."""
+    if not paths:
+        return []  # laying out the report costs time a run without charts need not spend
     charts = {c.name: c for c in to_report(result, Locale(lang)).charts()}
     chosen = []
     for path in paths:

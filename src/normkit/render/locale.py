@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any, Literal
 
 from ..errors import NormkitError
@@ -39,6 +37,9 @@ STATES: dict[State, str] = {
 @functools.cache
 def glossary() -> dict[str, Any]:
     """The glossary file as data: ``term`` and ``label`` lists."""
+    import tomllib
+    from importlib import resources
+
     text = resources.files("normkit").joinpath("glossary.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 

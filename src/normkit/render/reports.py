@@ -14,33 +14,45 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from ..assessment import Assessment, UnitAssessment
-from ..municipality import MunicipalityInfo
-from ..planning.compare import Comparison
-from ..planning.kostra import KostraPosition
-from ..planning.projection import Plan
 from .document import Num, Report, Series, State
 from .locale import Locale
 
-Result = Assessment | Comparison | Plan | list[KostraPosition]
+# The results' modules are imported by the dispatch below, one kind at a time: an
+# assessment's table needs neither the planning nor the comparison code.
+if TYPE_CHECKING:  # pragma: no cover
+    from ..assessment import Assessment, UnitAssessment
+    from ..municipality import MunicipalityInfo
+    from ..planning.compare import Comparison
+    from ..planning.kostra import KostraPosition
+    from ..planning.projection import Plan
+
+    Result = Assessment | Comparison | Plan | list[KostraPosition]
 
 
 def to_report(result: Result, locale: Locale) -> Report:
     """The report of any result normkit renders."""
+    from ..assessment import Assessment
+
     if isinstance(result, Assessment):
         from .assessment import assessment_report
 
         return assessment_report(result, locale)
+    from ..planning.compare import Comparison
+
     if isinstance(result, Comparison):
         from .comparison import comparison_report
 
         return comparison_report(result, locale)
+    from ..planning.projection import Plan
+
     if isinstance(result, Plan):
         from .plan import plan_report
 
         return plan_report(result, locale)
+    from ..planning.kostra import KostraPosition
+
     if isinstance(result, list) and all(isinstance(r, KostraPosition) for r in result):
         from .kostra import kostra_report
 

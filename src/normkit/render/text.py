@@ -15,7 +15,6 @@ from .. import escaping
 from . import RenderOptions
 from .document import Chart, Lines, Report, Table
 from .locale import Locale
-from .reports import to_report
 
 #: Rows past which a table is printed as plain columns.
 LONG_TABLE = 2_000
@@ -57,6 +56,8 @@ def safe(value: str, style: str | None = None) -> Any:
 
 
 def render_text(result: Any, options: RenderOptions) -> str:
+    from .reports import to_report
+
     report = to_report(result, Locale(options.lang))
     if options.console is not None:
         print_report(report, options.console, options.explain)

@@ -17,9 +17,8 @@ import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
-import numpy as np
 from pydantic import SerializeAsAny, ValidationInfo, WrapValidator
 from pydantic_core import PydanticCustomError
 
@@ -27,8 +26,11 @@ from ..errors import RuleError
 from ..model import Model
 from ..provenance import Source
 
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
 Inputs = Mapping[str, Any]
-Arrays = Mapping[str, np.ndarray]
+Arrays = Mapping[str, "np.ndarray"]  # numpy is imported when arrays are evaluated
 
 FTE = "FTE"
 NOK_PER_YEAR = "NOK/year"
@@ -106,6 +108,8 @@ class Rule(Model, ABC):
 
     def evaluate_array(self, inputs: Arrays) -> np.ndarray:
         """Vectorised :meth:`evaluate`; the default loops, kinds override it."""
+        import numpy as np
+
         names = sorted(self.inputs())
         size = len(next(iter(inputs.values()))) if inputs else 1
         return np.array(

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
 from pydantic import Field, PrivateAttr, model_validator
 
 from ..errors import Location, RuleError
 from ..quantities import Quantity
 from ..values import Amount
 from .base import Arrays, Inputs, Rule, RuleRef, Step, fmt
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
 
 
 def _same_unit(rules: tuple[Rule, ...], where: str) -> str:
@@ -55,6 +57,8 @@ class Sum(_Combination):
         return float(sum(t.evaluate(inputs) for t in self.terms))
 
     def evaluate_array(self, inputs: Arrays) -> np.ndarray:
+        import numpy as np
+
         return np.asarray(np.sum([t.evaluate_array(inputs) for t in self.terms], axis=0))
 
     def linear_in(self) -> tuple[str, float] | None:
@@ -146,6 +150,8 @@ class Minimum(_Extreme):
         return min(values)
 
     def evaluate_array(self, inputs: Arrays) -> np.ndarray:
+        import numpy as np
+
         return np.asarray(np.min([r.evaluate_array(inputs) for r in self.rules], axis=0))
 
 
@@ -158,6 +164,8 @@ class Maximum(_Extreme):
         return max(values)
 
     def evaluate_array(self, inputs: Arrays) -> np.ndarray:
+        import numpy as np
+
         return np.asarray(np.max([r.evaluate_array(inputs) for r in self.rules], axis=0))
 
 
@@ -185,6 +193,8 @@ class Floor(_Combination):
         return max(float(self.rule.evaluate(inputs)), self._minimum)
 
     def evaluate_array(self, inputs: Arrays) -> np.ndarray:
+        import numpy as np
+
         return np.asarray(np.maximum(self.rule.evaluate_array(inputs), self._minimum))
 
     def explain(self, inputs: Inputs) -> Step:
@@ -236,6 +246,8 @@ class Round(_Combination):
     def _round(self, values: Any) -> np.ndarray:
         # One rounding for the per-unit and the batch path, so both give the
         # same float to the last bit (Python's round() and numpy's differ there).
+        import numpy as np
+
         steps = np.round(np.asarray(values, dtype=float) / self._step, 9)
         if self.mode == "up":
             n = np.ceil(steps)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
 from pydantic import PrivateAttr, model_validator
 
 from ..errors import Location, QuantityError
 from ..quantities import Quantity
 from .base import FTE, NOK_PER_YEAR, Arrays, Inputs, Rule, Step, fmt
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
 
 OUTPUT_UNITS = (FTE, NOK_PER_YEAR)
 
@@ -35,6 +37,8 @@ class Fixed(Rule):
         return self._value
 
     def evaluate_array(self, inputs: Arrays) -> np.ndarray:
+        import numpy as np
+
         size = len(next(iter(inputs.values()))) if inputs else 1
         return np.full(size, self._value)
 

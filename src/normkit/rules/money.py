@@ -6,9 +6,8 @@ All return NOK per year as plain floats. Rates are parameters with units
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-import numpy as np
 from pydantic import BeforeValidator, Field, PrivateAttr, model_validator
 
 from ..errors import Location, RuleError
@@ -16,6 +15,9 @@ from ..quantities import Quantity
 from ..values import read_number
 from .base import NOK_PER_YEAR, Arrays, Inputs, Rule, Step, fmt, require
 from .rate import plural
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
 
 _PER_PATIENT = "NOK/patient/year"
 
@@ -75,6 +77,8 @@ class GrantAboveListLength(_Money):
         return self._rate * self.paid_patients(require(inputs, "listed_patients", self))
 
     def evaluate_array(self, inputs: Arrays) -> np.ndarray:
+        import numpy as np
+
         listed = np.asarray(inputs["listed_patients"], dtype=float)
         paid = listed if self.counts == "all" else listed - self._above
         return np.where(listed > self._above, paid * self._rate, 0.0)
@@ -146,6 +150,8 @@ class GrantAsIfList(_Money):
         return rate * self.covered_patients(require(inputs, "listed_patients", self))
 
     def evaluate_array(self, inputs: Arrays) -> np.ndarray:
+        import numpy as np
+
         listed = np.asarray(inputs["listed_patients"], dtype=float)
         return np.maximum(self._as_if - listed, 0.0) * self._known_rate()
 
@@ -192,6 +198,8 @@ class FteCost(_Money):
         return require(inputs, "fte", self) * self._salary * self.employer_cost_factor
 
     def evaluate_array(self, inputs: Arrays) -> np.ndarray:
+        import numpy as np
+
         return np.asarray(inputs["fte"], dtype=float) * self._salary * self.employer_cost_factor
 
     def linear_in(self) -> tuple[str, float] | None:

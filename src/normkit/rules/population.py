@@ -10,15 +10,17 @@ population figure (``inputs: {inhabitants: inhabitants_80+}``).
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
-import numpy as np
 from pydantic import PrivateAttr, model_validator
 
 from ..errors import Location, QuantityError
 from ..quantities import Quantity
 from .base import FTE, Arrays, Inputs, Rule, Step, fmt, require
 from .rate import plural
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
 
 INPUT = "inhabitants"
 #: what a population can be given capacity in, by the unit the result is in
@@ -57,6 +59,8 @@ class PerPopulation(Rule):
         return require(inputs, INPUT, self) * self._k.factor
 
     def evaluate_array(self, inputs: Arrays) -> np.ndarray:
+        import numpy as np
+
         return np.asarray(inputs[INPUT], dtype=float) * self._k.factor
 
     def linear_in(self) -> tuple[str, float] | None:

@@ -8,14 +8,16 @@ rate; "1 FTE" per "90 place" is the same rate in its other form; "13.5 FTE" per
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
-import numpy as np
 from pydantic import PrivateAttr, model_validator
 
 from ..errors import Location, QuantityError
 from ..quantities import Q, Quantity
 from .base import FTE, Arrays, Inputs, Rule, Step, fmt, require
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
 
 _WEEKLY = "hour/week"
 
@@ -66,6 +68,8 @@ class Rate(Rule):
         return require(inputs, k.input, self) * k.factor
 
     def evaluate_array(self, inputs: Arrays) -> np.ndarray:
+        import numpy as np
+
         k = self._k
         return np.asarray(inputs[k.input], dtype=float) * k.factor
 

@@ -7,14 +7,16 @@ states the scale and the unit it reports in.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-import numpy as np
 from pydantic import BeforeValidator, Field
 
 from ..errors import RuleError
 from ..values import read_number
 from .base import Arrays, Inputs, Rule, Step, fmt, require
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
 
 
 class Ratio(Rule):
@@ -47,6 +49,8 @@ class Ratio(Rule):
         return top / bottom * self.per
 
     def evaluate_array(self, inputs: Arrays) -> np.ndarray:
+        import numpy as np
+
         top = np.asarray(inputs[self.numerator], dtype=float)
         bottom = np.asarray(inputs[self.denominator], dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -1,0 +1,161 @@
+"""How fast normkit starts, beside ``python -c pass``: ``python benchmarks/startup.py``.
+
+Issue 12, part 6 ("instant start"). Each command runs as a fresh process of
+this interpreter (``sys.executable``), in rounds: one of each command per
+round, in turn, so a machine that slows down or speeds up during the run
+touches every command alike. The first round is not counted: it writes the
+bytecode caches (``PYTHONDONTWRITEBYTECODE`` is dropped for these runs, as a
+user's Python writes them on the first run) and normkit's own cache, which
+lives in a temporary folder for the run (``NORMKIT_CACHE_DIR``), so the user's
+cache is never read nor written. The first run after installing is shown
+apart: ``normkit assess`` with an empty cache, in a new folder every round.
+
+Goals, as ratios of medians to ``python -c pass``:
+
+- ``import normkit``: at most 8×
+- ``normkit plugins`` (the five plugins installed): at most 12×
+- ``normkit assess`` of the bundled example, its output thrown away: at most 16×
+- in one process, ``import normkit``, the national norm set and the first
+  answer: within 30 ms (timed inside a fresh process, so its start is not counted)
+
+Nothing here is asserted in tests: timings belong in reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from typing import Any
+
+FIRST_ANSWER = """
+import time
+started = time.perf_counter()
+import datetime as dt
+import normkit
+kit = normkit.Kit()
+kit.assess(kit.load_inventory(normkit.EXAMPLE_INVENTORY), "national", dt.date(2020, 4, 1))
+print(time.perf_counter() - started)
+"""
+
+#: what each command runs, after ``python``
+COMMANDS: dict[str, list[str]] = {
+    "python_pass": ["-c", "pass"],
+    "import_normkit": ["-c", "import normkit"],
+    "plugins": ["-m", "normkit", "plugins"],
+    "assess": ["-m", "normkit", "assess"],
+}
+
+#: (what, goal as a ratio to ``python -c pass``), for the processes timed whole
+RATIO_GOALS: dict[str, tuple[str, float]] = {
+    "import_normkit": ("import normkit", 8.0),
+    "plugins": ("normkit plugins", 12.0),
+    "assess": ("normkit assess (bundled example)", 16.0),
+}
+FIRST_ANSWER_GOAL = 0.030  # seconds
+
+
+def _environment(cache: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["NORMKIT_CACHE_DIR"] = cache
+    return env
+
+
+def _time(args: list[str], env: dict[str, str]) -> float:
+    """Seconds from starting ``python args`` to its end, its output thrown away."""
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=True,
+    )
+    return time.perf_counter() - started
+
+
+def _first_answer(env: dict[str, str]) -> float:
+    """Seconds to import normkit, load the national norm set and answer, in a fresh process."""
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_ANSWER], env=env, capture_output=True, text=True, check=True
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def measure(repeat: int) -> dict[str, float]:
+    """Median seconds of each command over ``repeat`` rounds, after one round not counted.
+
+    Keys: ``python_pass``, ``import_normkit``, ``plugins``, ``assess`` (whole
+    processes), ``first_answer`` (import + national norm set + first answer,
+    timed inside a fresh process) and ``assess_empty_cache`` (``normkit
+    assess`` as on the first run after installing).
+    """
+    times: dict[str, list[float]] = {name: [] for name in [*COMMANDS, "first_answer"]}
+    times["assess_empty_cache"] = []
+    with tempfile.TemporaryDirectory(prefix="normkit-startup-") as folder:
+        env = _environment(os.path.join(folder, "cache"))
+        for round_ in range(repeat + 1):
+            counted = round_ > 0
+            for name, args in COMMANDS.items():
+                seconds = _time(args, env)
+                if counted:
+                    times[name].append(seconds)
+            seconds = _first_answer(env)
+            if counted:
+                times["first_answer"].append(seconds)
+                empty = _environment(os.path.join(folder, f"empty-{round_}"))
+                times["assess_empty_cache"].append(_time(COMMANDS["assess"], empty))
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def report(results: dict[str, float], repeat: int) -> list[str]:
+    """The results as lines: each figure, its ratio to ``python -c pass``, its goal."""
+    base = results["python_pass"]
+    plugins = len(metadata.entry_points(group="normkit"))
+    lines = [
+        f"normkit start-up on {os.cpu_count()} CPUs, {platform.system()} {platform.machine()}, "
+        f"Python {platform.python_version()}; {plugins} plugins installed; "
+        f"medians of {repeat} rounds",
+        f"{'python -c pass':42s} {base:7.3f} s",
+    ]
+    for name, (what, goal) in RATIO_GOALS.items():
+        ratio = results[name] / base
+        verdict = "pass" if ratio <= goal else "FAIL"
+        lines.append(
+            f"{what:42s} {results[name]:7.3f} s {ratio:6.1f}×  goal ≤ {goal:g}×   {verdict}"
+        )
+    first = results["first_answer"]
+    verdict = "pass" if first <= FIRST_ANSWER_GOAL else "FAIL"
+    lines.append(
+        f"{'in process: import, national, first answer':42s} {first:7.3f} s"
+        f"          goal ≤ {FIRST_ANSWER_GOAL * 1000:g} ms  {verdict}"
+    )
+    empty = results["assess_empty_cache"]
+    lines.append(
+        f"{'normkit assess, empty cache (first run)':42s} {empty:7.3f} s {empty / base:6.1f}×"
+        "  (reported only)"
+    )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--repeat", type=int, default=10, help="rounds counted (default 10)")
+    parser.add_argument("--json", action="store_true", help="print the medians as JSON too")
+    args = parser.parse_args(argv)
+    results = measure(args.repeat)
+    print("\n".join(report(results, args.repeat)))
+    if args.json:
+        document: dict[str, Any] = {"repeat": args.repeat, "seconds": results}
+        print(json.dumps(document, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,255 @@
+"""Many units as arrays, with the per-unit path's meaning: the engine of the DataFrame
+entry point (:mod:`normkit.frames`).
+
+:func:`assess_units` gives, for each row, the figures :func:`normkit.assess`
+gives that unit: ``norm_fte`` (pure norm), ``required_fte`` (after adopted
+values and overrides), ``staffed_fte``, ``gap_fte`` and ``status``; ``NaN``
+where the per-unit path says null. Each bed type's outcome is worked out once
+by the per-unit code (:class:`~normkit.assessment.UnitTemplates`); a bed type
+whose need and override are rates in places is then one multiply over its
+rows (the same product the rate computes per unit, so the figures are the
+same to the last bit), and any other rule is evaluated once per distinct
+number of beds. Rows of a facility that a need or override names are
+assessed one by one, as :func:`normkit.assess` would.
+
+Each row is one unit with at most one staffing figure (undated); a facility's
+own staffing and dated posts belong to an inventory (:func:`normkit.assess`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .assessment import Status, UnitAssessment, UnitTemplates, assess_unit
+from .batch import check_bounded, checked_rows, column
+from .errors import InventoryError
+from .inventory import Facility, Unit
+from .normset import ResolvedNormSet
+from .values import MIN_MAGNITUDE
+
+#: ``status`` codes of :class:`UnitArrays`, in this order
+STATUSES: tuple[Status, ...] = ("norm", "adopted", "no_norm", "unknown")
+_STATUS_CODE = {status: code for code, status in enumerate(STATUSES)}
+
+
+@dataclass(frozen=True)
+class UnitArrays:
+    """Figures per row, aligned with the input; ``NaN`` where the per-unit path gives null.
+
+    Each array is the caller's own (a frame can take it as a column).
+    """
+
+    norm_fte: np.ndarray
+    required_fte: np.ndarray
+    staffed_fte: np.ndarray
+    gap_fte: np.ndarray
+    status: np.ndarray  # codes into STATUSES (int8)
+
+    def status_names(self) -> np.ndarray:
+        """``status`` as the words (``norm``, ``adopted``, ``no_norm``, ``unknown``)."""
+        names: np.ndarray = np.asarray(STATUSES, dtype=object)[self.status]
+        return names
+
+
+def assess_units(
+    normset: ResolvedNormSet,
+    bed_types: Any,
+    beds: Any,
+    staffed_fte: Any = None,
+    *,
+    categories: Sequence[str] | None = None,
+    facilities: Any = None,
+    units: Any = None,
+) -> UnitArrays:
+    """The per-unit figures for many units at once.
+
+    ``bed_types``: strings, or integer codes into ``categories`` (-1: missing,
+    which has no norm). ``beds``: whole, not negative. ``staffed_fte``: one
+    figure per row, ``NaN`` where none is recorded. ``facilities`` and ``units``
+    (names per row) let facility-specific needs and overrides apply; without
+    them every row is a unit of a facility the norm set does not name.
+    """
+    codes, names, beds_arr = checked_rows(normset, bed_types, beds, categories)
+    codes = codes.astype(np.intp, copy=False)  # numpy gathers fastest with its own index type
+    rows = len(beds_arr)
+    staffed = None
+    if staffed_fte is not None:
+        staffed = _checked_staffed(column(staffed_fte, "staffed_fte"), rows)
+    templates = UnitTemplates(normset, explain=False)
+    # One slot per bed type, and a last one for code -1 (no bed type: no norm).
+    norm_rate = np.full(len(names) + 1, np.nan)
+    required_rate = np.full(len(names) + 1, np.nan)
+    status_of = np.full(len(names) + 1, _STATUS_CODE["no_norm"], dtype=np.int8)
+    evaluated: list[tuple[int, str]] = []  # bed types whose rules are not plain rates
+    for code, bed_type in enumerate(names):
+        shared = _row(templates, bed_type, 0)
+        status_of[code] = _STATUS_CODE[shared.status]
+        rates = _rates(templates.normset, bed_type)
+        if rates is None:
+            evaluated.append((code, bed_type))
+            continue
+        if shared.norm_fte is not None:
+            norm_rate[code] = rates[0]
+        if shared.required_fte is not None:
+            required_rate[code] = rates[1]
+    # rate × places, as the rate computes it for one unit: the same float
+    norm = _times(norm_rate[codes], beds_arr)
+    same = np.array_equal(norm_rate, required_rate, equal_nan=True) and not evaluated
+    required = norm.copy() if same else _times(required_rate[codes], beds_arr)
+    status = status_of[codes]
+    named_rows = _named_rows(templates, facilities, rows)
+    for code, bed_type in evaluated:
+        _fill_evaluated(templates, bed_type, codes == code, beds_arr, norm, required)
+    if named_rows is not None:
+        _fill_named(
+            templates, named_rows, facilities, units, codes, names, beds_arr, norm, required, status
+        )
+    if staffed is None:  # nothing recorded: staffed and gap are null throughout
+        staffed, gap = np.full(rows, np.nan), np.full(rows, np.nan)
+    else:
+        gap = required - staffed
+    return UnitArrays(norm, required, staffed, gap, status)
+
+
+def _checked_staffed(values: np.ndarray, rows: int) -> np.ndarray:
+    """Staffed FTE as the caller's own copy: NaN (none recorded), or finite, not negative,
+    and 0 or at least :data:`MIN_MAGNITUDE`, as a figure read from a file must be."""
+    if values.shape != (rows,):
+        raise InventoryError(
+            f"staffed_fte has {values.shape[0]} rows but beds has {rows}", code="batch.shape"
+        )
+    staffed = values.astype(float)  # a copy: the result's column, not the caller's array
+    recorded = np.nan_to_num(staffed, nan=0.0, posinf=np.inf, neginf=-np.inf)
+    check_bounded(recorded, "staffed_fte")
+    tiny = (recorded > 0) & (recorded < MIN_MAGNITUDE)
+    if tiny.any():
+        row = int(np.flatnonzero(tiny)[0])
+        raise InventoryError(
+            f"staffed_fte in row {row} is {staffed[row]:g}: smaller than normkit accepts "
+            "(at least 10^-9, or 0)",
+            code="batch.value",
+        )
+    return staffed
+
+
+def _times(rates: np.ndarray, beds: np.ndarray) -> np.ndarray:
+    """``rates × beds`` into the gathered rates' own array (no second array of a million)."""
+    product: np.ndarray = np.multiply(rates, beds, out=rates)
+    return product
+
+
+def _named_rows(templates: UnitTemplates, facilities: Any, rows: int) -> np.ndarray | None:
+    if facilities is None or not templates.named:
+        return None
+    names = np.asarray(facilities, dtype=object)
+    if names.shape != (rows,):
+        raise InventoryError(
+            f"facilities has {names.shape[0]} rows but beds has {rows}", code="batch.shape"
+        )
+    named = templates.named  # a set lookup per row: np.isin sorts Python objects
+    return np.fromiter((name in named for name in names), dtype=bool, count=rows)
+
+
+_PROTOTYPE = Facility.model_construct(name="")  # a facility no norm entry names
+
+
+def _row(templates: UnitTemplates, bed_type: str, beds: int) -> UnitAssessment:
+    """The shared row of units of this bed type and beds (a unit without staffing)."""
+    cached = templates.cached(bed_type, beds)
+    if cached is not None:
+        return cached
+    unit = Unit.model_construct(name="", bed_type=bed_type, beds=beds, staffing=(), note=None)
+    row = templates.template(_PROTOTYPE, unit)
+    assert row is not None  # the prototype is no named facility
+    return row
+
+
+def _rates(normset: ResolvedNormSet, bed_type: str) -> tuple[float, float] | None:
+    """FTE per place of the need and of the required figure, when each is a plain rate in
+    places or absent (then its figure is null and the factor unused); None otherwise."""
+    applied = normset.need_for(None, bed_type)
+    rule = applied.need.rule if applied is not None else None
+    chosen = normset.override_for("", None, bed_type, applied.need.id if applied else None)
+
+    def rate(rule: Any) -> float | None:
+        if rule is None:
+            return 0.0
+        if rule.kind == "rate" and rule.input == "places":
+            return float(rule.fte_per_unit)
+        return None
+
+    norm_rate = rate(rule)
+    required_rate = rate(chosen.override.rule) if chosen is not None else norm_rate
+    if norm_rate is None or required_rate is None:
+        return None
+    return norm_rate, required_rate
+
+
+def _fill_evaluated(
+    templates: UnitTemplates,
+    bed_type: str,
+    mask: np.ndarray,
+    beds: np.ndarray,
+    norm: np.ndarray,
+    required: np.ndarray,
+) -> None:
+    """A bed type whose rules are not plain rates: evaluated once per distinct beds."""
+    rows = np.flatnonzero(mask)
+    if rows.size == 0:
+        return
+    values, inverse = np.unique(beds[rows], return_inverse=True)
+    shared = [_row(templates, bed_type, int(b)) for b in values]
+    norm[rows] = np.array([np.nan if r.norm_fte is None else r.norm_fte for r in shared])[inverse]
+    required[rows] = np.array(
+        [np.nan if r.required_fte is None else r.required_fte for r in shared]
+    )[inverse]
+
+
+def _fill_named(
+    templates: UnitTemplates,
+    named_rows: np.ndarray,
+    facilities: Any,
+    units: Any,
+    codes: np.ndarray,
+    names: tuple[str, ...],
+    beds: np.ndarray,
+    norm: np.ndarray,
+    required: np.ndarray,
+    status: np.ndarray,
+) -> None:
+    """Rows of facilities a need or override names, each as :func:`normkit.assess` would.
+
+    A row's figures depend on its facility, bed type and beds, and on its
+    unit's name only where an override names that unit: rows alike in those
+    share one assessment.
+    """
+    normset = templates.normset
+    by_unit = {(o.override.facility, o.override.unit) for o in normset.overrides}
+    facility_names = np.asarray(facilities, dtype=object)
+    unit_names = None if units is None else np.asarray(units, dtype=object)
+    done: dict[tuple[str, str, int, int], UnitAssessment] = {}
+    for row in np.flatnonzero(named_rows):
+        code = int(codes[row])
+        if code < 0:
+            continue  # no bed type: no norm, as above
+        facility = str(facility_names[row])
+        # No unit name ("") matches no override naming a unit, as with no name at all.
+        unit = "" if unit_names is None else str(unit_names[row])
+        key = (facility, unit if (facility, unit) in by_unit else "", code, int(beds[row]))
+        result = done.get(key)
+        if result is None:
+            result = done[key] = assess_unit(
+                Facility.model_construct(name=facility),
+                Unit.model_construct(
+                    name=unit, bed_type=names[code], beds=key[3], staffing=(), note=None
+                ),
+                normset,
+                normset.at,
+            )
+        status[row] = _STATUS_CODE[result.status]
+        norm[row] = np.nan if result.norm_fte is None else result.norm_fte
+        required[row] = np.nan if result.required_fte is None else result.required_fte

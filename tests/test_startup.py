@@ -1,0 +1,273 @@
+"""Starting up: what ``import normkit`` loads, and what normkit keeps between runs.
+
+How long it takes is measured by ``benchmarks/startup.py``, never asserted here.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+import normkit
+from normkit import cache, quantities, registry
+
+HEAVY = {"numpy", "pint", "typer", "rich", "pydantic", "yaml"}
+
+
+def modules_after(code: str, env: dict[str, str] | None = None) -> set[str]:
+    """The modules a fresh interpreter has loaded after running ``code``."""
+    script = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **(env or {})},
+    )
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def cache_in(folder: Path) -> dict[str, str]:
+    """The environment of a process whose cache is on, in ``folder``."""
+    return {"NORMKIT_CACHE_DIR": str(folder), "NORMKIT_DISABLE_CACHE": "0"}
+
+
+def test_import_normkit_loads_no_heavy_library() -> None:
+    loaded = modules_after("import normkit")
+    assert loaded & HEAVY == set()
+    assert {m for m in loaded if m.startswith("normkit.")} == set()
+
+
+def test_a_kit_loads_neither_numpy_pint_nor_the_assessment(tmp_path: Path) -> None:
+    """Listing plugins reads headers: no rules, no units, no numbers."""
+    loaded = modules_after("import normkit; normkit.Kit()", cache_in(tmp_path))
+    assert loaded & {"numpy", "pint", "typer", "rich"} == set()
+    assert loaded & {"normkit.normset", "normkit.assessment", "normkit.rules"} == set()
+
+
+def test_the_second_assessment_of_a_norm_set_does_without_pint(tmp_path: Path) -> None:
+    code = (
+        "import datetime as dt, normkit\n"
+        "kit = normkit.Kit()\n"
+        "inventory = kit.load_inventory(normkit.EXAMPLE_INVENTORY)\n"
+        "kit.assess(inventory, 'national', dt.date(2020, 4, 1))"
+    )
+    env = cache_in(tmp_path)
+    modules_after(code, env)  # the first run asks pint, and keeps its answers
+    loaded = modules_after(code, env)
+    assert loaded & {"pint", "numpy", "typer", "rich"} == set()
+
+
+def test_every_public_name_is_listed_and_resolves() -> None:
+    for name in normkit.__all__:
+        assert getattr(normkit, name) is not None, name
+    assert set(normkit.__all__) <= set(dir(normkit))
+    namespace: dict[str, object] = {}
+    exec("from normkit import *", namespace)
+    assert set(normkit.__all__) <= set(namespace)
+    assert normkit.Kit is normkit.kit.Kit
+    assert normkit.UnitError is normkit.QuantityError
+    with pytest.raises(AttributeError, match="has no attribute 'Nothing'"):
+        normkit.Nothing  # noqa: B018
+
+
+def test_the_lazy_table_matches_the_imports_type_checkers_read() -> None:
+    """``_LAZY`` and the ``if TYPE_CHECKING:`` imports name the same things, and
+    ``__all__`` lists exactly those and the two constants."""
+    tree = ast.parse(Path(normkit.__file__).read_text(encoding="utf-8"))
+    (block,) = [
+        n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING"
+    ]
+    imported: dict[str, tuple[str, ...]] = {}
+    for node in block.body:
+        assert isinstance(node, ast.ImportFrom) and node.module is not None
+        imported[node.module] = tuple(alias.name for alias in node.names)
+    assert imported == normkit._LAZY
+    lazy = {name for names in normkit._LAZY.values() for name in names}
+    assert set(normkit.__all__) == lazy | {"EXAMPLE_INVENTORY", "__version__"}
+
+
+# -- the cache -------------------------------------------------------------
+
+
+@pytest.fixture
+def fresh(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Callable[[], None]]:
+    """An empty cache folder, and a way to start over as a new process would."""
+    monkeypatch.setenv("NORMKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("NORMKIT_DISABLE_CACHE", "0")
+
+    def new_process() -> None:
+        for kept in (quantities._answers, registry._headers):
+            if kept.cache_info().currsize:
+                kept().save()  # what the end of the process does
+            kept.cache_clear()
+
+    new_process()
+    yield new_process
+    new_process()  # later tests get the session's cache back
+
+
+def units_file() -> Path:
+    folder = cache.directory()
+    assert folder is not None
+    return folder / "units.json"
+
+
+UNITS = ["1 hour/week", "3 places", "30 hour/week/FTE", "330 NOK/patient/year", "0.2 FTE"]
+
+
+def answers() -> list[object]:
+    found: list[object] = []
+    for text in UNITS:
+        q = quantities.Q.parse(text)
+        found += [q.unit, q.dimensionality, q.counted_input(), q.has_time_base()]
+        found += [q.is_dimension(u) for u in ("hour/week", "FTE", "place")]
+        found += [q.to(u) for u in ("hour/week", "FTE", "place") if q.is_dimension(u)]
+    return found
+
+
+def test_units_answer_alike_from_pint_and_from_the_cache(fresh: Callable[[], None]) -> None:
+    asked = answers()
+    fresh()
+    kept = json.loads(units_file().read_text(encoding="utf-8"))
+    assert "unit|places" in kept["answers"]
+    assert answers() == asked
+    assert quantities._answers()._new == {}  # all from the file
+
+
+def test_a_unit_pint_does_not_know_is_an_error_every_time(fresh: Callable[[], None]) -> None:
+    for _ in range(2):
+        with pytest.raises(normkit.QuantityError) as caught:
+            quantities.Q.parse("3 beds/fortnight")
+        assert caught.value.code == "quantity.unknown-unit"
+        fresh()
+
+
+def test_a_kept_answer_of_the_wrong_kind_or_from_other_code_is_not_used(
+    fresh: Callable[[], None],
+) -> None:
+    quantities.Q.parse("3 places")
+    fresh()
+    path = units_file()
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    stored["answers"]["unit|places"] = 5
+    path.write_text(json.dumps(stored), encoding="utf-8")
+    assert quantities.Q.parse("3 places").unit == "place"
+    fresh()
+    stored["fingerprint"] = "something else"
+    stored["answers"]["unit|places"] = "bed"
+    path.write_text(json.dumps(stored), encoding="utf-8")
+    assert quantities.Q.parse("3 places").unit == "place"
+
+
+def test_the_cache_can_be_turned_off_cleared_and_be_unwritable(
+    fresh: Callable[[], None], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    quantities.Q.parse("3 places")
+    fresh()
+    folder = cache.directory()
+    assert folder is not None and (folder / "units.json").is_file()
+    cache.clear()
+    assert list(folder.iterdir()) == []
+    monkeypatch.setenv("NORMKIT_DISABLE_CACHE", "1")
+    assert cache.directory() is None
+    assert quantities.Q.parse("3 places").unit == "place"
+    assert quantities._answers()._answers == {}  # not even kept in the process
+    fresh()
+    assert list(folder.iterdir()) == []
+    monkeypatch.setenv("NORMKIT_DISABLE_CACHE", "0")
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("NORMKIT_CACHE_DIR", str(blocked / "cache"))
+    assert quantities.Q.parse("3 places").unit == "place"
+    fresh()  # saving fails quietly
+
+
+def test_the_cache_folder_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NORMKIT_DISABLE_CACHE", "0")
+    monkeypatch.delenv("NORMKIT_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere")
+    assert cache.directory() == Path("/somewhere/normkit")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert cache.directory() == Path("~/.cache/normkit").expanduser()
+
+
+NORMS = """\
+id: filed
+title: From a file
+valid_from: 2020-01-01
+source: {document: d}
+needs:
+  - id: long-term
+    bed_types: [long_term]
+    rule: {kind: rate, amount: 1 hour/week, per: 3 place, fte_basis: 30 hour/week/FTE}
+"""
+
+
+def kit_with(path: Path) -> normkit.Kit:
+    class Filed:
+        __name__ = "filed"
+
+        @normkit.hookimpl
+        def normkit_register_normsets(self, register: Callable[[object], None]) -> None:
+            register(path)
+
+    return normkit.Kit([Filed()], autoload=False, builtins=True)
+
+
+def test_a_file_met_before_is_read_by_its_header_and_builds_alike(
+    fresh: Callable[[], None], tmp_path: Path
+) -> None:
+    path = tmp_path / "filed.yaml"
+    path.write_text(NORMS, encoding="utf-8")
+    first = kit_with(path)
+    (parsed,) = first.versions("filed")
+    assert parsed.lines is not None and parsed.unread is None
+    fresh()
+    second = kit_with(path)
+    (by_header,) = second.versions("filed")
+    assert by_header.lines is None and by_header.unread is not None
+    assert by_header.label() == parsed.label() == "filed (2020-01-01 to …)"
+    on = dt.date(2020, 4, 1)
+    built = second.normset("filed", on)
+    assert built.model_dump() == first.normset("filed", on).model_dump()
+    assert built.locate("needs[0].rule") == first.normset("filed", on).locate("needs[0].rule")
+
+
+def test_a_file_changed_since_is_parsed_again_and_its_errors_reported(
+    fresh: Callable[[], None], tmp_path: Path
+) -> None:
+    path = tmp_path / "filed.yaml"
+    path.write_text(NORMS, encoding="utf-8")
+    kit_with(path)
+    fresh()
+    path.write_text(NORMS.replace("title: From a file", "title: [unclosed"), encoding="utf-8")
+    (failure,) = kit_with(path).failures
+    assert failure.stage == "normkit_register_normsets"
+    assert failure.error.startswith(f"NormSetError: {path}:3: invalid YAML")
+    fresh()
+    path.write_text(NORMS.replace("valid_from: 2020-01-01", "valid_from: 2021-01-01"))
+    (version,) = kit_with(path).versions("filed")
+    assert version.label() == "filed (2021-01-01 to …)"
+
+
+def test_a_kept_answer_depends_on_the_code_data_and_packages_listed(tmp_path: Path) -> None:
+    data = tmp_path / "definitions"
+    data.write_text("hour = 60 * minute\n", encoding="utf-8")
+    first = cache.fingerprint([data], ["pint"])
+    assert first and first == cache.fingerprint([data], ["pint"])
+    assert cache.fingerprint([data], []) != first  # another pint, or none
+    data.write_text("hour = 61 * minute\n", encoding="utf-8")
+    assert cache.fingerprint([data], ["pint"]) != first
+    assert cache.fingerprint([tmp_path / "missing"], []) == ""  # unknown: nothing is kept
+    here = Path(quantities.__file__).parent
+    assert cache.DEPENDS["units"][0] == (here / "quantities.py", here / "quantities.definitions")
+    assert {p.name for p in cache.DEPENDS["headers"][0]} >= {"registry.py", "files.py"}
