@@ -7,8 +7,12 @@ suite: timings belong in reports. ``--write-docs`` rewrites
 ``docs/benchmarks.md`` from the run, with the machine it ran on.
 
     python benchmarks/run.py             # everything, about 15 minutes on 2 cores
-    python benchmarks/run.py --quick     # smaller sizes and fewer rounds, a few minutes
+    python benchmarks/run.py --quick     # a fifth of the sizes, one to three rounds
     python benchmarks/run.py --only csv,explained
+
+Each time is the best of its rounds (the least disturbed by the machine),
+the two sides of a pair taken in turn. The exit code is 0 whatever the
+verdicts: this is a report, read by a person, not a gate.
 
 Checks (``--only`` takes their names):
 
@@ -144,6 +148,7 @@ def check_frames(quick: bool) -> list[Goal]:
                 ms(seconds),
                 f"numpy gather {ms(result['numpy_gather_s'])}",
                 seconds / result["numpy_gather_s"],
+                1.5,
             )
             for name, seconds in result.get("others_s", {}).items()
         ),
@@ -352,8 +357,11 @@ def main() -> None:
     seconds = time.perf_counter() - started
     print(f"normkit benchmarks on {machine()}\n")
     print("\n".join(table(goals)))
-    failed = [g for g in goals if g.verdict == "FAIL"]
-    print(f"\n{len(goals) - len(failed)} of {len(goals)} lines pass or are reported only")
+    verdicts = [g.verdict for g in goals]
+    print(
+        f"\n{verdicts.count('pass')} pass, {verdicts.count('FAIL')} fail, "
+        f"{verdicts.count('reported')} reported only"
+    )
     if args.write_docs:
         write_docs(goals, args.quick, seconds)
         print("wrote docs/benchmarks.md", file=sys.stderr)

@@ -742,3 +742,13 @@ def test_import_normkit_imports_no_frame_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_a_norm_set_id_where_a_resolved_one_is_needed_says_how_to_resolve_it() -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"bed_type": ["long_term"], "beds": [3]})
+    with pytest.raises(nk.NormSetError) as caught:
+        nk.assess_frame(frame, "national")  # type: ignore[arg-type]
+    assert caught.value.code == "frame.normset"
+    assert "kit.resolve" in (caught.value.hint or "")

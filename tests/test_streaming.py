@@ -302,3 +302,11 @@ def test_assessments_and_plans_report_their_progress(kit: normkit.Kit) -> None:
     days = [dt.date(2020, 1, 1), dt.date(2021, 1, 1), dt.date(2022, 1, 1)]
     kit.plan(inventory, "national", days, progress=lambda d, t: seen.append((d, t)))
     assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_a_refused_file_writes_no_line_of_output(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("facility,unit,bed_type,beds\nA,1,long_term,12\nA,2,long_term,x\n")
+    for format in ("csv", "jsonl"):
+        result = CliRunner().invoke(app, ["assess", str(bad), "--format", format])
+        assert result.exit_code == 1 and result.stdout == "", format

@@ -165,7 +165,7 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         metavar="FORMAT",
-        help="Output format: table, json, csv, markdown, html, xlsx, or one a plugin adds "
+        help="Output format: table, json, jsonl, csv, markdown, html, xlsx, or one a plugin adds "
         "(normkit plugins lists them); default: the --output file's extension, else table.",
     ),
 ]
@@ -322,18 +322,18 @@ def assess(
                 kit, file, norms, municipality, at, output, to, lang, explain, formula_guard
             )
             return
-    inventory, on, path = _inventory_on(kit, file, example, at)
-    inputs = [path]
-    if municipality:
-        normset: Any = kit.normset_for(municipality, on)
-    elif norms and norms.lower().endswith(NORM_FILE_SUFFIXES):
-        normset = kit.load_normset(norms)
-        inputs.append(Path(norms))
-    else:
-        normset = norms or "national"
     from .progress import progress_bar
 
-    with progress_bar("Assessing facilities") as progress:
+    with progress_bar("Assessing facilities") as progress:  # reading the file too
+        inventory, on, path = _inventory_on(kit, file, example, at)
+        inputs = [path]
+        if municipality:
+            normset: Any = kit.normset_for(municipality, on)
+        elif norms and norms.lower().endswith(NORM_FILE_SUFFIXES):
+            normset = kit.load_normset(norms)
+            inputs.append(Path(norms))
+        else:
+            normset = norms or "national"
         result = kit.assess(
             inventory, normset, on, explain=explain, municipality=municipality, progress=progress
         )

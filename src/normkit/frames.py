@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import numpy as np
 
-from .errors import InventoryError, Location
+from .errors import InventoryError, Location, NormSetError
 from .unit_arrays import STATUSES, UnitArrays, assess_units
 from .values import MAX_MAGNITUDE, MIN_MAGNITUDE
 
@@ -104,6 +104,7 @@ def assess_frame(
     ``None`` accepts any text, and a bed type the norm set has no rule for is
     "no norm".
     """
+    _resolved(normset, "assess_frame")
     adapter = _adapter(frame, "assess_frame")
     if layout == "long":
         return _assess_long(  # type: ignore[no-any-return]
@@ -129,6 +130,19 @@ def assess_frame(
         hint="'long': one row per unit; 'wide': one column of places per bed type",
         code="frame.layout",
     )
+
+
+def _resolved(normset: Any, caller: str) -> None:
+    """A norm set id or file where a resolved one is needed: say how to get one."""
+    from .normset import ResolvedNormSet
+
+    if not isinstance(normset, ResolvedNormSet):
+        raise NormSetError(
+            f"{caller} needs a resolved norm set, not {type(normset).__name__} {normset!r:.60}",
+            hint="resolve it on a date first: kit.resolve('national', date); or call "
+            f"kit.{caller}(frame, 'national', date)",
+            code="frame.normset",
+        )
 
 
 def assess_dask(ddf: Any, normset: ResolvedNormSet, **options: Any) -> Any:

@@ -352,17 +352,19 @@ def assess_csv_to(
 
     ``progress(done, total)`` is called as facilities are done.
     """
+    # Read before writing: a file refused is refused before a line of output.
     columns = read_unit_columns(path, bed_types, limits)
-    writer = writer_for(format, out, municipality, formula_guard)
     if columns is None:  # the usual reader takes it: its errors, or a dated inventory
         inventory = load_inventory(path, bed_types, limits)
-        result = assess(inventory, normset, explain=explain, municipality=municipality)
-        if progress is not None:
-            progress(len(result.facilities), len(result.facilities))
+        result = assess(
+            inventory, normset, explain=explain, municipality=municipality, progress=progress
+        )
+        writer = writer_for(format, out, municipality, formula_guard)
         for unit in result.units:
             writer.row(unit)
         writer.finish(result)
         return result.model_copy(update={"units": []})
+    writer = writer_for(format, out, municipality, formula_guard)
     run = AssessmentRun(normset, Inventory(name=columns.name), explain, municipality)
     templates = run.templates
     total = len(columns.facilities)
