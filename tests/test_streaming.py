@@ -310,3 +310,22 @@ def test_a_refused_file_writes_no_line_of_output(tmp_path: Path) -> None:
     for format in ("csv", "jsonl"):
         result = CliRunner().invoke(app, ["assess", str(bad), "--format", format])
         assert result.exit_code == 1 and result.stdout == "", format
+
+
+def test_the_stream_is_right_when_there_are_more_kinds_of_unit_than_are_kept(
+    kit: normkit.Kit, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shared rows and laid-out cells are dropped when too many: nothing stale is reused."""
+    import normkit.assessment
+    import normkit.streaming
+
+    monkeypatch.setattr(normkit.assessment, "_MAX_SHARED_ROWS", 3)
+    monkeypatch.setattr(normkit.streaming, "_KEPT", 2)
+    rows = [
+        f"H{n % 4},U{n},{t},{n},0.{n % 10}" for n, t in enumerate(["long_term", "palliative"] * 20)
+    ]
+    path = tmp_path / "kinds.csv"
+    path.write_text("facility,unit,bed_type,beds,staffed_fte\n" + "\n".join(rows) + "\n")
+    for format in ("csv", "jsonl"):
+        streamed, usual = both_paths(kit, path, "national", APRIL_2020, format)
+        assert streamed == usual, format

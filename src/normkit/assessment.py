@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -217,7 +217,7 @@ class AssessmentRun:
 
 
 #: shared rows kept per resolved norm set before they are dropped and made anew
-_MAX_SHARED_ROWS = 100_000
+_MAX_SHARED_ROWS = 10_000
 
 
 class UnitTemplates:
@@ -237,10 +237,9 @@ class UnitTemplates:
         self.named = normset.named_facilities()
         # Kept with the resolved norm set, so an app assessing again and again with it
         # computes each kind of unit once; bounded, as beds can take any value.
-        rows = normset.shared_rows.setdefault(explain, {})
-        if len(rows) > _MAX_SHARED_ROWS:
-            rows.clear()
-        self._rows: dict[tuple[str, int], UnitAssessment] = rows
+        self._rows: dict[tuple[str, int], UnitAssessment] = normset.shared_rows.setdefault(
+            explain, {}
+        )
 
     def cached(self, bed_type: str, beds: int) -> UnitAssessment | None:
         """The shared row of units of this kind, if one has been computed."""
@@ -253,6 +252,8 @@ class UnitTemplates:
         key = (unit.bed_type, unit.beds)
         row = self._rows.get(key)
         if row is None:
+            if len(self._rows) >= _MAX_SHARED_ROWS:
+                self._rows.clear()  # rows handed out stay valid: they are immutable
             row = self._rows[key] = assess_unit(
                 facility, unit, self.normset, self.normset.at, self.explain
             )
@@ -305,7 +306,7 @@ def _inputs(unit: Unit) -> dict[str, float]:
     return {"places": float(unit.beds)}
 
 
-def _started(records: tuple[Staffing, ...], at: dt.date) -> bool:
+def _started(records: Sequence[Staffing], at: dt.date) -> bool:
     """Whether any record has started by ``at``: a post that starts later is not yet recorded."""
     return any(r.valid_from is None or r.valid_from <= at for r in records)
 
@@ -564,7 +565,9 @@ def facility_staffed(facility: Facility, at: dt.date) -> tuple[float | None, str
     not the 0 of posts that have ended; the note names the records no longer in force.
     """
     unit_records = [u.staffing for u in facility.units if u.staffing]
-    records = (*facility.staffing, *(s for rec in unit_records for s in rec))
+    records = [*facility.staffing]
+    for unit_staffing in unit_records:
+        records.extend(unit_staffing)
     if not _started(records, at):
         return None, "no staffing recorded"
     staffed = staffed_on(facility.staffing, at) + _sum([staffed_on(r, at) for r in unit_records])
@@ -593,16 +596,28 @@ def facility_sum(
 ) -> FacilityAssessment:
     """A facility's figures from its rows (only their figures and status are read, so
     rows shared by many units serve) and its staffing on the day (:func:`facility_staffed`)."""
-    required = _sum_known([r.required_fte for r in rows])
+    norms: list[float] = []
+    requireds: list[float] = []
+    without_norm = unknown = 0
+    for r in rows:  # one pass: a facility is summed for every assessment
+        if r.norm_fte is not None:
+            norms.append(r.norm_fte)
+        if r.required_fte is not None:
+            requireds.append(r.required_fte)
+        if r.status == "unknown":
+            unknown += r.beds or 0
+        elif _without_norm(r):
+            without_norm += r.beds or 0
+    required = math.fsum(requireds) if requireds else None
     return FacilityAssessment(
         facility=name,
         beds=beds,
-        norm_fte=_sum_known([r.norm_fte for r in rows]),
+        norm_fte=math.fsum(norms) if norms else None,
         required_fte=required,
         staffed_fte=staffed,
         gap_fte=None if staffed is None or required is None else required - staffed,
-        places_without_norm=sum(r.beds or 0 for r in rows if _without_norm(r)),
-        places_unknown=sum(r.beds or 0 for r in rows if r.status == "unknown"),
+        places_without_norm=without_norm,
+        places_unknown=unknown,
         staffing_note=note,
     )
 

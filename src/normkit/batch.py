@@ -70,15 +70,23 @@ def assess_batch(
             factors[index] = linear[1]
         else:
             other.append((index, need.rule))
+    codes = codes.astype(np.intp, copy=False)  # numpy gathers fastest with its own index type
     # Overflow is reported as an error below, not as a numpy warning.
     with np.errstate(over="ignore", invalid="ignore"):
-        norm = factors[codes] * beds_arr
+        norm = factors[codes]
+        np.multiply(norm, beds_arr, out=norm)  # in place: no second array of a million
+        # A product of a factor and beds is finite when the largest of each multiply so.
+        linear = np.abs(factors[np.isfinite(factors)])
+        largest = float(linear.max()) if linear.size else 0.0
+        finite = not beds_arr.size or np.isfinite(largest * float(beds_arr.max()))
         for index, rule in other:
             mask = codes == index
-            norm[mask] = rule.evaluate_array({"places": beds_arr[mask]})
+            values = rule.evaluate_array({"places": beds_arr[mask]})
+            finite = finite and bool(np.isfinite(values).all())
+            norm[mask] = values
     # Whether a row has a norm is decided by its bed type, never by a NaN result.
     has_norm = normed[codes]
-    if not np.isfinite(norm[has_norm]).all():
+    if not finite:
         raise InventoryError(
             "a rule gives a figure that is not finite for these beds", code="rule.not-finite"
         )

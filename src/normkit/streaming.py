@@ -206,7 +206,8 @@ class _CsvWriter:
 
         self.csv = AssessmentCsv(out, municipality, formula_guard)
         self.cell = cell
-        self._cells: dict[int, tuple[str, ...]] = {}  # id(template) -> its cells
+        # id(row) -> the row and its cells
+        self._cells: dict[int, tuple[UnitAssessment, tuple[str, ...]]] = {}
         self._numbers: dict[float | None, str] = {}  # staffed and gap figures recur
         self._texts: dict[str, str] = {}
         self._facility = ("", "")
@@ -214,7 +215,7 @@ class _CsvWriter:
     def _number(self, value: float | None) -> str:
         text = self._numbers.get(value)
         if text is None:
-            if len(self._numbers) > 100_000:
+            if len(self._numbers) > _KEPT:
                 self._numbers.clear()
             text = self._numbers[value] = self.cell(value)
         return text
@@ -229,10 +230,14 @@ class _CsvWriter:
         own_note: str | None,
     ) -> None:
         csv = self.csv
-        cells = self._cells.get(id(template))
-        if cells is None:
+        kept = self._cells.get(id(template))
+        if kept is not None and kept[0] is template:
+            cells = kept[1]
+        else:
+            if len(self._cells) > _KEPT:
+                self._cells.clear()
             text, cell = csv.text, self.cell
-            cells = self._cells[id(template)] = (
+            cells = (
                 text(template.bed_type or ""),
                 cell(template.beds),
                 text(template.status),
@@ -240,6 +245,8 @@ class _CsvWriter:
                 cell(template.required_fte),
                 text(template.note or ""),
             )
+            # The row is kept with its cells: an id is unique only while its object lives.
+            self._cells[id(template)] = (template, cells)
         if self._facility[0] != facility:
             self._facility = (facility, csv.text(facility))
         note = cells[5]
@@ -266,7 +273,7 @@ class _CsvWriter:
         """A text cell made safe, remembered: unit names recur across facilities."""
         text = self._texts.get(value)
         if text is None:
-            if len(self._texts) > 100_000:
+            if len(self._texts) > _KEPT:
                 self._texts.clear()
             text = self._texts[value] = self.csv.text(value)
         return text
@@ -285,7 +292,8 @@ class _JsonlWriter:
         from .render.jsonl import AssessmentJsonl
 
         self.jsonl = AssessmentJsonl(out)
-        self._fields: dict[int, dict[str, Any]] = {}  # id(template) -> its JSON fields
+        # id(row) -> the row and its JSON fields
+        self._fields: dict[int, tuple[UnitAssessment, dict[str, Any]]] = {}
 
     def unit(
         self,
@@ -296,9 +304,14 @@ class _JsonlWriter:
         gap: float | None,
         own_note: str | None,
     ) -> None:
-        fields = self._fields.get(id(template))
-        if fields is None:
-            fields = self._fields[id(template)] = template.model_dump(mode="json")
+        kept = self._fields.get(id(template))
+        if kept is not None and kept[0] is template:
+            fields = kept[1]
+        else:
+            if len(self._fields) > _KEPT:
+                self._fields.clear()
+            fields = template.model_dump(mode="json")
+            self._fields[id(template)] = (template, fields)  # see _CsvWriter.unit
         self.jsonl.record(
             "unit",
             {
@@ -319,6 +332,9 @@ class _JsonlWriter:
             self.jsonl.facility(f)
         self.jsonl.end(assessment)
 
+
+#: rows a writer keeps laid out before it starts again (each kind of unit has one)
+_KEPT = 100_000
 
 #: the formats :func:`assess_csv_to` streams
 STREAM_FORMATS = ("csv", "jsonl")
