@@ -207,6 +207,8 @@ def test_the_columnar_reader_hands_over_what_it_does_not_take(
         "A,1,langtid,12,",  # an unknown bed type: the usual reader suggests one
         "A,1,long_term,,",  # beds missing
         "A,,long_term,12,",  # a unit without a name
+        ",1,long_term,12,",  # a unit without a facility
+        "A,1,long_term,,0.5",  # beds missing on a row with a bed type
     ):
         other = tmp_path / "other.csv"
         other.write_text(f"facility,unit,bed_type,beds,staffed_fte\n{line}\n")
@@ -329,3 +331,85 @@ def test_the_stream_is_right_when_there_are_more_kinds_of_unit_than_are_kept(
     for format in ("csv", "jsonl"):
         streamed, usual = both_paths(kit, path, "national", APRIL_2020, format)
         assert streamed == usual, format
+
+
+def test_units_alike_share_one_row_and_keep_their_own_figures(
+    kit: normkit.Kit, tmp_path: Path
+) -> None:
+    """Units of one kind (bed type and beds) share a computed row and its laid-out cells;
+    each keeps its own name, staffing (one record, several, none) and note, and a
+    facility's own staffing counts in its sum. A bed-type override without a facility
+    names every unit it set in its note."""
+    norms = tmp_path / "ours.yaml"
+    norms.write_text(
+        "id: ours\ntitle: Ours\nvalid_from: 2020-01-01\nextends: national\n"
+        "source: {document: our plan}\noverrides:\n  - id: palliative-fixed\n"
+        "    bed_types: [palliative]\n    rule: {kind: fixed, amount: 0.5 FTE}\n"
+        "    reason: one doctor per palliative unit\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "alike.csv"
+    path.write_text(
+        "facility,unit,bed_type,beds,staffed_fte,note\n"
+        "A,North,long_term,30,0.3,\n"
+        "A,South,long_term,30,,winter only\n"
+        'B,North,long_term,30,"0,2",\n'
+        "B,North,,,0.1,second post\n"
+        "B,,,,0.5,\n"
+        "B,Care,palliative,6,,\n"
+        "C,Care,palliative,6,0.4,\n"
+        "C,Rest,respite,4,,\n",
+        encoding="utf-8",
+    )
+    assert read_unit_columns(path, kit.bed_types, kit.limits) is not None  # streamed
+    normset = kit.load_normset(norms)
+    for format in ("csv", "jsonl"):
+        for explain in (False, True) if format == "jsonl" else (False,):
+            streamed = io.StringIO()
+            kit.assess_csv_to(path, normset, APRIL_2020, streamed, format, explain)
+            usual = kit.assess(kit.load_inventory(path), normset, APRIL_2020, explain=explain)
+            assert streamed.getvalue() == kit.render(usual, format, explain=explain)
+    assert any("(Care, Care)" in note for note in usual.notes)  # both units, by name
+
+
+def test_the_stream_reports_progress_and_keeps_the_kits_limits(tmp_path: Path) -> None:
+    path = tmp_path / "three.csv"
+    path.write_text(
+        "facility,unit,bed_type,beds\nA,1,long_term,3\nB,1,long_term,3\nC,1,respite,2\n"
+    )
+    kit = normkit.Kit(autoload=False)
+    seen: list[tuple[int, int]] = []
+    kit.assess_csv_to(
+        path, "national", APRIL_2020, io.StringIO(), progress=lambda *p: seen.append(p)
+    )
+    assert seen[0] == (0, 3) and seen[-1] == (3, 3)
+    dated = tmp_path / "dated.csv"  # the usual reader's path reports too
+    dated.write_text(
+        "facility,unit,bed_type,beds,staffed_fte,staffed_valid_from\nA,1,long_term,3,0.1,2020-01-01\n"
+    )
+    seen.clear()
+    kit.assess_csv_to(
+        dated, "national", APRIL_2020, io.StringIO(), progress=lambda *p: seen.append(p)
+    )
+    assert seen[-1] == (1, 1)
+    small = normkit.Kit(autoload=False, limits=normkit.Limits(max_units=2))
+    with pytest.raises(normkit.InventoryError, match="more than 2 rows"):
+        small.assess_csv_to(path, "national", APRIL_2020, io.StringIO())
+
+
+def test_the_module_function_defaults_to_no_explanations_and_the_formula_guard(
+    tmp_path: Path,
+) -> None:
+    from normkit.streaming import assess_csv_to
+    from normkit.streaming import read_unit_columns as columns_of
+
+    path = tmp_path / "guard.csv"
+    path.write_text("facility,unit,bed_type,beds\n=A,1,long_term,3\n")
+    assert columns_of(path) is not None  # any bed type, without a kit's list
+    resolved = normkit.Kit(autoload=False).resolve("national", APRIL_2020)
+    out = io.StringIO()
+    assess_csv_to(path, resolved, out, "jsonl")
+    assert '"explanation":null' in out.getvalue()
+    out = io.StringIO()
+    assess_csv_to(path, resolved, out, "csv")
+    assert ",'=A," in out.getvalue()
