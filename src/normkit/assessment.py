@@ -130,16 +130,14 @@ def assess(
         inventory = inventory.on(normset.at)
     run = AssessmentRun(normset, inventory, explain, municipality)
     facilities = inventory.facilities
-    if progress is None:
-        units = [row for facility in facilities for row in run.facility(facility)]
-        return run.finish(units)
-    units = []
-    step = max(1, len(facilities) // 200)
+    step = max(1, len(facilities) // 200)  # about 200 reports, whatever the size
+    units: list[UnitAssessment] = []
     for index, facility in enumerate(facilities):
-        if index % step == 0:
+        if progress is not None and index % step == 0:
             progress(index, len(facilities))
         units.extend(run.facility(facility))
-    progress(len(facilities), len(facilities))
+    if progress is not None:
+        progress(len(facilities), len(facilities))
     return run.finish(units)
 
 

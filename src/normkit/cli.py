@@ -327,13 +327,7 @@ def assess(
     with progress_bar("Assessing facilities") as progress:  # reading the file too
         inventory, on, path = _inventory_on(kit, file, example, at)
         inputs = [path]
-        if municipality:
-            normset: Any = kit.normset_for(municipality, on)
-        elif norms and norms.lower().endswith(NORM_FILE_SUFFIXES):
-            normset = kit.load_normset(norms)
-            inputs.append(Path(norms))
-        else:
-            normset = norms or "national"
+        normset = _assess_normset(kit, norms, municipality, on, inputs)
         result = kit.assess(
             inventory, normset, on, explain=explain, municipality=municipality, progress=progress
         )
@@ -348,6 +342,19 @@ def assess(
         charts=chart,
         inputs=tuple(inputs),
     )
+
+
+def _assess_normset(
+    kit: Any, norms: str | None, municipality: str | None, on: dt.date, inputs: list[Path]
+) -> Any:
+    """What ``assess`` measures against: the municipality's norm set, a norm-set file
+    (added to ``inputs``, never written over), or a norm-set id (national by default)."""
+    if municipality:
+        return kit.normset_for(municipality, on)
+    if norms and norms.lower().endswith(NORM_FILE_SUFFIXES):
+        inputs.append(Path(norms))
+        return kit.load_normset(norms)
+    return norms or "national"
 
 
 def _assess_streaming(
@@ -373,12 +380,7 @@ def _assess_streaming(
 
     on = _date(at) or dt.date.today()  # a CSV inventory has no as_of
     inputs = [file]
-    normset: Any = norms or "national"
-    if norms and norms.lower().endswith(NORM_FILE_SUFFIXES):
-        normset = kit.load_normset(norms)
-        inputs.append(Path(norms))
-    elif municipality:
-        normset = kit.normset_for(municipality, on)
+    normset = _assess_normset(kit, norms, municipality, on, inputs)
     format = renderer.name
 
     def run(out: Any) -> None:
