@@ -639,6 +639,44 @@ def test_every_staffing_record_not_in_force_is_named() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("record", "unit_staffed", "facility_staffed", "note"),
+    [
+        ({"valid_from": "2020-06-01"}, 0.2, 0.2, None),  # starts on the day: counts
+        ({"valid_from": "2020-06-02"}, None, None, "no staffing recorded"),  # not yet
+        ({"valid_to": "2020-06-01"}, 0.2, 0.2, None),  # ends on the day: still counts
+        ({"valid_to": "2020-05-31"}, 0.0, 0.0, "0.2 FTE not in force on 2020-06-01"),  # ended
+    ],
+)
+def test_a_single_staffing_record_on_the_edges_of_its_period(
+    record: dict[str, str], unit_staffed: float | None, facility_staffed: float | None, note: str
+) -> None:
+    # One record per unit is the usual case, which the assessment reads on a path of its own.
+    inventory = normkit.Inventory.model_validate(
+        {
+            "facilities": [
+                {
+                    "name": "H",
+                    "units": [
+                        {
+                            "name": "U",
+                            "bed_type": "long_term",
+                            "beds": 9,
+                            "staffing": [{"fte": 0.2, **record}],
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+    ns = normkit.NormSet(id="n", title="t", source=normkit.Source(document="d"))
+    resolved = normkit.normset.resolve(ns, dt.date(2020, 6, 1), lambda *_: ns)
+    result = normkit.assess(inventory, resolved)
+    assert result.units[0].staffed_fte == unit_staffed
+    assert result.facilities[0].staffed_fte == facility_staffed
+    assert result.facilities[0].staffing_note == note
+
+
 # -- pinned by the full mutation run ------------------------------------------
 
 

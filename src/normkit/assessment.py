@@ -310,6 +310,13 @@ def _started(records: Sequence[Staffing], at: dt.date) -> bool:
 
 
 def _unit_staffing(records: tuple[Staffing, ...], at: dt.date) -> float | None:
+    """A unit's staffed FTE on ``at``; None when no record has started by then."""
+    if len(records) == 1:  # the usual case, read once (this runs for every unit)
+        record = records[0]
+        start, end = record.valid_from, record.valid_to
+        if start is not None and at < start:
+            return None
+        return record.fte if end is None or at <= end else 0.0
     return staffed_on(records, at) if _started(records, at) else None
 
 
@@ -563,13 +570,20 @@ def facility_staffed(facility: Facility, at: dt.date) -> tuple[float | None, str
     not the 0 of posts that have ended; the note names the records no longer in force.
     """
     unit_records = [u.staffing for u in facility.units if u.staffing]
-    records = [*facility.staffing]
-    for unit_staffing in unit_records:
-        records.extend(unit_staffing)
-    if not _started(records, at):
+    started = False
+    ended: list[Staffing] = []  # ended, or not yet started, in the order recorded
+    for records in (facility.staffing, *unit_records):  # one pass: this runs per facility
+        for r in records:
+            start, end = r.valid_from, r.valid_to
+            if start is not None and at < start:
+                ended.append(r)
+                continue
+            started = True
+            if end is not None and end < at:
+                ended.append(r)
+    if not started:
         return None, "no staffing recorded"
     staffed = staffed_on(facility.staffing, at) + _sum([staffed_on(r, at) for r in unit_records])
-    ended = [r for r in records if not r.in_force(at)]  # ended, or not yet started
     note = (
         "; ".join(
             f"{fmt(r.fte, FTE)} not in force on {at.isoformat()}"
