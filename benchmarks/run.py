@@ -29,6 +29,9 @@ Checks (``--only`` takes their names):
   answer in one process ≤ 30 ms.
 - ``dask``: 10 000 000 rows from partitioned Parquet through dask on a local
   cluster: time, peak memory per worker, and the same totals as one machine.
+- ``peers``: the national-norm job in zen-engine and OpenFisca-core (the
+  ``bench`` extra), beside the explained path and ``assess_batch``; the
+  explained path ahead of zen-engine (≤ 1×). See ``benchmarks/peers.py``.
 """
 
 from __future__ import annotations
@@ -277,6 +280,12 @@ def check_dask(quick: bool) -> list[Goal]:
     ]
 
 
+def check_peers(quick: bool) -> list[Goal]:
+    import peers  # zen-engine and OpenFisca-core come with the bench extra; absent: said so
+
+    return [Goal(**row) for row in peers.rows(quick)]
+
+
 CHECKS: dict[str, Callable[[bool], list[Goal]]] = {
     "batch": check_batch,
     "frames": check_frames,
@@ -284,6 +293,7 @@ CHECKS: dict[str, Callable[[bool], list[Goal]]] = {
     "explained": check_explained,
     "startup": check_startup,
     "dask": check_dask,
+    "peers": check_peers,
 }
 
 
