@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from normkit.cli import app
 

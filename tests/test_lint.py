@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 import normkit
 from normkit.cli import app

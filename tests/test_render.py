@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 import normkit
 from normkit import EXAMPLE_INVENTORY, hookimpl

@@ -15,7 +15,7 @@ Everything a kit holds is its own: two kits in one process never interfere.
 
 Importing normkit is cheap: each public name is imported from its module on
 first use (PEP 562), so ``import normkit`` loads neither pydantic, numpy, pint
-nor the command line's typer and rich, and a program pays only for what it
+nor the command line's click and rich, and a program pays only for what it
 uses. ``from normkit import Kit``, ``normkit.Kit`` and ``dir(normkit)`` work as
 if everything were imported at once.
 """

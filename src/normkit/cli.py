@@ -13,25 +13,18 @@ import shlex
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec
+from typing import Any, ParamSpec, TypeVar
 
-import typer
+# click, not typer: typer parses every option through pydantic TypeAdapters, which
+# cost about 0.1 s at each start; click's plain help also reads flags as flags.
+import click
+from click.exceptions import Exit
 
 from . import EXAMPLE_INVENTORY, __version__, escaping
 from .errors import NormkitError
 
-app = typer.Typer(
-    name="normkit",
-    help="Physician staffing norms as code: need, staffed, gap, with every figure explained.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-    # click's plain help: flags read as flags (typer's rich help shows '--explain <bool>'),
-    # and --help does not import rich.
-    rich_markup_mode=None,
-)
-
 P = ParamSpec("P")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class ListFormat(enum.StrEnum):
@@ -39,7 +32,9 @@ class ListFormat(enum.StrEnum):
     json = "json"
 
 
-ListFormatOption = Annotated[str, typer.Option("--format", help="Output format: table or json.")]
+list_format_option = click.option(
+    "--format", "output", default="table", show_default=True, help="Output format: table or json."
+)
 
 
 def _list_format(value: str) -> ListFormat:
@@ -63,7 +58,7 @@ def _pipe_closed() -> None:
     tools do, and keep Python from complaining when it flushes stdout at exit."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
-    raise typer.Exit(0)
+    raise Exit(0)
 
 
 def _reports_errors(command: Callable[P, None]) -> Callable[P, None]:
@@ -80,9 +75,9 @@ def _reports_errors(command: Callable[P, None]) -> Callable[P, None]:
         except NormkitError as exc:
             if _State.debug:
                 raise
-            typer.echo(f"error: {escaping.terminal(str(exc))}", err=True)
-            raise typer.Exit(1) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            click.echo(f"error: {escaping.terminal(str(exc))}", err=True)
+            raise Exit(1) from None
+        except (Exit, click.Abort, KeyboardInterrupt):
             raise
         except BrokenPipeError:
             _pipe_closed()
@@ -90,29 +85,23 @@ def _reports_errors(command: Callable[P, None]) -> Callable[P, None]:
             if _State.debug:
                 raise
             text = escaping.terminal(f"{type(exc).__name__}: {exc}")
-            typer.echo(
+            click.echo(
                 f"error: internal error, please report it (run with --debug for details): {text}",
                 err=True,
             )
-            raise typer.Exit(1) from None
+            raise Exit(1) from None
 
     return run
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"normkit {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _main(
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
-    version: Annotated[
-        bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
-    ] = False,
-) -> None:
+@click.group(
+    name="normkit",
+    help="Physician staffing norms as code: need, staffed, gap, with every figure explained.",
+    no_args_is_help=True,
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
+@click.version_option(__version__, "--version", prog_name="normkit", message="%(prog)s %(version)s")
+def app(debug: bool) -> None:
     _State.debug = debug
 
 
@@ -144,69 +133,74 @@ def _console() -> Any:
 
 
 def _echo(line: str) -> None:
-    typer.echo(escaping.terminal(line))
+    click.echo(escaping.terminal(line))
 
 
-# Options that assess and compare share: one definition each.
-InventoryArgument = Annotated[
-    Path | None,
-    typer.Argument(help="Inventory (.yaml, .json, .toml, .csv); default: the bundled example."),
-]
-ExampleOption = Annotated[
-    str | None,
-    typer.Option("--example", help="An example inventory shipped by a plugin (see plugins)."),
-]
-AtOption = Annotated[
-    str | None,
-    typer.Option("--at", help="Date (YYYY-MM-DD); default: the inventory's as_of, else today."),
-]
-FormatOption = Annotated[
-    str | None,
-    typer.Option(
-        "--format",
-        metavar="FORMAT",
-        help="Output format: table, json, jsonl, csv, markdown, html, xlsx, or one a plugin adds "
-        "(normkit plugins lists them); default: the --output file's extension, else table.",
-    ),
-]
-OutputOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--output",
-        "-o",
-        metavar="FILE",
-        help="Write to this file instead of stdout (never over an input file).",
-    ),
-]
-LangOption = Annotated[
-    str,
-    typer.Option(
-        "--lang",
-        metavar="en|nb",
-        help="Language of labels and numbers: en, or nb (5,16; 1 190 000 kr).",
-    ),
-]
-ChartOption = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--chart",
-        metavar="FILE",
-        help="Also draw a chart as PNG or SVG; the file's name says which (gap.png, "
-        "need-staffed.svg). Repeatable.",
-    ),
-]
-FormulaGuardOption = Annotated[
-    bool,
-    typer.Option(
-        "--formula-guard/--no-formula-guard",
-        help="CSV: prefix text cells a spreadsheet would run as a formula with ' "
-        "(turn off for programs that read the CSV).",
-    ),
-]
+# Options that several commands share: one definition each.
+PATH = click.Path(path_type=Path)
+inventory_argument = click.argument("file", required=False, type=PATH)
+example_option = click.option(
+    "--example", help="An example inventory shipped by a plugin (see plugins)."
+)
+at_option = click.option(
+    "--at", metavar="DATE", help="Date (YYYY-MM-DD); default: the inventory's as_of, else today."
+)
+format_option = click.option(
+    "--format",
+    "output",
+    metavar="FORMAT",
+    help="Output format: table, json, jsonl, csv, markdown, html, xlsx, or one a plugin adds "
+    "(normkit plugins lists them); default: the --output file's extension, else table.",
+)
+output_option = click.option(
+    "--output",
+    "-o",
+    "to",
+    type=PATH,
+    metavar="FILE",
+    help="Write to this file instead of stdout (never over an input file).",
+)
+lang_option = click.option(
+    "--lang",
+    default="en",
+    show_default=True,
+    metavar="en|nb",
+    help="Language of labels and numbers: en, or nb (5,16; 1 190 000 kr).",
+)
+chart_option = click.option(
+    "--chart",
+    type=PATH,
+    multiple=True,
+    metavar="FILE",
+    help="Also draw a chart as PNG or SVG; the file's name says which (gap.png, "
+    "need-staffed.svg). Repeatable.",
+)
+formula_guard_option = click.option(
+    "--formula-guard/--no-formula-guard",
+    default=True,
+    show_default=True,
+    help="CSV: prefix text cells a spreadsheet would run as a formula with ' "
+    "(turn off for programs that read the CSV).",
+)
 
 
-def _explain_option(help_text: str) -> Any:
-    return typer.Option("--explain", help=help_text)
+def _explain_option(help_text: str) -> Callable[[F], F]:
+    return click.option("--explain", is_flag=True, help=help_text)
+
+
+def _options(*options: Callable[[F], F]) -> Callable[[F], F]:
+    """Several click options as one decorator, listed in ``--help`` in the order given."""
+
+    def apply(command: F) -> F:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
+#: what a report command takes after its own options, in this order
+report_options = _options(format_option, output_option, lang_option)
 
 
 def _emit(
@@ -251,7 +245,7 @@ def _emit(
         sys.stdout.buffer.write(text)
         sys.stdout.flush()
     elif text:
-        typer.echo(text, nl=False)
+        click.echo(text, nl=False)
 
 
 @contextlib.contextmanager
@@ -275,7 +269,7 @@ def _stdout_is_terminal() -> bool:
 
 
 def _echo_err(line: str) -> None:
-    typer.echo(escaping.terminal(line), err=True)
+    click.echo(escaping.terminal(line), err=True)
 
 
 def _inventory_on(
@@ -290,26 +284,33 @@ def _inventory_on(
 
 
 @app.command()
+@inventory_argument
+@click.option("--norms", help="Norm-set id, or a norm-set file to use as is.")
+@example_option
+@click.option("--municipality", help="Use this municipality's norm set (name or code).")
+@at_option
+@report_options
+@_explain_option("Show how every figure was computed.")
+@chart_option
+@formula_guard_option
 @_reports_errors
 def assess(
-    file: InventoryArgument = None,
-    norms: Annotated[
-        str | None, typer.Option("--norms", help="Norm-set id, or a norm-set file to use as is.")
-    ] = None,
-    example: ExampleOption = None,
-    municipality: Annotated[
-        str | None,
-        typer.Option("--municipality", help="Use this municipality's norm set (name or code)."),
-    ] = None,
-    at: AtOption = None,
-    output: FormatOption = None,
-    to: OutputOption = None,
-    lang: LangOption = "en",
-    explain: Annotated[bool, _explain_option("Show how every figure was computed.")] = False,
-    chart: ChartOption = None,
-    formula_guard: FormulaGuardOption = True,
+    file: Path | None,
+    norms: str | None,
+    example: str | None,
+    municipality: str | None,
+    at: str | None,
+    output: str | None,
+    to: Path | None,
+    lang: str,
+    explain: bool,
+    chart: tuple[Path, ...],
+    formula_guard: bool,
 ) -> None:
-    """Assess an inventory: norm need, adopted need, staffed FTE and gap per unit."""
+    """Assess an inventory: norm need, adopted need, staffed FTE and gap per unit.
+
+    FILE: the inventory (.yaml, .json, .toml, .csv); default: the bundled example.
+    """
     if norms and municipality:
         raise NormkitError("give --norms or --municipality, not both")
     kit = _kit()
@@ -339,7 +340,7 @@ def assess(
         explain=explain,
         formula_guard=formula_guard,
         to=to,
-        charts=chart,
+        charts=list(chart),
         inputs=tuple(inputs),
     )
 
@@ -421,33 +422,41 @@ def _norms_choice(kit: Any, value: str, on: dt.date) -> tuple[Any, str | None]:
 
 
 @app.command()
+@inventory_argument
+@click.option(
+    "--norms",
+    default="national",
+    show_default=True,
+    help="Left side: a norm-set id, a norm-set file, or a municipality (name or code).",
+)
+@click.option(
+    "--against",
+    help="Right side (required): a norm-set id, a norm-set file, or a municipality.",
+)
+@example_option
+@at_option
+@report_options
+@_explain_option("Show how each side computed every figure.")
+@chart_option
+@formula_guard_option
 @_reports_errors
 def compare(
-    file: InventoryArgument = None,
-    norms: Annotated[
-        str,
-        typer.Option(
-            "--norms",
-            help="Left side: a norm-set id, a norm-set file, or a municipality (name or code).",
-        ),
-    ] = "national",
-    against: Annotated[
-        str | None,
-        typer.Option(
-            "--against",
-            help="Right side (required): a norm-set id, a norm-set file, or a municipality.",
-        ),
-    ] = None,
-    example: ExampleOption = None,
-    at: AtOption = None,
-    output: FormatOption = None,
-    to: OutputOption = None,
-    lang: LangOption = "en",
-    explain: Annotated[bool, _explain_option("Show how each side computed every figure.")] = False,
-    chart: ChartOption = None,
-    formula_guard: FormulaGuardOption = True,
+    file: Path | None,
+    norms: str,
+    against: str | None,
+    example: str | None,
+    at: str | None,
+    output: str | None,
+    to: Path | None,
+    lang: str,
+    explain: bool,
+    chart: tuple[Path, ...],
+    formula_guard: bool,
 ) -> None:
-    """Compare two norm sets on one inventory: each side's need per unit, the difference, why."""
+    """Compare two norm sets on one inventory: each side's need per unit, the difference, why.
+
+    FILE: the inventory (.yaml, .json, .toml, .csv); default: the bundled example.
+    """
     if against is None:
         raise NormkitError(
             "give the norm set to compare with: --against ID|FILE|MUNICIPALITY",
@@ -475,7 +484,7 @@ def compare(
         explain=explain,
         formula_guard=formula_guard,
         to=to,
-        charts=chart,
+        charts=list(chart),
         inputs=tuple(inputs),
     )
 
@@ -520,73 +529,69 @@ def _month_day(text: str) -> tuple[int, int]:
 
 
 @app.command()
+@click.argument("files", nargs=-1, type=PATH)
+@click.option(
+    "--norms",
+    default="national",
+    show_default=True,
+    help="The base norm set: an id, a norm-set file, or a municipality (name or code).",
+)
+@click.option(
+    "--scenario",
+    multiple=True,
+    help="A scenario file, or a scenario example a plugin ships (repeat for several).",
+)
+@click.option("--years", help="Years to evaluate: 2020-2026, or 2020,2024.")
+@click.option(
+    "--day", default="01-01", show_default=True, help="The day of each year evaluated (MM-DD)."
+)
+@click.option(
+    "--date", "dates", multiple=True, help="A date to evaluate as well (repeat for several)."
+)
+@click.option(
+    "--example",
+    multiple=True,
+    help="An example inventory shipped by a plugin (repeat to put together; FILES "
+    "given too are added).",
+)
+@click.option(
+    "--baseline",
+    default="base",
+    show_default=True,
+    help="What every run is set beside: base (the inventory as given) or a scenario id.",
+)
+@click.option(
+    "--population",
+    help="Populations by year and age group: a CSV as SSB's statbank exports it, or a "
+    "population example a plugin ships; replaces the inventory's populations.",
+)
+@report_options
+@_explain_option("JSON: include how every figure of every date was computed.")
+@chart_option
+@formula_guard_option
 @_reports_errors
 def plan(
-    files: Annotated[
-        list[Path] | None,
-        typer.Argument(
-            help="Inventories (.yaml, .json, .toml, .csv), put together with any --example; "
-            "default: the inventories a scenario example names, else the bundled example."
-        ),
-    ] = None,
-    norms: Annotated[
-        str,
-        typer.Option(
-            "--norms",
-            help="The base norm set: an id, a norm-set file, or a municipality (name or code).",
-        ),
-    ] = "national",
-    scenario: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--scenario",
-            help="A scenario file, or a scenario example a plugin ships (repeat for several).",
-        ),
-    ] = None,
-    years: Annotated[
-        str | None,
-        typer.Option("--years", help="Years to evaluate: 2020-2026, or 2020,2024."),
-    ] = None,
-    day: Annotated[
-        str, typer.Option("--day", help="The day of each year evaluated (MM-DD).")
-    ] = "01-01",
-    dates: Annotated[
-        list[str] | None,
-        typer.Option("--date", help="A date to evaluate as well (repeat for several)."),
-    ] = None,
-    example: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--example",
-            help="An example inventory shipped by a plugin (repeat to put together; FILES "
-            "given too are added).",
-        ),
-    ] = None,
-    baseline: Annotated[
-        str,
-        typer.Option(
-            "--baseline",
-            help="What every run is set beside: base (the inventory as given) or a scenario id.",
-        ),
-    ] = "base",
-    population: Annotated[
-        str | None,
-        typer.Option(
-            "--population",
-            help="Populations by year and age group: a CSV as SSB's statbank exports it, or a "
-            "population example a plugin ships; replaces the inventory's populations.",
-        ),
-    ] = None,
-    output: FormatOption = None,
-    to: OutputOption = None,
-    lang: LangOption = "en",
-    explain: Annotated[
-        bool, _explain_option("JSON: include how every figure of every date was computed.")
-    ] = False,
-    chart: ChartOption = None,
-    formula_guard: FormulaGuardOption = True,
+    files: tuple[Path, ...],
+    norms: str,
+    scenario: tuple[str, ...],
+    years: str | None,
+    day: str,
+    dates: tuple[str, ...],
+    example: tuple[str, ...],
+    baseline: str,
+    population: str | None,
+    output: str | None,
+    to: Path | None,
+    lang: str,
+    explain: bool,
+    chart: tuple[Path, ...],
+    formula_guard: bool,
 ) -> None:
-    """Plan over years: need, staffed, gap and costs per date, for a base and its scenarios."""
+    """Plan over years: need, staffed, gap and costs per date, for a base and its scenarios.
+
+    FILES: inventories (.yaml, .json, .toml, .csv), put together with any --example;
+    default: the inventories a scenario example names, else the bundled example.
+    """
     from .inventory import combine_inventories
     from .planning.projection import plan_dates
 
@@ -605,7 +610,7 @@ def plan(
                 "the scenario examples apply to different inventories",
                 hint="give the inventory: FILES or --example",
             )
-        example = list(bases.pop()) if bases else None
+        example = tuple(bases.pop()) if bases else ()
     on = plan_dates(
         _years(years),
         [d for d in (_date(text, "--date") for text in dates or []) if d is not None],
@@ -629,7 +634,7 @@ def plan(
     normset, municipality = _norms_choice(kit, norms, on[0])
     if not isinstance(normset, str) and municipality is not None:
         normset = normset.id  # each date takes the version of the municipality's set in force
-    given = scenario or []
+    given = list(scenario)
     scenarios = kit.load_scenarios(
         [
             s if s.lower().endswith(NORM_FILE_SUFFIXES) else kit.example(s, "scenario")[1]
@@ -666,37 +671,34 @@ def plan(
         explain=explain,
         formula_guard=formula_guard,
         to=to,
-        charts=chart,
+        charts=list(chart),
         inputs=tuple(inputs),
     )
 
 
 @app.command()
+@click.argument("files", nargs=-1, type=PATH)
+@click.option("--example", multiple=True, help="An example inventory a plugin ships (repeatable).")
+@click.option(
+    "--at", metavar="DATE", help="Date (YYYY-MM-DD); default: each inventory's as_of, else today."
+)
+@report_options
+@formula_guard_option
 @_reports_errors
 def kostra(
-    files: Annotated[
-        list[Path] | None,
-        typer.Argument(
-            help="Inventories, each set beside the others (several municipalities); default: "
-            "the bundled example."
-        ),
-    ] = None,
-    example: Annotated[
-        list[str] | None,
-        typer.Option("--example", help="An example inventory a plugin ships (repeatable)."),
-    ] = None,
-    at: Annotated[
-        str | None,
-        typer.Option(
-            "--at", help="Date (YYYY-MM-DD); default: each inventory's as_of, else today."
-        ),
-    ] = None,
-    output: FormatOption = None,
-    to: OutputOption = None,
-    lang: LangOption = "en",
-    formula_guard: FormulaGuardOption = True,
+    files: tuple[Path, ...],
+    example: tuple[str, ...],
+    at: str | None,
+    output: str | None,
+    to: Path | None,
+    lang: str,
+    formula_guard: bool,
 ) -> None:
-    """KOSTRA's physician hours per week per nursing-home resident, beside SSB's figures."""
+    """KOSTRA's physician hours per week per nursing-home resident, beside SSB's figures.
+
+    FILES: inventories, each set beside the others (several municipalities); default:
+    the bundled example.
+    """
     if files and example:
         raise NormkitError("give inventory FILES or --example, not both")
     kit = _kit()
@@ -710,11 +712,10 @@ def kostra(
 
 
 @app.command()
+@list_format_option
+@output_option
 @_reports_errors
-def plugins(
-    output: ListFormatOption = "table",
-    to: OutputOption = None,
-) -> None:
+def plugins(output: str, to: Path | None) -> None:
     """List loaded plugins, what each registered, how long each took, and any that failed."""
     listing = _list_format(output)
     from .plugins import SLOW_SECONDS
@@ -723,25 +724,20 @@ def plugins(
     document = plugins_document(_kit())
     with _into(to):
         if listing is ListFormat.json:
-            typer.echo(escaping.json_text(json.dumps(document, indent=2, ensure_ascii=False)))
+            click.echo(escaping.json_text(json.dumps(document, indent=2, ensure_ascii=False)))
         else:
             print_plugins(document, _console(), SLOW_SECONDS)
     if document["problems"]:
-        raise typer.Exit(1)
+        raise Exit(1)
 
 
 @app.command()
+@click.option("--municipality", help="Only this municipality's norm sets.")
+@click.option("--at", metavar="DATE", help="Only versions in force on this date.")
+@list_format_option
+@output_option
 @_reports_errors
-def norms(
-    municipality: Annotated[
-        str | None, typer.Option("--municipality", help="Only this municipality's norm sets.")
-    ] = None,
-    at: Annotated[
-        str | None, typer.Option("--at", help="Only versions in force on this date.")
-    ] = None,
-    output: ListFormatOption = "table",
-    to: OutputOption = None,
-) -> None:
+def norms(municipality: str | None, at: str | None, output: str, to: Path | None) -> None:
     """List norm sets and their versions."""
     listing = _list_format(output)
     from .render.listings import norm_rows
@@ -752,22 +748,22 @@ def norms(
 
     with _into(to):
         if listing is ListFormat.json:
-            typer.echo(escaping.json_text(json.dumps(rows, indent=2, ensure_ascii=False)))
+            click.echo(escaping.json_text(json.dumps(rows, indent=2, ensure_ascii=False)))
         else:
             print_norms(rows, on, _console())
 
 
 @app.command()
+@click.argument("normset_id", metavar="ID")
+@click.option("--at", metavar="DATE", help="Date (YYYY-MM-DD); default: today.")
+@list_format_option
+@output_option
 @_reports_errors
-def show(
-    normset_id: Annotated[str, typer.Argument(metavar="ID", help="Norm-set id.")],
-    at: Annotated[
-        str | None, typer.Option("--at", help="Date (YYYY-MM-DD); default: today.")
-    ] = None,
-    output: ListFormatOption = "table",
-    to: OutputOption = None,
-) -> None:
-    """Show a norm set as in force on a date: its rules, overrides and sources."""
+def show(normset_id: str, at: str | None, output: str, to: Path | None) -> None:
+    """Show a norm set as in force on a date: its rules, overrides and sources.
+
+    ID: the norm-set id (normkit norms lists them).
+    """
     listing = _list_format(output)
     from .show import as_json
 
@@ -779,26 +775,22 @@ def show(
     with _into(to):
         if listing is ListFormat.json:
             document = json.dumps(as_json(resolved), indent=2, ensure_ascii=False)
-            typer.echo(escaping.json_text(document))
+            click.echo(escaping.json_text(document))
         else:
             for line in show_lines(resolved, kit.bed_types):
                 _echo(line)
 
 
 @app.command()
+@click.argument("targets", nargs=-1, metavar="[PATH|PLUGIN]...")
+@list_format_option
+@output_option
 @_reports_errors
-def check(
-    targets: Annotated[
-        list[str] | None,
-        typer.Argument(
-            metavar="[PATH|PLUGIN]...",
-            help="Norm-set files or folders, or installed plugin names; default: every plugin.",
-        ),
-    ] = None,
-    output: ListFormatOption = "table",
-    to: OutputOption = None,
-) -> None:
-    """Validate norm files and plugins without assessing anything."""
+def check(targets: tuple[str, ...], output: str, to: Path | None) -> None:
+    """Validate norm files and plugins without assessing anything.
+
+    PATH|PLUGIN: norm-set files or folders, or installed plugin names; default: every plugin.
+    """
     listing = _list_format(output)
     from .lint import check_paths, check_plugins, has_errors
 
@@ -813,12 +805,12 @@ def check(
     with _into(to, tuple(paths)):
         if listing is ListFormat.json:
             document = json.dumps([f.to_dict() for f in findings], indent=2, ensure_ascii=False)
-            typer.echo(escaping.json_text(document))
+            click.echo(escaping.json_text(document))
         else:
             checked = ", ".join([*map(str, paths), *names]) or "every installed plugin"
             print_check(findings, checked, _console())
     if has_errors(findings):
-        raise typer.Exit(1)
+        raise Exit(1)
 
 
 class Document(enum.StrEnum):
@@ -830,38 +822,41 @@ class Document(enum.StrEnum):
 
 
 @app.command()
+@click.argument("document", type=click.Choice([d.value for d in Document]))
+@output_option
 @_reports_errors
-def schema(
-    document: Annotated[Document, typer.Argument(help="Which kind of file.")],
-    to: OutputOption = None,
-) -> None:
-    """Print the JSON Schema of a file kind, with the plugins' rule kinds and bed types."""
+def schema(document: str, to: Path | None) -> None:
+    """Print the JSON Schema of a file kind, with the plugins' rule kinds and bed types.
+
+    DOCUMENT: which kind of file.
+    """
     from .schema import json_schema
 
     kit = _kit()
     schema_text = json.dumps(
-        json_schema(document.value, kit.rule_kinds, kit.bed_types), indent=2, ensure_ascii=False
+        json_schema(Document(document).value, kit.rule_kinds, kit.bed_types),
+        indent=2,
+        ensure_ascii=False,
     )
     with _into(to):
-        typer.echo(escaping.json_text(schema_text))
+        click.echo(escaping.json_text(schema_text))
 
 
 @app.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 exposes it.",
+)
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--plugins",
+    help="Only these plugins, comma-separated (default: every installed one); "
+    "chosen here, never by a request.",
+)
 @_reports_errors
-def serve(
-    host: Annotated[
-        str, typer.Option("--host", help="Address to listen on; 0.0.0.0 exposes it.")
-    ] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
-    plugins: Annotated[
-        str | None,
-        typer.Option(
-            "--plugins",
-            help="Only these plugins, comma-separated (default: every installed one); "
-            "chosen here, never by a request.",
-        ),
-    ] = None,
-) -> None:
+def serve(host: str, port: int, plugins: str | None) -> None:
     """Serve the HTTP API and the planners' page (needs the 'server' extra)."""
     try:
         import uvicorn
@@ -883,18 +878,28 @@ def serve(
 
 
 @app.command("new-plugin")
+@click.argument("municipality")
+@click.option("--code", required=True, help="Its kommunenummer (four digits).")
+@click.option(
+    "--valid-from",
+    default="2024-01-01",
+    show_default=True,
+    help="First day the norms apply (YYYY-MM-DD).",
+)
+@click.option(
+    "--dir",
+    "directory",
+    type=PATH,
+    default=Path("."),
+    show_default=True,
+    help="Where to create the package folder.",
+)
 @_reports_errors
-def new_plugin(
-    municipality: Annotated[str, typer.Argument(help="The municipality's name, e.g. 'Moss'.")],
-    code: Annotated[str, typer.Option("--code", help="Its kommunenummer (four digits).")],
-    valid_from: Annotated[
-        str, typer.Option("--valid-from", help="First day the norms apply (YYYY-MM-DD).")
-    ] = "2024-01-01",
-    directory: Annotated[
-        Path, typer.Option("--dir", help="Where to create the package folder.")
-    ] = Path("."),
-) -> None:
-    """Write an installable plugin package: manifest, norm file, example, tests, README."""
+def new_plugin(municipality: str, code: str, valid_from: str, directory: Path) -> None:
+    """Write an installable plugin package: manifest, norm file, example, tests, README.
+
+    MUNICIPALITY: the municipality's name, e.g. 'Moss'.
+    """
     from .scaffold import new_plugin as scaffold
 
     start = _date(valid_from, "--valid-from")

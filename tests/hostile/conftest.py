@@ -9,7 +9,7 @@ regression to exponential time or memory fails instead of hanging CI.
 from __future__ import annotations
 
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 import normkit
 from normkit.cli import app

@@ -196,7 +196,7 @@ def test_the_supplement_is_costed_from_the_users_lists(
 
 def test_the_how_to_command_prints_what_the_docs_show() -> None:
     """docs/how-to/plan-gp-contracts.md, run as written."""
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
     from normkit.cli import app
 

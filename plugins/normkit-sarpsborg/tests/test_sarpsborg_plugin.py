@@ -410,7 +410,7 @@ def test_what_if_keeps_respite_without_a_norm(normkit_kit: normkit.Kit) -> None:
 
 def test_the_how_to_commands_print_what_the_docs_show() -> None:
     """docs/how-to/plan-over-years.md and scenarios.md, run as written."""
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
     from normkit.cli import app
 
@@ -457,7 +457,7 @@ def test_the_how_to_commands_print_what_the_docs_show() -> None:
 
 def test_the_kostra_how_to_prints_what_the_docs_show() -> None:
     """docs/how-to/kostra.md: Sarpsborg's and Stavanger's homes side by side."""
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
     from normkit.cli import app
 
