@@ -442,3 +442,29 @@ def test_blocking_an_installed_plugin_with_autoload_off_warns_of_nothing(
     assert nk.Kit(autoload=False, block=["missing"]).warnings == [
         "the block list names 'missing', which is not installed"
     ]
+
+
+def test_a_kit_takes_dates_as_files_write_them_and_names_a_bad_one() -> None:
+    kit = nk.Kit(autoload=False)
+    inventory = kit.load_inventory(nk.EXAMPLE_INVENTORY)
+    on_date = kit.assess(inventory, "national", dt.date(2020, 4, 1)).model_dump()
+    for text in ("2020-04-01", "01.04.2020"):
+        assert kit.assess(inventory, "national", text).model_dump() == on_date
+    assert error_of(lambda: kit.assess(inventory, "national", None)) == {  # type: ignore[arg-type]
+        "code": "value.not-a-date",
+        "message": "at: expected a date as YYYY-MM-DD or DD.MM.YYYY, got None",
+        "hint": "e.g. 2020-03-31 or 31.03.2020",
+    }
+    assert error_of(lambda: kit.resolve("national", "2020-02-30")) == {
+        "code": "value.not-a-date",
+        "message": "at: '2020-02-30' is not a real date (day is out of range for month)",
+    }
+    bad_day = ["2020-01-01", 20200401]
+    assert error_of(lambda: kit.plan(inventory, "national", bad_day))["message"] == (  # type: ignore[arg-type]
+        "dates[1]: expected a date as YYYY-MM-DD or DD.MM.YYYY, got 20200401"
+    )
+    moment = dt.datetime(2020, 4, 1, 12, 30)
+    assert (
+        error_of(lambda: kit.assess_batch("national", moment, ["long_term"], [9]))["message"]
+        == "at: expected a date, got the time 2020-04-01T12:30:00"
+    )

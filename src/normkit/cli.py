@@ -109,12 +109,9 @@ def _date(value: str | None, option: str = "--at") -> dt.date | None:
     """A date option, written as in files: YYYY-MM-DD or DD.MM.YYYY."""
     if value is None:
         return None
-    from .values import BadValue, read_date
+    from .values import date_given
 
-    try:
-        return read_date(value)
-    except BadValue as exc:
-        raise NormkitError(f"{option}: {exc.message}", hint=exc.hint, code=exc.code) from None
+    return date_given(value, option)
 
 
 NORM_FILE_SUFFIXES = (".yaml", ".yml", ".toml", ".json")

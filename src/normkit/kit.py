@@ -29,6 +29,7 @@ from .plugins import (
     PluginSet,
 )
 from .registry import NormSetVersion, Registry
+from .values import date_given
 
 # Building a kit needs only the plugins and the registry: the modules that read,
 # assess and plan are imported by the methods that use them, so that starting up
@@ -156,8 +157,9 @@ class Kit:
             self._versions[normset_id], key=lambda v: v.validity.valid_from or dt.date.min
         )
 
-    def normset(self, normset_id: str, at: dt.date) -> NormSet:
+    def normset(self, normset_id: str, at: dt.date | str) -> NormSet:
         """The version of ``normset_id`` in force on ``at``, built (units checked) once."""
+        at = date_given(at, "at")
         self._raise_if_contested(normset_id)
         versions = self.versions(normset_id)
         for version in versions:
@@ -211,10 +213,15 @@ class Kit:
         if problems:
             raise problems[0]
 
-    def resolve(self, normset: str | NormSet, at: dt.date) -> ResolvedNormSet:
-        """``normset`` (an id or a NormSet) with its ancestors, as in force on ``at``."""
+    def resolve(self, normset: str | NormSet, at: dt.date | str) -> ResolvedNormSet:
+        """``normset`` (an id or a NormSet) with its ancestors, as in force on ``at``.
+
+        Here and in every method of a kit, ``at`` is a date, or text as files write
+        it (``2020-04-01`` or ``01.04.2020``); anything else is a :class:`NormkitError`.
+        """
         from .normset import NormSet, resolve
 
+        at = date_given(at, "at")
         if isinstance(normset, NormSet):
             self._check_bed_types(normset)
             return resolve(normset, at, self.normset)
@@ -246,7 +253,7 @@ class Kit:
 
     # -- municipalities --------------------------------------------------
 
-    def municipality(self, name_or_code: str, at: dt.date | None = None) -> Municipality:
+    def municipality(self, name_or_code: str, at: dt.date | str | None = None) -> Municipality:
         """A municipality by slug, name, or the kommunenummer it had on ``at``.
 
         Codes pass from one municipality to another with mergers, so a code is
@@ -255,6 +262,8 @@ class Kit:
         whichever municipality has ever had it, and an error if several have.
         """
         key = name_or_code.strip()
+        if at is not None:
+            at = date_given(at, "at")
         self._raise_if_contested(key.casefold())
         by_name = [m for m in self.municipalities.values() if m.matches_name(key)]
         if by_name:
@@ -290,7 +299,9 @@ class Kit:
         self._raise_if_contested(holders[0].id)
         return holders[0]
 
-    def normset_or_municipality(self, value: str, at: dt.date) -> tuple[str | NormSet, str | None]:
+    def normset_or_municipality(
+        self, value: str, at: dt.date | str
+    ) -> tuple[str | NormSet, str | None]:
         """A norm-set id, or a municipality (name or kommunenummer) and its norm set in
         force on ``at``; with the municipality it was chosen for, if it was."""
         if value in self.normset_ids():
@@ -307,8 +318,9 @@ class Kit:
             code="normset.unknown",
         )
 
-    def normset_for(self, name_or_code: str, at: dt.date) -> NormSet:
+    def normset_for(self, name_or_code: str, at: dt.date | str) -> NormSet:
         """The first of a municipality's norm sets that has a version in force on ``at``."""
+        at = date_given(at, "at")
         municipality = self.municipality(name_or_code, at)
         reasons: list[str] = []
         for normset_id in municipality.normsets:
@@ -364,7 +376,7 @@ class Kit:
         self,
         inventory: Inventory,
         normset: str | NormSet,
-        at: dt.date,
+        at: dt.date | str,
         explain: bool = True,
         *,
         municipality: str | None = None,
@@ -384,10 +396,11 @@ class Kit:
         return assess(inventory, resolved, explain=explain, municipality=info, progress=progress)
 
     def _resolve_for(
-        self, normset: str | NormSet, at: dt.date, municipality: str | None
+        self, normset: str | NormSet, at: dt.date | str, municipality: str | None
     ) -> tuple[ResolvedNormSet, MunicipalityInfo | None]:
         from .municipality import MunicipalityInfo
 
+        at = date_given(at, "at")
         resolved = self.resolve(normset, at)
         chosen = (
             self.municipality(municipality, at)
@@ -400,7 +413,7 @@ class Kit:
         self,
         path: str | Path,
         normset: str | NormSet,
-        at: dt.date,
+        at: dt.date | str,
         out: TextIO,
         format: str = "csv",
         explain: bool = False,
@@ -437,7 +450,7 @@ class Kit:
         inventory: Inventory,
         left: str | NormSet,
         right: str | NormSet,
-        at: dt.date,
+        at: dt.date | str,
         explain: bool = True,
         *,
         left_municipality: str | None = None,
@@ -450,6 +463,7 @@ class Kit:
         """
         from .planning.compare import compare_assessments
 
+        at = date_given(at, "at")
         return compare_assessments(
             self.assess(inventory, left, at, explain, municipality=left_municipality),
             self.assess(inventory, right, at, explain, municipality=right_municipality),
@@ -476,7 +490,7 @@ class Kit:
         options = RenderOptions(lang=lang, explain=explain, formula_guard=formula_guard)  # type: ignore[arg-type]
         return render(result, renderer, options)
 
-    def kostra(self, inventory: Inventory, at: dt.date) -> KostraPosition:
+    def kostra(self, inventory: Inventory, at: dt.date | str) -> KostraPosition:
         """KOSTRA's physician hours per week per nursing-home resident for ``inventory`` on
         ``at``, beside SSB's national means and medians (:func:`normkit.kostra_position`).
 
@@ -485,6 +499,7 @@ class Kit:
         """
         from .planning.kostra import kostra_position
 
+        at = date_given(at, "at")
         convention = self.resolve("national-fte-convention", at).parameter("standard_week")
         assert convention is not None and convention.value is not None
         hours_per_fte = convention.value.to("hour/week/FTE")
@@ -512,7 +527,7 @@ class Kit:
         self,
         inventory: Inventory,
         normset: str | NormSet,
-        dates: Sequence[dt.date],
+        dates: Sequence[dt.date | str],
         scenarios: Sequence[Scenario] = (),
         explain: bool = False,
         *,
@@ -532,7 +547,8 @@ class Kit:
         """
         from .planning.projection import project
 
-        total = len(set(dates)) * (1 + len(scenarios))
+        days = [date_given(d, f"dates[{i}]") for i, d in enumerate(dates)]
+        total = len(set(days)) * (1 + len(scenarios))
         done = [0]
 
         def assess_on(inv: Inventory, chosen: str | NormSet, day: dt.date) -> Assessment:
@@ -542,14 +558,14 @@ class Kit:
                 progress(min(done[0], total), total)
             return result
 
-        chosen = self.municipality(municipality, dates[0]) if municipality and dates else None
+        chosen = self.municipality(municipality, days[0]) if municipality and days else None
         notes = mismatches(inventory, chosen.name if chosen is not None else None)
 
         return project(
             assess_on,
             inventory,
             normset,
-            dates,
+            days,
             scenarios,
             known={s.id: s for s in known},
             bed_types=self.bed_types,
@@ -561,7 +577,7 @@ class Kit:
     def assess_batch(
         self,
         normset: str | NormSet,
-        at: dt.date,
+        at: dt.date | str,
         bed_types: Any,
         beds: Any,
         staffed_fte: Any = None,
@@ -581,7 +597,7 @@ class Kit:
         return result
 
     def assess_frame(
-        self, frame: FrameT, normset: str | NormSet, at: dt.date, **options: Any
+        self, frame: FrameT, normset: str | NormSet, at: dt.date | str, **options: Any
     ) -> FrameT:
         """:func:`normkit.assess_frame` of a pandas, polars or Arrow frame against a norm set
         (an id or a NormSet) as in force on ``at``, refusing bed types no plugin registered.

@@ -177,5 +177,14 @@ def read_date(value: Any) -> dt.date:
     )
 
 
+def date_given(value: Any, name: str) -> dt.date:
+    """A date a caller passed, a date or text as files write it (:func:`read_date`);
+    anything else is an error naming ``name`` (an option or argument), never a TypeError."""
+    try:
+        return read_date(value)
+    except BadValue as exc:
+        raise NormkitError(f"{name}: {exc.message}", hint=exc.hint, code=exc.code) from None
+
+
 Date = Annotated[dt.date, BeforeValidator(read_date)]
 """A date field: ``2020-03-31`` or ``31.03.2020``; numbers and times are refused."""
