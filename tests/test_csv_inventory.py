@@ -144,7 +144,7 @@ UNIT_HINT = "a row defining a unit needs bed_type and beds (a whole number)"
             H + "A,U,long_term,3,,,,\nB,V,long_term,-2,,,,\n",
             {
                 "code": "field.range",
-                "message": "Input should be greater than or equal to 0",
+                "message": "got -2, but it must be at least 0",
                 "line": 3,
                 "field": "beds",
             },

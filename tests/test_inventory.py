@@ -68,7 +68,7 @@ def test_csv_dated_staffing_per_unit(write: Callable[[str, str], Path]) -> None:
     ("text", "line", "field", "message"),
     [
         ("bed_type: hospice", 5, "facilities[0].units[0].bed_type", "unknown bed type 'hospice'"),
-        ("beds: -3", 5, "facilities[0].units[0].beds", "greater than or equal to 0"),
+        ("beds: -3", 5, "facilities[0].units[0].beds", "got -3, but it must be at least 0"),
         ("bogus: 1", 5, "facilities[0].units[0].bogus", "unknown field"),
     ],
 )
@@ -136,7 +136,7 @@ def test_malformed_date_in_yaml(write: Callable[[str, str], Path]) -> None:
     ("row", "field", "message"),
     [
         ("Home,B,hospice,3,,,", "bed_type", "unknown bed type 'hospice'"),
-        ("Home,B,long_term,-1,,,", "beds", "greater than or equal to 0"),
+        ("Home,B,long_term,-1,,,", "beds", "got -1, but it must be at least 0"),
         ("Home,A,long_term,5,,,", "unit", "unit 'A' appears twice in facility 'Home'"),
         ("Home,B,long_term,5,,,2020-02-30", "staffed_valid_to", "date"),
         ("Home,B,long_term,five,,,", "beds", "expected a number, got 'five'"),

@@ -683,6 +683,15 @@ _TYPE_CODES = (
 )
 
 
+#: pydantic's range checks: the words for the bound, and its key in the error's context
+_BOUNDS = {
+    "greater_than_equal": ("at least", "ge"),
+    "greater_than": ("more than", "gt"),
+    "less_than_equal": ("at most", "le"),
+    "less_than": ("less than", "lt"),
+}
+
+
 def _code_of(pydantic_type: str) -> str:
     for prefix, code in _TYPE_CODES:
         if pydantic_type.startswith(prefix):
@@ -730,6 +739,13 @@ def validation_problems(
             )
             if kind == "missing":
                 message = "required field is missing"
+            elif kind in _BOUNDS:
+                # The value and its bound in our words: "got -2, but it must be at least 0".
+                word, key = _BOUNDS[kind]
+                bound = (problem.get("ctx") or {}).get(key)
+                given = str(problem["input"])  # as written: a CSV cell is text, shown bare
+                given = given if len(given) <= 40 else given[:39] + "…"
+                message = f"got {given}, but it must be {word} {bound}"
             elif kind == "extra_forbidden":
                 message = "unknown field"
                 hint = (
