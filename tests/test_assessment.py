@@ -890,3 +890,34 @@ def test_a_shared_row_copied_is_what_pydantic_would_copy(kit: normkit.Kit) -> No
     assert fast == usual and fast.model_dump_json() == usual.model_dump_json()
     assert fast.model_fields_set == usual.model_fields_set == set(type(row).model_fields)
     assert row.facility != "B"  # the shared row itself is untouched
+
+
+@pytest.mark.parametrize("staffed", [False, True])
+def test_many_facilities_of_one_kind_of_note_are_counted_in_one(
+    kit: normkit.Kit, staffed: bool
+) -> None:
+    def inventory(count: int) -> normkit.Inventory:
+        # long_term has a norm and no staffing; respite has staffing and no norm
+        unit = {"name": "U", "bed_type": "respite" if staffed else "long_term", "beds": 30}
+        extra = {"staffing": 0.5} if staffed else {}
+        return normkit.Inventory.model_validate(
+            {"facilities": [{"name": f"Home {i}", "units": [unit], **extra} for i in range(count)]}
+        )
+
+    few = kit.assess(inventory(10), "national", APRIL_2020, explain=False).notes
+    assert len([n for n in few if n.startswith("Home ")]) == 10  # each named
+    many = kit.assess(inventory(11), "national", APRIL_2020, explain=False)
+    assert not [n for n in many.notes if n.startswith("Home ")]
+    if staffed:  # 11 × 0.5 FTE staffed, no norm for respite
+        expected = (
+            "11 facilities (Home 0, Home 1, Home 2 and 8 more) have 5.5 FTE staffed in all, "
+            "but no need is known for their places: the total gap leaves them out"
+        )
+    else:  # 11 × 30 places × 1 hour per 3 places ÷ 30 hours per FTE = 11/3 FTE
+        expected = (
+            "11 facilities (Home 0, Home 1, Home 2 and 8 more) have no staffing recorded: "
+            "the total gap leaves their 3.67 FTE of need out"
+        )
+    assert expected in many.notes
+    # each facility's own figures stay in the facilities
+    assert len(many.facilities) == 11

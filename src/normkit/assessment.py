@@ -751,6 +751,17 @@ def _alerts(
     return alerts, notes
 
 
+#: facilities named one by one in a note of the same kind; more are counted in one note
+_NAMED_IN_NOTES = 10
+
+
+def _some_names(facilities: list[FacilityAssessment]) -> str:
+    """The first three facilities' names, and how many more."""
+    shown = ", ".join(f.facility for f in facilities[:3])
+    more = len(facilities) - 3
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
 def _coverage_notes(
     tally: _Tally,
     facilities: list[FacilityAssessment],
@@ -770,17 +781,34 @@ def _coverage_notes(
             text += f"; {adopted} of them have an adopted value, which the adopted total includes"
         notes.append(text)
     unmatched = [f for f in facilities if (f.required_fte is None) != (f.staffed_fte is None)]
-    for f in unmatched:
-        if f.staffed_fte is not None:
+    staffed_only = [f for f in unmatched if f.staffed_fte is not None]
+    need_only = [f for f in unmatched if f.staffed_fte is None]
+    for f in unmatched:  # a few are named one by one, in the inventory's order
+        if f.staffed_fte is not None and len(staffed_only) <= _NAMED_IN_NOTES:
             notes.append(
                 f"{f.facility}: {fmt(f.staffed_fte, FTE)} staffed, but no need is known for its "
                 "places: the total gap leaves this facility out"
             )
-        else:
+        elif f.staffed_fte is None and len(need_only) <= _NAMED_IN_NOTES:
             notes.append(
                 f"{f.facility}: no staffing recorded: the total gap leaves this facility's "
                 f"{fmt(f.required_fte, FTE)} of need out"
             )
+    # Many are counted in one note each (a note per facility of a national table would
+    # bury the rest); every facility's own figures and staffing note stay in `facilities`.
+    if len(staffed_only) > _NAMED_IN_NOTES:
+        staffed_sum = math.fsum(f.staffed_fte for f in staffed_only if f.staffed_fte is not None)
+        notes.append(
+            f"{len(staffed_only)} facilities ({_some_names(staffed_only)}) have "
+            f"{fmt(staffed_sum, FTE)} staffed in all, but no need is known for their places: "
+            "the total gap leaves them out"
+        )
+    if len(need_only) > _NAMED_IN_NOTES:
+        need_sum = math.fsum(f.required_fte for f in need_only if f.required_fte is not None)
+        notes.append(
+            f"{len(need_only)} facilities ({_some_names(need_only)}) have no staffing recorded: "
+            f"the total gap leaves their {fmt(need_sum, FTE)} of need out"
+        )
     if not tally.rows and not facilities and not inventory.indicators():
         notes.append("the inventory has no facilities, units or figures to assess")
     if totals.units_unknown:
