@@ -756,10 +756,9 @@ _NAMED_IN_NOTES = 10
 
 
 def _some_names(facilities: list[FacilityAssessment]) -> str:
-    """The first three facilities' names, and how many more."""
+    """The first three facilities' names, and how many more (there are more than ten)."""
     shown = ", ".join(f.facility for f in facilities[:3])
-    more = len(facilities) - 3
-    return f"{shown} and {more} more" if more > 0 else shown
+    return f"{shown} and {len(facilities) - 3} more"
 
 
 def _coverage_notes(
