@@ -468,3 +468,39 @@ def test_a_kit_takes_dates_as_files_write_them_and_names_a_bad_one() -> None:
         error_of(lambda: kit.assess_batch("national", moment, ["long_term"], [9]))["message"]
         == "at: expected a date, got the time 2020-04-01T12:30:00"
     )
+
+
+def test_every_kit_method_with_a_date_reads_text() -> None:
+    kit = nk.Kit()
+    inventory = kit.load_inventory(nk.EXAMPLE_INVENTORY)
+    day, text = dt.date(2020, 4, 1), "01.04.2020"
+    assert kit.normset("national", text) == kit.normset("national", day)
+    assert kit.resolve("national", text).at == day
+    assert error_of(lambda: kit.normset_for("Sarpsborg", "01.01.1990"))["message"] == (
+        "Sarpsborg has no norm set in force on 1990-01-01"
+    )
+    dated = nk.Inventory.model_validate(  # inventory.on(day) compares the dates
+        {"facilities": [{"name": "H", "valid_from": "2020-01-01", "units": []}]}
+    )
+    assert kit.kostra(dated, text).model_dump() == kit.kostra(dated, day).model_dump()
+    assert kit.normset_for("Sarpsborg", text) == kit.normset_for("Sarpsborg", day)
+    assert kit.municipality("3003", "2020-01-01").name == "Sarpsborg"
+    assert kit.normset_or_municipality("Sarpsborg", text)[1] == "Sarpsborg"
+    pairs = [
+        (lambda at: kit.kostra(inventory, at)),
+        (lambda at: kit.compare_normsets(inventory, "national", "sarpsborg-physicians", at)),
+        (lambda at: kit.assess(inventory, "sarpsborg-physicians", at, municipality="Sarpsborg")),
+        (lambda at: kit.plan(inventory, "national", [at])),
+    ]
+    for call in pairs:
+        assert call(text).model_dump() == call(day).model_dump()
+    batch = kit.assess_batch("national", text, ["long_term"], [9]).norm_fte
+    assert batch.tolist() == kit.assess_batch("national", day, ["long_term"], [9]).norm_fte.tolist()
+    for call in (
+        lambda: kit.normset("national", "April"),
+        lambda: kit.normset_for("Sarpsborg", "April"),
+        lambda: kit.municipality("3003", "April"),
+        lambda: kit.kostra(inventory, "April"),
+        lambda: kit.compare_normsets(inventory, "national", "sarpsborg-physicians", "April"),
+    ):
+        assert error_of(call)["code"] == "value.not-a-date"

@@ -463,7 +463,6 @@ class Kit:
         """
         from .planning.compare import compare_assessments
 
-        at = date_given(at, "at")
         return compare_assessments(
             self.assess(inventory, left, at, explain, municipality=left_municipality),
             self.assess(inventory, right, at, explain, municipality=right_municipality),
