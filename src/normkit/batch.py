@@ -56,13 +56,11 @@ def assess_batch(
     codes, categories, beds_arr = checked_rows(normset, bed_types, beds, categories)
     # One slot per category, and a last one for code -1 (no bed type).
     factors = np.full(len(categories) + 1, np.nan)
-    normed = np.zeros(len(categories) + 1, dtype=bool)
     other: list[tuple[int, Any]] = []
     for index, bed_type in enumerate(categories):
         need = _general_need(normset, bed_type)
         if need is None or need.rule is None:
             continue
-        normed[index] = True
         linear = need.rule.linear_in()
         # A factor that overflowed (nested scales) goes through the rule itself,
         # which gives 0 for no beds, as the per-unit path does.
@@ -75,21 +73,29 @@ def assess_batch(
     with np.errstate(over="ignore", invalid="ignore"):
         norm = factors[codes]
         np.multiply(norm, beds_arr, out=norm)  # in place: no second array of a million
-        # A product of a factor and beds is finite when the largest of each multiply so.
+        # A product of a factor and beds is finite when the largest of each multiply so;
+        # beds are at most MAX_MAGNITUDE (checked), so their own maximum is rarely needed.
         linear = np.abs(factors[np.isfinite(factors)])
         largest = float(linear.max()) if linear.size else 0.0
-        finite = not beds_arr.size or np.isfinite(largest * float(beds_arr.max()))
+        finite = (
+            not beds_arr.size
+            or np.isfinite(largest * MAX_MAGNITUDE)
+            or np.isfinite(largest * float(beds_arr.max()))
+        )
         for index, rule in other:
             mask = codes == index
             values = rule.evaluate_array({"places": beds_arr[mask]})
             finite = finite and bool(np.isfinite(values).all())
             norm[mask] = values
-    # Whether a row has a norm is decided by its bed type, never by a NaN result.
-    has_norm = normed[codes]
     if not finite:
         raise InventoryError(
             "a rule gives a figure that is not finite for these beds", code="rule.not-finite"
         )
+    # Whether a row has a norm is decided by its bed type: every row of a bed type with
+    # a norm is finite (just checked), every other row NaN (its slot in factors), so this
+    # one pass says the same as gathering a flag per bed type by code, at a quarter of
+    # the cost.
+    has_norm = np.isfinite(norm)
     staffed = gap = None
     if staffed_fte is not None:
         staffed = column(staffed_fte, "staffed_fte")
