@@ -131,6 +131,26 @@ def test_a_rule_that_overflows(factor: float) -> None:
     assert empty.has_norm.tolist() == [True] and empty.norm_fte.tolist() == [0.0]
 
 
+@pytest.mark.filterwarnings("error")
+def test_a_rate_finite_per_place_but_not_for_many_places() -> None:
+    # 20 scales of 10^15 make one factor of 10^300 per place, still a single multiply;
+    # 10^15 places take it past the largest float, which is an error, as per unit.
+    rule: nk.Rule = Rate(amount="1 FTE", per="1 place")
+    for _ in range(20):
+        rule = nk.Scale(rule=rule, factor=1e15)
+    assert rule.linear_in() == ("places", pytest.approx(1e300))
+    normset = nk.NormSet(
+        id="t",
+        title="t",
+        source=nk.Source(document="test"),
+        needs=(nk.Need(id="lt", bed_types=("long_term",), rule=rule),),
+    )
+    resolved = resolve(normset, AT, lambda *_: normset)
+    assert nk.assess_batch(resolved, ["long_term"], [3]).norm_fte[0] == pytest.approx(3e300)
+    with pytest.raises(nk.InventoryError, match="not finite"):
+        nk.assess_batch(resolved, ["long_term", "long_term"], [3, 1e15])
+
+
 def test_the_largest_bed_count_is_accepted(national: nk.ResolvedNormSet) -> None:
     result = nk.assess_batch(national, ["long_term"], [1e15], staffed_fte=[1e15])
     assert result.norm_fte[0] == pytest.approx(1e15 / 90)
