@@ -271,3 +271,42 @@ def test_a_kommunenummer_is_resolved_on_the_date(monkeypatch: pytest.MonkeyPatch
 def test_without_a_municipality_no_kommunenummer_is_claimed() -> None:
     code, out, _ = run("assess", "--format", "json")
     assert code == 0 and json.loads(out)["municipality"] is None
+
+
+def test_an_interrupted_run_exits_130_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
+    # What a shell expects after Ctrl-C; exit 1 is kept for bad input.
+    import normkit
+
+    def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(normkit.Kit, "assess", interrupted)
+    code, out, err = run("assess")
+    assert (code, out, err) == (130, "", "")
+
+
+def test_help_lists_commands_in_a_planners_order() -> None:
+    code, out, _ = run("--help")
+    assert code == 0
+    listed = re.findall(r"^  ([a-z-]+) {2,}", out.split("Commands:")[1], re.M)
+    assert listed[:4] == ["assess", "compare", "plan", "kostra"]
+    assert sorted(listed) != listed  # not click's alphabetical order
+
+
+def test_schema_names_its_argument_and_the_choices_once() -> None:
+    code, _, err = run("schema")
+    assert code == 2
+    assert "Missing argument 'DOCUMENT'" in err and err.count("normset") == 1
+
+
+def test_plugins_list_the_examples_each_ships(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NORMKIT_DISABLE_PLUGIN_AUTOLOAD")
+    code, out, _ = run("plugins", "--format", "json")
+    assert code == 0
+    rows = {row["plugin"]: row for row in json.loads(out)["plugins"]}
+    examples = {e["id"]: e["kind"] for e in rows["sarpsborg"]["examples"]}
+    assert examples["sarpsborg-nursing-homes-2020"] == "inventory"
+    assert examples["sarpsborg-programme"] == "scenario"
+    assert rows["national"]["examples"] == []
+    code, table, _ = run("plugins")
+    assert code == 0 and "sarpsborg-programme" in table

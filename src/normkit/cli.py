@@ -33,7 +33,12 @@ class ListFormat(enum.StrEnum):
 
 
 list_format_option = click.option(
-    "--format", "output", default="table", show_default=True, help="Output format: table or json."
+    "--format",
+    "output",
+    default="table",
+    show_default=True,
+    metavar="table|json",
+    help="Output format: table or json.",
 )
 
 
@@ -77,8 +82,12 @@ def _reports_errors(command: Callable[P, None]) -> Callable[P, None]:
                 raise
             click.echo(f"error: {escaping.terminal(str(exc))}", err=True)
             raise Exit(1) from None
-        except (Exit, click.Abort, KeyboardInterrupt):
+        except (Exit, click.Abort):
             raise
+        except KeyboardInterrupt:
+            # 128 + SIGINT, quietly: what a shell expects of an interrupted program
+            # (click itself would say "Aborted!" and exit 1, the code for bad input).
+            raise Exit(130) from None
         except BrokenPipeError:
             _pipe_closed()
         except (Exception, RecursionError, MemoryError) as exc:
@@ -94,7 +103,15 @@ def _reports_errors(command: Callable[P, None]) -> Callable[P, None]:
     return run
 
 
+class _InOrder(click.Group):
+    """Commands listed in ``--help`` in the order they are defined: assess first."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
 @click.group(
+    cls=_InOrder,
     name="normkit",
     help="Physician staffing norms as code: need, staffed, gap, with every figure explained.",
     no_args_is_help=True,
@@ -137,10 +154,14 @@ def _echo(line: str) -> None:
 PATH = click.Path(path_type=Path)
 inventory_argument = click.argument("file", required=False, type=PATH)
 example_option = click.option(
-    "--example", help="An example inventory shipped by a plugin (see plugins)."
+    "--example",
+    metavar="ID",
+    help="An example inventory shipped by a plugin (normkit plugins lists them).",
 )
 at_option = click.option(
-    "--at", metavar="DATE", help="Date (YYYY-MM-DD); default: the inventory's as_of, else today."
+    "--at",
+    metavar="DATE",
+    help="Date (YYYY-MM-DD or DD.MM.YYYY); default: the inventory's as_of, else today.",
 )
 format_option = click.option(
     "--format",
@@ -282,9 +303,15 @@ def _inventory_on(
 
 @app.command()
 @inventory_argument
-@click.option("--norms", help="Norm-set id, or a norm-set file to use as is.")
+@click.option(
+    "--norms",
+    metavar="ID|FILE",
+    help="Norm-set id, or a norm-set file to use as is; default: national.",
+)
 @example_option
-@click.option("--municipality", help="Use this municipality's norm set (name or code).")
+@click.option(
+    "--municipality", metavar="NAME|CODE", help="Use this municipality's norm set (name or code)."
+)
 @at_option
 @report_options
 @_explain_option("Show how every figure was computed.")
@@ -424,10 +451,12 @@ def _norms_choice(kit: Any, value: str, on: dt.date) -> tuple[Any, str | None]:
     "--norms",
     default="national",
     show_default=True,
+    metavar="ID|FILE|MUNICIPALITY",
     help="Left side: a norm-set id, a norm-set file, or a municipality (name or code).",
 )
 @click.option(
     "--against",
+    metavar="ID|FILE|MUNICIPALITY",
     help="Right side (required): a norm-set id, a norm-set file, or a municipality.",
 )
 @example_option
@@ -531,23 +560,34 @@ def _month_day(text: str) -> tuple[int, int]:
     "--norms",
     default="national",
     show_default=True,
+    metavar="ID|FILE|MUNICIPALITY",
     help="The base norm set: an id, a norm-set file, or a municipality (name or code).",
 )
 @click.option(
     "--scenario",
     multiple=True,
+    metavar="FILE|ID",
     help="A scenario file, or a scenario example a plugin ships (repeat for several).",
 )
-@click.option("--years", help="Years to evaluate: 2020-2026, or 2020,2024.")
+@click.option("--years", metavar="YEARS", help="Years to evaluate: 2020-2026, or 2020,2024.")
 @click.option(
-    "--day", default="01-01", show_default=True, help="The day of each year evaluated (MM-DD)."
+    "--day",
+    default="01-01",
+    show_default=True,
+    metavar="MM-DD",
+    help="The day of each year evaluated (MM-DD).",
 )
 @click.option(
-    "--date", "dates", multiple=True, help="A date to evaluate as well (repeat for several)."
+    "--date",
+    "dates",
+    multiple=True,
+    metavar="DATE",
+    help="A date to evaluate as well (repeat for several).",
 )
 @click.option(
     "--example",
     multiple=True,
+    metavar="ID",
     help="An example inventory shipped by a plugin (repeat to put together; FILES "
     "given too are added).",
 )
@@ -555,10 +595,12 @@ def _month_day(text: str) -> tuple[int, int]:
     "--baseline",
     default="base",
     show_default=True,
+    metavar="base|ID",
     help="What every run is set beside: base (the inventory as given) or a scenario id.",
 )
 @click.option(
     "--population",
+    metavar="FILE|ID",
     help="Populations by year and age group: a CSV as SSB's statbank exports it, or a "
     "population example a plugin ships; replaces the inventory's populations.",
 )
@@ -586,8 +628,8 @@ def plan(
 ) -> None:
     """Plan over years: need, staffed, gap and costs per date, for a base and its scenarios.
 
-    FILES: inventories (.yaml, .json, .toml, .csv), put together with any --example;
-    default: the inventories a scenario example names, else the bundled example.
+    FILES: inventories (.yaml, .json, .toml, .csv), put together with the examples
+    named; default: the inventories a scenario example names, else the bundled example.
     """
     from .inventory import combine_inventories
     from .planning.projection import plan_dates
@@ -675,9 +717,16 @@ def plan(
 
 @app.command()
 @click.argument("files", nargs=-1, type=PATH)
-@click.option("--example", multiple=True, help="An example inventory a plugin ships (repeatable).")
 @click.option(
-    "--at", metavar="DATE", help="Date (YYYY-MM-DD); default: each inventory's as_of, else today."
+    "--example",
+    multiple=True,
+    metavar="ID",
+    help="An example inventory a plugin ships (repeatable; normkit plugins lists them).",
+)
+@click.option(
+    "--at",
+    metavar="DATE",
+    help="Date (YYYY-MM-DD or DD.MM.YYYY); default: each inventory's as_of, else today.",
 )
 @report_options
 @formula_guard_option
@@ -729,7 +778,7 @@ def plugins(output: str, to: Path | None) -> None:
 
 
 @app.command()
-@click.option("--municipality", help="Only this municipality's norm sets.")
+@click.option("--municipality", metavar="NAME|CODE", help="Only this municipality's norm sets.")
 @click.option("--at", metavar="DATE", help="Only versions in force on this date.")
 @list_format_option
 @output_option
@@ -752,7 +801,7 @@ def norms(municipality: str | None, at: str | None, output: str, to: Path | None
 
 @app.command()
 @click.argument("normset_id", metavar="ID")
-@click.option("--at", metavar="DATE", help="Date (YYYY-MM-DD); default: today.")
+@click.option("--at", metavar="DATE", help="Date (YYYY-MM-DD or DD.MM.YYYY); default: today.")
 @list_format_option
 @output_option
 @_reports_errors
@@ -819,13 +868,13 @@ class Document(enum.StrEnum):
 
 
 @app.command()
-@click.argument("document", type=click.Choice([d.value for d in Document]))
+@click.argument("document", metavar="DOCUMENT", type=click.Choice([d.value for d in Document]))
 @output_option
 @_reports_errors
 def schema(document: str, to: Path | None) -> None:
     """Print the JSON Schema of a file kind, with the plugins' rule kinds and bed types.
 
-    DOCUMENT: which kind of file.
+    DOCUMENT: which kind of file: normset, inventory, roster, manifest or scenario.
     """
     from .schema import json_schema
 
@@ -844,11 +893,13 @@ def schema(document: str, to: Path | None) -> None:
     "--host",
     default="127.0.0.1",
     show_default=True,
+    metavar="ADDRESS",
     help="Address to listen on; 0.0.0.0 exposes it.",
 )
 @click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
 @click.option(
     "--plugins",
+    metavar="NAMES",
     help="Only these plugins, comma-separated (default: every installed one); "
     "chosen here, never by a request.",
 )
@@ -876,11 +927,12 @@ def serve(host: str, port: int, plugins: str | None) -> None:
 
 @app.command("new-plugin")
 @click.argument("municipality")
-@click.option("--code", required=True, help="Its kommunenummer (four digits).")
+@click.option("--code", required=True, metavar="NNNN", help="Its kommunenummer (four digits).")
 @click.option(
     "--valid-from",
     default="2024-01-01",
     show_default=True,
+    metavar="DATE",
     help="First day the norms apply (YYYY-MM-DD).",
 )
 @click.option(

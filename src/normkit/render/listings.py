@@ -65,6 +65,12 @@ def plugins_document(kit: Any) -> dict[str, Any]:
                 "bed_types": info.registered.get("bed_types", []),
                 "rule_kinds": info.registered.get("rule_kinds", []),
                 "renderers": info.registered.get("renderers", []),
+                # what --example, --scenario and --population take
+                "examples": [
+                    {"id": e.id, "kind": e.kind, "title": e.title}
+                    for m in municipalities
+                    for e in m.examples
+                ],
             }
         )
     problems = kit.problems()
@@ -103,6 +109,7 @@ def print_plugins(document: dict[str, Any], console: Any, slow_seconds: float) -
         "Distribution",
         "Municipalities",
         "Norm sets",
+        "Examples",
         "Registers",
         "Load",
     ):
@@ -136,11 +143,16 @@ def print_plugins(document: dict[str, Any], console: Any, slow_seconds: float) -
         if row["version"]:
             dist += f" {row['version']}"
         load = f"{row['load_seconds']:.2f} s" + (" (slow)" if row["slow"] else "")
+        examples = [
+            e["id"] + ("" if e["kind"] == "inventory" else f" ({e['kind']})")
+            for e in row["examples"]
+        ]
         table.add_row(
             safe(row["plugin"]),
             safe(dist),
             _lines(munis),
             _lines(normsets),
+            _lines(examples),
             safe(extra),
             safe(load, "yellow" if row["slow"] else None),
         )
