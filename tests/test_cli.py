@@ -310,3 +310,12 @@ def test_plugins_list_the_examples_each_ships(monkeypatch: pytest.MonkeyPatch) -
     assert rows["national"]["examples"] == []
     code, table, _ = run("plugins")
     assert code == 0 and "sarpsborg-programme" in table
+
+
+def test_an_empty_example_is_an_unknown_one_not_the_bundled_one(tmp_path: Path) -> None:
+    code, out, err = run("assess", "--example", "")
+    assert (code, out) == (1, "") and err.startswith("error: unknown example ''")
+    big = tmp_path / "units.csv"
+    big.write_text("facility,unit,bed_type,beds\nA,U,long_term,3\n", encoding="utf-8")
+    code, _, err = run("assess", str(big), "--example", "", "--format", "csv")
+    assert code == 1 and "not both" in err

@@ -294,9 +294,10 @@ def _inventory_on(
     kit: Any, file: Path | None, example: str | None, at: str | None
 ) -> tuple[Any, dt.date, Path]:
     """The inventory (a file, a plugin's example, or the bundled one), the date, the path."""
-    if file and example:
+    if file is not None and example is not None:
         raise NormkitError("give an inventory FILE or --example, not both")
-    path = kit.example(example)[1] if example else file or EXAMPLE_INVENTORY
+    # `--example ''` is an unknown example, never the bundled one
+    path = kit.example(example)[1] if example is not None else file or EXAMPLE_INVENTORY
     inventory = kit.load_inventory(path)
     return inventory, _date(at) or inventory.as_of or dt.date.today(), Path(path)
 
@@ -338,7 +339,7 @@ def assess(
     if norms and municipality:
         raise NormkitError("give --norms or --municipality, not both")
     kit = _kit()
-    if file is not None and not example and not chart and file.suffix.lower() == ".csv":
+    if file is not None and example is None and not chart and file.suffix.lower() == ".csv":
         from .render import for_output
         from .streaming import STREAM_FORMATS
 
