@@ -319,3 +319,13 @@ def test_an_empty_example_is_an_unknown_one_not_the_bundled_one(tmp_path: Path) 
     big.write_text("facility,unit,bed_type,beds\nA,U,long_term,3\n", encoding="utf-8")
     code, _, err = run("assess", str(big), "--example", "", "--format", "csv")
     assert code == 1 and "not both" in err
+
+
+def test_a_wrong_chart_name_is_told_a_chart_this_command_draws() -> None:
+    # compare draws no 'gap' chart: its hints name its own 'required'
+    code, _, err = run("compare", "--against", "national", "--chart", "x.png")
+    assert code == 1 and "one of: required, e.g. required.png" in err
+    code, _, err = run("compare", "--against", "national", "--chart", "x.pdf")
+    assert code == 1 and "for example --chart required.png" in err
+    _, out, _ = run("compare", "--help")
+    assert "gap" not in out.split("--chart", 1)[1].split("--", 1)[0]

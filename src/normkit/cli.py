@@ -185,14 +185,20 @@ lang_option = click.option(
     metavar="en|nb",
     help="Language of labels and numbers: en, or nb (5,16; 1 190 000 kr).",
 )
-chart_option = click.option(
-    "--chart",
-    type=PATH,
-    multiple=True,
-    metavar="FILE",
-    help="Also draw a chart as PNG or SVG; the file's name says which (gap.png, "
-    "need-staffed.svg). Repeatable.",
-)
+
+
+def _chart_option(*charts: str) -> Callable[[F], F]:
+    """``--chart``, with the charts this command's result has."""
+    return click.option(
+        "--chart",
+        type=PATH,
+        multiple=True,
+        metavar="FILE",
+        help=f"Also draw a chart as PNG or SVG, the file named after it: {', '.join(charts)} "
+        f"(e.g. {charts[-1]}.png, or with a prefix: sarpsborg-{charts[-1]}.svg). Repeatable.",
+    )
+
+
 formula_guard_option = click.option(
     "--formula-guard/--no-formula-guard",
     default=True,
@@ -316,7 +322,7 @@ def _inventory_on(
 @at_option
 @report_options
 @_explain_option("Show how every figure was computed.")
-@chart_option
+@_chart_option("need-staffed", "gap")
 @formula_guard_option
 @_reports_errors
 def assess(
@@ -464,7 +470,7 @@ def _norms_choice(kit: Any, value: str, on: dt.date) -> tuple[Any, str | None]:
 @at_option
 @report_options
 @_explain_option("Show how each side computed every figure.")
-@chart_option
+@_chart_option("required")
 @formula_guard_option
 @_reports_errors
 def compare(
@@ -607,7 +613,7 @@ def _month_day(text: str) -> tuple[int, int]:
 )
 @report_options
 @_explain_option("JSON: include how every figure of every date was computed.")
-@chart_option
+@_chart_option("need-staffed", "gap", "measures")
 @formula_guard_option
 @_reports_errors
 def plan(

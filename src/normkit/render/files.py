@@ -82,11 +82,14 @@ def chart_for(path: Path, names: Sequence[str]) -> str:
     for name in sorted(names, key=len, reverse=True):
         if stem == name or stem.endswith((f"-{name}", f"_{name}", f".{name}")):
             return name
+    # The example is one of this result's own charts (a comparison has no 'gap').
+    hint = (
+        f"name it after one of: {', '.join(names)}, e.g. {names[0]}.png"
+        if names
+        else "this result has no charts"
+    )
     raise NormkitError(
-        f"--chart {path}: the file's name does not say which chart",
-        hint=f"name it after one of: {', '.join(names) or 'none (this result has no charts)'}, "
-        "e.g. gap.png",
-        code="render.chart",
+        f"--chart {path}: the file's name does not say which chart", hint=hint, code="render.chart"
     )
 
 
@@ -102,7 +105,7 @@ def charts_for(result: Any, paths: Sequence[Path], lang: Lang) -> list[tuple[Pat
         if fmt not in FORMATS:
             raise NormkitError(
                 f"--chart {path}: charts are drawn as .png or .svg",
-                hint="for example --chart gap.png",
+                hint=f"for example --chart {next(iter(charts), path.stem)}.png",
                 code="render.chart",
             )
         chosen.append((path, charts[chart_for(path, list(charts))], fmt))
