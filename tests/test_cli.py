@@ -329,3 +329,12 @@ def test_a_wrong_chart_name_is_told_a_chart_this_command_draws() -> None:
     assert code == 1 and "for example --chart required.png" in err
     _, out, _ = run("compare", "--help")
     assert "gap" not in out.split("--chart", 1)[1].split("--", 1)[0]
+
+
+def test_only_assess_offers_json_lines() -> None:
+    # --format jsonl writes assessments; the other report commands refuse it
+    for command, offered in (("assess", True), ("compare", False), ("plan", False)):
+        _, out, _ = run(command, "--help")
+        assert ("jsonl" in out) is offered, command
+    _, out, _ = run("kostra", "--help")
+    assert "jsonl" not in out

@@ -163,13 +163,21 @@ at_option = click.option(
     metavar="DATE",
     help="Date (YYYY-MM-DD or DD.MM.YYYY); default: the inventory's as_of, else today.",
 )
-format_option = click.option(
-    "--format",
-    "output",
-    metavar="FORMAT",
-    help="Output format: table, json, jsonl, csv, markdown, html, xlsx, or one a plugin adds "
-    "(normkit plugins lists them); default: the --output file's extension, else table.",
-)
+
+
+def _format_option(formats: str) -> Callable[[F], F]:
+    """``--format``, with the built-in formats this command writes."""
+    return click.option(
+        "--format",
+        "output",
+        metavar="FORMAT",
+        help=f"Output format: {formats}, or one a plugin adds (normkit plugins lists them); "
+        "default: the --output file's extension, else table.",
+    )
+
+
+#: what every report command writes; assess also writes JSON Lines
+REPORT_FORMATS = "table, json, csv, markdown, html, xlsx"
 output_option = click.option(
     "--output",
     "-o",
@@ -224,7 +232,7 @@ def _options(*options: Callable[[F], F]) -> Callable[[F], F]:
 
 
 #: what a report command takes after its own options, in this order
-report_options = _options(format_option, output_option, lang_option)
+report_options = _options(_format_option(REPORT_FORMATS), output_option, lang_option)
 
 
 def _emit(
@@ -320,7 +328,9 @@ def _inventory_on(
     "--municipality", metavar="NAME|CODE", help="Use this municipality's norm set (name or code)."
 )
 @at_option
-@report_options
+@_format_option("table, json, jsonl, csv, markdown, html, xlsx")
+@output_option
+@lang_option
 @_explain_option("Show how every figure was computed.")
 @_chart_option("need-staffed", "gap")
 @formula_guard_option
