@@ -178,4 +178,6 @@ def test_messages_name_the_column(national: nk.ResolvedNormSet) -> None:
         "code": "batch.codes",
         "message": "bed type code 5 in row 1 is not one of the 1 categories "
         "(or -1 for a missing bed type)",
+        "field": "bed_types",
+        "row": 1,
     }

@@ -752,3 +752,20 @@ def test_a_norm_set_id_where_a_resolved_one_is_needed_says_how_to_resolve_it() -
         nk.assess_frame(frame, "national")  # type: ignore[arg-type]
     assert caught.value.code == "frame.normset"
     assert "kit.resolve" in (caught.value.hint or "")
+
+
+def test_a_bad_row_is_in_the_location_as_well_as_the_message(kit: nk.Kit) -> None:
+    resolved = kit.resolve("national", dt.date(2020, 4, 1))
+    beds = np.ones(40_000)
+    beds[35_000] = 2.5  # past the first slice the check reads
+    frame = pd.DataFrame({"bed_type": ["long_term"] * beds.size, "beds": beds})
+    with pytest.raises(nk.InventoryError) as caught:
+        nk.assess_frame(frame, resolved)
+    assert (caught.value.location.field, caught.value.location.row) == ("beds", 35_000)
+    assert "position 35000" in caught.value.message
+    beds[35_000], beds[3] = 1.0, np.nan
+    with pytest.raises(nk.InventoryError) as caught:
+        nk.assess_frame(
+            pd.DataFrame({"bed_type": ["long_term"] * beds.size, "beds": beds}), resolved
+        )
+    assert caught.value.to_dict()["row"] == 3 and caught.value.code == "frame.null"

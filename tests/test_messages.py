@@ -17,6 +17,7 @@ import pytest
 
 import normkit as nk
 from normkit.normset import resolve
+from normkit.unit_arrays import assess_units
 
 AT = dt.date(2020, 6, 1)
 SOURCE = nk.Source(document="test")
@@ -210,13 +211,25 @@ def test_batch_messages(kit: nk.Kit) -> None:
         "code": "batch.shape",
         "message": "bed_types has 2 rows but beds has 1",
     }
-    assert error_of(lambda: nk.assess_batch(resolved, ["long_term"], [2.5])) == {
+    # the row's position is in the location as well as in the message, for a program
+    assert error_of(lambda: nk.assess_batch(resolved, ["long_term"] * 2, [1, 2.5])) == {
         "code": "batch.value",
-        "message": "beds in row 0 is 2.5: places are whole numbers",
+        "message": "beds in row 1 is 2.5: places are whole numbers",
+        "field": "beds",
+        "row": 1,
     }
     assert error_of(lambda: nk.assess_batch(resolved, ["long_term"], [-1])) == {
         "code": "batch.value",
         "message": "beds in row 0 is -1: it must be a finite number, not negative",
+        "field": "beds",
+        "row": 0,
+    }
+    assert error_of(lambda: assess_units(resolved, ["long_term"] * 2, [1, 1], [0.5, 1e-12])) == {
+        "code": "batch.value",
+        "message": "staffed_fte in row 1 is 1e-12: smaller than normkit accepts "
+        "(at least 10^-9, or 0)",
+        "field": "staffed_fte",
+        "row": 1,
     }
     assert error_of(
         lambda: kit.assess_batch("national", AT, ["hospital", "long_term", "clinic"], [1, 1, 1])

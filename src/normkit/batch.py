@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InventoryError
+from .errors import InventoryError, Location
 from .normset import Need, ResolvedNormSet
 from .values import MAX_MAGNITUDE
 
@@ -161,6 +161,7 @@ def check_bounded(values: np.ndarray, name: str) -> None:
     row = _first(bad)
     raise InventoryError(
         f"{name} in row {row} is {values[row]}: it must be a finite number, not negative",
+        Location(field=name, row=row),
         code="batch.value",
     )
 
@@ -177,7 +178,9 @@ def check_beds(beds: np.ndarray) -> None:
         if fractional.any():
             row = start + _first(fractional)
             raise InventoryError(
-                f"beds in row {row} is {beds[row]}: places are whole numbers", code="batch.value"
+                f"beds in row {row} is {beds[row]}: places are whole numbers",
+                Location(field="beds", row=row),
+                code="batch.value",
             )
 
 
@@ -193,6 +196,7 @@ def check_codes(codes: np.ndarray, categories: int) -> None:
     raise InventoryError(
         f"bed type code {codes[row]} in row {row} is not one of the {categories} "
         "categories (or -1 for a missing bed type)",
+        Location(field="bed_types", row=row),
         code="batch.codes",
     )
 

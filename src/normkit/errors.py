@@ -19,11 +19,14 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Location:
-    """Where a value came from: file, line (1-based) and field path."""
+    """Where a value came from: file, line (1-based) and field path; for a table given
+    in memory (a DataFrame, arrays), the column as ``field`` and the row's position
+    (0-based) as ``row``, which the message says too, so it is not repeated in text."""
 
     file: str | None = None
     line: int | None = None
     field: str | None = None
+    row: int | None = None
 
     def __str__(self) -> str:
         parts: list[str] = []
@@ -74,13 +77,14 @@ class NormkitError(ValueError):
         return text
 
     def to_dict(self) -> dict[str, Any]:
-        """The error as data: code, message, file, line, field and hint (nulls left out)."""
+        """The error as data: code, message, file, line, field, row and hint (nulls left out)."""
         data: dict[str, Any] = {
             "code": self.code,
             "message": self.message,
             "file": self.location.file,
             "line": self.location.line,
             "field": self.location.field,
+            "row": self.location.row,
             "hint": self.hint,
         }
         return {k: v for k, v in data.items() if v is not None}

@@ -459,10 +459,10 @@ def _checked_beds(values: np.ndarray, column: str, nulls: Literal["error", "allo
         missing = np.isnan(values)
         if missing.any():
             if nulls == "error":
+                row = int(np.flatnonzero(missing)[0])
                 raise InventoryError(
-                    f"column '{column}' has no places in the row at position "
-                    f"{int(np.flatnonzero(missing)[0])}",
-                    Location(field=column),
+                    f"column '{column}' has no places in the row at position {row}",
+                    Location(field=column, row=row),
                     "every unit gives its places (0 for none)",
                     code="frame.null",
                 )
@@ -501,7 +501,7 @@ def _bad_value(
     row = int(np.flatnonzero(bad)[0])
     raise InventoryError(
         f"column '{column}' has {values[row].item()} in the row at position {row + offset}: {rule}",
-        Location(field=column),
+        Location(field=column, row=row + offset),
         code="frame.value",
     )
 

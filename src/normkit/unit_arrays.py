@@ -26,7 +26,7 @@ import numpy as np
 
 from .assessment import Status, UnitAssessment, UnitTemplates, assess_unit
 from .batch import check_bounded, checked_rows, column
-from .errors import InventoryError
+from .errors import InventoryError, Location
 from .inventory import Facility, Unit
 from .normset import ResolvedNormSet
 from .values import MIN_MAGNITUDE
@@ -131,6 +131,7 @@ def _checked_staffed(values: np.ndarray, rows: int) -> np.ndarray:
         raise InventoryError(
             f"staffed_fte in row {row} is {staffed[row]:g}: smaller than normkit accepts "
             "(at least 10^-9, or 0)",
+            Location(field="staffed_fte", row=row),
             code="batch.value",
         )
     return staffed
