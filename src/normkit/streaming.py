@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import Any, Protocol, TextIO, TypeVar
 
 from .assessment import (
     Assessment,
@@ -230,23 +230,7 @@ class _CsvWriter:
         own_note: str | None,
     ) -> None:
         csv = self.csv
-        kept = self._cells.get(id(template))
-        if kept is not None and kept[0] is template:
-            cells = kept[1]
-        else:
-            if len(self._cells) > _KEPT:
-                self._cells.clear()
-            text, cell = csv.text, self.cell
-            cells = (
-                text(template.bed_type or ""),
-                cell(template.beds),
-                text(template.status),
-                cell(template.norm_fte),
-                cell(template.required_fte),
-                text(template.note or ""),
-            )
-            # The row is kept with its cells: an id is unique only while its object lives.
-            self._cells[id(template)] = (template, cells)
+        cells = _per_row(self._cells, template, self._shared_cells)
         if self._facility[0] != facility:
             self._facility = (facility, csv.text(facility))
         note = cells[5]
@@ -267,6 +251,18 @@ class _CsvWriter:
                 number(gap),
                 note,
             ]
+        )
+
+    def _shared_cells(self, template: UnitAssessment) -> tuple[str, ...]:
+        """The cells every unit sharing ``template`` has alike."""
+        text, cell = self.csv.text, self.cell
+        return (
+            text(template.bed_type or ""),
+            cell(template.beds),
+            text(template.status),
+            cell(template.norm_fte),
+            cell(template.required_fte),
+            text(template.note or ""),
         )
 
     def _text(self, value: str) -> str:
@@ -304,14 +300,7 @@ class _JsonlWriter:
         gap: float | None,
         own_note: str | None,
     ) -> None:
-        kept = self._fields.get(id(template))
-        if kept is not None and kept[0] is template:
-            fields = kept[1]
-        else:
-            if len(self._fields) > _KEPT:
-                self._fields.clear()
-            fields = template.model_dump(mode="json")
-            self._fields[id(template)] = (template, fields)  # see _CsvWriter.unit
+        fields = _per_row(self._fields, template, _json_fields)
         self.jsonl.record(
             "unit",
             {
@@ -335,6 +324,30 @@ class _JsonlWriter:
 
 #: rows a writer keeps laid out before it starts again (each kind of unit has one)
 _KEPT = 100_000
+
+T = TypeVar("T")
+
+
+def _per_row(
+    kept: dict[int, tuple[UnitAssessment, T]],
+    row: UnitAssessment,
+    make: Callable[[UnitAssessment], T],
+) -> T:
+    """``make(row)``, made once per shared row while ``kept`` holds it (at most _KEPT)."""
+    found = kept.get(id(row))
+    if found is not None and found[0] is row:
+        return found[1]
+    if len(kept) > _KEPT:
+        kept.clear()
+    value = make(row)
+    # The row is kept with its value: an id is unique only while its object lives.
+    kept[id(row)] = (row, value)
+    return value
+
+
+def _json_fields(row: UnitAssessment) -> dict[str, Any]:
+    return row.model_dump(mode="json")
+
 
 #: the formats :func:`assess_csv_to` streams
 STREAM_FORMATS = ("csv", "jsonl")
