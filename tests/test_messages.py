@@ -517,3 +517,10 @@ def test_every_kit_method_with_a_date_reads_text() -> None:
         lambda: kit.compare_normsets(inventory, "national", "sarpsborg-physicians", "April"),
     ):
         assert error_of(call)["code"] == "value.not-a-date"
+
+
+def test_a_huge_value_given_as_a_date_is_shown_clipped() -> None:
+    kit = nk.Kit(autoload=False)
+    for huge in ("9" * 1_000_000, list(range(100_000))):
+        message = error_of(lambda huge=huge: kit.resolve("national", huge))["message"]
+        assert len(message) < 120 and message.startswith("at: expected a date"), message

@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from .errors import Location, NormkitError
 from .limits import DEFAULT, Limits
-from .values import YamlAmbiguous
+from .values import YamlAmbiguous, clipped
 
 Path_ = tuple[str | int, ...]
 
@@ -743,8 +743,7 @@ def validation_problems(
                 # The value and its bound in our words: "got -2, but it must be at least 0".
                 word, key = _BOUNDS[kind]
                 bound = (problem.get("ctx") or {}).get(key)
-                given = str(problem["input"])  # as written: a CSV cell is text, shown bare
-                given = given if len(given) <= 40 else given[:39] + "…"
+                given = clipped(str(problem["input"]))  # as written: a CSV cell is text
                 message = f"got {given}, but it must be {word} {bound}"
             elif kind == "extra_forbidden":
                 message = "unknown field"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import reprlib
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
@@ -146,6 +147,11 @@ _ISO = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _NORWEGIAN = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})$")
 
 
+def clipped(text: str, limit: int = 40) -> str:
+    """``text`` for a message: what a user gave is shown, but never megabytes of it."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def read_date(value: Any) -> dt.date:
     """A date written ``YYYY-MM-DD`` or ``DD.MM.YYYY`` (or a date object), nothing else."""
     if isinstance(value, dt.datetime):
@@ -169,7 +175,8 @@ def read_date(value: Any) -> dt.date:
             raise BadValue(
                 f"'{value}' is not a real date ({exc})", code="value.not-a-date"
             ) from None
-    shown = f"'{value}'" if isinstance(value, str) else repr(value)
+    # reprlib: a huge list given as a date is described, never turned whole into text
+    shown = f"'{clipped(value)}'" if isinstance(value, str) else clipped(reprlib.repr(value))
     raise BadValue(
         f"expected a date as YYYY-MM-DD or DD.MM.YYYY, got {shown}",
         hint="e.g. 2020-03-31 or 31.03.2020",
