@@ -1590,3 +1590,28 @@ changes:
     )
     (measure,) = plan.scenarios[0].periods[0].measures
     assert (measure.label, measure.type, measure.scenario) == ("the label", "grant", "s")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            "{kind: population_growth, valid_from: 2021-01-01, percent_per_year: 60, until: 2022}",
+            "got 60, but it must be at most 50",
+        ),
+        (
+            "{kind: population_growth, valid_from: 2021-01-01, percent_per_year: -60, until: 2022}",
+            "got -60, but it must be at least -50",
+        ),
+        (
+            "{kind: add_staffing, valid_from: 2021-01-01, facility: Borgen, fte: 0}",
+            "got 0, but it must be more than 0",
+        ),
+    ],
+)
+def test_a_figure_out_of_range_says_what_it_got_and_its_bound(
+    write: Write, change: str, message: str
+) -> None:
+    with pytest.raises(normkit.ScenarioError) as caught:
+        scenario(write, f"id: s\ntitle: t\nchanges:\n  - {change}\n")
+    assert caught.value.message == message and caught.value.code == "field.range"
