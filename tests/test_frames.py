@@ -668,6 +668,43 @@ def test_categories_that_are_not_text(kit: nk.Kit) -> None:
         assert caught.value.location.field == "bed_type"
 
 
+def test_codes_outside_their_categories(kit: nk.Kit) -> None:
+    """Codes made without the library's own check are refused, never read past the end."""
+    normset = kit.resolve("national", APRIL_2020)
+    many = [f"t{i}" for i in range(100)]  # more than a few: the unused-categories path
+    bad = {
+        "pandas": pd.DataFrame(
+            {"bed_type": pd.Categorical.from_codes([0, 1], ["long_term"], validate=False)}
+        ),
+        "pandas, many categories": pd.DataFrame(
+            {"bed_type": pd.Categorical.from_codes([0, 100], many, validate=False)}
+        ),
+        "Arrow, past the end": pa.table(
+            {
+                "bed_type": pa.DictionaryArray.from_arrays(
+                    pa.array([None, 7], pa.int8()), pa.array(["long_term"]), safe=False
+                )
+            }
+        ),
+        "Arrow, negative": pa.table(
+            {
+                "bed_type": pa.DictionaryArray.from_arrays(
+                    pa.array([0, -5], pa.int8()), pa.array(["long_term"]), safe=False
+                )
+            }
+        ),
+    }
+    for name, frame in bad.items():
+        if isinstance(frame, pd.DataFrame):
+            frame = frame.assign(beds=[1, 2])
+        else:
+            frame = frame.append_column("beds", pa.array([1, 2]))
+        with pytest.raises(nk.InventoryError) as caught:
+            nk.assess_frame(frame, normset)
+        assert caught.value.code == "frame.value", name
+        assert (caught.value.location.field, caught.value.location.row) == ("bed_type", 1), name
+
+
 def test_too_many_bed_types(kit: nk.Kit) -> None:
     normset = kit.resolve("national", APRIL_2020)
     names = [f"t{i}" for i in range(MAX_BED_TYPES + 1)]

@@ -17,7 +17,6 @@ import pytest
 
 import normkit as nk
 from normkit.normset import resolve
-from normkit.unit_arrays import assess_units
 
 AT = dt.date(2020, 6, 1)
 SOURCE = nk.Source(document="test")
@@ -224,11 +223,21 @@ def test_batch_messages(kit: nk.Kit) -> None:
         "field": "beds",
         "row": 0,
     }
-    assert error_of(lambda: assess_units(resolved, ["long_term"] * 2, [1, 1], [0.5, 1e-12])) == {
-        "code": "batch.value",
-        "message": "staffed_fte in row 1 is 1e-12: smaller than normkit accepts "
-        "(at least 10^-9, or 0)",
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"bed_type": ["long_term"] * 2, "beds": [1, 1]})
+    assert error_of(lambda: nk.assess_frame(frame.assign(staffed_fte=[0.5, 1e-12]), resolved)) == {
+        "code": "frame.value",
+        "message": "column 'staffed_fte' has 1e-12 in the row at position 1: "
+        "a non-zero FTE is at least 10^-9",
         "field": "staffed_fte",
+        "row": 1,
+    }
+    codes = pd.Categorical.from_codes([0, 3], categories=["long_term"], validate=False)
+    assert error_of(lambda: nk.assess_frame(frame.assign(bed_type=codes), resolved)) == {
+        "code": "frame.value",
+        "message": "column 'bed_type' has 3 in the row at position 1: "
+        "a code must index one of its 1 categories",
+        "field": "bed_type",
         "row": 1,
     }
     assert error_of(

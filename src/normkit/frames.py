@@ -238,11 +238,12 @@ def _assess_long(
     result = assess_units(
         normset,
         codes,
+        categories,
         beds_arr,
         staffed,
-        categories=categories,
         facilities=facilities,
         units=units,
+        share_columns=adapter.immutable,
     )
     return adapter.with_columns(adapter.frame, _result_columns(adapter, result, rows))
 
@@ -306,7 +307,7 @@ def _assess_wide(
         present = np.ones(matrix.size, dtype=bool)
         cells = matrix.ravel().astype(np.int64, copy=False)
     taken = np.repeat(np.arange(rows), len(bed_columns))[present]
-    codes = np.tile(np.arange(len(bed_columns), dtype=np.int32), rows)[present]
+    codes = np.tile(np.arange(len(bed_columns), dtype=np.intp), rows)[present]
     used = _optional_columns(columns, {"facility": optional["facility"], "unit": optional["unit"]})
     facility_col, unit_col = used["facility"], used["unit"]
     facilities = units = None
@@ -316,13 +317,15 @@ def _assess_wide(
             units = adapter.names(unit_col)[taken]
         else:  # a unit is named after its bed type
             units = np.asarray(bed_columns, dtype=object)[codes]
+    categories = tuple(str(c) for c in bed_columns)
     result = assess_units(
         normset,
         codes,
+        categories,
         cells,
-        categories=tuple(str(c) for c in bed_columns),
         facilities=facilities,
         units=units,
+        share_columns=adapter.immutable,
     )
     base = adapter.take(others, taken)
     added = [
@@ -335,10 +338,12 @@ def _assess_wide(
 
 def _result_columns(adapter: _Adapter, result: UnitArrays, rows: int) -> list[tuple[str, Any]]:
     """The five result columns in the frame library's own types (the arrays of
-    :class:`UnitArrays` are the result's own, so a library may take them as they are)."""
-    out: list[tuple[str, Any]] = [
-        (name, adapter.floats(getattr(result, name))) for name in RESULT_COLUMNS[:4]
-    ]
+    :class:`UnitArrays` are the result's own, so a library may take them as they are);
+    staffing and gap without figures are nulls, which a library makes at no cost."""
+    out: list[tuple[str, Any]] = []
+    for name in RESULT_COLUMNS[:4]:
+        values = getattr(result, name)
+        out.append((name, adapter.nulls(rows) if values is None else adapter.floats(values)))
     out.append(("status", adapter.categorical(result.status, list(STATUSES))))
     return out
 
@@ -401,6 +406,16 @@ def _tidy(
     known_bed_types: Collection[str] | None,
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """Codes into categories that are text and used; unknown bed types refused when asked."""
+    # A frame's codes index its categories, unless it was built without that check
+    # (pandas ``from_codes(validate=False)``, an Arrow dictionary made with ``safe=False``).
+    # Read in the codes' own narrow type: the index type is eight times the bytes.
+    if codes.size and not (codes.min() >= -1 and codes.max() < len(categories)):
+        _bad_value(
+            codes,
+            (codes < -1) | (codes >= len(categories)),
+            column,
+            f"a code must index one of its {len(categories)} categories",
+        )
     if len(categories) > _FEW_CATEGORIES:
         counts = np.bincount(codes + 1, minlength=len(categories) + 1)[1:]
         present = np.flatnonzero(counts)
@@ -483,8 +498,11 @@ def _checked_beds(values: np.ndarray, column: str, nulls: Literal["error", "allo
 
 
 def _checked_staffed(values: np.ndarray, column: str) -> np.ndarray:
-    """FTE as the per-unit path takes it: finite, not negative, 0 or 10^-9..10^15; NaN: none."""
-    floats = values.astype(np.float64, copy=False)
+    """FTE as the per-unit path takes it: finite, not negative, 0 or 10^-9..10^15; NaN: none.
+
+    A copy: it becomes the result's column, which must not be the caller's.
+    """
+    floats = values.astype(np.float64)
     with np.errstate(invalid="ignore"):
         bad = (floats < 0) | (floats > MAX_MAGNITUDE)
         if bad.any():
@@ -577,7 +595,7 @@ class _Adapter:
     """What normkit needs of a frame library: columns in as numpy, columns out as its own."""
 
     #: whether the library's columns cannot be written to (so one may serve twice)
-    immutable = True
+    immutable = True  # columns cannot be changed in place: equal ones may share an array
 
     def __init__(self, frame: Any) -> None:
         self.frame = frame
@@ -602,6 +620,10 @@ class _Adapter:
 
     def floats(self, values: np.ndarray) -> Any:
         raise NotImplementedError
+
+    def nulls(self, rows: int) -> Any:
+        """A float column of ``rows`` nulls."""
+        return self.floats(np.full(rows, np.nan))
 
     def integers(self, values: np.ndarray) -> Any:
         raise NotImplementedError
@@ -744,8 +766,9 @@ class _Polars(_Adapter):
             return local[codes], categories
         else:
             raise self._dtype_error(name, "bed types are text, Categorical or Enum", dtype)
-        codes = physical.cast(pl.Int32).fill_null(-1).to_numpy()
-        return codes, categories
+        if physical.null_count() == 0:  # the codes' own buffer, in their own narrow type
+            return physical.to_numpy(), categories
+        return physical.cast(pl.Int32).fill_null(-1).to_numpy(), categories
 
     def numbers(self, name: str) -> np.ndarray:
         pl = self.pl
@@ -772,6 +795,9 @@ class _Polars(_Adapter):
 
     def floats(self, values: np.ndarray) -> Any:
         return self.pl.Series(values=values, nan_to_null=True, dtype=self.pl.Float64)
+
+    def nulls(self, rows: int) -> Any:
+        return self.pl.repeat(None, rows, dtype=self.pl.Float64, eager=True)
 
     def integers(self, values: np.ndarray) -> Any:
         return self.pl.Series(values=values, dtype=self.pl.Int64)
@@ -837,13 +863,15 @@ class _Arrow(_Adapter):
         if encoded.num_chunks > 1:  # one dictionary for all chunks, and their indices joined
             encoded = encoded.unify_dictionaries()
         categories = encoded.chunk(0).dictionary.to_pylist()
-        codes = np.concatenate(
-            [
-                chunk.indices.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
-                for chunk in encoded.chunks
-            ]
-        )
-        return codes, categories
+        parts = [self._codes(chunk.indices) for chunk in encoded.chunks]
+        return (parts[0] if len(parts) == 1 else np.concatenate(parts)), categories
+
+    def _codes(self, indices: Any) -> np.ndarray:
+        """A chunk's indices as codes, -1 for null: without nulls, its own buffer as it is."""
+        if indices.null_count == 0:
+            codes: np.ndarray = indices.to_numpy()
+            return codes
+        return indices.cast(self.pa.int64()).fill_null(-1).to_numpy()  # type: ignore[no-any-return]
 
     def numbers(self, name: str) -> np.ndarray:
         pa, column = self.pa, self._column(name)
@@ -872,6 +900,9 @@ class _Arrow(_Adapter):
 
     def floats(self, values: np.ndarray) -> Any:
         return self.pa.array(values, type=self.pa.float64(), from_pandas=True)
+
+    def nulls(self, rows: int) -> Any:
+        return self.pa.nulls(rows, self.pa.float64())
 
     def integers(self, values: np.ndarray) -> Any:
         return self.pa.array(values, type=self.pa.int64())

@@ -25,11 +25,9 @@ from typing import Any
 import numpy as np
 
 from .assessment import Status, UnitAssessment, UnitTemplates, assess_unit
-from .batch import check_bounded, checked_rows, column
-from .errors import InventoryError, Location
+from .errors import InventoryError
 from .inventory import Facility, Unit
 from .normset import ResolvedNormSet
-from .values import MIN_MAGNITUDE
 
 #: ``status`` codes of :class:`UnitArrays`, in this order
 STATUSES: tuple[Status, ...] = ("norm", "adopted", "no_norm", "unknown")
@@ -40,13 +38,15 @@ _STATUS_CODE = {status: code for code, status in enumerate(STATUSES)}
 class UnitArrays:
     """Figures per row, aligned with the input; ``NaN`` where the per-unit path gives null.
 
-    Each array is the caller's own (a frame can take it as a column).
+    Each array is the caller's own (a frame can take it as a column); with
+    ``share_columns``, ``required_fte`` may be ``norm_fte`` itself. ``staffed_fte``
+    and ``gap_fte`` are None when no staffing was given: null in every row.
     """
 
     norm_fte: np.ndarray
     required_fte: np.ndarray
-    staffed_fte: np.ndarray
-    gap_fte: np.ndarray
+    staffed_fte: np.ndarray | None
+    gap_fte: np.ndarray | None
     status: np.ndarray  # codes into STATUSES (int8)
 
     def status_names(self) -> np.ndarray:
@@ -57,28 +57,30 @@ class UnitArrays:
 
 def assess_units(
     normset: ResolvedNormSet,
-    bed_types: Any,
-    beds: Any,
-    staffed_fte: Any = None,
+    codes: np.ndarray,
+    categories: Sequence[str],
+    beds: np.ndarray,
+    staffed_fte: np.ndarray | None = None,
     *,
-    categories: Sequence[str] | None = None,
     facilities: Any = None,
     units: Any = None,
+    share_columns: bool = False,
 ) -> UnitArrays:
-    """The per-unit figures for many units at once.
+    """The per-unit figures for many units at once, from rows the caller has checked.
 
-    ``bed_types``: strings, or integer codes into ``categories`` (-1: missing,
-    which has no norm). ``beds``: whole, not negative. ``staffed_fte``: one
-    figure per row, ``NaN`` where none is recorded. ``facilities`` and ``units``
-    (names per row) let facility-specific needs and overrides apply; without
-    them every row is a unit of a facility the norm set does not name.
+    :mod:`normkit.frames` reads and checks each column once, so they are not
+    checked again here: ``codes`` (``np.intp``) index ``categories``, -1 for a
+    row without a bed type (no norm); ``beds`` are whole, not negative and at
+    most 10^15; ``staffed_fte`` is one figure per row, ``NaN`` where none is
+    recorded, each 0 or from 10^-9 to 10^15, and becomes the result's column
+    as it is (pass a copy). ``facilities`` and ``units`` (names per row) let
+    facility-specific needs and overrides apply; without them every row is a
+    unit of a facility the norm set does not name. ``share_columns``: the result
+    goes to a library whose columns cannot be changed in place (polars, Arrow), so
+    equal columns may be one array.
     """
-    codes, names, beds_arr = checked_rows(normset, bed_types, beds, categories)
-    codes = codes.astype(np.intp, copy=False)  # numpy gathers fastest with its own index type
-    rows = len(beds_arr)
-    staffed = None
-    if staffed_fte is not None:
-        staffed = _checked_staffed(column(staffed_fte, "staffed_fte"), rows)
+    names = tuple(categories)
+    rows = len(beds)
     templates = UnitTemplates(normset, explain=False)
     # One slot per bed type, and a last one for code -1 (no bed type: no norm).
     norm_rate = np.full(len(names) + 1, np.nan)
@@ -97,44 +99,24 @@ def assess_units(
         if shared.required_fte is not None:
             required_rate[code] = rates[1]
     # rate × places, as the rate computes it for one unit: the same float
-    norm = _times(norm_rate[codes], beds_arr)
+    norm = _times(norm_rate[codes], beds)
     same = np.array_equal(norm_rate, required_rate, equal_nan=True) and not evaluated
-    required = norm.copy() if same else _times(required_rate[codes], beds_arr)
-    status = status_of[codes]
     named_rows = _named_rows(templates, facilities, rows)
+    if same and share_columns and named_rows is None:  # no row is filled in below
+        required = norm
+    elif same:
+        required = norm.copy()
+    else:
+        required = _times(required_rate[codes], beds)
+    status = status_of[codes]
     for code, bed_type in evaluated:
-        _fill_evaluated(templates, bed_type, codes == code, beds_arr, norm, required)
+        _fill_evaluated(templates, bed_type, codes == code, beds, norm, required)
     if named_rows is not None:
         _fill_named(
-            templates, named_rows, facilities, units, codes, names, beds_arr, norm, required, status
+            templates, named_rows, facilities, units, codes, names, beds, norm, required, status
         )
-    if staffed is None:  # nothing recorded: staffed and gap are null throughout
-        staffed, gap = np.full(rows, np.nan), np.full(rows, np.nan)
-    else:
-        gap = required - staffed
-    return UnitArrays(norm, required, staffed, gap, status)
-
-
-def _checked_staffed(values: np.ndarray, rows: int) -> np.ndarray:
-    """Staffed FTE as the caller's own copy: NaN (none recorded), or finite, not negative,
-    and 0 or at least :data:`MIN_MAGNITUDE`, as a figure read from a file must be."""
-    if values.shape != (rows,):
-        raise InventoryError(
-            f"staffed_fte has {values.shape[0]} rows but beds has {rows}", code="batch.shape"
-        )
-    staffed = values.astype(float)  # a copy: the result's column, not the caller's array
-    recorded = np.nan_to_num(staffed, nan=0.0, posinf=np.inf, neginf=-np.inf)
-    check_bounded(recorded, "staffed_fte")
-    tiny = (recorded > 0) & (recorded < MIN_MAGNITUDE)
-    if tiny.any():
-        row = int(np.flatnonzero(tiny)[0])
-        raise InventoryError(
-            f"staffed_fte in row {row} is {staffed[row]:g}: smaller than normkit accepts "
-            "(at least 10^-9, or 0)",
-            Location(field="staffed_fte", row=row),
-            code="batch.value",
-        )
-    return staffed
+    gap = None if staffed_fte is None else required - staffed_fte
+    return UnitArrays(norm, required, staffed_fte, gap, status)
 
 
 def _times(rates: np.ndarray, beds: np.ndarray) -> np.ndarray:
