@@ -267,6 +267,7 @@ def test_cli_against_is_required_and_must_exist() -> None:
 def test_cli_explain_shows_both_sides() -> None:
     code, out, _ = run(*HELSEHUSET, TABLE1, "--explain")
     assert code == 0
+    assert "\n\nExplanations\n" in out and "\\x" not in out  # a blank line, not its escape
     text = out.split("Explanations", 1)[1]
     assert "Helsehuset › Short-term:" in text
     assert "  national:" in text and "  test-helsehuset:" in text

@@ -7,9 +7,14 @@ prices its measures from the plan's salaries (§ 7).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
+import os
 import re
+import stat
+import sys
+import threading
 import zipfile
 from pathlib import Path
 
@@ -411,6 +416,58 @@ def test_output_is_written_with_the_umask(tmp_path: Path) -> None:
     assert run("assess", "--format", "csv", "-o", str(target))[0] == 0
     assert target.stat().st_mode & 0o044  # readable by others, as files the shell makes
     assert target.read_text(encoding="utf-8").startswith("municipality,")
+
+
+def test_output_through_a_link_replaces_the_file_it_names(tmp_path: Path) -> None:
+    report, link = tmp_path / "report.csv", tmp_path / "latest.csv"
+    report.write_text("old", encoding="utf-8")
+    link.symlink_to(report)
+    assert run("assess", "--format", "csv", "-o", str(link))[0] == 0
+    assert link.is_symlink() and report.read_text(encoding="utf-8").startswith("municipality,")
+
+
+def test_output_to_a_pipe_writes_into_it(tmp_path: Path) -> None:
+    """A device or FIFO is written to, never renamed over (that would replace the device:
+    as root, /dev/null itself); a FIFO is the one such file a test may make."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    try:
+        code, _, err = run("assess", "--format", "csv", "-o", str(fifo))
+    finally:
+        if reader.is_alive() and not received:  # unblock the reader if nothing opened it
+            with contextlib.suppress(OSError), open(fifo, "wb", opener=_nonblocking):
+                pass
+        reader.join(timeout=10)
+    assert code == 0, err
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert received and received[0].startswith(b"municipality,")
+
+
+def _nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_NONBLOCK)
+
+
+@pytest.mark.parametrize("missing", ["matplotlib", "jinja2"])
+def test_a_missing_report_extra_is_said_before_anything_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, missing: str
+) -> None:
+    from normkit.render import html
+
+    monkeypatch.setitem(sys.modules, missing, None)  # importing it now fails
+    monkeypatch.setitem(sys.modules, f"{missing}.figure", None)
+    html._template.cache_clear()
+    commands = [("assess", "--format", "html", "-o", str(tmp_path / "r.html"))]
+    if missing == "matplotlib":
+        commands.append(("assess", "--chart", str(tmp_path / "gap.png")))
+    for command in commands:
+        code, out, err = run(*command)
+        assert code == 1 and out == "", command
+        assert "pip install 'normkit[report]'" in err and "internal error" not in err, command
+    assert list(tmp_path.iterdir()) == []
+    html._template.cache_clear()
 
 
 def test_charts_as_png_and_svg(tmp_path: Path) -> None:

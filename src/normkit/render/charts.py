@@ -25,7 +25,8 @@ def plain(text: str) -> str:
     return escaping.terminal(text).replace("$", r"\$")
 
 
-def _matplotlib() -> Any:
+def need_matplotlib() -> Any:
+    """matplotlib's Figure, or an error that says which extra to install."""
     try:
         from matplotlib.figure import Figure
     except ImportError:
@@ -39,9 +40,10 @@ def _matplotlib() -> Any:
 
 def draw(chart: Chart, locale: Locale, fmt: str = "svg") -> bytes:
     """The chart as an SVG or PNG file's bytes."""
+    Figure = need_matplotlib()  # first: without it, say which extra to install
     import matplotlib
+    import matplotlib.ticker
 
-    Figure = _matplotlib()
     width = max(6.0, min(14.0, 1.0 + 0.9 * len(chart.categories) * max(1, len(chart.series) / 2)))
     figure = Figure(figsize=(width, 3.6), layout="constrained")
     axes = figure.subplots()

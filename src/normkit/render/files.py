@@ -2,13 +2,15 @@
 
 The library never writes over a user's input: a target that is one of the
 inputs is refused. A file is written whole or not at all (a temporary file
-beside it, then renamed), so an interrupted run leaves no half a report.
+beside it, then renamed), so an interrupted run leaves no half a report; a
+device or pipe (``/dev/null``, a FIFO) is written to as it is.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -50,21 +52,47 @@ def write_output(path: Path, content: str | bytes, inputs: Sequence[Path] = ()) 
 def output_file(path: Path, inputs: Sequence[Path] = ()) -> Iterator[BinaryIO]:
     """A file to write ``path``'s content to as it is made: it replaces ``path`` only when
     the block ends without an error (a failed run leaves no half-written file), and never
-    when ``path`` is one of ``inputs``."""
+    when ``path`` is one of ``inputs``.
+
+    A symbolic link is written through: the file it names is replaced, the link kept.
+    A device, pipe or socket (``/dev/null``, ``/dev/stdout``, a FIFO) is written to as it
+    is, as the shell's ``>`` would: renaming a file over it would replace the device
+    itself (as root, even ``/dev/null``), and a pipe's reader would get nothing.
+    """
     _check_target(path, inputs)
+    if _is_special(path):
+        try:
+            with open(path, "wb") as file:
+                yield file
+        except OSError as exc:
+            raise _cannot_write(path, exc) from None
+        return
+    target = path.resolve()
     try:
-        handle, temporary = tempfile.mkstemp(dir=path.resolve().parent, prefix=f".{path.name}.")
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     except OSError as exc:
-        raise NormkitError(f"cannot write {path}: {exc.strerror}", code="render.output") from None
+        raise _cannot_write(path, exc) from None
     try:
         with os.fdopen(handle, "wb") as file:
             yield file
-        os.chmod(temporary, _mode(path))
-        os.replace(temporary, path)
+        os.chmod(temporary, _mode(target))
+        os.replace(temporary, target)
     except OSError as exc:
-        raise NormkitError(f"cannot write {path}: {exc.strerror}", code="render.output") from None
+        raise _cannot_write(path, exc) from None
     finally:
         Path(temporary).unlink(missing_ok=True)
+
+
+def _is_special(path: Path) -> bool:
+    """Whether ``path`` (through any link) is there and is no regular file (nor folder)."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False  # not there (or a link to nothing): a new file is made
+
+
+def _cannot_write(path: Path, exc: OSError) -> NormkitError:
+    return NormkitError(f"cannot write {path}: {exc.strerror}", code="render.output")
 
 
 def _mode(path: Path) -> int:
@@ -98,6 +126,9 @@ def charts_for(result: Any, paths: Sequence[Path], lang: Lang) -> list[tuple[Pat
     before anything is written."""
     if not paths:
         return []  # laying out the report costs time a run without charts need not spend
+    from .charts import need_matplotlib
+
+    need_matplotlib()  # before anything is written: a missing extra is said first
     charts = {c.name: c for c in to_report(result, Locale(lang)).charts()}
     chosen = []
     for path in paths:

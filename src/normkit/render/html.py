@@ -47,8 +47,10 @@ def _cell(cell: Any, locale: Locale) -> dict[str, str]:
 
 def render_html(result: Any, options: RenderOptions) -> str:
     from .. import __version__
-    from .charts import draw
+    from .charts import draw, need_matplotlib
 
+    template = _template()  # both extras before any work: else say which to install
+    need_matplotlib()
     locale = Locale(options.lang)
     report = to_report(result, locale)
     blocks: list[dict[str, Any]] = []
@@ -79,4 +81,4 @@ def render_html(result: Any, options: RenderOptions) -> str:
             svg = base64.b64encode(draw(block, locale, "svg")).decode("ascii")
             blocks.append({"kind": "chart", "chart": block, "svg": svg})
     labels = {"how": locale.t("How it was computed:"), "sources": locale.t("Sources")}
-    return str(_template().render(report=report, blocks=blocks, labels=labels, version=__version__))
+    return str(template.render(report=report, blocks=blocks, labels=labels, version=__version__))

@@ -84,7 +84,8 @@ def print_report(report: Report, console: Any, explain: bool = False) -> None:
     if explain:
         explained = [r for t in report.tables() for r in t.rows if r.explanation]
         if explained:
-            console.print(safe("\n" + locale.t("Explanations")))
+            console.print()
+            console.print(safe(locale.t("Explanations")))
             for row in explained:
                 console.print(safe(f"{row.label}:"), soft_wrap=True)
                 for line in row.explanation:
