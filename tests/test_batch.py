@@ -161,10 +161,10 @@ def test_the_largest_bed_count_is_accepted(national: nk.ResolvedNormSet) -> None
 def test_messages_name_the_column(national: nk.ResolvedNormSet) -> None:
     with pytest.raises(nk.InventoryError) as caught:
         nk.assess_batch(national, ["long_term"], ["three"])
-    assert caught.value.message.startswith("beds must be numbers: ")
+    assert caught.value.message == "beds must be numbers (integers or floats), got text"
     with pytest.raises(nk.InventoryError) as caught:
         nk.assess_batch(national, ["long_term"], [3], staffed_fte=["two"])
-    assert caught.value.message.startswith("staffed_fte must be numbers: ")
+    assert caught.value.message.startswith("staffed_fte must be numbers (")
     assert caught.value.code == "batch.not-numbers"
     with pytest.raises(nk.InventoryError) as caught:
         nk.assess_batch(national, ["long_term"], [3], staffed_fte=[1, 2])

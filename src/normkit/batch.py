@@ -135,14 +135,58 @@ def checked_rows(
 
 
 def column(values: Any, name: str) -> np.ndarray:
-    """Numbers as an array: integer arrays stay integer (beds), anything else as floats."""
+    """Numbers as a one-dimensional array: integers stay integer (beds), floats as float64.
+
+    Only numbers are read: booleans, dates, durations and text (even ``"30"``) are
+    refused rather than turned into numbers, and so is a masked array, whose mask
+    would be lost (give NaN for a missing figure). A list of Python numbers, with
+    None for a missing one, is read as floats.
+    """
+    if np.ma.isMaskedArray(values):
+        raise InventoryError(
+            f"{name} is a masked array: its mask would be lost",
+            Location(field=name),
+            "give NaN where a figure is missing",
+            code="batch.not-numbers",
+        )
     array = np.asarray(values)
-    if array.dtype.kind in "iu":
+    if array.ndim != 1:
+        raise InventoryError(
+            f"{name} must be one figure per row (a one-dimensional array), "
+            f"got {array.ndim} dimensions",
+            Location(field=name),
+            code="batch.shape",
+        )
+    kind = array.dtype.kind
+    if kind in "iu":
         return array
-    try:
-        return np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise InventoryError(f"{name} must be numbers: {exc}", code="batch.not-numbers") from None
+    if kind == "f" or (kind == "O" and all(map(_is_number_or_none, array))):
+        return array.astype(np.float64, copy=False)
+    shown = _KINDS.get(kind, f"{array.dtype} values")
+    raise InventoryError(
+        f"{name} must be numbers (integers or floats), got {shown}",
+        Location(field=name),
+        "convert the column to numbers first; text such as '30' is not read as a number here",
+        code="batch.not-numbers",
+    )
+
+
+_KINDS = {
+    "b": "booleans",
+    "M": "dates",
+    "m": "durations",
+    "U": "text",
+    "S": "bytes",
+    "c": "complex numbers",
+    "O": "values that are not all numbers",
+}
+
+
+def _is_number_or_none(value: Any) -> bool:
+    return value is None or (
+        isinstance(value, int | float | np.integer | np.floating)
+        and not isinstance(value, bool | np.bool_)
+    )
 
 
 def _first(mask: np.ndarray) -> int:

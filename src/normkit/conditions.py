@@ -43,7 +43,7 @@ def whole_months(start: dt.date, end: dt.date) -> int:
     or on the last day of a month too short to have that day.
     """
     months = (end.year - start.year) * 12 + (end.month - start.month)
-    last_day_of_end_month = (end + dt.timedelta(days=1)).month != end.month
+    last_day_of_end_month = end == dt.date.max or (end + dt.timedelta(days=1)).month != end.month
     # A month is complete on the same day of the month, or on the last day of a
     # shorter month (notice on 31 January: one month on 28 or 29 February).
     if end.day < start.day and not last_day_of_end_month:

@@ -529,12 +529,13 @@ def populations_on(populations: Iterable[Population], day: dt.date) -> tuple[Pop
             continue
         latest = max(past, key=lambda p: p.at or dt.date.min)
         last = max(p.at for p in dated if p.at is not None)
-        if latest.at != last or day < _a_year_after(last):
+        if latest.at != last or last.year == dt.MAXYEAR or day < _a_year_after(last):
             kept.append(latest)
     return tuple(kept)
 
 
 def _a_year_after(day: dt.date) -> dt.date:
+    """The same day a year later (28 February for 29 February); not for the last year."""
     try:
         return day.replace(year=day.year + 1)
     except ValueError:  # 29 February

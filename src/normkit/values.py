@@ -121,8 +121,26 @@ def read_number(value: Any) -> Any:
     return value
 
 
+# "1,000" or "1.000": a decimal to a Norwegian reader (1 with a comma), a thousand to an
+# English one, and 1 000 to a Norwegian reading points as thousands separators.
+_GROUPED_LOOKALIKE = re.compile(r"^[+-]?[1-9][0-9]{0,2}[.,][0-9]{3}$")
+
+
 def read_count(value: Any) -> Any:
-    """A count from a file: a number (see :func:`read_number`) with no fractional part."""
+    """A count from a file: a number (see :func:`read_number`) with no fractional part.
+
+    A count written like ``1,000`` or ``1.000`` is refused: the comma or point may
+    separate thousands or decimals, and a count read as 1 instead of 1000 is silently
+    wrong. Digits alone, or a space between thousands (``1 000``), say it plainly.
+    """
+    if isinstance(value, str) and _GROUPED_LOOKALIKE.match(value.strip()):
+        text = value.strip()
+        raise BadValue(
+            f"'{text}' could be {int(re.sub('[.,]', '', text))} (a thousands separator) "
+            f"or {float(text.replace(',', '.')):g} (a decimal)",
+            hint="write a count in digits alone, e.g. 1000, or with a space: 1 000",
+            code="value.ambiguous-separator",
+        )
     number = read_number(value)
     if isinstance(number, float) and not number.is_integer():
         raise BadValue(

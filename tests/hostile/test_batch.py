@@ -61,3 +61,37 @@ def test_batch_agrees_with_the_per_unit_path(kit: normkit.Kit) -> None:
     batch = kit.assess_batch("national", AT, [u.bed_type for u in units], [u.beds for u in units])
     per_unit = kit.assess(inventory, "national", AT, explain=False)
     assert batch.norm_fte.tolist() == pytest.approx([u.norm_fte for u in per_unit.units])
+
+
+@pytest.mark.parametrize(
+    ("beds", "code", "said"),
+    [
+        (np.array(["2020-01-01"], dtype="datetime64[D]"), "batch.not-numbers", "got dates"),
+        ([True], "batch.not-numbers", "got booleans"),
+        (["1e3"], "batch.not-numbers", "got text"),
+        ([" 30 "], "batch.not-numbers", "got text"),
+        (np.array([b"30"]), "batch.not-numbers", "got bytes"),
+        (np.array([1 + 0j]), "batch.not-numbers", "got complex numbers"),
+        ([30, "30"], "batch.not-numbers", "got text"),
+        (np.array([30, True], dtype=object), "batch.not-numbers", "not all numbers"),
+        (np.ma.array([30], mask=[True]), "batch.not-numbers", "masked array"),
+        (30, "batch.shape", "got 0 dimensions"),
+        ([[30]], "batch.shape", "got 2 dimensions"),
+    ],
+)
+def test_only_numbers_are_read_as_numbers(
+    resolved: normkit.ResolvedNormSet, beds: object, code: str, said: str
+) -> None:
+    """A date is not 18 262 places, nor True one place: nothing is turned into a number."""
+    bed_types = ["long_term"] * int(np.size(beds)) if np.ndim(beds) == 1 else "long_term"
+    with pytest.raises(normkit.InventoryError) as caught:
+        normkit.assess_batch(resolved, bed_types, beds)
+    assert caught.value.code == code and said in caught.value.message
+    assert caught.value.location.field == "beds"
+
+
+def test_python_numbers_of_any_type_are_read(resolved: normkit.ResolvedNormSet) -> None:
+    beds = np.array([90, np.int16(30), 6.0], dtype=object)
+    result = normkit.assess_batch(resolved, ["long_term"] * 3, beds, [np.float32(0.5), 1, 0.25])
+    assert result.norm_fte.tolist() == pytest.approx([1.0, 1 / 3, 1 / 15])
+    assert result.staffed_fte is not None and result.staffed_fte.tolist() == [0.5, 1.0, 0.25]

@@ -41,6 +41,9 @@ def inventory_with(raw: Callable[..., Path], unit: str, extra: str = "") -> Path
         ("0x10", "value.yaml-ambiguous"),
         ("1_000", "value.yaml-ambiguous"),
         ("12.5", "value.not-whole"),
+        ("'1,000'", "value.ambiguous-separator"),
+        ("'1.000'", "value.ambiguous-separator"),
+        ("'-1,500'", "value.ambiguous-separator"),
         ("٣", "value.not-a-number"),  # an Arabic-Indic digit: digits are 0-9
         ("１２", "value.not-a-number"),  # full-width digits
         ("-1", "field.range"),
@@ -51,6 +54,34 @@ def test_beds_in_yaml(raw: Callable[..., Path], value: str, code: str) -> None:
         normkit.load_inventory(inventory_with(raw, f"beds: {value}"))
     assert caught.value.code == code, caught.value
     assert caught.value.location.line is not None
+
+
+@pytest.mark.parametrize(
+    ("row", "beds"),
+    [("Home;U;long_term;1 000", 1000), ("Home;U;long_term;0,000", 0), ("Home;U;long_term;12", 12)],
+)
+def test_counts_with_a_space_between_thousands(
+    raw: Callable[..., Path], row: str, beds: int
+) -> None:
+    path = raw("inv.csv", f"facility;unit;bed_type;beds\n{row}\n")
+    assert normkit.load_inventory(path).facilities[0].units[0].beds == beds
+
+
+@pytest.mark.parametrize("beds", ["1,000", "1.000", '"12,000"'])
+def test_counts_that_could_be_thousands_or_decimals(raw: Callable[..., Path], beds: str) -> None:
+    """1,000 places read as 1 would be silently wrong, and as 1000 wrong for another reader."""
+    separator = "," if beds.startswith('"') else ";"
+    path = raw(
+        "inv.csv",
+        separator.join(["facility", "unit", "bed_type", "beds"])
+        + "\n"
+        + separator.join(["Home", "U", "long_term", beds])
+        + "\n",
+    )
+    with pytest.raises(normkit.InventoryError) as caught:
+        normkit.load_inventory(path)
+    assert caught.value.code == "value.ambiguous-separator"
+    assert "(a thousands separator)" in caught.value.message
 
 
 def test_the_yaml_readings_are_explained(raw: Callable[..., Path]) -> None:

@@ -49,6 +49,18 @@ class _Change(Model):
     note: str | None = None
     source: Source | None = None
 
+    @model_validator(mode="after")
+    def _a_day_before(self) -> _Change:
+        # A change ends what was there the day before it starts: that day must exist.
+        if self.valid_from == dt.date.min:
+            raise ScenarioError(
+                f"a change cannot start on {dt.date.min.isoformat()}: what it replaces would "
+                "end the day before, which no date can name",
+                Location(field="valid_from"),
+                code="scenario.change-date",
+            )
+        return self
+
     def describe(self) -> str:
         """The change in one line, without its date, note or source."""
         raise NotImplementedError
@@ -336,6 +348,14 @@ class Measure(_Change):
             raise ScenarioError(
                 f"years must be from 1 to {MAX_YEARS}",
                 Location(field="years"),
+                code="scenario.measure-end",
+            )
+        if self.years is not None and self.valid_from.year + self.years > dt.MAXYEAR:
+            raise ScenarioError(
+                f"{self.years} years from {self.valid_from.isoformat()} end after "
+                f"{dt.date.max.isoformat()}, the last day a date can name",
+                Location(field="years"),
+                hint="give valid_to, or leave the end out for a measure with no end",
                 code="scenario.measure-end",
             )
         if self.valid_to is not None and self.valid_to < self.valid_from:
