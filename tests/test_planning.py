@@ -968,6 +968,15 @@ def test_a_population_csv_without_ages_or_regions(write: Write) -> None:
             3,
         ),
         ("region;kjønn;2030\nA;Begge kjønn;3\nA;Menn;1\n", "population.total-and-parts", 3),
+        # A figure given twice would be added up: the same row, or one kjønn twice.
+        ("region;alder;Personer 2024\nX;0-66 år;100\nX;0-66 år;100\n", "population.duplicate", 3),
+        (
+            "region;kjønn;alder;år;personer\nX;Menn;80 år;2024;1\nX;menn;80 år;2024;1\n",
+            "population.duplicate",
+            3,
+        ),
+        ("region;alder;Personer 2024;Personer 2024\nX;0-66 år;1;2\n", "csv.duplicate-column", 1),
+        ("region;alder;2024;Personer 2024\nX;0-66 år;1;2\n", "csv.duplicate-column", 1),
         (
             "region;alder;2030\nA;I alt;3\nA;80 år eller eldre;1\n",
             "population.total-and-parts",

@@ -50,8 +50,9 @@ _TOTALS = {"i alt", "alle aldre", "alle", "begge kjønn", "total", "all"}
 def read_population_csv(path: str | Path, limits: Limits = DEFAULT) -> tuple[Population, ...]:
     """Population records from an SSB-layout CSV (see the module's docstring).
 
-    Rows of one region, age group and year are added up over ``kjønn``. A
-    file that mixes totals ("I alt", "Begge kjønn") with their parts, gives
+    Rows of one region, age group and year are added up over ``kjønn``; a
+    figure given twice (the same row again, or two columns of one year) is an
+    error, as it would be counted twice. A file that mixes totals ("I alt", "Begge kjønn") with their parts, gives
     several projection alternatives, or has a missing figure (``..``) is an
     error naming the line: a plan never counts a total twice or guesses.
     """
@@ -78,6 +79,8 @@ def read_population_csv(path: str | Path, limits: Limits = DEFAULT) -> tuple[Pop
     dimensions, years, value_column = _columns(header, file, start + 1)
     table = Table(file, encoding, delimiter, header, reader, buffer, InventoryError, limits)
     totals: dict[tuple[str | None, str | None, int], int] = {}
+    # each figure's line by everything that tells it apart: a figure given twice is refused
+    given: dict[tuple[str | None, ...], int] = {}
     alternatives: dict[str, int] = {}
     sexes: dict[str, int] = {}
     regions: dict[str | None, int] = {}
@@ -108,8 +111,20 @@ def read_population_csv(path: str | Path, limits: Limits = DEFAULT) -> tuple[Pop
                     cells[value_column],
                 )
             ]
+        sex = cells[dimensions["kjønn"]].casefold() if "kjønn" in dimensions else None
+        # several alternatives are refused below, with their own message
+        alternative = cells.get(dimensions.get("statistikkvariabel", ""))
         for year, column, text_value in pairs:
             count = _count(text_value, file, line, column)
+            first = given.setdefault((region, alternative, sex, age, str(year)), line)
+            if first != line:
+                raise InventoryError(
+                    f"the population of {_described(region, sex, age)} in {year} is given "
+                    f"again (first on line {first}): added up, it would be counted twice",
+                    Location(file, line, column),
+                    "give each region, sex, age group and year once",
+                    code="population.duplicate",
+                )
             key = (region, age, year)
             totals[key] = totals.get(key, 0) + count
     if len(regions) > 1:
@@ -151,6 +166,11 @@ def read_population_csv(path: str | Path, limits: Limits = DEFAULT) -> tuple[Pop
     )
 
 
+def _described(region: str | None, sex: str | None, age: str | None) -> str:
+    parts = [f"'{p}'" for p in (region, sex, age) if p is not None]
+    return ", ".join(parts) if parts else "the municipality"
+
+
 def _header_line(lines: list[str], file: str) -> int:
     """The index of the header: SSB puts a title line and a blank line before it."""
     for index, line in enumerate(lines[:10]):
@@ -174,6 +194,12 @@ def _columns(
     years: dict[str, int] = {}
     others: list[str] = []
     for name in header:
+        if name in years:  # a dimension named twice is caught below
+            raise InventoryError(
+                f"column '{name}' appears twice in the header",
+                Location(file, line, name),
+                code="csv.duplicate-column",
+            )
         key = _DIMENSIONS.get(name.casefold())
         if key is not None:
             if key in dimensions:
@@ -187,6 +213,13 @@ def _columns(
         year = _YEAR_AT_END.search(name)
         if year is not None:
             years[name] = _check_year(int(year.group(1)), file, line, name)
+            same = [other for other, y in years.items() if y == years[name] and other != name]
+            if same:
+                raise InventoryError(
+                    f"columns '{same[0]}' and '{name}' both give {years[name]}",
+                    Location(file, line, name),
+                    code="csv.duplicate-column",
+                )
         elif name:
             others.append(name)
     if years and "år" in dimensions:
