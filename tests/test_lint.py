@@ -130,6 +130,28 @@ def test_check_table_output_and_clean_exit(write: Callable[[str, str], Path]) ->
     assert "0 error(s), 0 warning(s)" in result.stdout
 
 
+def test_a_folder_with_nothing_to_check_is_no_pass(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    homes = tmp_path / "homes"
+    homes.mkdir()
+    (homes / "inventory.yaml").write_text("facilities: []\n", encoding="utf-8")
+    for folder in ("empty", "homes"):
+        exit_code, findings = run_check(str(tmp_path / folder))
+        assert exit_code == 1
+        assert [f["code"] for f in findings] == ["check.nothing-to-check"]
+    (homes / "testby.yaml").write_text(GOOD, encoding="utf-8")
+    assert run_check(str(homes)) == (0, [])
+
+
+def test_a_folder_given_as_a_file_is_said_to_be_one(tmp_path: Path) -> None:
+    folder = tmp_path / "norms.yaml"  # a suffix that names a file kind changes nothing
+    folder.mkdir()
+    for command in (["assess", str(tmp_path)], ["assess", str(folder)]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 1
+        assert result.stderr == f"error: {command[1]}: is a folder, not a file\n", command
+
+
 def test_builtin_plugin_is_clean() -> None:
     exit_code, findings = run_check("national")
     assert (exit_code, findings) == (0, [])

@@ -21,6 +21,7 @@ from pathlib import Path
 from .errors import Location, NormkitError
 from .files import line_of_offset, read_bytes
 from .limits import Limits
+from .values import listing
 
 # A valid multi-byte UTF-8 sequence: in a file that is not UTF-8 as a whole,
 # one of these means two encodings are mixed.
@@ -209,7 +210,7 @@ def read_table(
     unknown = [c for c in header if c and c not in columns]
     if unknown:
         raise error(
-            f"unknown column(s) {', '.join(repr(c) for c in unknown)}",
+            f"unknown column(s) {listing([repr(c) for c in unknown])}",
             Location(file, 1),
             f"columns are: {', '.join(columns)}; the file is separated by {_NAMES[delimiter]}s",
             code="csv.header",

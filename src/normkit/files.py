@@ -71,6 +71,12 @@ def dotted(path: Sequence[str | int]) -> str:
     return out
 
 
+def refuse_folder(path: Path, error: type[NormkitError]) -> None:
+    """A folder where a file is expected is said so, before its name's suffix is judged."""
+    if path.is_dir():
+        raise error("is a folder, not a file", Location(str(path)), code="file.unreadable")
+
+
 def read_bytes(path: Path, limit: int, error: type[NormkitError]) -> bytes:
     """The file's bytes, refusing more than ``limit`` without reading past it."""
     file = str(path)
@@ -129,6 +135,7 @@ def document_bytes(path: Path, error: type[NormkitError], limits: Limits = DEFAU
     """A YAML, TOML or JSON file's bytes, within the limits: :func:`read_document` up to
     the parsing, which :func:`parse_document` does."""
     suffix = path.suffix.lower()
+    refuse_folder(path, error)
     if suffix not in {".yaml", ".yml", ".toml", ".json"}:
         raise error(
             f"unsupported file type '{suffix or path.name}'",

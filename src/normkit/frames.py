@@ -32,7 +32,7 @@ import numpy as np
 
 from .errors import InventoryError, Location, NormSetError
 from .unit_arrays import STATUSES, UnitArrays, assess_units
-from .values import MAX_MAGNITUDE, MIN_MAGNITUDE
+from .values import MAX_MAGNITUDE, MIN_MAGNITUDE, listing
 
 if TYPE_CHECKING:  # pragma: no cover
     from .normset import ResolvedNormSet
@@ -264,7 +264,7 @@ def _assess_wide(
         if not bed_columns:
             raise InventoryError(
                 "no column is named after a bed type, so the wide layout has no places to read",
-                hint=f"bed types: {_listing(sorted(candidates))}; or give bed_types=[...]",
+                hint=f"bed types: {listing(sorted(candidates))}; or give bed_types=[...]",
                 code="frame.layout",
             )
     else:
@@ -357,7 +357,7 @@ def _require(columns: list[Any], names: Iterable[str]) -> None:
             raise InventoryError(
                 f"the frame has no column '{name}'",
                 Location(field=str(name)),
-                f"its columns: {_listing([str(c) for c in columns])}",
+                f"its columns: {listing([str(c) for c in columns])}",
                 code="frame.column",
             )
 
@@ -457,7 +457,7 @@ def _tidy(
 
 def _unknown_bed_types(unknown: list[str], known: Collection[str], column: str) -> None:
     raise InventoryError(
-        f"unknown bed type(s) {_listing([repr(u) for u in unknown])} in column '{column}'",
+        f"unknown bed type(s) {listing([repr(u) for u in unknown])} in column '{column}'",
         Location(field=column),
         f"known bed types: {', '.join(sorted(known))}",
         code="inventory.bed-type",
@@ -533,11 +533,6 @@ def _standard(normset: ResolvedNormSet) -> set[str]:
     named.update(b for a in normset.overrides for b in a.override.bed_types)
     named.update(b for u in normset.unknowns for b in u.bed_types)
     return named
-
-
-def _listing(names: Sequence[str], most: int = 20) -> str:
-    shown = ", ".join(names[:most])
-    return shown + (f" … ({len(names)} in all)" if len(names) > most else "") or "none"
 
 
 # -- frame libraries -----------------------------------------------------------

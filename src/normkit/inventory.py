@@ -30,7 +30,7 @@ from pydantic import (
 from .bed_types import BedType
 from .csvfiles import read_table
 from .errors import InventoryError, Location
-from .files import LineMap, Path_, convert_validation_error, read_document
+from .files import LineMap, Path_, convert_validation_error, read_document, refuse_folder
 from .limits import DEFAULT, Limits
 from .model import Model
 from .provenance import Source
@@ -629,6 +629,7 @@ def load_inventory(
     """Read an inventory from ``.yaml``/``.yml``, ``.json``, ``.toml`` or ``.csv``."""
     path = Path(path)
     suffix = path.suffix.lower()
+    refuse_folder(path, InventoryError)
     if suffix not in {".csv", ".yaml", ".yml", ".json", ".toml"}:
         raise InventoryError(
             f"unsupported file type '{suffix or path.name}'",

@@ -294,7 +294,9 @@ def check_paths(kit: Kit, paths: Iterable[Path]) -> list[Finding]:
         except NormkitError as error:
             findings.append(finding(error))
             continue
+        checked = 0
         for path in files:
+            checked += 1  # counted until it turns out to be another kind of file
             try:
                 data, lines = read_document(path, NormSetError, kit.limits)
             except NormkitError as error:
@@ -305,6 +307,7 @@ def check_paths(kit: Kit, paths: Iterable[Path]) -> list[Finding]:
                 continue
             if not _looks_like_normset(data):
                 if path != root:
+                    checked -= 1
                     continue  # an inventory or other file in the folder
                 if isinstance(data, dict) and "facilities" in data and "id" not in data:
                     findings.append(
@@ -322,6 +325,16 @@ def check_paths(kit: Kit, paths: Iterable[Path]) -> list[Finding]:
             findings.extend(problems)
             if normset is not None:
                 loaded.setdefault(normset.id, []).append(_Loaded(normset, str(path)))
+        if not checked:  # "0 errors" would read as a pass for a folder checked for nothing
+            findings.append(
+                Finding(
+                    "error",
+                    "check.nothing-to-check",
+                    "no norm-set or scenario file in this folder",
+                    str(root),
+                    hint="name the folder that holds the norm files (.yaml, .yml, .toml, .json)",
+                )
+            )
     for versions in loaded.values():
         findings.extend(check_versions(versions))
 

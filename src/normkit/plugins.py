@@ -28,6 +28,7 @@ from typing import Any
 import pluggy
 
 from . import hookspecs
+from .cache import ENV_DISABLE_CACHE
 from .errors import NormkitError
 
 ENTRY_POINT_GROUP = "normkit"
@@ -129,6 +130,9 @@ class PluginSet:
         self.pm.add_hookspecs(hookspecs)
         if autoload is None:
             autoload = not env_flag(ENV_DISABLE_AUTOLOAD)
+        # Read now, not first while a plugin registers its files: a bad value is then
+        # this error alone, not a failure blamed on every plugin in turn.
+        env_flag(ENV_DISABLE_CACHE)
         allow_source = "allow="
         allowed = set(allow) if allow is not None else None
         if allowed is None and (from_env := env_list(ENV_PLUGINS)) is not None:

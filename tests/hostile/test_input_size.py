@@ -132,3 +132,18 @@ def test_a_document_at_the_values_limit_is_read(raw: Callable[..., Path]) -> Non
     assert normkit.load_inventory(path, limits=Limits(max_document_values=exactly)).facilities
     with pytest.raises(normkit.InventoryError, match="more than 25 values"):
         normkit.load_inventory(path, limits=Limits(max_document_values=exactly - 1))
+
+
+def test_an_error_about_many_names_stays_a_line(raw: Callable[..., Path]) -> None:
+    """200 000 unknown columns, or one of a megabyte, make an error of a few hundred bytes."""
+    many = ";".join(f"x{i}" for i in range(200_000))
+    huge = "y" * 1_000_000
+    for header in (many, huge):
+        with pytest.raises(normkit.InventoryError) as caught:
+            normkit.load_inventory(raw("inv.csv", f"facility;unit;bed_type;beds;{header}\n"))
+        assert caught.value.code in {"csv.header", "csv.syntax"}  # a field that long is syntax
+        assert len(str(caught.value)) < 600
+    population = raw("pop.csv", f"region;alder;2024;{many}\nA;80 år;1\n")
+    with pytest.raises(normkit.InventoryError) as caught:
+        normkit.read_population_csv(population)
+    assert "(200000 in all)" in caught.value.message and len(str(caught.value)) < 600

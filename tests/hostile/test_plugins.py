@@ -117,13 +117,20 @@ def test_the_autoload_switch_parses_as_documented(value: str, disabled: bool) ->
     assert env_flag("X", {"X": value}) is disabled
 
 
-def test_an_unreadable_switch_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NORMKIT_DISABLE_PLUGIN_AUTOLOAD", "maybe")
+@pytest.mark.parametrize("switch", ["NORMKIT_DISABLE_PLUGIN_AUTOLOAD", "NORMKIT_DISABLE_CACHE"])
+def test_an_unreadable_switch_is_an_error(monkeypatch: pytest.MonkeyPatch, switch: str) -> None:
+    """One error naming the switch: never a plugin failure, nor an unknown norm set."""
+    monkeypatch.setenv(switch, "maybe")
     with pytest.raises(normkit.NormkitError) as caught:
         normkit.Kit()
     assert caught.value.code == "environment.invalid"
-    code, _, err = cli("plugins")
-    assert code == 1 and "NORMKIT_DISABLE_PLUGIN_AUTOLOAD must be" in err
+    for command in ("plugins", "assess"):
+        code, _, err = cli(command)
+        assert (
+            code == 1
+            and err
+            == f"error: {switch} must be 1, true, yes or on (or 0, false, no, off), got 'maybe'\n"
+        )
 
 
 def test_false_keeps_autoload_on(

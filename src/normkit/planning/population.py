@@ -24,6 +24,7 @@ from ..errors import InventoryError, Location
 from ..files import read_bytes
 from ..inventory import Population, age_span, is_total_age
 from ..limits import DEFAULT, Limits
+from ..values import listing
 
 _YEAR_AT_END = re.compile(r"(?:^|\s)(\d{4})$")
 _DIMENSIONS = {
@@ -52,9 +53,10 @@ def read_population_csv(path: str | Path, limits: Limits = DEFAULT) -> tuple[Pop
 
     Rows of one region, age group and year are added up over ``kjønn``; a
     figure given twice (the same row again, or two columns of one year) is an
-    error, as it would be counted twice. A file that mixes totals ("I alt", "Begge kjønn") with their parts, gives
-    several projection alternatives, or has a missing figure (``..``) is an
-    error naming the line: a plan never counts a total twice or guesses.
+    error, as it would be counted twice. A file that mixes totals ("I alt",
+    "Begge kjønn") with their parts, gives several projection alternatives, or
+    has a missing figure (``..``) is an error naming the line: a plan never
+    counts a total twice or guesses.
     """
     path = Path(path)
     file = str(path)
@@ -231,7 +233,7 @@ def _columns(
     if years:
         if others:
             raise InventoryError(
-                f"unknown column(s) {', '.join(repr(o) for o in others)}",
+                f"unknown column(s) {listing([repr(o) for o in others])}",
                 Location(file, line),
                 "besides region, kjønn, alder and statistikkvariabel, every column is a year "
                 "(its name ends in the year)",
