@@ -469,6 +469,8 @@ def _checked_beds(values: np.ndarray, column: str, nulls: Literal["error", "allo
 
     ``nulls="allowed"`` (a wide frame's cells): a null is no unit, and stays NaN.
     """
+    if values.dtype.kind == "f" and values.dtype.itemsize < 8:
+        values = values.astype(np.float64)  # float16 cannot even hold the bound 10^15
     known = values
     if values.dtype.kind == "f" and values.size:
         missing = np.isnan(values)

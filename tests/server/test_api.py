@@ -187,13 +187,14 @@ def test_bad_input_is_a_json_error_that_names_the_field(client: TestClient) -> N
         "field.invalid",
     )
     assert problem["file"] == "request"
-    error(
-        client.post(
-            "/v1/assess", content=b"{not json", headers={"content-type": "application/json"}
-        ),
-        422,
-        "request.invalid",
-    )
+    for body in (b"{not json", b"\xff{}", b"not json"):
+        problem = error(
+            client.post("/v1/assess", content=body, headers={"content-type": "application/json"}),
+            400,
+            "request.invalid",
+        )
+        assert problem["message"].startswith("the body is not JSON"), body
+        assert problem.get("field") is None, body
 
 
 def test_huge_numbers_and_deep_nesting(client: TestClient) -> None:

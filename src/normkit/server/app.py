@@ -98,10 +98,25 @@ def _normkit_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(**exc.to_dict()), status_code=404 if missing else 422)
 
 
+_SEND_JSON = "send the request as JSON (Content-Type: application/json), in UTF-8"
+
+
 def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     problems = exc.errors()
     first = problems[0] if problems else {"loc": (), "msg": "invalid request"}
+    if first.get("type") == "json_invalid":  # the body cannot be read: 400, as documented
+        reason = str((first.get("ctx") or {}).get("error", "")).strip()
+        position = [p for p in first.get("loc", ()) if isinstance(p, int)]
+        at = f" at character {position[0]}" if position else ""
+        return JSONResponse(
+            error_body(
+                code="request.invalid",
+                message=f"the body is not JSON{at}" + (f": {reason}" if reason else ""),
+                hint=_SEND_JSON,
+            ),
+            status_code=400,
+        )
     where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
     return JSONResponse(
         error_body(
@@ -122,6 +137,12 @@ def _http_error(_: Request, exc: Exception) -> JSONResponse:
         body = error_body(code="request.not-found", message=detail)
     elif exc.status_code == 405:
         body = error_body(code="request.method", message=detail)
+    elif exc.status_code == 400 and detail == "There was an error parsing the body":
+        body = error_body(  # Starlette's words for bytes that are not UTF-8 text
+            code="request.invalid",
+            message="the body is not JSON: it is not UTF-8 text",
+            hint=_SEND_JSON,
+        )
     else:
         body = error_body(code="request.invalid", message=detail)
     return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
