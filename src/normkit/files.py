@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from .errors import Location, NormkitError
 from .limits import DEFAULT, Limits
-from .values import YamlAmbiguous, clipped
+from .values import YamlAmbiguous, clipped, read_float_text
 
 Path_ = tuple[str | int, ...]
 
@@ -256,6 +256,7 @@ def _read_json(text: str, file: str, error: type[NormkitError]) -> Any:
             text,
             object_pairs_hook=_json_object,
             parse_int=_json_int,
+            parse_float=read_float_text,
             parse_constant=_json_constant,
         )
     except json.JSONDecodeError as exc:
@@ -317,7 +318,7 @@ def _read_toml(text: str, file: str, error: type[NormkitError]) -> Any:
     import tomllib
 
     try:
-        return tomllib.loads(text)
+        return tomllib.loads(text, parse_float=read_float_text)
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"line (\d+)", str(exc))
         raise error(
@@ -432,7 +433,7 @@ def _construct_float(loader: Any, node: Any) -> float:
         )
     if text.lstrip("+-").lower() in {".inf", ".nan"}:
         return float(text.replace(".", "", 1))
-    return float(text)
+    return read_float_text(text)
 
 
 def _construct_yaml11_number(loader: Any, node: Any) -> YamlAmbiguous:

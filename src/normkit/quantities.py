@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 
 from .errors import Location, QuantityError
-from .values import BadValue, check_magnitude
+from .values import BadValue, check_magnitude, read_float_text
 
 if TYPE_CHECKING:  # pragma: no cover
     import pint
@@ -132,7 +132,7 @@ class Q:
                 code="quantity.no-unit",
             )
         try:
-            magnitude = float(check_magnitude(float(found.group("number"))))
+            magnitude = float(check_magnitude(read_float_text(found.group("number"))))
         except BadValue as bad:
             raise QuantityError(f"quantity '{text}': {bad.message}", where, code=bad.code) from None
         unit = _units(text, found.group("unit"), where)

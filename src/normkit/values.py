@@ -73,8 +73,34 @@ def parse_decimal(text: str) -> float | int:
     return float(plain) if "." in plain else int(plain)
 
 
+class Underflow(float):
+    """A number written non-zero that a float reads as 0 (``1e-400``): it is refused
+    when read as a number, never taken for the 0 it is not."""
+
+    text: str
+
+    def __new__(cls, text: str) -> Underflow:
+        number = super().__new__(cls, 0.0)
+        number.text = text
+        return number
+
+
+def read_float_text(text: str) -> float:
+    """A file's float literal as a float, or :class:`Underflow` for a non-zero one that
+    reads as 0 (what JSON, TOML and YAML readers are given to parse floats)."""
+    value = float(text)
+    if value == 0.0 and re.search(r"[1-9]", re.split(r"[eE]", text)[0]):
+        return Underflow(text)
+    return value
+
+
 def check_magnitude(value: float | int) -> float | int:
     """``value`` if it is finite and within the accepted magnitudes, else a :class:`BadValue`."""
+    if isinstance(value, Underflow):
+        raise BadValue(
+            f"{clipped(value.text)} is smaller than normkit accepts (at least 10^-9, or 0)",
+            code="value.too-small",
+        )
     if isinstance(value, float) and not math.isfinite(value):
         raise BadValue(
             f"{value} is not a finite number", code="value.not-finite", hint="give a real figure"

@@ -41,6 +41,7 @@ def inventory_with(raw: Callable[..., Path], unit: str, extra: str = "") -> Path
         ("0x10", "value.yaml-ambiguous"),
         ("1_000", "value.yaml-ambiguous"),
         ("12.5", "value.not-whole"),
+        ("1.0e-400", "value.too-small"),  # a float reads it as 0: never taken for 0 places
         ("'1,000'", "value.ambiguous-separator"),
         ("'1.000'", "value.ambiguous-separator"),
         ("'-1,500'", "value.ambiguous-separator"),
@@ -250,3 +251,25 @@ def test_dates_refuse_to_be_ambiguous(raw: Callable[..., Path], value: str, code
 def test_norwegian_dates_are_read(raw: Callable[..., Path]) -> None:
     path = raw("inv.yaml", "as_of: 01.04.2020\nfacilities: []\n")
     assert normkit.load_inventory(path).as_of == dt.date(2020, 4, 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("inv.yaml", "facilities:\n  - name: H\n    staffing: [{fte: 1.0e-400}]\n"),
+        ("inv.json", '{"facilities": [{"name": "H", "staffing": [{"fte": 1e-400}]}]}'),
+        ("inv.toml", '[[facilities]]\nname = "H"\n[[facilities.staffing]]\nfte = 1e-400\n'),
+    ],
+)
+def test_a_number_too_small_for_a_float_is_not_zero(
+    raw: Callable[..., Path], name: str, text: str
+) -> None:
+    with pytest.raises(normkit.InventoryError) as caught:
+        normkit.load_inventory(raw(name, text))
+    assert caught.value.code == "value.too-small"
+    assert "e-400 is smaller than normkit accepts" in caught.value.message
+
+
+def test_zero_written_with_an_exponent_is_zero(raw: Callable[..., Path]) -> None:
+    path = raw("inv.json", '{"facilities": [{"name": "H", "staffing": [{"fte": 0.0e-400}]}]}')
+    assert normkit.load_inventory(path).facilities[0].staffing[0].fte == 0

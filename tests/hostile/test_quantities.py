@@ -39,6 +39,7 @@ def test_arithmetic_and_junk_are_syntax_errors_at_once(text: str) -> None:
     [
         ("1e300 FTE", "value.too-large"),
         ("1e-30 FTE", "value.too-small"),
+        ("1e-400 FTE", "value.too-small"),  # a float reads it as 0, which it is not
         ("nan FTE", "quantity.syntax"),
         ("inf FTE", "quantity.syntax"),
         ("12", "quantity.no-unit"),

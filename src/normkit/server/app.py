@@ -106,7 +106,8 @@ def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     problems = exc.errors()
     first = problems[0] if problems else {"loc": (), "msg": "invalid request"}
     if first.get("type") == "json_invalid":  # the body cannot be read: 400, as documented
-        reason = str((first.get("ctx") or {}).get("error", "")).strip()
+        context = first.get("ctx")
+        reason = str(context.get("error", "")).strip() if isinstance(context, dict) else ""
         position = [p for p in first.get("loc", ()) if isinstance(p, int)]
         at = f" at character {position[0]}" if position else ""
         return JSONResponse(
