@@ -4,8 +4,9 @@ A facility name, a note or a plugin's error message can hold anything. Each
 output gets its own treatment, applied where the output is written:
 
 - terminal: control characters (which can clear the screen, set the window
-  title or forge a hyperlink) and bidirectional overrides are shown escaped,
-  ``\\x1b`` or ``\\u202e``; the text is never read as rich markup;
+  title or forge a hyperlink), bidirectional overrides and invisible
+  characters (a zero-width space) are shown escaped, ``\\x1b``, ``\\u202e``
+  or ``\\u200b``; the text is never read as rich markup;
 - Markdown: characters that would start markup or HTML are backslash-escaped;
 - CSV: a cell that a spreadsheet would run as a formula (starting with ``=``,
   ``+``, ``-``, ``@``, a tab or a carriage return) is prefixed with ``'``, as
@@ -25,7 +26,10 @@ import unicodedata
 # Bidirectional embeddings, overrides and isolates, and the line separators:
 # invisible characters that make text display in another order than it is read.
 _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029"
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f" + _BIDI + "]")
+# Characters that show as nothing: two names that differ only by one look the same.
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f" + _BIDI + _INVISIBLE + "]")
+_HIDDEN = re.compile("[" + _BIDI + _INVISIBLE + "]")
 
 
 def _escape_char(match: re.Match[str]) -> str:
@@ -36,6 +40,13 @@ def _escape_char(match: re.Match[str]) -> str:
 def terminal(text: str) -> str:
     """``text`` with every control or direction-changing character shown as an escape."""
     return _UNSAFE.sub(_escape_char, text)
+
+
+def lookalike(text: str) -> str:
+    """What a reader sees of a name: without invisible and direction characters or
+    surrounding spaces, in one Unicode form ('Hå' composed or not). Names equal by
+    this are one name to a reader, so they must not name two different things."""
+    return unicodedata.normalize("NFC", _HIDDEN.sub("", text)).strip()
 
 
 def unsafe_characters(text: str) -> bool:

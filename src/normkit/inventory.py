@@ -30,6 +30,7 @@ from pydantic import (
 from .bed_types import BedType
 from .csvfiles import read_table
 from .errors import InventoryError, Location
+from .escaping import lookalike, terminal
 from .files import LineMap, Path_, convert_validation_error, read_document, refuse_folder
 from .limits import DEFAULT, Limits
 from .model import Model
@@ -177,9 +178,26 @@ def check_unique(records: Iterable[Any], message: str, group: str, key: str) -> 
     seen: dict[str, list[Dated]] = {}
     for index, record in enumerate(records):
         name = getattr(record, key)
-        earlier = seen.setdefault(name, [])
+        # 'Tingvoll' and 'Tingvoll ' (or with a zero-width space) are one name to a reader
+        shown = lookalike(name)
+        if not shown:
+            raise InventoryError(
+                f"the name '{terminal(name)}' shows as nothing: only spaces or invisible "
+                "characters",
+                Location(field=f"{group}[{index}].{key}"),
+                "give a name a reader can see",
+                code="inventory.blank-name",
+            )
+        earlier = seen.setdefault(shown, [])
         clash = next((e for e in earlier if _overlap(e, record)), None)
         if clash is not None:
+            other = getattr(clash, key)
+            alike = (
+                f", written '{terminal(other)}' and '{terminal(name)}': names that differ only "
+                "in spaces, invisible characters or Unicode form look the same in every report"
+                if other != name
+                else ""
+            )
             both_dated = any(
                 r.valid_from is not None or r.valid_to is not None for r in (clash, record)
             )
@@ -190,7 +208,7 @@ def check_unique(records: Iterable[Any], message: str, group: str, key: str) -> 
                 else ""
             )
             raise InventoryError(
-                message.format(name) + when,
+                message.format(name) + when + alike,
                 Location(field=f"{group}[{index}].{key}"),
                 "one name may be used again only for a period that does not overlap"
                 if both_dated

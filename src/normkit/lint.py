@@ -329,9 +329,9 @@ def check_paths(kit: Kit, paths: Iterable[Path]) -> list[Finding]:
             findings.append(
                 Finding(
                     "error",
-                    "check.nothing-to-check",
-                    "no norm-set or scenario file in this folder",
-                    str(root),
+                    code="check.nothing-to-check",
+                    message="no norm-set or scenario file in this folder",
+                    file=str(root),
                     hint="name the folder that holds the norm files (.yaml, .yml, .toml, .json)",
                 )
             )

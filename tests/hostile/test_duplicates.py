@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,3 +61,39 @@ def test_notes_on_csv_staffing_rows_are_kept(raw: Callable[..., Path]) -> None:
     assert facility.units[0].note == "the whole home"
     assert facility.units[0].staffing[0].note == "post funded by NAV until 01.04.2020"
     assert facility.staffing[0].note == "facility-level supervision"
+
+
+def _homes(*names: str) -> str:
+    facilities = [
+        {"name": n, "units": [{"name": "A", "bed_type": "long_term", "beds": 30}]} for n in names
+    ]
+    return json.dumps({"facilities": facilities})
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Tingvoll", "Tingvoll "),  # CSV trims cells, so only JSON and YAML could hold both
+        ("\u00a0Tingvoll", "Tingvoll"),
+        ("Ho\u200bme", "Home"),  # a zero-width space
+        ("Ha\u030a", "H\u00e5"),  # 'Hå' decomposed and composed
+        ("Valaskjold\u202e", "Valaskjold"),
+    ],
+)
+def test_names_that_look_the_same_are_one_name(
+    raw: Callable[..., Path], first: str, second: str
+) -> None:
+    """Two facilities a reader cannot tell apart would be two rows of one name, 60 places."""
+    with pytest.raises(normkit.InventoryError) as caught:
+        normkit.load_inventory(raw("homes.json", _homes(first, second)))
+    assert caught.value.code == "inventory.duplicate"
+    assert caught.value.location.field == "facilities[1].name"
+    assert "look the same in every report" in caught.value.message
+
+
+@pytest.mark.parametrize("name", [" ", "\t", "\u00a0", "\u200b", ""])
+def test_a_name_that_shows_as_nothing(raw: Callable[..., Path], name: str) -> None:
+    with pytest.raises(normkit.InventoryError) as caught:
+        normkit.load_inventory(raw("homes.json", _homes(name)))
+    assert caught.value.code == ("field.length" if name == "" else "inventory.blank-name")
+    assert caught.value.location.field == "facilities[0].name"

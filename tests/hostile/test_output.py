@@ -32,6 +32,7 @@ NAMES = {
     "pipe": "A | B",
     "html": "<script>alert(1)</script>",
     "c1 control": "Home\x9b31m",
+    "zero width": "Ho\u200bme",
 }
 
 
@@ -55,6 +56,7 @@ def test_the_table_shows_names_verbatim_and_escapes_controls(path: Path) -> None
     assert "[bold red]Haugvoll[/]" in out
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out and "\x9b" not in out
     assert "Kurland\\x1b[2J" in out and "\\u202egnp.exe" in out
+    assert "\u200b" not in out and "Ho\\u200bme" in out  # invisible, so shown escaped
 
 
 def test_a_long_table_is_plain_columns_with_the_same_rows_and_escapes(
@@ -157,3 +159,22 @@ def test_error_messages_are_escaped(raw: Callable[..., Path]) -> None:
 )
 def test_terminal_escaping(text: str, shown: str) -> None:
     assert escaping.terminal(text) == shown
+
+
+def test_html_shows_controls_escaped_in_titles_and_cells(
+    raw: Callable[..., Path], tmp_path: Path
+) -> None:
+    """The page's title comes from the inventory's name, which can hold anything too."""
+    pytest.importorskip("jinja2")
+    pytest.importorskip("matplotlib")
+    document = json.loads(inventory(raw, list(NAMES.values())).read_text(encoding="utf-8"))
+    named = raw("named.json", json.dumps({"name": "Homes\x1b[2J\x07", **document}))
+    target = tmp_path / "r.html"
+    code, _, err = cli("assess", str(named), "--format", "html", "-o", str(target), "--explain")
+    assert code == 0, err
+    page = target.read_text(encoding="utf-8")
+    for raw_character in ("\x1b", "\x07", "\u202e", "\x9b", "\u200b"):
+        assert raw_character not in page, repr(raw_character)
+    assert "<title>Homes\\x1b[2J\\x07" in page and "<h1>Homes\\x1b[2J\\x07" in page
+    assert "Kurland\\x1b[2J" in page and "&lt;script&gt;" in page
+    assert "\n" in page.split("<pre>")[1].split("</pre>")[0]  # explanations keep their lines

@@ -12,6 +12,7 @@ import base64
 import functools
 from typing import Any
 
+from .. import escaping
 from ..errors import NormkitError
 from . import RenderOptions
 from .document import Chart, Lines, Num, Table
@@ -32,11 +33,21 @@ def _template() -> Any:
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("normkit.render", "templates"),
         autoescape=True,
+        finalize=_visible,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
     return environment.get_template("report.html.j2")
+
+
+def _visible(value: Any) -> Any:
+    """Text as the page shows it: a control or direction character from a file's name
+    or a facility's name is written as its escape (``\\x1b``), as in the terminal;
+    the line breaks of an explanation stay line breaks."""
+    if isinstance(value, str):
+        return "\n".join(escaping.terminal(line) for line in value.split("\n"))
+    return value
 
 
 def _cell(cell: Any, locale: Locale) -> dict[str, str]:
