@@ -273,3 +273,25 @@ def test_a_number_too_small_for_a_float_is_not_zero(
 def test_zero_written_with_an_exponent_is_zero(raw: Callable[..., Path]) -> None:
     path = raw("inv.json", '{"facilities": [{"name": "H", "staffing": [{"fte": 0.0e-400}]}]}')
     assert normkit.load_inventory(path).facilities[0].staffing[0].fte == 0
+
+
+@pytest.mark.parametrize(
+    ("measure", "field"),
+    [
+        ("amount: 999999999999999 NOK/year, count: 999999999999999", "count"),
+        ("fte: 999999999, salary: 999999999 NOK/year/FTE, employer_cost_factor: 1.2", "amount"),
+    ],
+)
+def test_a_measures_yearly_cost_is_bounded(
+    raw: Callable[..., Path], measure: str, field: str
+) -> None:
+    """Each figure is at most 10^15, and so is their product: a plan shows it, never 10^30."""
+    scenario = raw(
+        "big.yaml",
+        "id: big\ntitle: Big\nchanges:\n"
+        f"  - {{kind: measure, valid_from: 2020-06-01, id: x, type: cost, {measure}}}\n",
+    )
+    with pytest.raises(normkit.NormkitError) as caught:
+        normkit.Kit(autoload=False).load_scenarios([scenario])
+    assert caught.value.code == "value.too-large"
+    assert caught.value.location.field == f"changes[0].measure.{field}"

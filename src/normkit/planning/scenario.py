@@ -29,7 +29,7 @@ from ..provenance import Source
 from ..quantities import Quantity
 from ..rules.base import NOK_PER_YEAR, fmt
 from ..rules.money import FteCost, GrantAboveListLength, non_negative
-from ..values import Count, Date, Number, read_number
+from ..values import MAX_MAGNITUDE, Count, Date, Number, read_number
 
 #: the longest span, in years, of a measure or a population growth (a plan covers at most
 #: 200 dates; longer spans would only make numbers overflow)
@@ -338,6 +338,15 @@ class Measure(_Change):
             )
         if self.stated is not None:
             self._stated = non_negative(self.stated, NOK_PER_YEAR, "stated")
+        if self._per_year * self.count > MAX_MAGNITUDE:
+            # Each figure is bounded; their product is a cost too, and a plan adds it up
+            # over the years, so it is bounded the same way rather than shown as float noise.
+            raise ScenarioError(
+                f"the measure comes to {self._per_year * self.count:.3g} NOK a year, more than "
+                "normkit accepts (at most 10^15)",
+                Location(field="count" if self.count > 1 else "amount"),
+                code="value.too-large",
+            )
         if self.years is not None and self.valid_to is not None:
             raise ScenarioError(
                 "give years or valid_to, not both",
