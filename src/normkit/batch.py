@@ -52,7 +52,14 @@ def assess_batch(
     staffed_fte: Any = None,
     categories: Sequence[str] | None = None,
 ) -> BatchResult:
-    """Pure-norm FTE for each row; ``bed_types`` as strings, or codes into ``categories``."""
+    """Pure-norm FTE for each row; ``bed_types`` as strings, or codes into ``categories``.
+
+    ``beds`` and ``staffed_fte`` are one-dimensional columns of numbers: numpy
+    arrays of integers or floats, pandas or Arrow columns of them, or lists of
+    Python numbers. Booleans, dates, text and masked arrays are refused
+    (``batch.not-numbers``) rather than turned into numbers; beds must be
+    whole, finite and not negative, staffing finite and not negative.
+    """
     codes, categories, beds_arr = checked_rows(normset, bed_types, beds, categories)
     # One slot per category, and a last one for code -1 (no bed type).
     factors = np.full(len(categories) + 1, np.nan)
