@@ -533,3 +533,33 @@ def test_a_huge_value_given_as_a_date_is_shown_clipped() -> None:
     for huge in ("9" * 1_000_000, list(range(100_000))):
         message = error_of(lambda huge=huge: kit.resolve("national", huge))["message"]
         assert len(message) < 120 and message.startswith("at: expected a date"), message
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "message"),
+    [
+        ("facilities: oops\n", "facilities", "expected a list, got the text 'oops'"),
+        ("facilities: {a: 1}\n", "facilities", "expected a list, got a mapping"),
+        ("facilities: [3]\n", "facilities[0]", "expected a mapping (name: value), got 3"),
+        (
+            "facilities:\n  - {name: H, units: [{name: U, bed_type: long_term, beds: ~}]}\n",
+            "facilities[0].units[0].beds",
+            "expected a whole number, got nothing (an empty value, or null)",
+        ),
+        ("facilities:\n  - {name: 3}\n", "facilities[0].name", "expected text, got 3"),
+        ("facilities:\n  - {name: [a]}\n", "facilities[0].name", "expected text, got a list"),
+        (
+            "facilities:\n  - {name: H, staffing: [{fte: 1, note: yes}]}\n",
+            "facilities[0].staffing[0].note",
+            "expected text, got the yes/no value true",
+        ),
+    ],
+)
+def test_a_wrong_type_says_what_was_expected_and_given(
+    tmp_path: Path, text: str, field: str, message: str
+) -> None:
+    """In a planner's words, not pydantic's ('Input should be a valid tuple')."""
+    path = tmp_path / "inv.yaml"
+    path.write_text(text, encoding="utf-8")
+    error = error_of(lambda: nk.load_inventory(path))
+    assert (error["field"], error["message"]) == (field, message)

@@ -700,6 +700,40 @@ _BOUNDS = {
 }
 
 
+#: pydantic's type errors in a planner's words: what the field takes
+_EXPECTED = {
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "set_type": "a list",
+    "dict_type": "a mapping (name: value)",
+    "model_type": "a mapping (name: value)",
+    "model_attributes_type": "a mapping (name: value)",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "string_type": "text",
+    "bool_type": "yes or no (true or false)",
+    "bool_parsing": "yes or no (true or false)",
+}
+
+
+def _given(value: Any) -> str:
+    """What a file gave, in a few words (never the whole of a large value)."""
+    if value is None:
+        return "nothing (an empty value, or null)"
+    if isinstance(value, bool):
+        return f"the yes/no value {str(value).lower()}"
+    if isinstance(value, str):
+        return f"the text '{clipped(value)}'"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return clipped(str(value))
+
+
 def _code_of(pydantic_type: str) -> str:
     for prefix, code in _TYPE_CODES:
         if pydantic_type.startswith(prefix):
@@ -747,6 +781,8 @@ def validation_problems(
             )
             if kind == "missing":
                 message = "required field is missing"
+            elif kind in _EXPECTED and "input" in problem:
+                message = f"expected {_EXPECTED[kind]}, got {_given(problem['input'])}"
             elif kind in _BOUNDS:
                 # The value and its bound in our words: "got -2, but it must be at least 0".
                 word, key = _BOUNDS[kind]
@@ -758,7 +794,7 @@ def validation_problems(
                 hint = (
                     "check the spelling against the file formats in docs/reference/file-formats.md"
                 )
-            elif kind == "string_type" and (
+            if kind == "string_type" and (
                 isinstance(problem.get("input"), bool) or problem.get("input") is None
             ):
                 hint = (
