@@ -115,7 +115,9 @@ def read_population_csv(path: str | Path, limits: Limits = DEFAULT) -> tuple[Pop
             ]
         sex = cells[dimensions["kjønn"]].casefold() if "kjønn" in dimensions else None
         # several alternatives are refused below, with their own message
-        alternative = cells.get(dimensions.get("statistikkvariabel", ""))
+        alternative = (
+            cells[dimensions["statistikkvariabel"]] if "statistikkvariabel" in dimensions else None
+        )
         for year, column, text_value in pairs:
             count = _count(text_value, file, line, column)
             first = given.setdefault((region, alternative, sex, age, str(year)), line)
