@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 import normkit
 from normkit.conditions import whole_months
 
@@ -35,28 +37,27 @@ def test_whole_months_to_the_last_day() -> None:
     assert whole_months(dt.date(9999, 12, 31), dt.date.max) == 0
 
 
-def test_a_measure_running_past_the_last_day(raw: Callable[..., Path]) -> None:
-    scenario = raw(
-        "late.yaml",
-        "id: late\ntitle: Late\nchanges:\n"
-        "  - {kind: measure, valid_from: 9999-06-01, id: x, label: X, type: cost,\n"
-        "     amount: 100 NOK/year, years: 5}\n",
-    )
+@pytest.mark.parametrize(
+    ("change", "field", "said"),
+    [
+        (
+            "{kind: measure, valid_from: 9999-06-01, id: x, type: cost, amount: 100 NOK/year, "
+            "years: 5}",
+            "measure.years",
+            "5 years from 9999-06-01 end after 9999-12-31",
+        ),
+        (
+            "{kind: set_staffing, valid_from: 0001-01-01, facility: Borgen, fte: 1}",
+            "set_staffing.valid_from",
+            "cannot start on 0001-01-01",
+        ),
+    ],
+)
+def test_a_scenario_change_beyond_the_calendar(
+    raw: Callable[..., Path], change: str, field: str, said: str
+) -> None:
+    scenario = raw("edge.yaml", f"id: edge\ntitle: Edge\nchanges:\n  - {change}\n")
     line = one_error_line(
         "plan", str(normkit.EXAMPLE_INVENTORY), "--scenario", str(scenario), "--years", "2020-2021"
     )
-    assert "field 'changes[0].measure.years'" in line
-    assert "5 years from 9999-06-01 end after 9999-12-31" in line
-
-
-def test_a_change_on_the_first_day(raw: Callable[..., Path]) -> None:
-    scenario = raw(
-        "early.yaml",
-        "id: early\ntitle: Early\nchanges:\n"
-        "  - {kind: set_staffing, valid_from: 0001-01-01, facility: Borgen, fte: 1}\n",
-    )
-    line = one_error_line(
-        "plan", str(normkit.EXAMPLE_INVENTORY), "--scenario", str(scenario), "--years", "2020-2021"
-    )
-    assert "field 'changes[0].set_staffing.valid_from'" in line
-    assert "cannot start on 0001-01-01" in line
+    assert f"field 'changes[0].{field}'" in line and said in line
