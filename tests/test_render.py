@@ -432,7 +432,7 @@ def test_output_to_a_pipe_writes_into_it(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     received: list[bytes] = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
     reader.start()
     try:
         code, _, err = run("assess", "--format", "csv", "-o", str(fifo))
