@@ -413,3 +413,41 @@ def test_the_module_function_defaults_to_no_explanations_and_the_formula_guard(
     out = io.StringIO()
     assess_csv_to(path, resolved, out, "csv")
     assert ",'=A," in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("staffing", "gap_known"),
+    [
+        ("facility", False),  # the whole home's staffing may serve the respite places
+        ("respite unit", False),  # staffing of a unit with no norm: no need to set it against
+        ("long-term unit", True),  # every post serves places with a known need
+    ],
+)
+def test_staffing_that_may_serve_places_without_a_need_leaves_the_gap_unknown(
+    kit: normkit.Kit, tmp_path: Path, staffing: str, gap_known: bool
+) -> None:
+    """Set against the long-term places' need alone, time spent on the respite places
+    would look like a surplus and hide the long-term shortfall."""
+    long_term = "0.5" if staffing == "long-term unit" else ""
+    respite = "0.5" if staffing == "respite unit" else ""
+    rows = [
+        "facility,unit,bed_type,beds,staffed_fte",
+        f"Home,Long,long_term,90,{long_term}",
+        f"Home,Respite,respite,30,{respite}",
+        "Other,Long,long_term,45,0.25",
+    ]
+    if staffing == "facility":
+        rows.append("Home,,,,0.5")
+    path = tmp_path / "homes.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = kit.assess(kit.load_inventory(path), "national", APRIL_2020)
+    home, other = result.facilities
+    assert (home.required_fte, home.staffed_fte) == (pytest.approx(1.0), 0.5)
+    assert home.gap_fte == (pytest.approx(0.5) if gap_known else None)
+    assert other.gap_fte == pytest.approx(0.25)
+    assert result.totals.gap_fte == pytest.approx(0.75 if gap_known else 0.25)
+    left_out = [n for n in result.notes if n.startswith("Home: 0.5 FTE staffed, but some of it")]
+    assert len(left_out) == (0 if gap_known else 1)
+    for format in ("csv", "jsonl"):  # the streaming path decides the same
+        streamed, usual = both_paths(kit, path, "national", APRIL_2020, format)
+        assert streamed == usual, format

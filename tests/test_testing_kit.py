@@ -137,7 +137,11 @@ def result() -> normkit.Assessment:
                         {"name": "Respite", "bed_type": "respite", "beds": 6},
                     ],
                 },
-                {"name": "Other", "units": [{"name": "Long", "bed_type": "long_term", "beds": 9}]},
+                {
+                    "name": "Other",
+                    "staffing": 0.05,
+                    "units": [{"name": "Long", "bed_type": "long_term", "beds": 9}],
+                },
             ]
         }
     )
@@ -200,8 +204,10 @@ def test_assert_totals_passes_and_fails(result: normkit.Assessment) -> None:
         result,
         norm=1.1,
         required=1.1,
-        staffed=0.5,
-        gap=0.5,  # Home: 1.0 − 0.5; Other has no staffing, so no gap
+        staffed=0.55,
+        # Other: 0.1 − 0.05. Home's 0.5 is recorded for the whole home, which has respite
+        # places with no norm: which part serves them is not known, so its gap is not either.
+        gap=0.05,
         beds=105,
         places_without_norm=6,
         units_without_norm=1,
@@ -210,13 +216,13 @@ def test_assert_totals_passes_and_fails(result: normkit.Assessment) -> None:
     for arguments, complaint in [
         ({"norm": 1.0}, "norm_fte: expected 1.0, got 1.1000"),
         ({"required": 2}, "required_fte"),
-        ({"staffed": 0.4}, "staffed_fte"),
-        ({"gap": 0.6}, "gap_fte"),
+        ({"staffed": 0.5}, "staffed_fte"),
+        ({"gap": 0.55}, "gap_fte"),
         ({"beds": 104}, "beds: expected 104, got 105"),
         ({"places_without_norm": 0}, "places_without_norm: expected 0, got 6"),
         ({"units_without_norm": 2}, "units_without_norm"),
         ({"places_unknown": 1}, "places_unknown"),
-        ({"gap": None}, "gap_fte: expected null, got 0.5000"),
+        ({"gap": None}, "gap_fte: expected null, got 0.0500"),
     ]:
         with pytest.raises(AssertionError) as caught:
             assert_totals(result, **arguments)  # type: ignore[arg-type]

@@ -600,14 +600,30 @@ def _sum_facility(
     facility: Facility, rows: list[UnitAssessment], at: dt.date
 ) -> FacilityAssessment:
     staffed, note = facility_staffed(facility, at)
-    return facility_sum(facility.name, facility.beds, rows, staffed, note)
+    needless = [u for u, r in zip(facility.units, rows, strict=False) if r.required_fte is None]
+    mixed = bool(needless) and (
+        staffed_on(facility.staffing, at) > 0
+        or any((_unit_staffing(u.staffing, at) or 0) > 0 for u in needless)
+    )
+    return facility_sum(facility.name, facility.beds, rows, staffed, note, mixed)
 
 
 def facility_sum(
-    name: str, beds: int, rows: list[UnitAssessment], staffed: float | None, note: str | None
+    name: str,
+    beds: int,
+    rows: list[UnitAssessment],
+    staffed: float | None,
+    note: str | None,
+    mixed: bool = False,
 ) -> FacilityAssessment:
     """A facility's figures from its rows (only their figures and status are read, so
-    rows shared by many units serve) and its staffing on the day (:func:`facility_staffed`)."""
+    rows shared by many units serve) and its staffing on the day (:func:`facility_staffed`).
+
+    ``mixed``: some staffing in force may serve places with no known need (it is recorded
+    for the whole facility, or for such a unit). The need counts only places with a known
+    need, so need less staffing would set the time those places take against the others'
+    need and could hide their shortfall: the facility's gap is then unknown (None).
+    """
     norms: list[float] = []
     requireds: list[float] = []
     without_norm = unknown = 0
@@ -621,13 +637,16 @@ def facility_sum(
         elif _without_norm(r):
             without_norm += r.beds or 0
     required = math.fsum(requireds) if requireds else None
+    gap = None
+    if staffed is not None and required is not None and not mixed:
+        gap = required - staffed
     return FacilityAssessment(
         facility=name,
         beds=beds,
         norm_fte=math.fsum(norms) if norms else None,
         required_fte=required,
         staffed_fte=staffed,
-        gap_fte=None if staffed is None or required is None else required - staffed,
+        gap_fte=gap,
         places_without_norm=without_norm,
         places_unknown=unknown,
         staffing_note=note,
@@ -793,6 +812,23 @@ def _coverage_notes(
                 f"{f.facility}: no staffing recorded: the total gap leaves this facility's "
                 f"{fmt(f.required_fte, FTE)} of need out"
             )
+    # Need and staffing both known, but the staffing may serve places with no known need.
+    mixed = [
+        f
+        for f in facilities
+        if f.required_fte is not None and f.staffed_fte is not None and f.gap_fte is None
+    ]
+    for f in mixed if len(mixed) <= _NAMED_IN_NOTES else ():
+        notes.append(
+            f"{f.facility}: {fmt(f.staffed_fte, FTE)} staffed, but some of it may serve places "
+            "with no known need (it is recorded for the facility as a whole, or for such a "
+            "unit): its gap is not known, and the total gap leaves this facility out"
+        )
+    if len(mixed) > _NAMED_IN_NOTES:
+        notes.append(
+            f"{len(mixed)} facilities ({_some_names(mixed)}) have staffing that may serve places "
+            "with no known need: their gaps are not known, and the total gap leaves them out"
+        )
     # Many are counted in one note each (a note per facility of a national table would
     # bury the rest); every facility's own figures and staffing note stay in `facilities`.
     if len(staffed_only) > _NAMED_IN_NOTES:

@@ -428,6 +428,7 @@ def _stream_facility(columns: UnitColumns, index: int, run: AssessmentRun, write
     shared: list[UnitAssessment] = []
     names: list[str] = []
     unit_staffed: list[float] = []
+    needless_staffed = False  # staffing recorded for a unit with no known need
     beds = 0
     for row in columns.units_of[index].values():
         template = cached(bed_types[row], beds_of[row])
@@ -447,6 +448,7 @@ def _stream_facility(columns: UnitColumns, index: int, run: AssessmentRun, write
         beds += beds_of[row]
         if staffed is not None:
             unit_staffed.append(staffed)
+            needless_staffed = needless_staffed or (required is None and staffed > 0)
     own = columns.facility_staffing[index]
     # As facility_staffed: nothing recorded is not known, never 0.
     if own or unit_staffed:
@@ -454,4 +456,7 @@ def _stream_facility(columns: UnitColumns, index: int, run: AssessmentRun, write
         note = None
     else:
         staffed_total, note = None, "no staffing recorded"
-    run.add(shared, names, facility_sum(name, beds, shared, staffed_total, note))
+    # As the usual path: staffing that may serve places with no known need leaves the gap unknown.
+    needless = any(t.required_fte is None for t in shared)
+    mixed = needless and (math.fsum(own) > 0 or needless_staffed)
+    run.add(shared, names, facility_sum(name, beds, shared, staffed_total, note, mixed))

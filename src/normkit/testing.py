@@ -476,12 +476,22 @@ def assert_explanations_add_up(
                 f"staffing records add up to {staffed_total}, the total shown is "
                 f"{result.totals.staffed_fte}"
             )
-        # The total gap: each facility's need less its own staffing, where both are known.
+        # The total gap: each facility's need less its own staffing, where both are known
+        # and no staffing in force may serve a place with no known need (recorded for the
+        # whole facility, or for such a unit): that time would hide the others' shortfall.
+        facilities = {f.name: f for f in inventory.facilities}
         gaps = []
         for name, staffing in staffed.items():
-            needs = [w["required"] for w in expected if w["facility"] == name]
-            known = [n for n in needs if n is not None]
-            if known:
+            rows = [w for w in expected if w["facility"] == name]
+            known = [w["required"] for w in rows if w["required"] is not None]
+            facility = facilities[name]
+            units = zip(facility.units, rows, strict=False)  # then the facility's own needs
+            needless = [u for u, w in units if w["required"] is None]
+            mixed = bool(needless) and (
+                staffed_on(facility.staffing, resolved.at) > 0
+                or any(staffed_on(u.staffing, resolved.at) > 0 for u in needless)
+            )
+            if known and not mixed:
                 gaps.append(math.fsum(known) - staffing)
         gap = math.fsum(gaps) if gaps else None
         if not _close(result.totals.gap_fte, gap):
