@@ -85,12 +85,28 @@ class Underflow(float):
         return number
 
 
+class Grouped(float):
+    """A float literal written like a thousand with a point between its groups
+    (``1.000``, ``12.500``): a number where a number is wanted, but refused where a
+    count is (:func:`read_count`), as in a CSV cell."""
+
+    text: str
+
+    def __new__(cls, text: str) -> Grouped:
+        number = super().__new__(cls, float(text))
+        number.text = text
+        return number
+
+
 def read_float_text(text: str) -> float:
-    """A file's float literal as a float, or :class:`Underflow` for a non-zero one that
-    reads as 0 (what JSON, TOML and YAML readers are given to parse floats)."""
+    """A file's float literal as a float (what JSON, TOML and YAML readers are given to
+    parse floats): :class:`Underflow` for a non-zero one that reads as 0, and
+    :class:`Grouped` for one written like ``1.000``."""
     value = float(text)
     if value == 0.0 and re.search(r"[1-9]", re.split(r"[eE]", text)[0]):
         return Underflow(text)
+    if _GROUPED_LOOKALIKE.match(text):
+        return Grouped(text)
     return value
 
 
@@ -143,6 +159,8 @@ def read_number(value: Any) -> Any:
         )
     if isinstance(value, str):
         return check_magnitude(parse_decimal(value))
+    if isinstance(value, Grouped):
+        return check_magnitude(float(value))  # a plain float from here on
     if isinstance(value, int | float):
         return check_magnitude(value)
     return value
@@ -160,8 +178,9 @@ def read_count(value: Any) -> Any:
     separate thousands or decimals, and a count read as 1 instead of 1000 is silently
     wrong. Digits alone, or a space between thousands (``1 000``), say it plainly.
     """
-    if isinstance(value, str) and _GROUPED_LOOKALIKE.match(value.strip()):
-        text = value.strip()
+    grouped = value.text if isinstance(value, Grouped) else value
+    if isinstance(grouped, str) and _GROUPED_LOOKALIKE.match(grouped.strip()):
+        text = grouped.strip()
         raise BadValue(
             f"'{text}' could be {int(re.sub('[.,]', '', text))} (a thousands separator) "
             f"or {float(text.replace(',', '.')):g} (a decimal)",

@@ -295,3 +295,38 @@ def test_a_measures_yearly_cost_is_bounded(
         normkit.Kit(autoload=False).load_scenarios([scenario])
     assert caught.value.code == "value.too-large"
     assert caught.value.location.field == f"changes[0].measure.{field}"
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "inv.yaml",
+            "facilities:\n  - {name: H, units: [{name: U, bed_type: long_term, beds: 1.000}]}\n",
+        ),
+        (
+            "inv.json",
+            '{"facilities": [{"name": "H", "units": '
+            '[{"name": "U", "bed_type": "long_term", "beds": 2.000}]}]}',
+        ),
+        (
+            "inv.toml",
+            '[[facilities]]\nname = "H"\n[[facilities.units]]\nname = "U"\n'
+            'bed_type = "long_term"\nbeds = 1.500\n',
+        ),
+    ],
+)
+def test_a_count_written_like_a_thousand_is_refused_in_every_format(
+    raw: Callable[..., Path], name: str, text: str
+) -> None:
+    """'1.000' places is 1 to a float and 1000 to a Norwegian reader: never read as either."""
+    with pytest.raises(normkit.InventoryError) as caught:
+        normkit.load_inventory(raw(name, text))
+    assert caught.value.code == "value.ambiguous-separator"
+
+
+def test_a_figure_written_like_a_thousand_is_still_a_number(raw: Callable[..., Path]) -> None:
+    """Staffing is not a count: 1.000 FTE is 1 FTE (a plain float in the model)."""
+    path = raw("inv.yaml", "facilities:\n  - {name: H, staffing: 1.000, units: []}\n")
+    fte = normkit.load_inventory(path).facilities[0].staffing[0].fte
+    assert fte == 1.0 and type(fte) is float
