@@ -78,6 +78,15 @@ def test_broken_plugins_are_reported_and_the_rest_load(installed: Callable[..., 
     assert "expected a NormSet or a file path, got int" in failures["broken_register"].error
     problems = "\n".join(kit.problems())
     assert "plugin 'broken_import' (normkit-mixed 1.0) failed at import" in problems
+    # Asking for what a failed plugin may have registered says that it failed.
+    for ask in (lambda: kit.municipality("Eksempelby"), lambda: kit.versions("eksempel")):
+        with pytest.raises(normkit.NormkitError) as unknown:
+            ask()
+        assert unknown.value.hint is not None
+        assert unknown.value.hint.endswith(
+            "; plugin(s) 'broken_import', 'broken_register' failed to load, and may be what "
+            "registers it: 'normkit plugins' says why"
+        )
     with pytest.raises(PluginError) as caught:
         normkit.Kit(strict=True)
     assert caught.value.code == "plugin.strict"

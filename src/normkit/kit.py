@@ -150,7 +150,8 @@ class Kit:
         if normset_id not in self._versions:
             raise NormSetError(
                 f"unknown norm set '{normset_id}'",
-                hint=f"known norm sets: {', '.join(self.normset_ids()) or 'none'}",
+                hint=f"known norm sets: {', '.join(self.normset_ids()) or 'none'}"
+                + self._failed_plugins(),
                 code="normset.unknown",
             )
         return sorted(
@@ -277,7 +278,8 @@ class Kit:
             )
             raise NormSetError(
                 f"unknown municipality '{key}'",
-                hint=f"known municipalities: {known or 'none (install a municipality plugin)'}",
+                hint=f"known municipalities: {known or 'none (install a municipality plugin)'}"
+                + self._failed_plugins(),
                 code="municipality.unknown",
             )
         if at is not None:
@@ -314,8 +316,19 @@ class Kit:
         names = ", ".join(m.name for m in self.municipalities.values()) or "none"
         raise NormkitError(
             f"'{value}' is neither a norm set nor a municipality",
-            hint=f"norm sets: {', '.join(self.normset_ids())}; municipalities: {names}",
+            hint=f"norm sets: {', '.join(self.normset_ids())}; municipalities: {names}"
+            + self._failed_plugins(),
             code="normset.unknown",
+        )
+
+    def _failed_plugins(self) -> str:
+        """For a hint: what may be missing because a plugin did not load."""
+        failed = sorted({f.plugin for f in self.failures})
+        if not failed:
+            return ""
+        return (
+            f"; plugin(s) {', '.join(repr(p) for p in failed)} failed to load, and may be what "
+            "registers it: 'normkit plugins' says why"
         )
 
     def normset_for(self, name_or_code: str, at: dt.date | str) -> NormSet:
