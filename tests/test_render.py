@@ -240,6 +240,11 @@ def test_every_builtin_renders_every_result(kit: normkit.Kit, table3: normkit.As
     for result in results:
         for renderer in BUILTIN:
             for lang in ("en", "nb"):
+                if lang != "en" and not renderer.translates:  # json, jsonl, csv: for programs
+                    with pytest.raises(NormkitError) as caught:
+                        render(result, renderer, RenderOptions(lang=lang))  # type: ignore[arg-type]
+                    assert caught.value.code == "render.lang"
+                    continue
                 if renderer.name == "jsonl" and result is not table3:
                     with pytest.raises(NormkitError) as caught:  # a line per unit: assessments
                         render(result, renderer, RenderOptions(lang=lang))  # type: ignore[arg-type]
@@ -575,7 +580,9 @@ def test_the_output_files_extension_chooses_the_format(tmp_path: Path) -> None:
     code, _, err = run("assess", "--format", "csv", "-o", str(tmp_path / "r.xlsx"))
     assert code == 1 and "--format csv writes .csv" in err
     assert run("assess", "--format", "XLSX", "-o", str(tmp_path / "upper.xlsx"))[0] == 0
-    assert run("assess", "--lang", "NB", "--format", "csv")[0] == 0
+    assert run("assess", "--lang", "NB", "--format", "markdown")[0] == 0
+    code, _, err = run("assess", "--lang", "NB", "--format", "CSV")  # CSV is for programs
+    assert code == 1 and "--lang nb is not available with --format csv" in err
     code, _, err = run("assess", "--chart", str(tmp_path / "gap.svg"))
     assert code == 0 and f"wrote {tmp_path / 'gap.svg'}" in err
 
@@ -688,3 +695,12 @@ def test_charts_per_facility_are_left_out_past_the_limit(kit: normkit.Kit) -> No
 
     assert len(report_of(MAX_CHART_CATEGORIES).charts()) == 2  # type: ignore[attr-defined]
     assert report_of(MAX_CHART_CATEGORIES + 1).charts() == []  # type: ignore[attr-defined]
+
+
+def test_a_plan_date_without_a_norm_set_has_no_count_of_alerts(kit: normkit.Kit) -> None:
+    """No threshold was checked that day: 'none in force', never 0 alerts."""
+    inventory = kit.load_inventory(EXAMPLE_INVENTORY)
+    plan = kit.plan(inventory, "national", [dt.date(2011, 1, 1), dt.date(2020, 1, 1)], [])
+    rows = [line for line in kit.render(plan, "markdown").splitlines() if line.startswith("| 20")]
+    assert rows[0].startswith("| 2011-01-01 | none in force |")
+    assert rows[0].endswith("| none in force |") and rows[1].endswith("| 0 |")

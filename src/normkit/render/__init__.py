@@ -70,6 +70,9 @@ class Renderer:
     render: RenderFunction = field(repr=False)
     binary: bool = False
     explains: bool = False
+    #: whether ``--lang`` changes what it writes (formats for people do; those for
+    #: programs keep English keys and decimal points whatever the language)
+    translates: bool = True
     description: str = ""
     #: the plugin that registered it (filled in by the kit)
     plugin: str = "normkit"
@@ -111,12 +114,14 @@ BUILTIN: tuple[Renderer, ...] = (
         ".json",
         _lazy("data", "render_json"),
         explains=True,
+        translates=False,
         description="the documented JSON",
     ),
     Renderer(
         "csv",
         ".csv",
         _lazy("data", "render_csv"),
+        translates=False,
         description="one row per figure, numbers at 4 decimals",
     ),
     Renderer(
@@ -124,6 +129,7 @@ BUILTIN: tuple[Renderer, ...] = (
         ".jsonl",
         _lazy("jsonl", "render_jsonl"),
         explains=True,
+        translates=False,
         description="JSON Lines: a line per unit and facility, then the rest (assessments)",
     ),
     Renderer(
@@ -196,6 +202,14 @@ def for_output(name: str | None, target: Path | None, renderers: Iterable[Render
 def check(renderer: Renderer, options: RenderOptions) -> None:
     """Refuse options the format cannot honour, before anything is computed or written."""
     locale(options.lang)
+    if options.lang != "en" and not renderer.translates:
+        raise NormkitError(
+            f"--lang {options.lang} is not available with --format {renderer.name}, which is "
+            "written for programs: English names and a decimal point, whatever the language",
+            hint="for a spreadsheet in Norwegian use --format xlsx; for people: table, "
+            "markdown or html",
+            code="render.lang",
+        )
     if options.explain and not renderer.explains:
         formats = "table, markdown, json, jsonl, html or xlsx"
         raise NormkitError(

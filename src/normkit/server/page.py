@@ -102,7 +102,9 @@ def page_router(kit: Kit, assessed: Any, bounded: Any, upload: Any) -> APIRouter
             return _problem(f"'{at}' is not a date (YYYY-MM-DD)", lang)
         kind = "html" if fmt == "html-file" else fmt
         renderer = choose(kind, kit.renderers.values())
-        body = render(result, renderer, RenderOptions(lang=lang, explain=kind != "csv"))
+        # The page's language is the reader's; a CSV for programs has none of its own.
+        options = RenderOptions(lang=lang if renderer.translates else "en", explain=kind != "csv")
+        body = render(result, renderer, options)
         headers = {}
         if fmt != "html":
             headers["Content-Disposition"] = f'attachment; filename="normkit{renderer.extension}"'
