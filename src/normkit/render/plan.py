@@ -92,7 +92,8 @@ def _run_row(p: PlanPeriod, locale: Locale, drop: frozenset[int]) -> Row:
         Num(p.gap_cost_nok_per_year, "nok", "not_known"),
         Num(p.measures_cost_nok_per_year, "nok", "not_known"),
         Num(p.grants_nok_per_year, "nok", "not_known"),
-        Num(len(p.alerts), "count"),
+        # No norm set in force: no threshold was checked, so no count of alerts is known.
+        Num(None if p.normset is None else len(p.alerts), "count", "none_in_force"),
     )
     return Row(_keep(cells, drop))
 
