@@ -46,6 +46,29 @@ def test_nursing_homes_are_unknown_never_guessed(normkit_kit: normkit.Kit) -> No
     assert increase.value is not None and increase.value.to("FTE") == 5.21
 
 
+def test_acute_units_in_nursing_homes_are_unknown_too(normkit_kit: normkit.Kit) -> None:
+    """§1.3.3 names "øyeblikkelig hjelp-" units among the nursing homes' special units,
+    and the revised norm's table is missing: not "no norm", which would say the norm
+    gives them nothing. Respite, which the section does not name, keeps the national
+    norm's "no norm"."""
+    inventory = normkit.Inventory.model_validate(
+        {
+            "facilities": [
+                {
+                    "name": "Home",
+                    "units": [
+                        {"name": "Acute", "bed_type": "municipal_acute", "beds": 6},
+                        {"name": "Respite", "bed_type": "respite", "beds": 4},
+                    ],
+                }
+            ]
+        }
+    )
+    result = normkit_kit.assess(inventory, "stavanger-physicians", AT)
+    assert_unit(result, "Acute", norm=UNKNOWN, required=UNKNOWN, status="unknown")
+    assert_unit(result, "Respite", status="no_norm")
+
+
 def test_gp_capacity(normkit_kit: normkit.Kit) -> None:
     result = assess(normkit_kit, "stavanger-gp-capacity-2023")
     figures = result.indicators
