@@ -224,6 +224,32 @@ def test_a_bad_file_gets_the_usual_error_with_its_line(kit: normkit.Kit, tmp_pat
     assert "long_term" in str(error.value)
 
 
+@pytest.mark.parametrize(
+    "rows",
+    [
+        ["Home,A,long_term,30", "Ho\u200bme,B,long_term,30"],  # two facilities that look one
+        ["House,Ho\u200bme,long_term,3", "House,Home,long_term,3"],  # two units alike
+        ["House,Hå,long_term,3", "House,Ha\u030a,,,0.5"],  # staffing for a lookalike unit
+    ],
+)
+def test_names_that_look_alike_get_the_usual_error_when_streamed(
+    kit: normkit.Kit, tmp_path: Path, rows: list[str]
+) -> None:
+    path = tmp_path / "alike.csv"
+    path.write_text("\n".join(["facility,unit,bed_type,beds,staffed_fte", *rows]) + "\n")
+    assert read_unit_columns(path, kit.bed_types, kit.limits) is None
+    with pytest.raises(normkit.InventoryError) as streamed:
+        kit.assess_csv_to(path, "national", APRIL_2020, io.StringIO(), "csv")
+    with pytest.raises(normkit.InventoryError) as usual:
+        kit.load_inventory(path)
+    assert streamed.value.to_dict() == usual.value.to_dict()
+    assert "written 'H" in streamed.value.message or streamed.value.code == "csv.row"
+    # A Norwegian name, and lookalikes nowhere, stay on the fast path.
+    plain = tmp_path / "plain.csv"
+    plain.write_text("facility,unit,bed_type,beds\nKruseløkka,Hå,long_term,3\n")
+    assert read_unit_columns(plain, kit.bed_types, kit.limits) is not None
+
+
 def test_the_command_streams_csv_and_json_lines(tmp_path: Path) -> None:
     source = tmp_path / "homes.csv"
     source.write_text(

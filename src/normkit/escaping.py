@@ -46,6 +46,8 @@ def lookalike(text: str) -> str:
     """What a reader sees of a name: without invisible and direction characters or
     surrounding spaces, in one Unicode form ('Hå' composed or not). Names equal by
     this are one name to a reader, so they must not name two different things."""
+    if text.isascii():  # the usual name: nothing hidden, and one Unicode form already
+        return text.strip()
     return unicodedata.normalize("NFC", _HIDDEN.sub("", text)).strip()
 
 

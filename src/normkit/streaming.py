@@ -35,6 +35,7 @@ from .assessment import (
 from .bed_types import BedType
 from .csvfiles import read_table
 from .errors import InventoryError
+from .escaping import lookalike
 from .inventory import CSV_COLUMNS, Facility, Inventory, Unit, load_inventory
 from .limits import DEFAULT, Limits
 from .municipality import MunicipalityInfo
@@ -49,8 +50,9 @@ _FTE = re.compile(r"[0-9]{1,9}(?:[.,][0-9]{1,9})?")
 class UnitColumns:
     """A CSV inventory of undated units and staffing, as columns.
 
-    ``units_of[f]`` maps the unit names of the ``f``-th facility (in order of
-    first appearance) to their rows, indices into the unit columns.
+    ``units_of[f]`` maps the unit names of the ``f``-th facility, as
+    :func:`~normkit.escaping.lookalike` reads them (in order of first
+    appearance), to their rows, indices into the unit columns.
     ``staffed[i]`` is the unit's staffing (FTE, undated; ``None`` when it has
     none); a unit with more than one record has them all in ``more_staffing``.
     """
@@ -142,12 +144,18 @@ def read_unit_columns(
         )
         if not facility or cells[from_at] or cells[to_at] or (fte and not fte_match(fte)):
             return None
-        f = facility_index.get(facility)
+        # Names as a reader sees them (cells are trimmed, so an ASCII name is its own):
+        # two spellings of one name are the usual reader's error to give.
+        key = facility if facility.isascii() else lookalike(facility)
+        f = facility_index.get(key)
         if f is None:
-            f = facility_index[facility] = len(out.facilities)
+            f = facility_index[key] = len(out.facilities)
             out.facilities.append(facility)
             out.units_of.append({})
             out.facility_staffing.append([])
+        elif out.facilities[f] != facility:
+            return None
+        unit_key = unit if unit.isascii() else lookalike(unit)
         staffed = float(fte.replace(",", ".")) if fte else None
         rows = out.units_of[f]
         if not (bed_type or beds):  # a row of staffing only
@@ -156,8 +164,8 @@ def read_unit_columns(
             if not unit:
                 out.facility_staffing[f].append(staffed)
                 continue
-            row = rows.get(unit)
-            if row is None:
+            row = rows.get(unit_key)
+            if row is None or units[row] != unit:
                 return None
             records = out.more_staffing.get(row)
             if records is not None:
@@ -169,9 +177,9 @@ def read_unit_columns(
             continue
         if not (unit and bed_type and beds and beds_match(beds)):
             return None
-        if (known is not None and bed_type not in known) or unit in rows:
+        if (known is not None and bed_type not in known) or unit_key in rows:
             return None
-        rows[unit] = len(units)
+        rows[unit_key] = len(units)
         units.append(unit)
         bed_types_.append(interned.setdefault(bed_type, bed_type))
         beds_.append(int(beds))
