@@ -153,4 +153,12 @@ def test_manifest_plugin(tmp_path: Path, write: Callable[[str, str], Path]) -> N
     assert kit.example("testby-x")[1] == tmp_path / "example.yaml"
     manifest.write_text(manifest.read_text().replace("norms.yaml", "missing.yaml"))
     broken = normkit.Kit([normkit.ManifestPlugin(tmp_path)], autoload=False)
-    assert "files named in the manifest are missing" in broken.failures[0].error
+    # Once, with its own code and the manifest's path, not once per hook as "plugin.failed".
+    (failure,) = broken.failures
+    assert "files named in the manifest are missing" in failure.error
+    assert (failure.code, failure.file) == ("plugin.manifest-missing-file", str(manifest))
+    assert "testby" not in broken.municipalities
+    from normkit.lint import check_plugins
+
+    findings = check_plugins(broken)
+    assert [(f.code, f.file) for f in findings] == [("plugin.manifest-missing-file", str(manifest))]

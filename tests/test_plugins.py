@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 import normkit
-from normkit import Municipality, MunicipalityCode, NormSetError, PluginError
+from normkit import (
+    Municipality,
+    MunicipalityCode,
+    NormkitError,
+    NormSetError,
+    PluginError,
+)
 
 GOOD = """
 from normkit import hookimpl, Municipality, MunicipalityCode
@@ -582,3 +588,46 @@ def test_a_plugin_whose_hook_has_the_wrong_arguments_fails_at_registration() -> 
     assert (failure.plugin, failure.stage) == ("bad", "register")
     assert failure.error.startswith("PluginValidationError: Plugin 'bad'")
     assert "{'extra'}" in failure.error
+
+
+def test_a_plugin_that_fails_halfway_is_withdrawn_whole() -> None:
+    class Halfway:
+        __name__ = "halfway"
+
+        @normkit.hookimpl
+        def normkit_register_municipalities(self, register: Callable[[object], None]) -> None:
+            register({"id": "sarpsborg", "name": "Sarpsborg", "codes": [{"code": "3105"}]})
+
+        @normkit.hookimpl
+        def normkit_register_normsets(self, register: Callable[[object], None]) -> None:
+            raise RuntimeError("the norm files are not there")
+
+    kit = normkit.Kit([Halfway()], autoload=False)
+    (failure,) = kit.failures
+    assert failure.stage == "normkit_register_normsets" and failure.code == "plugin.failed"
+    # A municipality without the norm sets its plugin meant to give is not assessed
+    # under the national norm alone: the plugin registered nothing that stays.
+    assert "sarpsborg" not in kit.municipalities and "halfway" not in kit.plugins
+    with pytest.raises(NormkitError):
+        kit.normset_for("3105", dt.date(2024, 1, 1))
+    # Where it failed: the plugin's own line, not normkit's or pluggy's.
+    assert failure.file == __file__
+    assert "raise RuntimeError" in Path(__file__).read_text().splitlines()[failure.line - 1]
+    assert f"({__file__}:{failure.line})" in failure.describe()
+    assert normkit.Kit([Halfway(), sarpsborg_plugin()], autoload=False).failures == [failure]
+
+
+def test_a_withdrawn_plugin_leaves_no_conflict_behind() -> None:
+    class Failing:
+        __name__ = "failing"
+
+        @normkit.hookimpl
+        def normkit_register_municipalities(self, register: Callable[[object], None]) -> None:
+            register({"id": "sarpsborg", "name": "Sarpsborg", "codes": [{"code": "3105"}]})
+            raise RuntimeError("half done")
+
+    kit = normkit.Kit([Failing(), sarpsborg_plugin()], autoload=False)
+    assert [f.plugin for f in kit.failures] == ["failing"]
+    # Its municipality would have contested the good plugin's: the good one alone has it.
+    assert kit.conflicts == [] and kit.owner("sarpsborg") == "sarpsborg"
+    assert kit.normset_for("3105", dt.date(2024, 1, 1)).id == "national"

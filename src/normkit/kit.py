@@ -95,8 +95,15 @@ class Kit:
         self.limits = limits if limits is not None else Limits.from_env()
         loaded = PluginSet(plugins, autoload=autoload, allow=allow, block=block, builtins=builtins)
         self._plugins = loaded
-        self.registry = Registry(loaded.plugins, self.limits)
-        loaded.register_all(self.registry.handlers())
+        # A plugin that fails is withdrawn with everything it registered: the others
+        # register again into a new registry (headers only, so this is cheap), until
+        # none fails (one may have relied on what a withdrawn plugin registered).
+        while True:
+            self.registry = Registry(loaded.plugins, self.limits)
+            failed = loaded.register_all(self.registry.handlers())
+            if not failed:
+                break
+            loaded.withdraw(failed)
         self.registry.check_municipality_codes()
         # What the plugins registered, by id (the registry's own collections).
         self.bed_types: dict[str, BedType] = self.registry.bed_types
@@ -121,6 +128,10 @@ class Kit:
     def plugins(self) -> dict[str, PluginInfo]:
         """The plugins that loaded, by name."""
         return self._plugins.plugins
+
+    def plugin_object(self, name: str) -> object | None:
+        """A loaded plugin itself (a module or an object), for tools that inspect it."""
+        return self._plugins.pm.get_plugin(name) if name in self.plugins else None
 
     @property
     def failures(self) -> list[PluginFailure]:

@@ -3,7 +3,10 @@
 Each plugin of the ``normkit`` entry-point group is imported on its own, and
 each of its hooks is called on its own: one that raises anything (even
 ``SystemExit``) is recorded as a :class:`PluginFailure` naming the plugin, its
-distribution and the stage, and the rest still load. Whatever a plugin prints
+distribution, the stage and where it failed, and the rest still load. A plugin
+that fails is withdrawn whole: nothing it registered before the failure is
+used, as half a plugin (a municipality without its norm sets) would give
+answers its authors never meant. Whatever a plugin prints
 while it is imported or registers goes to stderr, so it can never corrupt
 JSON or CSV on stdout. Each plugin's load time is measured, so a slow one can
 be named.
@@ -19,6 +22,7 @@ import contextlib
 import os
 import sys
 import time
+import traceback
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -70,10 +74,49 @@ class PluginFailure:
     error: str
     #: "select", "import", "register" or the name of the hook that failed
     stage: str
+    #: the code of the normkit error behind the failure; "plugin.failed" for any other
+    code: str = "plugin.failed"
+    #: where it failed: the file the error names, else the plugin's own line that raised
+    file: str | None = None
+    line: int | None = None
 
     def describe(self) -> str:
         dist = f" ({self.distribution})" if self.distribution else ""
-        return f"plugin '{self.plugin}'{dist} failed at {self.stage}: {self.error}"
+        where = ""
+        if self.file is not None and self.file not in self.error:
+            where = f" ({self.file}:{self.line})" if self.line is not None else f" ({self.file})"
+        return f"plugin '{self.plugin}'{dist} failed at {self.stage}{where}: {self.error}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The failure as data (nulls left out), as ``normkit plugins --format json`` gives it."""
+        data = {
+            "plugin": self.plugin,
+            "distribution": self.distribution,
+            "stage": self.stage,
+            "code": self.code,
+            "error": self.error,
+            "file": self.file,
+            "line": self.line,
+        }
+        return {k: v for k, v in data.items() if v is not None}
+
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _failure(plugin: str, dist: str | None, exc: BaseException, stage: str) -> PluginFailure:
+    """A failure with what the error says of itself: its code and file (a manifest, a
+    norm file), or else the last line outside normkit and pluggy that raised it."""
+    text = f"{type(exc).__name__}: {exc}"  # a normkit error's text names its file and line
+    if isinstance(exc, NormkitError):
+        location = exc.location
+        return PluginFailure(plugin, dist, text, stage, exc.code, location.file, location.line)
+    file = line = None
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        name = os.path.abspath(frame.f_code.co_filename)
+        if not name.startswith((_HERE + os.sep, os.path.dirname(pluggy.__file__) + os.sep)):
+            file, line = frame.f_code.co_filename, lineno
+    return PluginFailure(plugin, dist, text, stage, file=file, line=line)
 
 
 def env_flag(name: str, environ: Mapping[str, str] | None = None) -> bool:
@@ -166,6 +209,7 @@ class PluginSet:
                     f"{allow_source} names '{name}', which is not installed; installed: "
                     f"{', '.join(sorted(known))}",
                     "select",
+                    "plugin.select",
                 )
             )
         for name in sorted(blocked - known):
@@ -196,12 +240,7 @@ class PluginSet:
                 plugin = ep.load()
         except (Exception, SystemExit) as exc:  # a plugin must never take the host down
             self.failures.append(
-                PluginFailure(
-                    ep.name,
-                    dist_label(dist_name, dist_version),
-                    f"{type(exc).__name__}: {exc}",
-                    "import",
-                )
+                _failure(ep.name, dist_label(dist_name, dist_version), exc, "import")
             )
             return
         self._add(plugin, ep.name, dist_name, dist_version, seconds=time.perf_counter() - started)
@@ -219,11 +258,7 @@ class PluginSet:
             with _quiet_stdout():
                 self.pm.register(plugin, name=name)
         except (Exception, SystemExit) as exc:
-            self.failures.append(
-                PluginFailure(
-                    name, dist_label(dist, version), f"{type(exc).__name__}: {exc}", "register"
-                )
-            )
+            self.failures.append(_failure(name, dist_label(dist, version), exc, "register"))
             return
         if not self.pm.get_hookcallers(plugin):
             self.pm.unregister(plugin)
@@ -240,17 +275,24 @@ class PluginSet:
         module = plugin.__name__ if isinstance(plugin, types.ModuleType) else type(plugin).__name__
         self.plugins[name] = PluginInfo(name, dist, version, module, builtin, load_seconds=seconds)
 
-    def register_all(self, handlers: Mapping[str, Callable[[Any, str], None]]) -> None:
+    def register_all(self, handlers: Mapping[str, Callable[[Any, str], None]]) -> set[str]:
         """Call every plugin's registration hooks, in the order the hook specs define.
 
         ``handlers`` maps each hook name to what records one registered item;
-        a hook that raises (or a handler that refuses an item) fails only
-        that plugin's hook.
+        a hook that raises (or a handler that refuses an item) fails its
+        plugin, whose later hooks are then not called. Returns the plugins
+        that failed: the caller withdraws them (:meth:`withdraw`) and
+        registers the rest again into a new registry.
         """
+        failed: set[str] = set()
+        for info in self.plugins.values():
+            info.registered = {}
         for hook_name in hookspecs.registration_order():
             handler = handlers[hook_name]
             for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
                 info = self.plugins[impl.plugin_name]  # _add keeps only registered plugins
+                if info.name in failed:
+                    continue  # one failure per plugin: the first says what went wrong
 
                 def register(item: Any, _plugin: str = info.name, _handler: Any = handler) -> None:
                     _handler(item, _plugin)
@@ -260,13 +302,17 @@ class PluginSet:
                     with _quiet_stdout():
                         impl.function(register=register)
                 except (Exception, SystemExit) as exc:
-                    self.failures.append(
-                        PluginFailure(
-                            info.name,
-                            dist_label(info.distribution, info.version),
-                            f"{type(exc).__name__}: {exc}",
-                            hook_name,
-                        )
-                    )
+                    failed.add(info.name)
+                    dist = dist_label(info.distribution, info.version)
+                    self.failures.append(_failure(info.name, dist, exc, hook_name))
                 finally:
                     info.load_seconds += time.perf_counter() - started
+        return failed
+
+    def withdraw(self, names: Iterable[str]) -> None:
+        """Take failed plugins out: their hooks are not called again, nor their items used."""
+        for name in names:
+            plugin = self.pm.get_plugin(name)
+            if plugin is not None:
+                self.pm.unregister(plugin, name=name)
+            self.plugins.pop(name, None)

@@ -199,7 +199,9 @@ def test_an_incomplete_rule_kind_is_refused_at_registration() -> None:
     (failure,) = kit.failures
     assert failure.plugin == "halfway" and failure.stage == "normkit_register_rule_kinds"
     assert "rule kind 'incomplete' (Incomplete) does not implement explain" in failure.error
-    assert "complete" in kit.rule_kinds and "incomplete" not in kit.rule_kinds
+    # The plugin is withdrawn whole: the kind it registered before failing is not used.
+    assert "complete" not in kit.rule_kinds and "incomplete" not in kit.rule_kinds
+    assert "halfway" not in kit.plugins
 
 
 def test_a_plugin_rule_kind_that_fails_is_named_not_a_traceback() -> None:

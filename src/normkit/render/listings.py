@@ -74,10 +74,7 @@ def plugins_document(kit: Any) -> dict[str, Any]:
             }
         )
     problems = kit.problems()
-    failures = [
-        {"plugin": f.plugin, "distribution": f.distribution, "stage": f.stage, "error": f.error}
-        for f in kit.failures
-    ]
+    failures = [f.to_dict() for f in kit.failures]
     formats = [
         {
             "name": r.name,
