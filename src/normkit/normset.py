@@ -520,7 +520,7 @@ def _field(normset: NormSet, group: str, item_id: str) -> str:
     return group
 
 
-def _in(version: NormSet, error: NormSetError) -> NormkitError:
+def _in(version: NormSet, error: NormkitError) -> NormkitError:
     """The error at its field in ``version``'s file and line, when it was read from a file."""
     return error.relocated(version.locate(error.location.field))
 
@@ -547,7 +547,13 @@ def resolve(
                     code="normset.extends-cycle",
                 ),
             )
-        chain.append(lookup(parent_id, at))
+        try:
+            chain.append(lookup(parent_id, at))
+        except NormkitError as error:
+            if error.location.file is not None:
+                raise  # the parent's own file is at fault, and says where
+            # An unknown id or no version in force: the fault is this `extends` line.
+            raise _in(chain[-1], error.relocated(Location(field="extends"))) from None
     needs: dict[str, AppliedNeed] = {}
     overrides: list[AppliedOverride] = []
     thresholds: dict[str, Threshold] = {}
