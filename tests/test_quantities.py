@@ -149,3 +149,14 @@ def test_numbers_are_shown_without_a_sign_on_zero() -> None:
     assert fmt(-0.005, "FTE") == "-0.01 FTE"
     assert fmt(0.0) == "0"
     assert fmt(1234.5) == "1 234.5"
+
+
+def test_explanations_round_halves_as_the_tables_do() -> None:
+    from normkit.render.plan_lines import _figure, _fte2, _signed
+    from normkit.rules.base import fmt
+
+    # 0.625 is exactly half-way; 0.285 is stored just below it. A planner's
+    # spreadsheet shows 0.63 and 0.29, and so does every text normkit writes.
+    assert fmt(0.625, "FTE") == "0.63 FTE" and fmt(0.285) == "0.29"
+    assert (_fte2(0.625), _figure(1052.625), _signed(-0.625)) == ("0.63", "1 052.63", "-0.63")
+    assert _signed(2.5, money=True) == "+3" and _signed(-0.4, money=True) == "0"

@@ -70,6 +70,14 @@ def table3(kit: normkit.Kit) -> normkit.Assessment:
         (Num(1052.6, "figure"), "1 052.60", f"1{NBSP}052,60"),
         (Num(115_786, "figure"), "115 786", f"115{NBSP}786"),
         (Num(2020, "year"), "2020", "2020"),
+        # Halves away from zero, read to 15 digits, as the workbook shows them in Excel:
+        # Python alone writes 0.62, 0.28, 2.67, 2 and -0.62.
+        (Num(0.625, "fte"), "0.63", "0,63"),
+        (Num(0.285, "fte"), "0.29", "0,29"),
+        (Num(2.675, "figure"), "2.68", "2,68"),
+        (Num(2.5, "nok"), "3", f"3{NBSP}kr"),
+        (Num(-0.625, "signed_fte"), "-0.63", "-0,63"),
+        (Num(-2.5, "signed_nok"), "-3", f"-3{NBSP}kr"),
         (Num(None, "fte", "no_norm"), "no norm", "ingen norm"),
         (Num(None, "fte", "at_facility"), "at facility", "på institusjonen"),
         (Num(None, "fte"), "not known", "ikke kjent"),

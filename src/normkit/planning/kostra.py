@@ -25,6 +25,7 @@ from ..errors import NormkitError
 from ..files import read_document
 from ..model import Model
 from ..provenance import Source
+from ..rounding import rounded
 
 REFERENCES = Path(__file__).with_name("kostra-12293.yaml")
 #: bed types whose places KOSTRA leaves out of the residents
@@ -115,7 +116,9 @@ def kostra_position(
         if bed_type in NOT_RESIDENTS
     )
     hours: float | None = fte * hours_per_fte if staffed else None
-    hours_basis = f"{fte:.2f} FTE staffed × {hours_per_fte:g} hours a week (SSB's FTE convention)"
+    hours_basis = (
+        f"{rounded(fte, 2):.2f} FTE staffed × {hours_per_fte:g} hours a week (SSB's FTE convention)"
+    )
     if "physician_hours_per_week" in stated:
         hours = stated["physician_hours_per_week"]
         hours_basis = f"{hours:g} hours a week, as the inventory states"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..errors import NormkitError
+from ..rounding import rounded
 from .document import Cell, Num, State
 
 Lang = Literal["en", "nb"]
@@ -77,11 +78,12 @@ class Locale:
         signed = num.kind.startswith("signed_")
         kind = num.kind.removeprefix("signed_")
         if kind == "fte":
-            text = f"{value:+.2f}" if signed else f"{value:.2f}"
+            shown = rounded(value, 2)
+            text = f"{shown:+.2f}" if signed else f"{shown:.2f}"
             if text.lstrip("+-") == "0.00":  # a tiny difference rounds to zero, which has no sign
                 text = "0.00"
         elif kind == "nok":
-            whole = round(value)
+            whole = int(rounded(value, 0))
             text = f"{whole:+,}" if signed and whole else f"{whole:,}"
         elif kind == "year":
             return str(value)
@@ -90,7 +92,8 @@ class Locale:
         elif float(value).is_integer():  # a figure: whole numbers as they are
             text = f"{int(value):+,}" if signed and value else f"{int(value):,}"
         else:
-            text = f"{value:+,.2f}" if signed else f"{value:,.2f}"
+            shown = rounded(value, 2)
+            text = f"{shown:+,.2f}" if signed else f"{shown:,.2f}"
         if self.lang == "nb":
             text = text.replace(",", NB_THOUSANDS).replace(".", ",")
             return f"{text}{NB_THOUSANDS}kr" if kind == "nok" else text

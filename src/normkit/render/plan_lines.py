@@ -17,6 +17,7 @@ from ..planning.projection import (
     ScenarioRun,
     UnitDifference,
 )
+from ..rounding import rounded
 from ..rules.base import fmt
 
 NONE = "not known"
@@ -25,7 +26,10 @@ NONE = "not known"
 def _signed(value: float | None, money: bool = False) -> str:
     if value is None:
         return NONE
-    shown = f"{round(value):+,}".replace(",", " ") if money else f"{value:+.2f}"
+    if money:
+        shown = f"{int(rounded(value, 0)):+,}".replace(",", " ")
+    else:
+        shown = f"{rounded(value, 2):+.2f}"
     return shown.lstrip("+") if shown in ("+0", "+0.00", "-0", "-0.00") else shown
 
 
@@ -75,7 +79,7 @@ def _figure(value: float | None) -> str:
         return NONE
     if float(value).is_integer():
         return fmt(value)
-    return f"{value:,.2f}".replace(",", " ")
+    return f"{rounded(value, 2):,.2f}".replace(",", " ")
 
 
 def run_lines(run: ScenarioRun, all_dates: Sequence[dt.date]) -> list[str]:
@@ -142,7 +146,7 @@ def difference_lines(
 
 
 def _fte2(value: float | None) -> str:
-    return NONE if value is None else f"{value:.2f}"
+    return NONE if value is None else f"{rounded(value, 2):.2f}"
 
 
 def _moved(d: Difference) -> str:

@@ -25,6 +25,7 @@ from pydantic_core import PydanticCustomError
 from ..errors import RuleError
 from ..model import Model
 from ..provenance import Source
+from ..rounding import rounded
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -42,7 +43,7 @@ def fmt(value: float | None, unit: str = "") -> str:
     """A number as a planner reads it: at most 2 decimals, trailing zeros cut."""
     if value is None:
         return "unknown"
-    text = f"{value:,.2f}".replace(",", " ").rstrip("0").rstrip(".")
+    text = f"{rounded(value, 2):,.2f}".replace(",", " ").rstrip("0").rstrip(".")
     if text == "-0":  # a tiny negative rounds to zero, which has no sign
         text = "0"
     return f"{text} {unit}".strip()
