@@ -77,6 +77,24 @@ def run_check(*args: str) -> tuple[int, list[dict[str, str]]]:
             "replaces need 'dementia', which does not exist",
             "replaces: null",
         ),
+        # What `extends` names is this file's fault: its line, not a bare message.
+        (
+            ("extends: national", "extends: nationall"),
+            5,
+            "normset.unknown",
+            "unknown norm set 'nationall'",
+            "known norm sets: national",
+        ),
+        (
+            (
+                "valid_from: 2020-01-01\nvalid_to: 2020-12-31",
+                "valid_from: 1999-01-01\nvalid_to: 1999-12-31",
+            ),
+            5,
+            "normset.not-in-force",
+            "norm set 'national' has no version in force on 1999-01-01",
+            "its versions cover",
+        ),
     ],
 )
 def test_check_finds_file_problems(
@@ -376,3 +394,82 @@ def test_check_reports_what_assess_would_refuse(write: Callable[[str, str], Path
     (conflict,) = findings
     assert conflict["code"] == "need.conflict" and conflict["line"] == 10
     assert "needs 'a' and 'b' both apply to bed type 'long_term'" in conflict["message"]
+
+
+THRESHOLDS = """
+thresholds:
+  - id: new-gp-list
+    indicator: {watched}
+    below: 1000
+    action: open a new GP list
+    source: {{document: Testby plan}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("watched", "suggested"),
+    [
+        ("free_list_place", "free_list_places"),  # computed from GP lists
+        ("inhabitants_80", "inhabitants_80+"),  # computed from a population
+        ("gap_ft", "gap_fte"),  # an assessment's total
+        ("legevakt_fte_per_10000", None),  # may be any figure an inventory states
+        ("free_list_places", None),
+    ],
+)
+def test_check_warns_of_a_threshold_watching_a_near_miss(
+    write: Callable[[str, str], Path], watched: str, suggested: str | None
+) -> None:
+    path = write("testby.yaml", GOOD + THRESHOLDS.format(watched=watched))
+    exit_code, findings = run_check(str(path))
+    warnings = [f for f in findings if f["code"] == "threshold.indicator"]
+    assert exit_code == 0  # a warning: a stated figure may have any name
+    if suggested is None:
+        assert warnings == []
+        return
+    (warning,) = warnings
+    assert (warning["severity"], warning["line"]) == ("warning", 16)
+    assert f"watches '{watched}', which nothing computes" in warning["message"]
+    assert warning["hint"] == f"did you mean '{suggested}'?"
+
+
+def test_a_plugin_check_knows_the_figures_its_examples_state(tmp_path: Path) -> None:
+    (tmp_path / "norms.yaml").write_text(
+        GOOD + THRESHOLDS.format(watched="public_health_ftes"), encoding="utf-8"
+    )
+    (tmp_path / "example.yaml").write_text("figures: {public_health_fte: 4.5}\n")
+    (tmp_path / "normkit-plugin.yaml").write_text(
+        "municipality: {id: testby, name: Testby, codes: [{code: '9999'}], normsets: [testby],\n"
+        "  examples: [{id: testby-x, title: X, path: example.yaml}]}\n"
+        "normsets: [norms.yaml]\n",
+        encoding="utf-8",
+    )
+    kit = normkit.Kit([normkit.ManifestPlugin(tmp_path, name="testby")], autoload=False)
+    (warning,) = [f for f in check_plugins(kit, ["testby"]) if f.code == "threshold.indicator"]
+    assert warning.hint == "did you mean 'public_health_fte'?"
+    assert (warning.file, warning.line) == (str(tmp_path / "norms.yaml"), 17)
+
+
+def test_a_norm_file_the_manifest_does_not_list_is_named(tmp_path: Path) -> None:
+    (tmp_path / "norms-2020.yaml").write_text(GOOD, encoding="utf-8")
+    # Next year's version, written but never added to the manifest: never registered.
+    forgotten = tmp_path / "norms" / "norms-2021.yaml"
+    forgotten.parent.mkdir()
+    forgotten.write_text(GOOD.replace("2020-", "2021-"), encoding="utf-8")
+    (tmp_path / "inventory.yaml").write_text("facilities: []\n", encoding="utf-8")
+    (tmp_path / "notes.json").write_text('{"id": "x", "title": "not a norm set"}')
+    (tmp_path / "normkit-plugin.yaml").write_text("normsets: [norms-2020.yaml]\n")
+    exit_code, findings = run_check(str(tmp_path))
+    assert exit_code == 0
+    assert findings == [
+        {
+            "severity": "warning",
+            "code": "plugin.unlisted-normset",
+            "message": "norm set 'testby' in this file is not listed in the manifest, so it "
+            "is never registered",
+            "file": str(forgotten),
+            "hint": f"add it to normsets: in {tmp_path / 'normkit-plugin.yaml'}, or delete it",
+        }
+    ]
+    kit = normkit.Kit([normkit.ManifestPlugin(tmp_path, name="testby")], autoload=False)
+    assert [f.file for f in check_plugins(kit, ["testby"])] == [str(forgotten)]
+    assert check_plugins(kit, ["national"]) == []

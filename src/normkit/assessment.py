@@ -717,6 +717,10 @@ def _totals(
     )
 
 
+#: the assessment's totals that thresholds can watch, beside the inventory's figures
+TOTAL_INDICATORS = ("norm_fte", "required_fte", "staffed_fte", "gap_fte")
+
+
 def indicators_of(
     inventory: Inventory, totals: Totals, normset: ResolvedNormSet, assessed: bool
 ) -> tuple[dict[str, float], list[str]]:
@@ -728,7 +732,7 @@ def indicators_of(
     indicators = inventory.indicators()
     if assessed:
         indicators = {"beds": float(totals.beds), **indicators}  # as the inventory gives it
-        for name in ("norm_fte", "required_fte", "staffed_fte", "gap_fte"):
+        for name in TOTAL_INDICATORS:
             value = getattr(totals, name)
             if value is not None:
                 indicators[name] = value

@@ -464,6 +464,17 @@ def is_total_age(label: str | None) -> bool:
 
 #: ages at which populations are summed for indicators (inhabitants_67+, inhabitants_80+…)
 AGE_THRESHOLDS = (67, 80, 90)
+#: every figure :meth:`Inventory.indicators` computes from an inventory's records
+#: (a stated figure may carry any other name)
+COMPUTED_INDICATORS = (
+    "beds",
+    "listed_patients",
+    "vacant_lists",
+    "list_caps",
+    "free_list_places",
+    "inhabitants",
+    *(f"inhabitants_{age}+" for age in AGE_THRESHOLDS),
+)
 
 
 def population_indicators(populations: Iterable[Population]) -> dict[str, float]:

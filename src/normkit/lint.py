@@ -13,18 +13,20 @@ refuse in a norm file, ``check`` reports, every problem with its own line.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from .assessment import TOTAL_INDICATORS
 from .errors import NormkitError, NormSetError
 from .files import LineMap, read_document
-from .inventory import combine_inventories
+from .inventory import COMPUTED_INDICATORS, combine_inventories
 from .kit import Kit
-from .manifest import MANIFEST
-from .normset import NormSet, normset_problems, resolve
+from .manifest import MANIFEST, ManifestPlugin
+from .normset import NormSet, ResolvedNormSet, normset_problems, resolve
 from .planning.scenario import apply_scenario
 from .values import read_date
 
@@ -74,6 +76,7 @@ def finding(error: NormkitError, severity: FindingSeverity = "error") -> Finding
 class _Loaded:
     normset: NormSet
     label: str
+    plugin: str | None = None
 
 
 def missing_sources(normset: NormSet) -> list[Finding]:
@@ -101,9 +104,13 @@ def missing_sources(normset: NormSet) -> list[Finding]:
 
 
 def check_normset(
-    kit: Kit, normset: NormSet, lookup: Callable[[str, dt.date], NormSet] | None = None
+    kit: Kit,
+    normset: NormSet,
+    lookup: Callable[[str, dt.date], NormSet] | None = None,
+    figures: Iterable[str] = (),
 ) -> list[Finding]:
-    """Sources, bed types, extension and conflicts of one built norm-set version."""
+    """Sources, bed types, extension, conflicts and watched indicators of one built
+    norm-set version; ``figures``: what its plugin's example inventories state."""
     findings = [finding(e) for e in kit.bed_type_problems(normset)]
     findings.extend(missing_sources(normset))
     at = normset.valid_from or normset.valid_to or dt.date.today()
@@ -113,6 +120,43 @@ def check_normset(
         findings.append(finding(error))
         return findings
     findings.extend(finding(c) for c in resolved.conflicts())
+    findings.extend(misspelt_indicators(normset, resolved, figures))
+    return findings
+
+
+def misspelt_indicators(
+    normset: NormSet, resolved: ResolvedNormSet, figures: Iterable[str] = ()
+) -> list[Finding]:
+    """Thresholds watching a name nothing gives that is close to one something gives.
+
+    A threshold may watch any figure an inventory states, so an unknown name
+    alone is no error; but one a letter or two from a figure normkit computes,
+    a derived indicator or an example inventory's figure is most likely a
+    typo, and would only ever be "not checked" at assessment.
+    """
+    known = {*COMPUTED_INDICATORS, *TOTAL_INDICATORS, *figures}
+    for derived in resolved.indicators:
+        known |= {derived.id, *derived.input_names().values()}
+    findings = []
+    for index, threshold in enumerate(normset.thresholds):
+        if threshold.indicator in known:
+            continue
+        close = difflib.get_close_matches(threshold.indicator, sorted(known), n=1, cutoff=0.8)
+        if not close:
+            continue
+        where = normset.locate(f"thresholds[{index}].indicator")
+        findings.append(
+            Finding(
+                "warning",
+                "threshold.indicator",
+                f"threshold '{threshold.id}' watches '{threshold.indicator}', which nothing "
+                "computes: it is checked only where an inventory states a figure of that name",
+                where.file,
+                where.line,
+                where.field,
+                f"did you mean '{close[0]}'?",
+            )
+        )
     return findings
 
 
@@ -162,13 +206,51 @@ def _norm_files(path: Path) -> Iterator[Path]:
         return
     manifest = path if path.name == MANIFEST else path / MANIFEST
     if manifest.is_file():
-        from .manifest import ManifestPlugin
-
         yield from ManifestPlugin(manifest.parent).manifest().normsets
         return
     for candidate in sorted(path.rglob("*")):
         if candidate.suffix.lower() in NORM_SUFFIXES and candidate.name != MANIFEST:
             yield candidate
+
+
+def unlisted_normsets(plugin: ManifestPlugin, kit: Kit) -> list[Finding]:
+    """Norm-set files in a manifest plugin's folder that its manifest does not list.
+
+    Only listed files are registered, so such a file is never used: most often
+    a new version someone forgot to add to ``normsets``.
+    """
+    try:
+        manifest = plugin.manifest()
+    except NormkitError:
+        return []  # reported as the plugin's failure
+    listed = {p.resolve() for p in manifest.normsets}
+    if manifest.municipality is not None:
+        listed |= {e.path.resolve() for e in manifest.municipality.examples}
+    findings = []
+    for candidate in sorted(plugin.root.rglob("*")):
+        if (
+            candidate.suffix.lower() not in NORM_SUFFIXES
+            or candidate.name == MANIFEST
+            or not candidate.is_file()
+            or candidate.resolve() in listed
+        ):
+            continue
+        try:
+            data, _ = read_document(candidate, NormSetError, kit.limits)
+        except NormkitError:
+            continue  # not a file normkit reads; whatever it is, it is not registered
+        if _looks_like_normset(data):
+            findings.append(
+                Finding(
+                    "warning",
+                    "plugin.unlisted-normset",
+                    f"norm set '{data['id']}' in this file is not listed in the manifest, so "
+                    "it is never registered",
+                    str(candidate),
+                    hint=f"add it to normsets: in {plugin.path}, or delete it",
+                )
+            )
+    return findings
 
 
 def check_scenario(kit: Kit, path: Path) -> list[Finding]:
@@ -294,6 +376,9 @@ def check_paths(kit: Kit, paths: Iterable[Path]) -> list[Finding]:
         except NormkitError as error:
             findings.append(finding(error))
             continue
+        manifest = root if root.name == MANIFEST else root / MANIFEST
+        if manifest.is_file():
+            findings.extend(unlisted_normsets(ManifestPlugin(manifest.parent), kit))
         checked = 0
         for path in files:
             checked += 1  # counted until it turns out to be another kind of file
@@ -372,11 +457,17 @@ def check_plugins(kit: Kit, names: Iterable[str] | None = None) -> list[Finding]
             findings.append(
                 Finding(
                     "error",
-                    f"plugin.{'select' if failure.stage == 'select' else 'failed'}",
+                    failure.code,
                     failure.describe(),
+                    failure.file,
+                    failure.line,
                     field=failure.distribution,
                 )
             )
+    for name in sorted(wanted & set(kit.plugins)):
+        plugin = kit.plugin_object(name)
+        if isinstance(plugin, ManifestPlugin):
+            findings.extend(unlisted_normsets(plugin, kit))
     for conflict in kit.conflicts:
         if conflict.code == "normset.overlap":
             continue  # reported below by check_versions, with the file and line
@@ -393,10 +484,12 @@ def check_plugins(kit: Kit, names: Iterable[str] | None = None) -> list[Finding]
                 findings.extend(problems)
             if normset is None:
                 continue
-            built.append(_Loaded(normset, f"{version.label()} from plugin '{version.plugin}'"))
+            label = f"{version.label()} from plugin '{version.plugin}'"
+            built.append(_Loaded(normset, label, version.plugin))
         findings.extend(check_versions(built))
         for loaded in built:
-            findings.extend(check_normset(kit, loaded.normset))
+            figures = _example_figures(kit, loaded.plugin) if loaded.plugin else set()
+            findings.extend(check_normset(kit, loaded.normset, figures=figures))
     for municipality in kit.municipalities.values():
         if kit.owner(municipality.id) not in wanted:
             continue
@@ -427,6 +520,22 @@ def check_plugins(kit: Kit, names: Iterable[str] | None = None) -> list[Finding]
             except NormkitError as error:
                 findings.append(finding(error))
     return findings
+
+
+def _example_figures(kit: Kit, plugin: str) -> set[str]:
+    """The figures a plugin's example inventories state (those that load; the others
+    are reported by the examples' own check)."""
+    names: set[str] = set()
+    for municipality in kit.municipalities.values():
+        if kit.owner(municipality.id) != plugin:
+            continue
+        for example in municipality.examples:
+            if example.kind == "inventory":
+                try:
+                    names |= set(kit.load_inventory(example.path).figures)
+                except NormkitError:
+                    continue
+    return names
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:
