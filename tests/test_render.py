@@ -263,6 +263,51 @@ def test_every_builtin_renders_every_result(kit: normkit.Kit, table3: normkit.As
                 assert isinstance(out, bytes) == renderer.binary
 
 
+_NUMBER = re.compile(r"-?\d+\.\d+")
+
+
+def test_a_norwegian_csv_is_the_same_table_with_semicolons_and_decimal_commas(
+    kit: normkit.Kit, table3: normkit.Assessment
+) -> None:
+    import csv
+
+    inventory = kit.load_inventory(EXAMPLE_INVENTORY)
+    day = dt.date(2020, 4, 1)
+    results = [
+        table3,
+        kit.compare_normsets(inventory, "national", "national", day, dt.date(2020, 1, 1)),
+        kit.plan(inventory, "national", [dt.date(2020, 1, 1), dt.date(2021, 1, 1)], []),
+        [kit.kostra(inventory, day)],
+    ]
+    renderer = choose("csv", BUILTIN)
+    for result in results:
+        en = render(result, renderer, RenderOptions())
+        nb = render(result, renderer, RenderOptions(lang="nb"))
+        assert isinstance(en, str) and isinstance(nb, str)
+        # Excel reads a file as UTF-8 (Kruseløkka) only after a byte-order mark.
+        assert nb.startswith("\ufeff") and not en.startswith("\ufeff")
+        en_rows = list(csv.reader(io.StringIO(en)))
+        nb_rows = list(csv.reader(io.StringIO(nb[1:]), delimiter=";"))
+        assert nb_rows[0] == en_rows[0]  # the documented column names
+        decimals = 0
+        for en_row, nb_row in zip(en_rows[1:], nb_rows[1:], strict=True):
+            for en_cell, nb_cell in zip(en_row, nb_row, strict=True):
+                if _NUMBER.fullmatch(en_cell):
+                    assert nb_cell == en_cell.replace(".", ","), type(result).__name__
+                    decimals += 1
+                else:  # text, whole numbers, dates and empty cells are as they are
+                    assert nb_cell == en_cell, type(result).__name__
+        assert decimals, type(result).__name__
+    # A name holding the separator stays one cell.
+    odd = inventory.model_copy(
+        update={"facilities": (inventory.facilities[0].model_copy(update={"name": "Sør; øst"}),)}
+    )
+    text = kit.render(kit.assess(odd, "national", day), "csv", lang="nb")
+    assert isinstance(text, str)
+    rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+    assert rows[1][3] == "Sør; øst" and len(rows[1]) == len(rows[0])
+
+
 def test_csv_cannot_explain() -> None:
     with pytest.raises(NormkitError) as caught:
         render([], choose("csv", BUILTIN), RenderOptions(explain=True))
@@ -589,8 +634,9 @@ def test_the_output_files_extension_chooses_the_format(tmp_path: Path) -> None:
     assert code == 1 and "--format csv writes .csv" in err
     assert run("assess", "--format", "XLSX", "-o", str(tmp_path / "upper.xlsx"))[0] == 0
     assert run("assess", "--lang", "NB", "--format", "markdown")[0] == 0
-    code, _, err = run("assess", "--lang", "NB", "--format", "CSV")  # CSV is for programs
-    assert code == 1 and "--lang nb is not available with --format csv" in err
+    code, _, err = run("assess", "--lang", "NB", "--format", "JSON")  # JSON is for programs
+    assert code == 1 and "--lang nb is not available with --format json" in err
+    assert "or csv (semicolons and decimal commas)" in err
     code, _, err = run("assess", "--chart", str(tmp_path / "gap.svg"))
     assert code == 0 and f"wrote {tmp_path / 'gap.svg'}" in err
 

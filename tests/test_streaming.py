@@ -265,6 +265,13 @@ def test_the_command_streams_csv_and_json_lines(tmp_path: Path) -> None:
         )
         assert result.exit_code == 0, result.output
         assert result.stdout == kit.render(usual, format)
+    # For a spreadsheet set to Norwegian, streamed as the usual path writes it.
+    result = runner.invoke(
+        app, ["assess", str(source), "--at", "2020-04-01", "--format", "csv", "--lang", "nb"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == kit.render(usual, "csv", lang="nb")
+    assert ";;unit;A;1;long_term;90;norm;1;1;0,5;0,5;\n" in result.stdout
     target = tmp_path / "out.jsonl"
     result = runner.invoke(app, ["assess", str(source), "--at", "2020-04-01", "-o", str(target)])
     assert result.exit_code == 0, result.output

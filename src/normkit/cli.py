@@ -436,6 +436,7 @@ def _assess_streaming(
                 explain,
                 municipality=municipality,
                 formula_guard=formula_guard,
+                lang=locale(lang).lang,
                 progress=progress,
             )
 

@@ -444,12 +444,14 @@ class Kit:
         *,
         municipality: str | None = None,
         formula_guard: bool = True,
+        lang: str = "en",
         progress: Callable[[int, int], None] | None = None,
     ) -> Assessment:
         """Assess a CSV inventory and write it to ``out`` as ``format`` (``csv`` or ``jsonl``)
         as it is assessed, with memory flat in the number of units.
 
-        What is written is what :meth:`render` gives for :meth:`assess`'s result;
+        What is written is what :meth:`render` gives for :meth:`assess`'s result
+        (``lang="nb"``: a CSV for a spreadsheet set to Norwegian);
         the assessment returned has no units (they were written). See
         :mod:`normkit.streaming`; ``progress(done, total)`` counts facilities.
         """
@@ -466,6 +468,7 @@ class Kit:
             bed_types=self.bed_types,
             limits=self.limits,
             formula_guard=formula_guard,
+            lang=lang,
             progress=progress,
         )
 

@@ -208,12 +208,12 @@ class _Writer(Protocol):
 
 class _CsvWriter:
     def __init__(
-        self, out: TextIO, municipality: MunicipalityInfo | None, formula_guard: bool
+        self, out: TextIO, municipality: MunicipalityInfo | None, formula_guard: bool, lang: str
     ) -> None:
-        from .render.csv import AssessmentCsv, cell
+        from .render.csv import AssessmentCsv, style_for
 
-        self.csv = AssessmentCsv(out, municipality, formula_guard)
-        self.cell = cell
+        self.csv = AssessmentCsv(out, municipality, formula_guard, style_for(lang))
+        self.cell = self.csv.number
         # id(row) -> the row and its cells
         self._cells: dict[int, tuple[UnitAssessment, tuple[str, ...]]] = {}
         self._numbers: dict[float | None, str] = {}  # staffed and gap figures recur
@@ -362,10 +362,14 @@ STREAM_FORMATS = ("csv", "jsonl")
 
 
 def writer_for(
-    format: str, out: TextIO, municipality: MunicipalityInfo | None, formula_guard: bool
+    format: str,
+    out: TextIO,
+    municipality: MunicipalityInfo | None,
+    formula_guard: bool,
+    lang: str = "en",
 ) -> _Writer:
     if format == "csv":
-        return _CsvWriter(out, municipality, formula_guard)
+        return _CsvWriter(out, municipality, formula_guard, lang)
     if format == "jsonl":
         return _JsonlWriter(out)
     raise ValueError(f"cannot stream {format!r}; streams are {STREAM_FORMATS}")
@@ -382,10 +386,12 @@ def assess_csv_to(
     bed_types: Iterable[str] | Mapping[str, BedType] | None = None,
     limits: Limits = DEFAULT,
     formula_guard: bool = True,
+    lang: str = "en",
     progress: Callable[[int, int], None] | None = None,
 ) -> Assessment:
     """Assess a CSV inventory and write it to ``out`` as ``format`` (``csv`` or ``jsonl``)
     while it is assessed; returns the assessment without its units (they were written).
+    ``lang="nb"`` writes the CSV for a spreadsheet set to Norwegian (as ``--lang nb``).
 
     ``progress(done, total)`` is called as facilities are done.
     """
@@ -396,12 +402,12 @@ def assess_csv_to(
         result = assess(
             inventory, normset, explain=explain, municipality=municipality, progress=progress
         )
-        writer = writer_for(format, out, municipality, formula_guard)
+        writer = writer_for(format, out, municipality, formula_guard, lang)
         for unit in result.units:
             writer.row(unit)
         writer.finish(result)
         return result.model_copy(update={"units": []})
-    writer = writer_for(format, out, municipality, formula_guard)
+    writer = writer_for(format, out, municipality, formula_guard, lang)
     run = AssessmentRun(normset, Inventory(name=columns.name), explain, municipality)
     templates = run.templates
     total = len(columns.facilities)

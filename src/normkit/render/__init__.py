@@ -70,8 +70,8 @@ class Renderer:
     render: RenderFunction = field(repr=False)
     binary: bool = False
     explains: bool = False
-    #: whether ``--lang`` changes what it writes (formats for people do; those for
-    #: programs keep English keys and decimal points whatever the language)
+    #: whether ``--lang`` changes what it writes (formats for people do, and CSV's
+    #: cells; JSON keeps English keys and decimal points whatever the language)
     translates: bool = True
     description: str = ""
     #: the plugin that registered it (filled in by the kit)
@@ -121,8 +121,7 @@ BUILTIN: tuple[Renderer, ...] = (
         "csv",
         ".csv",
         _lazy("data", "render_csv"),
-        translates=False,
-        description="one row per figure, numbers at 4 decimals",
+        description="one row per figure, numbers at 4 decimals; --lang nb: for a Norwegian Excel",
     ),
     Renderer(
         "jsonl",
@@ -206,8 +205,8 @@ def check(renderer: Renderer, options: RenderOptions) -> None:
         raise NormkitError(
             f"--lang {options.lang} is not available with --format {renderer.name}, which is "
             "written for programs: English names and a decimal point, whatever the language",
-            hint="for a spreadsheet in Norwegian use --format xlsx; for people: table, "
-            "markdown or html",
+            hint="for a spreadsheet in Norwegian use --format xlsx, or csv (semicolons and "
+            "decimal commas); for people: table, markdown or html",
             code="render.lang",
         )
     if options.explain and not renderer.explains:

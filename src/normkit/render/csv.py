@@ -1,15 +1,22 @@
 """CSV layouts: one row per figure, for programs and spreadsheets.
 
 Each result has its documented columns (docs/reference/json-output.md and
-cli.md), in English whatever ``--lang``: a CSV is read by programs. Numbers
-are written at :data:`CSV_DECIMALS` decimals, nulls as empty cells; text a
-spreadsheet would run as a formula is guarded (:mod:`normkit.escaping`).
+cli.md), named in English whatever ``--lang``, so a program reads every CSV
+alike. Numbers are written at :data:`CSV_DECIMALS` decimals, nulls as empty
+cells; text a spreadsheet would run as a formula is guarded
+(:mod:`normkit.escaping`).
+
+How the cells are written is a :class:`CsvStyle`: commas and decimal points
+for programs (``--lang en``); for Norwegian (``--lang nb``), what Excel set to
+Norwegian opens as columns of numbers: semicolons between cells, decimal
+commas, and a byte-order mark so that æ, ø and å are read as UTF-8.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from typing import Any, TextIO
 
 from .. import escaping
@@ -55,6 +62,41 @@ def cell(value: float | int | None) -> str:
     return "0" if text == "-0" else text
 
 
+@dataclass(frozen=True)
+class CsvStyle:
+    """How cells are separated and numbers written; column names never change."""
+
+    delimiter: str = ","
+    decimal: str = "."
+    #: a UTF-8 byte-order mark first, which Excel needs to read the file as UTF-8
+    bom: bool = False
+
+    def number(self, value: float | int | None) -> str:
+        """:func:`cell` with this style's decimal mark (a number has no other ``.``)."""
+        text = cell(value)
+        return text if self.decimal == "." else text.replace(".", self.decimal)
+
+    def numeral(self, text: str) -> str:
+        """A number already written by :func:`cell`, in this style."""
+        return text if self.decimal == "." else text.replace(".", self.decimal)
+
+    def writer(self, out: TextIO) -> Any:
+        """A CSV writer on ``out``, the byte-order mark written first."""
+        if self.bom:
+            out.write("\ufeff")
+        return csv.writer(out, delimiter=self.delimiter, lineterminator="\n")
+
+
+#: for programs: what ``--lang en`` writes
+PROGRAMS = CsvStyle()
+#: for a spreadsheet set to Norwegian: what ``--lang nb`` writes
+NORWEGIAN_SPREADSHEET = CsvStyle(delimiter=";", decimal=",", bom=True)
+
+
+def style_for(lang: str) -> CsvStyle:
+    return NORWEGIAN_SPREADSHEET if lang == "nb" else PROGRAMS
+
+
 def _total_note(assessment: Assessment) -> str:
     """What the totals leave out, and the gap's cost, in one cell."""
     t = assessment.totals
@@ -79,10 +121,17 @@ class AssessmentCsv:
     """
 
     def __init__(
-        self, out: TextIO, municipality: MunicipalityInfo | None, formula_guard: bool = True
+        self,
+        out: TextIO,
+        municipality: MunicipalityInfo | None,
+        formula_guard: bool = True,
+        style: CsvStyle = PROGRAMS,
     ) -> None:
-        self._write = csv.writer(out, lineterminator="\n").writerow
+        self._write = style.writer(out).writerow
         self.guard = formula_guard
+        self.style = style
+        #: a number cell in this file's style
+        self.number = style.number
         m = municipality
         self._whose = [
             escaping.csv_cell(v, formula_guard)
@@ -95,10 +144,13 @@ class AssessmentCsv:
 
     def row(self, values: list[Any]) -> None:
         """A row of :data:`CSV_HEADERS` after the municipality's two cells."""
-        guard = self.guard
+        guard, numeral = self.guard, self.style.numeral
         self._write(
             self._whose
-            + [v if i in _NUMERIC else escaping.csv_cell(v, guard) for i, v in enumerate(values)]
+            + [
+                numeral(v) if i in _NUMERIC else escaping.csv_cell(v, guard)
+                for i, v in enumerate(values)
+            ]
         )
 
     def escaped(self, cells: list[str]) -> None:
@@ -164,10 +216,12 @@ def unit_note(note: str | None, own: str | None) -> str:
     return "; ".join(n for n in (note, own) if n)
 
 
-def assessment_csv(assessment: Assessment, formula_guard: bool = True) -> str:
+def assessment_csv(
+    assessment: Assessment, formula_guard: bool = True, style: CsvStyle = PROGRAMS
+) -> str:
     """Units, facility totals and the grand total; empty cells where a figure is null."""
     buffer = io.StringIO()
-    writer = AssessmentCsv(buffer, assessment.municipality, formula_guard)
+    writer = AssessmentCsv(buffer, assessment.municipality, formula_guard, style)
     for u in assessment.units:
         writer.unit(u)
     for f in assessment.facilities:
@@ -201,10 +255,12 @@ COMPARISON_CSV_HEADERS = [
 _COMPARISON_NUMERIC = frozenset({4, 7, 10, 11})
 
 
-def comparison_csv(comparison: Comparison, formula_guard: bool = True) -> str:
+def comparison_csv(
+    comparison: Comparison, formula_guard: bool = True, style: CsvStyle = PROGRAMS
+) -> str:
     """Units, facility totals and the total; empty cells where a figure is null."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = style.writer(buffer)
     writer.writerow(COMPARISON_CSV_HEADERS)
     left, right = comparison.left, comparison.right
     whose = [
@@ -219,7 +275,9 @@ def comparison_csv(comparison: Comparison, formula_guard: bool = True) -> str:
     def row(values: list[str]) -> None:
         writer.writerow(
             [
-                v if i in _COMPARISON_NUMERIC else escaping.csv_cell(v, formula_guard)
+                style.numeral(v)
+                if i in _COMPARISON_NUMERIC
+                else escaping.csv_cell(v, formula_guard)
                 for i, v in enumerate([*values, *whose])
             ]
         )
@@ -277,12 +335,12 @@ _TEXT = frozenset(
 )
 
 
-def plan_csv(plan: Plan, formula_guard: bool = True) -> str:
+def plan_csv(plan: Plan, formula_guard: bool = True, style: CsvStyle = PROGRAMS) -> str:
     """A row per run and date, then a column per figure or indicator (population, GP
     contracts...); the difference columns (against the baseline, named in
     ``difference_against``) are empty on the baseline's rows."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = style.writer(buffer)
     runs = (plan.base, *plan.scenarios)
     names: list[str] = []
     for run in runs:
@@ -308,10 +366,10 @@ def plan_csv(plan: Plan, formula_guard: bool = True) -> str:
             ]
             writer.writerow(
                 [
-                    escaping.csv_cell(v, formula_guard) if k in _TEXT else v
+                    escaping.csv_cell(v, formula_guard) if k in _TEXT else style.numeral(v)
                     for k, v in enumerate(values)
                 ]
-                + [cell(figures.get(n)) for n in names]
+                + [style.number(figures.get(n)) for n in names]
             )
     return buffer.getvalue()
 
@@ -330,10 +388,12 @@ KOSTRA_CSV_HEADERS = [
 ]
 
 
-def kostra_csv(results: list[KostraPosition], formula_guard: bool = True) -> str:
+def kostra_csv(
+    results: list[KostraPosition], formula_guard: bool = True, style: CsvStyle = PROGRAMS
+) -> str:
     """A row per inventory and published figure, with the value and the difference."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = style.writer(buffer)
     writer.writerow(KOSTRA_CSV_HEADERS)
     for result in results:
         for b in result.benchmarks:
@@ -341,11 +401,11 @@ def kostra_csv(results: list[KostraPosition], formula_guard: bool = True) -> str
                 [
                     escaping.csv_cell(result.inventory or "", formula_guard),
                     result.at.isoformat(),
-                    cell(result.value),
+                    style.number(result.value),
                     b.year,
                     escaping.csv_cell(b.statistic, formula_guard),
-                    cell(b.value),
-                    cell(b.difference),
+                    style.number(b.value),
+                    style.number(b.difference),
                     escaping.csv_cell(b.source.cite(), formula_guard),
                 ]
             )

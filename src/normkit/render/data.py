@@ -2,6 +2,8 @@
 
 Their layouts are documented (docs/reference/json-output.md, file-formats.md)
 and do not change with ``--lang``: column names and values are for programs.
+Only a CSV's cells follow the language's spreadsheet (``--lang nb``: semicolons
+and decimal commas, :class:`normkit.render.csv.CsvStyle`).
 """
 
 from __future__ import annotations
@@ -28,13 +30,13 @@ def render_csv(result: Any, options: RenderOptions) -> str:
     from ..assessment import Assessment
     from ..planning.compare import Comparison
     from ..planning.projection import Plan
-    from .csv import assessment_csv, comparison_csv, kostra_csv, plan_csv
+    from .csv import assessment_csv, comparison_csv, kostra_csv, plan_csv, style_for
 
-    guard = options.formula_guard
+    guard, style = options.formula_guard, style_for(options.lang)
     if isinstance(result, Assessment):
-        return assessment_csv(result, formula_guard=guard)
+        return assessment_csv(result, guard, style)
     if isinstance(result, Comparison):
-        return comparison_csv(result, formula_guard=guard)
+        return comparison_csv(result, guard, style)
     if isinstance(result, Plan):
-        return plan_csv(result, formula_guard=guard)
-    return kostra_csv(result, formula_guard=guard)
+        return plan_csv(result, guard, style)
+    return kostra_csv(result, guard, style)

@@ -102,7 +102,8 @@ def page_router(kit: Kit, assessed: Any, bounded: Any, upload: Any) -> APIRouter
             return _problem(f"'{at}' is not a date (YYYY-MM-DD)", lang)
         kind = "html" if fmt == "html-file" else fmt
         renderer = choose(kind, kit.renderers.values())
-        # The page's language is the reader's; a CSV for programs has none of its own.
+        # The page's language is the reader's: in Norwegian, the CSV opens in a Norwegian
+        # Excel (semicolons, decimal commas).
         options = RenderOptions(lang=lang if renderer.translates else "en", explain=kind != "csv")
         body = render(result, renderer, options)
         headers = {}
