@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -51,12 +52,17 @@ def write(tmp_path: Path) -> Callable[[str, str], Path]:
 def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
     """Install plugin modules as a real distribution with `normkit` entry points."""
 
-    def install(dist: str, **modules: str) -> None:
+    def install(dist: str, /, requires: Sequence[str] = (), **modules: str) -> None:
         for name, code in modules.items():
             (tmp_path / f"{name}.py").write_text(textwrap.dedent(code), encoding="utf-8")
-        info = tmp_path / f"{dist}-1.0.dist-info"
+        # The folder's name as wheels write it (importlib.metadata reads the name up to
+        # the first "-": "normkit-a-1.0" and "normkit-b-1.0" would both be "normkit").
+        info = tmp_path / f"{re.sub(r'[-_.]+', '_', dist)}-1.0.dist-info"
         info.mkdir()
-        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n")
+        needs = "".join(f"Requires-Dist: {r}\n" for r in requires)
+        (info / "METADATA").write_text(
+            f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n{needs}"
+        )
         points = "\n".join(f"{name} = {name}" for name in modules)
         (info / "entry_points.txt").write_text(f"[normkit]\n{points}\n")
         monkeypatch.syspath_prepend(str(tmp_path))

@@ -473,3 +473,61 @@ def test_a_norm_file_the_manifest_does_not_list_is_named(tmp_path: Path) -> None
     kit = normkit.Kit([normkit.ManifestPlugin(tmp_path, name="testby")], autoload=False)
     assert [f.file for f in check_plugins(kit, ["testby"])] == [str(forgotten)]
     assert check_plugins(kit, ["national"]) == []
+
+
+HOSPICE_PLUGIN = """
+from normkit import hookimpl
+
+@hookimpl
+def normkit_register_bed_types(register):
+    register({"id": "hospice", "label": "Hospice", "label_nb": "hospice"})
+"""
+
+HOSPICE_NORMS = """
+from pathlib import Path
+from normkit import hookimpl
+
+@hookimpl
+def normkit_register_normsets(register):
+    register(Path(__file__).with_name("hospice-norms.yaml"))
+"""
+
+
+def test_a_plugin_that_works_only_beside_another_is_named(
+    installed: Callable[..., None], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("NORMKIT_DISABLE_PLUGIN_AUTOLOAD", "0")
+    norms = GOOD.replace("bed_types: [long_term]", "bed_types: [hospice]")
+    # A problem it has wherever it is installed is reported once, as itself.
+    norms = norms.replace('    source: {document: Testby plan, section: "2.1"}\n', "")
+    (tmp_path / "hospice-norms.yaml").write_text(norms, encoding="utf-8")
+    installed("normkit-hospice-types", hospice_types=HOSPICE_PLUGIN)
+    # Its norm set uses a bed type another package registers, which it does not require.
+    installed("normkit-hospice", hospice_norms=HOSPICE_NORMS)
+    kit = normkit.Kit()
+    assert kit.failures == [] and "hospice" in kit.bed_types
+    missing_source, finding = check_plugins(kit, ["hospice_norms"])
+    assert missing_source.code == "normset.no-source"
+    assert finding.code == "plugin.undeclared-dependency"
+    assert finding.message == "need 'long_term' uses bed type 'hospice', which no plugin registered"
+    assert (finding.file, finding.line) == (str(tmp_path / "hospice-norms.yaml"), 10)
+    assert finding.hint is not None and finding.hint.startswith(
+        "plugin 'hospice_norms' has this problem only without other installed plugins, which "
+        "its package normkit-hospice does not require: make it require"
+    )
+    assert check_plugins(kit, ["hospice_types"]) == []
+
+
+def test_a_plugin_whose_package_requires_the_other_passes(
+    installed: Callable[..., None], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("NORMKIT_DISABLE_PLUGIN_AUTOLOAD", "0")
+    norms = GOOD.replace("bed_types: [long_term]", "bed_types: [hospice]")
+    (tmp_path / "hospice-norms.yaml").write_text(norms, encoding="utf-8")
+    installed("normkit_Hospice.Types", hospice_types=HOSPICE_PLUGIN)
+    installed(
+        "normkit-hospice",
+        requires=["normkit-hospice-types (>=1.0)", "pytest ; extra == 'test'"],
+        hospice_norms=HOSPICE_NORMS,
+    )
+    assert check_plugins(normkit.Kit(), ["hospice_norms"]) == []

@@ -12,11 +12,14 @@ refuse in a norm file, ``check`` reports, every problem with its own line.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,6 +31,7 @@ from .kit import Kit
 from .manifest import MANIFEST, ManifestPlugin
 from .normset import NormSet, ResolvedNormSet, normset_problems, resolve
 from .planning.scenario import apply_scenario
+from .plugins import ENTRY_POINT_GROUP
 from .values import read_date
 
 FindingSeverity = Literal["error", "warning", "info"]
@@ -148,13 +152,14 @@ def misspelt_indicators(
         findings.append(
             Finding(
                 "warning",
-                "threshold.indicator",
-                f"threshold '{threshold.id}' watches '{threshold.indicator}', which nothing "
-                "computes: it is checked only where an inventory states a figure of that name",
-                where.file,
-                where.line,
-                where.field,
-                f"did you mean '{close[0]}'?",
+                code="threshold.indicator",
+                message=f"threshold '{threshold.id}' watches '{threshold.indicator}', which "
+                "nothing computes: it is checked only where an inventory states a figure of "
+                "that name",
+                file=where.file,
+                line=where.line,
+                field=where.field,
+                hint=f"did you mean '{close[0]}'?",
             )
         )
     return findings
@@ -243,10 +248,10 @@ def unlisted_normsets(plugin: ManifestPlugin, kit: Kit) -> list[Finding]:
             findings.append(
                 Finding(
                     "warning",
-                    "plugin.unlisted-normset",
-                    f"norm set '{data['id']}' in this file is not listed in the manifest, so "
-                    "it is never registered",
-                    str(candidate),
+                    code="plugin.unlisted-normset",
+                    message=f"norm set '{data['id']}' in this file is not listed in the "
+                    "manifest, so it is never registered",
+                    file=str(candidate),
                     hint=f"add it to normsets: in {plugin.path}, or delete it",
                 )
             )
@@ -436,7 +441,9 @@ def check_paths(kit: Kit, paths: Iterable[Path]) -> list[Finding]:
 
 
 def check_plugins(kit: Kit, names: Iterable[str] | None = None) -> list[Finding]:
-    """Check what installed plugins registered: load failures, conflicts, every version.
+    """Check what installed plugins registered: load failures, conflicts, every version,
+    and whether each works without the other installed plugins its package does not
+    require.
 
     Without ``names``, every plugin is checked, including those that failed to load.
     """
@@ -452,6 +459,16 @@ def check_plugins(kit: Kit, names: Iterable[str] | None = None) -> list[Finding]
         )
         for n in sorted(unknown)
     ]
+    findings += _plugin_findings(kit, wanted)
+    for name in sorted(wanted & set(kit.plugins)):
+        findings += _alone(kit, name)
+    return findings
+
+
+def _plugin_findings(kit: Kit, wanted: set[str]) -> list[Finding]:
+    """What ``wanted``'s plugins registered, checked in ``kit``: failures, unlisted files,
+    conflicts, norm-set versions, municipalities and their examples."""
+    findings = []
     for failure in kit.failures:
         if failure.plugin in wanted:
             findings.append(
@@ -520,6 +537,66 @@ def check_plugins(kit: Kit, names: Iterable[str] | None = None) -> list[Finding]
             except NormkitError as error:
                 findings.append(finding(error))
     return findings
+
+
+def _alone(kit: Kit, name: str) -> list[Finding]:
+    """What goes wrong with an installed plugin loaded without the other plugins its
+    package does not require (as on a machine where it is installed by itself).
+
+    A norm set that extends another plugin's, or uses its bed types, passes a
+    check among all the installed plugins and fails for the user who installs
+    it alone; its package must then require the other plugin's.
+    """
+    info = kit.plugins[name]
+    if info.builtin or info.distribution is None:
+        return []  # a plugin object passed in: it has no package to install alone
+    companions = _required_plugins(info.distribution)
+    alone = Kit(allow={name, *companions}, autoload=True, limits=kit.limits, builtins=True)
+
+    def key(f: Finding) -> tuple[object, ...]:
+        return (f.code, f.file, f.line, f.field)
+
+    beside = {key(f) for f in _plugin_findings(kit, {name})}
+    hint = (
+        f"plugin '{name}' has this problem only without other installed plugins, which its "
+        f"package {info.distribution} does not require: make it require the package of the "
+        "plugin it relies on ([project] dependencies in its pyproject.toml), or make it work "
+        "alone"
+    )
+    return [
+        dataclasses.replace(f, code="plugin.undeclared-dependency", hint=hint)
+        for f in _plugin_findings(alone, {name})
+        if f.severity == "error" and key(f) not in beside
+    ]
+
+
+def _required_plugins(distribution: str) -> set[str]:
+    """The installed plugins whose packages ``distribution`` requires, directly or not
+    (requirements of extras are left out: they are not installed with it)."""
+
+    def normal(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    plugins: dict[str, set[str]] = {}
+    for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        if ep.dist is not None:
+            plugins.setdefault(normal(ep.dist.name), set()).add(ep.name)
+    seen: set[str] = set()
+    todo = [distribution]
+    while todo:
+        try:
+            requirements = metadata.requires(todo.pop()) or []
+        except metadata.PackageNotFoundError:
+            continue
+        for requirement in requirements:
+            found = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
+            if found is None or "extra" in requirement.partition(";")[2]:
+                continue
+            name = normal(found[1])
+            if name not in seen:
+                seen.add(name)
+                todo.append(name)
+    return {plugin for name in seen for plugin in plugins.get(name, ())}
 
 
 def _example_figures(kit: Kit, plugin: str) -> set[str]:
