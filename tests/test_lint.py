@@ -253,6 +253,22 @@ def test_new_plugin_is_clean_and_refuses_to_overwrite(tmp_path: Path) -> None:
     package = target / "src" / "normkit_moss"
     kit = normkit.Kit([normkit.ManifestPlugin(package)], autoload=False)
     assert kit.failures == [] and kit.municipality("3103").name == "Moss"
+    # No error; a warning at each placeholder that waits for the plan's own words.
+    from normkit.scaffold import PLACEHOLDERS
+
+    findings = check_paths(kit, [package])
+    assert {(f.severity, f.code) for f in findings} == {("warning", "normset.placeholder")}
+    named = [f.message[1 : f.message.index("' is a placeholder")] for f in findings]
+    assert sorted(set(named)) == sorted(PLACEHOLDERS)
+    norms = package / "norms.yaml"
+    lines = norms.read_text(encoding="utf-8").splitlines()
+    for found, placeholder in zip(findings, named, strict=True):
+        assert found.file == str(norms) and found.line is not None
+        assert placeholder in lines[found.line - 1]
+    text = norms.read_text(encoding="utf-8")
+    for placeholder in PLACEHOLDERS:
+        text = text.replace(placeholder, "(Plan for legetjenester 2024, 3.1)")
+    norms.write_text(text, encoding="utf-8")
     assert check_paths(kit, [package]) == []
     text = (target / "pyproject.toml").read_text()
     assert 'moss = "normkit_moss:plugin"' in text

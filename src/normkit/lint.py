@@ -32,6 +32,7 @@ from .manifest import MANIFEST, ManifestPlugin
 from .normset import NormSet, ResolvedNormSet, normset_problems, resolve
 from .planning.scenario import apply_scenario
 from .plugins import ENTRY_POINT_GROUP
+from .scaffold import PLACEHOLDERS
 from .values import read_date
 
 FindingSeverity = Literal["error", "warning", "info"]
@@ -287,9 +288,42 @@ def _looks_like_normset(data: Any) -> bool:
     return isinstance(data, dict) and "id" in data and "source" in data and "title" in data
 
 
+def placeholders(data: Any, lines: LineMap) -> list[Finding]:
+    """Each text still holding a placeholder ``normkit new-plugin`` wrote (a source's
+    title or section, a reason): a figure would be traced to it instead of the plan."""
+    findings = []
+
+    def walk(value: Any, path: tuple[str | int, ...]) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, (*path, str(key)))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, (*path, index))
+        elif isinstance(value, str):
+            for placeholder in PLACEHOLDERS:
+                if placeholder in value:
+                    where = lines.locate(path)
+                    findings.append(
+                        Finding(
+                            "warning",
+                            code="normset.placeholder",
+                            message=f"'{placeholder}' is a placeholder from normkit new-plugin",
+                            file=where.file,
+                            line=where.line,
+                            field=where.field,
+                            hint="write the plan's own words here, so that every figure can "
+                            "be traced to the decision that set it",
+                        )
+                    )
+
+    walk(data, ())
+    return findings
+
+
 def _read_normset(kit: Kit, data: Any, lines: LineMap) -> tuple[NormSet | None, list[Finding]]:
     normset, problems = normset_problems(data, lines, kit.rule_kinds)
-    findings = [finding(p) for p in problems]
+    findings = [finding(p) for p in problems] + placeholders(data, lines)
     if normset is None and isinstance(data, dict):
         # The version does not build, so check what can be checked on its data,
         # to report every problem at once rather than one round at a time.

@@ -23,6 +23,15 @@ from .errors import Location, PluginError
 from .escaping import markdown, plain_name
 from .plugins import BUILTIN_PLUGINS
 
+#: What the written norm file puts where the plan's own words belong (its title,
+#: sections, the reason for a rate); ``normkit check`` warns of each one left.
+PLACEHOLDERS = (
+    "(the title of your plan)",
+    "(the section that adopts the norm)",
+    "(the section with the rate)",
+    "(worked example; replace with your plan's rate)",
+)
+
 TEMPLATES = Path(__file__).with_name("plugin_template")
 # template file → where it goes in the new package ({module} is filled in)
 LAYOUT = {
@@ -124,7 +133,7 @@ def template_values(name: str, code: str, valid_from: dt.date) -> dict[str, str]
     normset = f"{slug}-nursing-homes"
     example = f"{slug}-example"
     line = plain_name(clean)
-    document = f"{clean} kommune, (the title of your plan)"
+    document = f"{clean} kommune, {PLACEHOLDERS[0]}"
     return {
         "slug": slug,
         "module": module,
