@@ -813,3 +813,29 @@ def test_a_bad_row_is_in_the_location_as_well_as_the_message(kit: nk.Kit) -> Non
             pd.DataFrame({"bed_type": ["long_term"] * beds.size, "beds": beds}), resolved
         )
     assert caught.value.to_dict()["row"] == 3 and caught.value.code == "frame.null"
+
+
+def test_a_pandas_result_column_written_to_changes_no_other(kit: nk.Kit) -> None:
+    # With copy on write, equal columns (the need and the adopted need; staffing and
+    # gap, all null) may share one array: pandas copies a shared one before writing.
+    national = kit.resolve("national", dt.date(2020, 4, 1))
+    result = nk.assess_frame(
+        pd.DataFrame({"bed_type": ["long_term", "respite"], "beds": [30, 4]}), national
+    )
+    assert result["required_fte"].tolist() == pytest.approx([1 / 3, math.nan], nan_ok=True)
+    result.loc[0, "norm_fte"] = 99.0
+    result.loc[1, "staffed_fte"] = 0.5
+    result["gap_fte"] = result["gap_fte"].fillna(-1.0)
+    assert result.loc[0, "required_fte"] == pytest.approx(1 / 3)
+    assert math.isnan(result.loc[0, "staffed_fte"]) and result.loc[1, "gap_fte"] == -1.0
+    assert result["gap_fte"].tolist() == [-1.0, -1.0]
+    assert math.isnan(result.loc[0, "staffed_fte"]) and result.loc[1, "staffed_fte"] == 0.5
+    # A column's data as numpy cannot be written behind pandas' back while shared.
+    shared = nk.assess_frame(pd.DataFrame({"bed_type": ["long_term"], "beds": [30]}), national)
+    view = shared["norm_fte"].to_numpy()
+    if not view.flags.writeable:  # pandas with copy on write
+        with pytest.raises(ValueError):
+            view[0] = 5.0
+    else:
+        view[0] = 5.0
+    assert shared.loc[0, "required_fte"] == pytest.approx(1 / 3)

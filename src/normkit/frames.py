@@ -22,6 +22,7 @@ a dask one included, exactly: the same totals however the rows are split.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -243,7 +244,7 @@ def _assess_long(
         staffed,
         facilities=facilities,
         units=units,
-        share_columns=adapter.immutable,
+        share_columns=adapter.shares_columns,
     )
     return adapter.with_columns(adapter.frame, _result_columns(adapter, result, rows))
 
@@ -325,7 +326,7 @@ def _assess_wide(
         cells,
         facilities=facilities,
         units=units,
-        share_columns=adapter.immutable,
+        share_columns=adapter.shares_columns,
     )
     base = adapter.take(others, taken)
     added = [
@@ -341,9 +342,15 @@ def _result_columns(adapter: _Adapter, result: UnitArrays, rows: int) -> list[tu
     :class:`UnitArrays` are the result's own, so a library may take them as they are);
     staffing and gap without figures are nulls, which a library makes at no cost."""
     out: list[tuple[str, Any]] = []
+    nulls = None
     for name in RESULT_COLUMNS[:4]:
         values = getattr(result, name)
-        out.append((name, adapter.nulls(rows) if values is None else adapter.floats(values)))
+        if values is None:  # staffing and gap: one column of nulls serves both when shared
+            if nulls is None or not adapter.shares_columns:
+                nulls = adapter.nulls(rows)
+            out.append((name, nulls))
+        else:
+            out.append((name, adapter.floats(values)))
     out.append(("status", adapter.categorical(result.status, list(STATUSES))))
     return out
 
@@ -417,8 +424,7 @@ def _tidy(
             f"a code must index one of its {len(categories)} categories",
         )
     if len(categories) > _FEW_CATEGORIES:
-        counts = np.bincount(codes + 1, minlength=len(categories) + 1)[1:]
-        present = np.flatnonzero(counts)
+        present = np.flatnonzero(_counts(codes, len(categories)))
         if present.size < len(categories):
             remap = np.full(len(categories) + 1, -1, dtype=np.int32)  # the last slot is -1's
             remap[present] = np.arange(present.size, dtype=np.int32)
@@ -446,13 +452,22 @@ def _tidy(
                 code="frame.dtype",
             )
     names = tuple("" if c is None else c for c in categories)
-    codes = codes.astype(np.intp, copy=False)  # numpy gathers fastest with its own index type
+    # The codes stay in their own narrow type: assess_units gathers in slices, so the
+    # index type's eight bytes a row are never made for the whole column.
     if known_bed_types is not None and not set(names) <= set(known_bed_types):
-        used = np.flatnonzero(np.bincount(codes + 1, minlength=len(names) + 1)[1:])
+        used = np.flatnonzero(_counts(codes, len(names)))
         unknown = sorted({names[i] for i in used} - set(known_bed_types))
         if unknown:
             _unknown_bed_types(unknown, known_bed_types, column)
     return codes, names
+
+
+def _counts(codes: np.ndarray, categories: int) -> np.ndarray:
+    """Rows per category (a code of -1, no bed type, is not counted)."""
+    # + 1 in a type wide enough: a narrow code type may hold its largest code and no more.
+    shifted = np.add(codes, 1, dtype=np.int64)
+    counts: np.ndarray = np.bincount(shifted, minlength=categories + 1)[1:]
+    return counts
 
 
 def _unknown_bed_types(unknown: list[str], known: Collection[str], column: str) -> None:
@@ -591,8 +606,9 @@ def _adapter(frame: Any, caller: str) -> _Adapter:
 class _Adapter:
     """What normkit needs of a frame library: columns in as numpy, columns out as its own."""
 
-    #: whether the library's columns cannot be written to (so one may serve twice)
-    immutable = True  # columns cannot be changed in place: equal ones may share an array
+    #: whether two result columns may hold one array: the library never writes into a
+    #: column (polars, Arrow), or copies a shared one before it does (pandas' copy on write)
+    shares_columns = True
 
     def __init__(self, frame: Any) -> None:
         self.frame = frame
@@ -646,11 +662,12 @@ class _Adapter:
 
 
 class _Pandas(_Adapter):
-    immutable = False  # each result column has a writable buffer of its own
-
     def __init__(self, frame: Any) -> None:
         super().__init__(frame)
         self.pd: Any = importlib.import_module("pandas")
+        # pandas 3 copies a column that shares its data before writing into it; in
+        # pandas 2 (copy on write off by default) each column needs a buffer of its own.
+        self.shares_columns = _copies_on_write(self.pd)
 
     def columns(self) -> list[Any]:
         return list(self.frame.columns)
@@ -713,7 +730,7 @@ class _Pandas(_Adapter):
         return np.array(values, dtype=np.int64)
 
     def categorical(self, codes: np.ndarray, categories: list[str]) -> Any:
-        dtype = self.pd.CategoricalDtype(categories)
+        dtype = _categorical_dtype(self.pd, tuple(categories))
         return self.pd.Categorical.from_codes(np.asarray(codes), dtype=dtype, validate=False)
 
     def take(self, names: list[Any], rows: np.ndarray) -> Any:
@@ -721,12 +738,44 @@ class _Pandas(_Adapter):
 
     def with_columns(self, base: Any, columns: list[tuple[str, Any]]) -> Any:
         pd = self.pd
+        index = base.index if base is not None else pd.RangeIndex(len(columns[0][1]))
+        # Columns sharing an array share one Series, so pandas knows they are shared
+        # and copies one before it is written to (two Series made from one array
+        # would not know: writing into one would change the other).
+        series: dict[int, Any] = {}
+        for _, values in columns:
+            if id(values) not in series:
+                series[id(values)] = pd.Series(values, index=index, copy=False)
         if base is None:
-            base = pd.DataFrame(index=pd.RangeIndex(len(columns[0][1])))
+            return pd.DataFrame({n: series[id(v)] for n, v in columns}, index=index, copy=False)
         out = base.copy(deep=False)
+        added = {}
         for name, values in columns:
-            out[name] = pd.Series(values, index=out.index, copy=False)
-        return out
+            if name in out.columns:  # a column replaced keeps its place
+                out[name] = series[id(values)]
+            else:
+                added[name] = series[id(values)]
+        if not added:
+            return out
+        # One concatenation, not a column at a time: each insertion rebuilds the
+        # column index, which for text column names costs more than the figures.
+        return pd.concat([out, pd.DataFrame(added, index=index, copy=False)], axis=1)
+
+
+@functools.lru_cache(maxsize=16)
+def _categorical_dtype(pd: Any, categories: tuple[str, ...]) -> Any:
+    """One dtype per set of categories (the statuses): pandas checks them when it makes one."""
+    return pd.CategoricalDtype(list(categories))
+
+
+def _copies_on_write(pd: Any) -> bool:
+    """Whether this pandas copies a column that shares its data before writing into it."""
+    if int(pd.__version__.split(".")[0]) >= 3:
+        return True  # always, from pandas 3
+    try:
+        return bool(pd.get_option("mode.copy_on_write") is True)
+    except (KeyError, pd.errors.OptionError):
+        return False
 
 
 class _Polars(_Adapter):
