@@ -19,6 +19,7 @@ Which plugins load is the host's choice: ``allow`` / ``block`` (or
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import sys
 import time
@@ -57,8 +58,11 @@ class PluginInfo:
     module: str
     builtin: bool = False
     registered: dict[str, list[str]] = field(default_factory=dict)
-    #: seconds spent importing the plugin and running its hooks
+    #: seconds spent importing the plugin and running its hooks (once: when another
+    #: plugin fails and the rest register again, the last time is the one kept)
     load_seconds: float = 0.0
+    #: seconds spent importing it (0 for a plugin object passed in)
+    import_seconds: float = 0.0
 
     @property
     def slow(self) -> bool:
@@ -102,21 +106,61 @@ class PluginFailure:
 
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
+_HOSTS = (_HERE + os.sep, os.path.dirname(os.path.abspath(pluggy.__file__)) + os.sep)
 
 
-def _failure(plugin: str, dist: str | None, exc: BaseException, stage: str) -> PluginFailure:
-    """A failure with what the error says of itself: its code and file (a manifest, a
-    norm file), or else the last line outside normkit and pluggy that raised it."""
+def _failure(
+    plugin: str,
+    dist: str | None,
+    exc: BaseException,
+    stage: str,
+    sources: tuple[str, ...] = (),
+) -> PluginFailure:
+    """A failure with what the error says of itself: its code, and its file and line
+    (a manifest, a norm file); else the plugin's own line that raised it, the last
+    line of the traceback in ``sources`` (the plugin's files), or failing that the
+    last one outside normkit and pluggy."""
     text = f"{type(exc).__name__}: {exc}"  # a normkit error's text names its file and line
-    if isinstance(exc, NormkitError):
+    code = exc.code if isinstance(exc, NormkitError) else "plugin.failed"
+    if isinstance(exc, NormkitError) and exc.location.file is not None:
         location = exc.location
-        return PluginFailure(plugin, dist, text, stage, exc.code, location.file, location.line)
-    file = line = None
+        return PluginFailure(plugin, dist, text, stage, code, location.file, location.line)
+    own = outside = None
     for frame, lineno in traceback.walk_tb(exc.__traceback__):
         name = os.path.abspath(frame.f_code.co_filename)
-        if not name.startswith((_HERE + os.sep, os.path.dirname(pluggy.__file__) + os.sep)):
-            file, line = frame.f_code.co_filename, lineno
-    return PluginFailure(plugin, dist, text, stage, file=file, line=line)
+        if sources and (name in sources or name.startswith(sources)):
+            own = (frame.f_code.co_filename, lineno)
+        if not name.startswith(_HOSTS):
+            outside = (frame.f_code.co_filename, lineno)
+    file, line = own or outside or (None, None)
+    return PluginFailure(plugin, dist, text, stage, code, file, line)
+
+
+def _sources(plugin: object = None, module: str | None = None) -> tuple[str, ...]:
+    """The plugin's own files: its top package's folder, or its module's file; a manifest
+    plugin's folder. Found without importing anything (``module``: one that failed)."""
+    root = getattr(plugin, "root", None)
+    if isinstance(root, os.PathLike):
+        return (os.path.abspath(root) + os.sep,)
+    if module is None and plugin is not None:
+        if isinstance(plugin, types.ModuleType):
+            module = plugin.__name__
+        else:
+            module = type(plugin).__module__
+    if not module:
+        return ()
+    top = module.split(".")[0]
+    if top == __name__.split(".")[0]:
+        return ()  # normkit's own classes: their frames are the host's
+    try:
+        spec = importlib.util.find_spec(top)
+    except (ImportError, ValueError):
+        return ()
+    if spec is None:
+        return ()
+    if spec.submodule_search_locations:
+        return tuple(os.path.abspath(p) + os.sep for p in spec.submodule_search_locations)
+    return (os.path.abspath(spec.origin),) if spec.origin else ()
 
 
 def env_flag(name: str, environ: Mapping[str, str] | None = None) -> bool:
@@ -239,8 +283,9 @@ class PluginSet:
             with _quiet_stdout():
                 plugin = ep.load()
         except (Exception, SystemExit) as exc:  # a plugin must never take the host down
+            sources = _sources(module=ep.module)
             self.failures.append(
-                _failure(ep.name, dist_label(dist_name, dist_version), exc, "import")
+                _failure(ep.name, dist_label(dist_name, dist_version), exc, "import", sources)
             )
             return
         self._add(plugin, ep.name, dist_name, dist_version, seconds=time.perf_counter() - started)
@@ -258,7 +303,8 @@ class PluginSet:
             with _quiet_stdout():
                 self.pm.register(plugin, name=name)
         except (Exception, SystemExit) as exc:
-            self.failures.append(_failure(name, dist_label(dist, version), exc, "register"))
+            failure = _failure(name, dist_label(dist, version), exc, "register", _sources(plugin))
+            self.failures.append(failure)
             return
         if not self.pm.get_hookcallers(plugin):
             self.pm.unregister(plugin)
@@ -273,7 +319,9 @@ class PluginSet:
             )
             return
         module = plugin.__name__ if isinstance(plugin, types.ModuleType) else type(plugin).__name__
-        self.plugins[name] = PluginInfo(name, dist, version, module, builtin, load_seconds=seconds)
+        self.plugins[name] = PluginInfo(
+            name, dist, version, module, builtin, load_seconds=seconds, import_seconds=seconds
+        )
 
     def register_all(self, handlers: Mapping[str, Callable[[Any, str], None]]) -> set[str]:
         """Call every plugin's registration hooks, in the order the hook specs define.
@@ -285,8 +333,9 @@ class PluginSet:
         registers the rest again into a new registry.
         """
         failed: set[str] = set()
-        for info in self.plugins.values():
+        for info in self.plugins.values():  # a pass of its own: what an earlier one did goes
             info.registered = {}
+            info.load_seconds = info.import_seconds
         for hook_name in hookspecs.registration_order():
             handler = handlers[hook_name]
             for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
@@ -304,7 +353,8 @@ class PluginSet:
                 except (Exception, SystemExit) as exc:
                     failed.add(info.name)
                     dist = dist_label(info.distribution, info.version)
-                    self.failures.append(_failure(info.name, dist, exc, hook_name))
+                    sources = _sources(self.pm.get_plugin(info.name))
+                    self.failures.append(_failure(info.name, dist, exc, hook_name, sources))
                 finally:
                     info.load_seconds += time.perf_counter() - started
         return failed
