@@ -473,6 +473,10 @@ def test_a_norm_file_the_manifest_does_not_list_is_named(tmp_path: Path) -> None
     forgotten.write_text(GOOD.replace("2020-", "2021-"), encoding="utf-8")
     (tmp_path / "inventory.yaml").write_text("facilities: []\n", encoding="utf-8")
     (tmp_path / "notes.json").write_text('{"id": "x", "title": "not a norm set"}')
+    # A scenario has an id, a title and a source too; it is no norm set to list.
+    (tmp_path / "what-if.yaml").write_text(
+        "id: what-if\ntitle: What if\nsource: {document: Plan}\nchanges: []\n", "utf-8"
+    )
     (tmp_path / "normkit-plugin.yaml").write_text("normsets: [norms-2020.yaml]\n")
     exit_code, findings = run_check(str(tmp_path))
     assert exit_code == 0
@@ -532,6 +536,16 @@ def test_a_plugin_that_works_only_beside_another_is_named(
         "its package normkit-hospice does not require: make it require"
     )
     assert check_plugins(kit, ["hospice_types"]) == []
+
+
+def test_plugins_of_one_package_may_rely_on_each_other(
+    installed: Callable[..., None], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("NORMKIT_DISABLE_PLUGIN_AUTOLOAD", "0")
+    norms = GOOD.replace("bed_types: [long_term]", "bed_types: [hospice]")
+    (tmp_path / "hospice-norms.yaml").write_text(norms, encoding="utf-8")
+    installed("normkit-hospice", hospice_types=HOSPICE_PLUGIN, hospice_norms=HOSPICE_NORMS)
+    assert check_plugins(normkit.Kit(), ["hospice_norms"]) == []
 
 
 def test_a_plugin_whose_package_requires_the_other_passes(

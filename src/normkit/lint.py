@@ -239,13 +239,14 @@ def unlisted_normsets(plugin: ManifestPlugin, kit: Kit) -> list[Finding]:
             or candidate.name == MANIFEST
             or not candidate.is_file()
             or candidate.resolve() in listed
+            or not _may_be_normset(candidate, kit.limits.max_document_bytes)
         ):
             continue
         try:
             data, _ = read_document(candidate, NormSetError, kit.limits)
         except NormkitError:
             continue  # not a file normkit reads; whatever it is, it is not registered
-        if _looks_like_normset(data):
+        if _looks_like_normset(data) and not _is_scenario(data):
             findings.append(
                 Finding(
                     "warning",
@@ -257,6 +258,22 @@ def unlisted_normsets(plugin: ManifestPlugin, kit: Kit) -> list[Finding]:
                 )
             )
     return findings
+
+
+#: words every norm-set file holds (its required keys), in any of the formats
+_NORMSET_KEYS = (re.compile(rb"\bid\b"), re.compile(rb"\btitle\b"), re.compile(rb"\bsource\b"))
+
+
+def _may_be_normset(path: Path, max_bytes: int) -> bool:
+    """Whether a file is worth parsing as a norm set: within the size limit, and
+    naming every key a norm set must have (a data folder's other files are then
+    read, not parsed, which is what makes a folder of thousands of them quick)."""
+    try:
+        with path.open("rb") as file:
+            raw = file.read(max_bytes + 1)
+    except OSError:
+        return False
+    return len(raw) <= max_bytes and all(key.search(raw) for key in _NORMSET_KEYS)
 
 
 def check_scenario(kit: Kit, path: Path) -> list[Finding]:
@@ -286,6 +303,10 @@ def check_scenario(kit: Kit, path: Path) -> list[Finding]:
 
 def _looks_like_normset(data: Any) -> bool:
     return isinstance(data, dict) and "id" in data and "source" in data and "title" in data
+
+
+def _is_scenario(data: Any) -> bool:
+    return isinstance(data, dict) and "changes" in data and "needs" not in data
 
 
 def placeholders(data: Any, lines: LineMap) -> list[Finding]:
@@ -426,7 +447,7 @@ def check_paths(kit: Kit, paths: Iterable[Path]) -> list[Finding]:
             except NormkitError as error:
                 findings.append(finding(error))
                 continue
-            if isinstance(data, dict) and "changes" in data and "needs" not in data:
+            if _is_scenario(data):
                 findings.extend(check_scenario(kit, path))
                 continue
             if not _looks_like_normset(data):
@@ -495,6 +516,9 @@ def check_plugins(kit: Kit, names: Iterable[str] | None = None) -> list[Finding]
     ]
     findings += _plugin_findings(kit, wanted)
     for name in sorted(wanted & set(kit.plugins)):
+        plugin = kit.plugin_object(name)
+        if isinstance(plugin, ManifestPlugin):
+            findings.extend(unlisted_normsets(plugin, kit))
         findings += _alone(kit, name)
     return findings
 
@@ -515,10 +539,6 @@ def _plugin_findings(kit: Kit, wanted: set[str]) -> list[Finding]:
                     field=failure.distribution,
                 )
             )
-    for name in sorted(wanted & set(kit.plugins)):
-        plugin = kit.plugin_object(name)
-        if isinstance(plugin, ManifestPlugin):
-            findings.extend(unlisted_normsets(plugin, kit))
     for conflict in kit.conflicts:
         if conflict.code == "normset.overlap":
             continue  # reported below by check_versions, with the file and line
@@ -615,7 +635,8 @@ def _required_plugins(distribution: str) -> set[str]:
     for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
         if ep.dist is not None:
             plugins.setdefault(normal(ep.dist.name), set()).add(ep.name)
-    seen: set[str] = set()
+    # Plugins of the package itself come with it (one package may ship several).
+    seen: set[str] = {normal(distribution)}
     todo = [distribution]
     while todo:
         try:
