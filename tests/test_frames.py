@@ -839,3 +839,12 @@ def test_a_pandas_result_column_written_to_changes_no_other(kit: nk.Kit) -> None
     else:
         view[0] = 5.0
     assert shared.loc[0, "required_fte"] == pytest.approx(1 / 3)
+
+
+def test_a_pandas_result_keeps_the_frames_metadata(kit: nk.Kit) -> None:
+    frame = pd.DataFrame({"bed_type": ["long_term"], "beds": [30]})
+    frame.attrs["source"] = "Sarpsborg 2020"
+    frame.columns.name = "fields"
+    result = nk.assess_frame(frame, kit.resolve("national", dt.date(2020, 4, 1)))
+    assert result.attrs == {"source": "Sarpsborg 2020"} and result.columns.name == "fields"
+    assert list(result.columns) == ["bed_type", "beds", *RESULT_COLUMNS]

@@ -762,7 +762,11 @@ class _Pandas(_Adapter):
             return out
         # One concatenation, not a column at a time: each insertion rebuilds the
         # column index, which for text column names costs more than the figures.
-        return pd.concat([out, pd.DataFrame(added, index=index, copy=False)], axis=1)
+        joined = pd.concat([out, pd.DataFrame(added, index=index, copy=False)], axis=1)
+        # What concat does not carry over: the frame's attrs and flags, the columns' name.
+        joined = joined.__finalize__(out)
+        joined.columns.name = out.columns.name
+        return joined
 
 
 @functools.lru_cache(maxsize=16)
