@@ -758,3 +758,50 @@ def test_a_plan_date_without_a_norm_set_has_no_count_of_alerts(kit: normkit.Kit)
     rows = [line for line in kit.render(plan, "markdown").splitlines() if line.startswith("| 20")]
     assert rows[0].startswith("| 2011-01-01 | none in force |")
     assert rows[0].endswith("| none in force |") and rows[1].endswith("| 0 |")
+
+
+def test_text_and_workbook_show_the_same_digits(tmp_path: Path) -> None:
+    from normkit.render.xlsx import _put
+    from normkit.rounding import rounded
+
+    # The workbook keeps 6 decimals (money 2) and Excel shows that; text rounds alike.
+    sheet = openpyxl.Workbook().active
+    for value, kind, shown in (
+        (0.1249996, "fte", "0.13"),  # kept as 0.125
+        (0.625, "fte", "0.63"),
+        (2.495, "nok", "3"),  # kept as 2.50 (øre), shown to the krone
+        (-0.0000004, "signed_fte", "0.00"),
+    ):
+        cell = _put(sheet, 1, 1, Num(value, kind), Locale("en"))  # type: ignore[arg-type]
+        kept = float(rounded(value, 6 if kind != "nok" else 2, 6 if kind != "nok" else 2))
+        assert cell.value == kept and str(cell.value) != "-0.0"
+        assert Locale("en").number(Num(value, kind)) == shown  # type: ignore[arg-type]
+        places = 0 if kind == "nok" else 2
+        assert f"{rounded(cell.value, places, places):.{places}f}".lstrip("-") == shown
+
+
+def test_language_codes_are_read_alike_everywhere(
+    kit: normkit.Kit, table3: normkit.Assessment
+) -> None:
+    assert kit.render(table3, "csv", lang="NB") == kit.render(table3, "csv", lang="nb")
+    assert kit.render(table3, "markdown", lang="NB") == kit.render(table3, "markdown", lang="nb")
+    with pytest.raises(NormkitError) as caught:
+        kit.assess_csv_to(Path("unread.csv"), "national", "2020-04-01", io.StringIO(), lang="de")
+    assert caught.value.code == "render.lang"
+
+
+def test_a_file_format_on_stdout_is_utf8_whatever_pythons_encoding(tmp_path: Path) -> None:
+    import subprocess
+
+    source = tmp_path / "homes.csv"
+    source.write_text("facility,unit,bed_type,beds\nKruseløkka,1,long_term,90\n", "utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252", "NORMKIT_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    for args in (["assess"], ["assess", str(source), "--at", "2020-04-01"]):  # usual, streamed
+        done = subprocess.run(
+            [sys.executable, "-m", "normkit", *args, "--format", "csv", "--lang", "nb"],
+            capture_output=True,
+            env=env,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("\ufeff".encode()) and "ø".encode() in done.stdout

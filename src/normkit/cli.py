@@ -276,6 +276,12 @@ def _emit(
     elif isinstance(text, bytes):
         sys.stdout.buffer.write(text)
         sys.stdout.flush()
+    elif text and renderer.name != "table" and not _stdout_is_terminal():
+        # A file's format is UTF-8 (a CSV for Excel starts with its byte-order mark),
+        # whatever the encoding Python chose for a redirected stdout (cp1252 on Windows).
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()
     elif text:
         click.echo(text, nl=False)
 
@@ -440,9 +446,18 @@ def _assess_streaming(
                 progress=progress,
             )
 
-    if to is None:
+    if to is None and _stdout_is_terminal():
         run(sys.stdout)
         sys.stdout.flush()
+        return
+    if to is None:  # redirected: UTF-8 whatever Python's encoding for stdout (as _emit)
+        sys.stdout.flush()
+        utf8 = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+        try:
+            run(utf8)
+        finally:  # stdout stays open whatever happened (a wrapper closes what it wraps)
+            utf8.flush()
+            utf8.detach()
         return
     with output_file(to, tuple(inputs)) as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")

@@ -395,6 +395,9 @@ def assess_csv_to(
 
     ``progress(done, total)`` is called as facilities are done.
     """
+    from .render.locale import locale
+
+    lang = locale(lang).lang  # "NB" is "nb"; a language normkit does not write is refused
     # Read before writing: a file refused is refused before a line of output.
     columns = read_unit_columns(path, bed_types, limits)
     if columns is None:  # the usual reader takes it: its errors, or a dated inventory

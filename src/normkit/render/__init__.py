@@ -13,6 +13,7 @@ that needs them, when it runs.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import importlib
 from collections.abc import Callable, Iterable
@@ -222,4 +223,6 @@ def render(result: Any, renderer: Renderer, options: RenderOptions | None = None
     """``result`` in ``renderer``'s format; explanations only where the format carries them."""
     options = options or RenderOptions()
     check(renderer, options)
+    # "NB" is "nb", as on the command line: a renderer compares the code as written.
+    options = dataclasses.replace(options, lang=locale(options.lang).lang)
     return renderer.render(result, options)

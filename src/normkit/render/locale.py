@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..errors import NormkitError
-from ..rounding import rounded
+from ..rounding import kept_decimals, rounded
 from .document import Cell, Num, State
 
 Lang = Literal["en", "nb"]
@@ -78,12 +78,12 @@ class Locale:
         signed = num.kind.startswith("signed_")
         kind = num.kind.removeprefix("signed_")
         if kind == "fte":
-            shown = rounded(value, 2)
+            shown = rounded(value, 2)  # kept to 6 decimals first, as the workbook keeps it
             text = f"{shown:+.2f}" if signed else f"{shown:.2f}"
             if text.lstrip("+-") == "0.00":  # a tiny difference rounds to zero, which has no sign
                 text = "0.00"
         elif kind == "nok":
-            whole = int(rounded(value, 0))
+            whole = int(rounded(value, 0, kept_decimals(kind)))  # money is kept to the øre
             text = f"{whole:+,}" if signed and whole else f"{whole:,}"
         elif kind == "year":
             return str(value)

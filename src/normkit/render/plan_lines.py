@@ -17,7 +17,7 @@ from ..planning.projection import (
     ScenarioRun,
     UnitDifference,
 )
-from ..rounding import rounded
+from ..rounding import KEPT_MONEY, rounded
 from ..rules.base import fmt
 
 NONE = "not known"
@@ -27,7 +27,7 @@ def _signed(value: float | None, money: bool = False) -> str:
     if value is None:
         return NONE
     if money:
-        shown = f"{int(rounded(value, 0)):+,}".replace(",", " ")
+        shown = f"{int(rounded(value, 0, KEPT_MONEY)):+,}".replace(",", " ")
     else:
         shown = f"{rounded(value, 2):+.2f}"
     return shown.lstrip("+") if shown in ("+0", "+0.00", "-0", "-0.00") else shown

@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import escaping
 from ..errors import NormkitError
+from ..rounding import kept_decimals, rounded
 from . import RenderOptions
 from .document import Chart, Lines, Num, Report, Table
 from .locale import Locale
@@ -57,12 +58,6 @@ def _text(value: str) -> str:
     return escaping.terminal(value)
 
 
-#: Decimals kept in a workbook: enough for any figure, short of float noise
-#: (8.88e-16 for a gap of 0 would count as a shortfall in a filter "> 0").
-_DECIMALS = {"nok": 2, "signed_nok": 2}
-_DEFAULT_DECIMALS = 6
-
-
 def _put(sheet: Any, row: int, column: int, value: Any, locale: Locale) -> Any:
     cell = sheet.cell(row=row, column=column)
     if isinstance(value, Num):
@@ -70,8 +65,12 @@ def _put(sheet: Any, row: int, column: int, value: Any, locale: Locale) -> Any:
             cell.value = locale.state(value.state or "not_known")
             cell.data_type = "s"
         else:
-            decimals = _DECIMALS.get(value.kind, _DEFAULT_DECIMALS)
-            cell.value = round(value.value, decimals) + 0  # + 0: no negative zero
+            # Kept to 6 decimals (money to 2): any figure, short of float noise (8.88e-16
+            # for a gap of 0 would count as a shortfall in a filter "> 0"); rounded as
+            # text rounds it first (normkit.rounding), so both show the same digits.
+            decimals = kept_decimals(value.kind)
+            kept = float(rounded(value.value, decimals, decimals))
+            cell.value = kept + 0  # + 0: no negative zero
             cell.number_format = number_format(value, locale)
     elif isinstance(value, dt.date):
         cell.value = value
