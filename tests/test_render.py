@@ -17,6 +17,7 @@ import sys
 import threading
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -236,16 +237,23 @@ def test_the_cli_holds_no_rendering_code() -> None:
         assert renderer_code not in source, renderer_code
 
 
-def test_every_builtin_renders_every_result(kit: normkit.Kit, table3: normkit.Assessment) -> None:
+@pytest.fixture(scope="module")
+def every_kind(kit: normkit.Kit, table3: normkit.Assessment) -> list[Any]:
+    """A result of each kind a renderer takes: assessment, comparison, plan, KOSTRA."""
     inventory = kit.load_inventory(EXAMPLE_INVENTORY)
     day = dt.date(2020, 4, 1)
-    results = [
+    return [
         table3,
         kit.compare_normsets(inventory, "national", "national", day, dt.date(2020, 1, 1)),
         kit.plan(inventory, "national", [dt.date(2020, 1, 1), dt.date(2021, 1, 1)], []),
         [kit.kostra(inventory, day)],
     ]
-    for result in results:
+
+
+def test_every_builtin_renders_every_result(
+    every_kind: list[Any], table3: normkit.Assessment
+) -> None:
+    for result in every_kind:
         for renderer in BUILTIN:
             for lang in ("en", "nb"):
                 if lang != "en" and not renderer.translates:  # json, jsonl, csv: for programs
@@ -267,20 +275,12 @@ _NUMBER = re.compile(r"-?\d+\.\d+")
 
 
 def test_a_norwegian_csv_is_the_same_table_with_semicolons_and_decimal_commas(
-    kit: normkit.Kit, table3: normkit.Assessment
+    kit: normkit.Kit, every_kind: list[Any]
 ) -> None:
     import csv
 
-    inventory = kit.load_inventory(EXAMPLE_INVENTORY)
-    day = dt.date(2020, 4, 1)
-    results = [
-        table3,
-        kit.compare_normsets(inventory, "national", "national", day, dt.date(2020, 1, 1)),
-        kit.plan(inventory, "national", [dt.date(2020, 1, 1), dt.date(2021, 1, 1)], []),
-        [kit.kostra(inventory, day)],
-    ]
     renderer = choose("csv", BUILTIN)
-    for result in results:
+    for result in every_kind:
         en = render(result, renderer, RenderOptions())
         nb = render(result, renderer, RenderOptions(lang="nb"))
         assert isinstance(en, str) and isinstance(nb, str)
@@ -299,6 +299,7 @@ def test_a_norwegian_csv_is_the_same_table_with_semicolons_and_decimal_commas(
                     assert nb_cell == en_cell, type(result).__name__
         assert decimals, type(result).__name__
     # A name holding the separator stays one cell.
+    inventory, day = kit.load_inventory(EXAMPLE_INVENTORY), dt.date(2020, 4, 1)
     odd = inventory.model_copy(
         update={"facilities": (inventory.facilities[0].model_copy(update={"name": "Sør; øst"}),)}
     )
