@@ -524,9 +524,10 @@ def check_plugins(kit: Kit, names: Iterable[str] | None = None) -> list[Finding]
 
 
 def _plugin_findings(kit: Kit, wanted: set[str]) -> list[Finding]:
-    """What ``wanted``'s plugins registered, checked in ``kit``: failures, unlisted files,
-    conflicts, norm-set versions, municipalities and their examples."""
+    """What ``wanted``'s plugins registered, checked in ``kit``: failures, conflicts,
+    norm-set versions, municipalities and their examples."""
     findings = []
+    stated: dict[str, set[str]] = {}  # figures the plugin's example inventories state
     for failure in kit.failures:
         if failure.plugin in wanted:
             findings.append(
@@ -559,8 +560,10 @@ def _plugin_findings(kit: Kit, wanted: set[str]) -> list[Finding]:
             built.append(_Loaded(normset, label, version.plugin))
         findings.extend(check_versions(built))
         for loaded in built:
-            figures = _example_figures(kit, loaded.plugin) if loaded.plugin else set()
-            findings.extend(check_normset(kit, loaded.normset, figures=figures))
+            plugin = loaded.plugin or ""
+            if plugin not in stated:  # each plugin's examples are read once
+                stated[plugin] = _example_figures(kit, plugin) if plugin else set()
+            findings.extend(check_normset(kit, loaded.normset, figures=stated[plugin]))
     for municipality in kit.municipalities.values():
         if kit.owner(municipality.id) not in wanted:
             continue

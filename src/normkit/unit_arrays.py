@@ -149,12 +149,10 @@ def _gathered(
     required_rate = None if required_rate is None else np.roll(required_rate, 1)
     # One-byte codes (pandas and polars use them for fewer than 128 categories) by
     # translation; codes 0..126 and -1 (as the byte 255) then cannot be confused.
-    one_byte = codes.dtype.itemsize == 1 and len(status_of) <= 128
-    status = _statuses(status_of, codes) if one_byte else None
-    gather_status = status is None
-    if status is None:
-        status = np.empty(rows, dtype=status_of.dtype)
-        status_of = np.roll(status_of, 1)
+    if codes.dtype.itemsize == 1 and len(status_of) <= 128:
+        status, status_table = _statuses(status_of, codes), None
+    else:
+        status, status_table = np.empty(rows, dtype=status_of.dtype), np.roll(status_of, 1)
     slot = np.empty(min(rows, _SLICE), dtype=np.intp)
     for start in range(0, rows, _SLICE):
         end = start + _SLICE
@@ -169,8 +167,8 @@ def _gathered(
             part = required[start:end]
             required_rate.take(index, out=part, mode="clip")
             np.multiply(part, places, out=part)
-        if gather_status:
-            status_of.take(index, out=status[start:end], mode="clip")
+        if status_table is not None:
+            status_table.take(index, out=status[start:end], mode="clip")
     return norm, required, status
 
 
