@@ -689,3 +689,27 @@ def test_load_time_counts_one_registration_pass(monkeypatch: pytest.MonkeyPatch)
     kit = normkit.Kit([Slowish(), Failing()], autoload=False)
     # Registered twice (once more without the failed plugin), timed once.
     assert kit.plugins["slowish"].load_seconds == 5.0
+
+
+def test_a_failure_in_normkits_own_plugin_class_names_the_line_outside_normkit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "normkit-plugin.yaml").write_text("normsets: []\n", encoding="utf-8")
+    plugin = normkit.ManifestPlugin(tmp_path, name="manifested")
+
+    def broken() -> None:
+        raise RuntimeError("not a normkit error")  # the line a failure should name
+
+    monkeypatch.setattr(plugin, "manifest", broken)
+    (failure,) = normkit.Kit([plugin], autoload=False).failures
+    # normkit's manifest.py called it, but the line to look at is this file's.
+    assert (failure.file, failure.code) == (__file__, "plugin.failed")
+    assert "raise RuntimeError" in Path(__file__).read_text().splitlines()[failure.line - 1]
+    assert failure.to_dict() == {
+        "plugin": "manifested",
+        "stage": "normkit_register_bed_types",
+        "code": "plugin.failed",
+        "error": "RuntimeError: not a normkit error",
+        "file": __file__,
+        "line": failure.line,
+    }

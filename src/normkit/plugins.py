@@ -137,11 +137,9 @@ def _failure(
 
 
 def _sources(plugin: object = None, module: str | None = None) -> tuple[str, ...]:
-    """The plugin's own files: its top package's folder, or its module's file; a manifest
-    plugin's folder. Found without importing anything (``module``: one that failed)."""
-    root = getattr(plugin, "root", None)
-    if isinstance(root, os.PathLike):
-        return (os.path.abspath(root) + os.sep,)
+    """The plugin's own files: its top package's folder, or its module's file, found
+    without importing anything (``module``: one that failed to import). None for
+    normkit's own classes (a manifest plugin: its errors name the manifest)."""
     if module is None and plugin is not None:
         if isinstance(plugin, types.ModuleType):
             module = plugin.__name__
