@@ -37,6 +37,25 @@ def test_a_category_without_a_norm_does_not_stop_the_ones_after_it(
     assert np.isnan(result.norm_fte[1])
 
 
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int64])
+def test_a_row_without_a_bed_type_has_no_norm_beside_rows_that_have_one(
+    national: nk.ResolvedNormSet, dtype: type
+) -> None:
+    """Code -1 (a missing bed type) is "no norm", never the first category's figure;
+    rows of codes 0 and 1 get long_term's 1 per 90 places and short_term's 1 per 20."""
+    categories = ("long_term", "short_term")
+    beds = [90, 20, 90]
+    signed = np.dtype(dtype).kind == "i"
+    codes = np.array([0, 1, -1] if signed else [0, 1, 0], dtype=dtype)
+    result = nk.assess_batch(national, codes, beds, categories=categories)
+    assert result.norm_fte[:2] == pytest.approx([1.0, 1.0])
+    assert result.has_norm.tolist() == [True, True, not signed]
+    if signed:
+        assert np.isnan(result.norm_fte[2])
+    every = nk.assess_batch(national, codes[:2], beds[:2], categories=categories)
+    assert every.norm_fte == pytest.approx([1.0, 1.0])
+
+
 def test_two_bed_types_without_a_norm_stay_without_one(national: nk.ResolvedNormSet) -> None:
     result = nk.assess_batch(national, ["respite", "old_age_home", "long_term"], [10, 50, 90])
     assert result.has_norm.tolist() == [False, False, True]
