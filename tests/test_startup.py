@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import normkit
-from normkit import cache, quantities, registry
+from normkit import cache, entry_points, files, quantities, registry
 
 HEAVY = {"numpy", "pint", "click", "rich", "pydantic", "yaml"}
 
@@ -61,9 +61,10 @@ def test_the_second_assessment_of_a_norm_set_does_without_pint(tmp_path: Path) -
         "kit.assess(inventory, 'national', dt.date(2020, 4, 1))"
     )
     env = cache_in(tmp_path)
-    modules_after(code, env)  # the first run asks pint, and keeps its answers
+    first = modules_after(code, env)  # the first run asks pint and PyYAML, and keeps the answers
+    assert {"pint", "yaml", "importlib.metadata"} <= first
     loaded = modules_after(code, env)
-    assert loaded & {"pint", "numpy", "click", "rich"} == set()
+    assert loaded & {"pint", "yaml", "numpy", "click", "rich"} == set()
 
 
 def test_every_public_name_is_listed_and_resolves() -> None:
@@ -105,10 +106,11 @@ def fresh(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Callable[
     monkeypatch.setenv("NORMKIT_DISABLE_CACHE", "0")
 
     def new_process() -> None:
-        for kept in (quantities._answers, registry._headers):
+        for kept in (quantities._answers, registry._headers, entry_points._answers):
             if kept.cache_info().currsize:
                 kept().save()  # what the end of the process does
             kept.cache_clear()
+        files._documents.cache_clear()  # written at once, nothing to save
 
     new_process()
     yield new_process
@@ -271,3 +273,173 @@ def test_a_kept_answer_depends_on_the_code_data_and_packages_listed(tmp_path: Pa
     here = Path(quantities.__file__).parent
     assert cache.DEPENDS["units"][0] == (here / "quantities.py", here / "quantities.definitions")
     assert {p.name for p in cache.DEPENDS["headers"][0]} >= {"registry.py", "files.py"}
+
+
+# -- documents met before ----------------------------------------------------
+
+# NORMS with a field no need has, on line 9
+CHECKED = NORMS.replace("id: filed", "id: checked") + "    colour: blue\n"
+
+
+def parsed(path: Path) -> tuple[object, dict[tuple[str | int, ...], int]]:
+    data, lines = files.read_document(path, normkit.NormSetError, keep=True)
+    return data, dict(lines.lines)
+
+
+def kept_documents() -> list[Path]:
+    folder = cache.directory()
+    assert folder is not None
+    return sorted((folder / "documents").glob("*.json"))
+
+
+def test_a_document_met_before_is_read_alike_without_yaml(
+    fresh: Callable[[], None], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "checked.yaml"
+    path.write_text(CHECKED, encoding="utf-8")
+    first = parsed(path)
+    assert first[1][("needs", 0, "colour")] == 9
+    fresh()
+    assert len(kept_documents()) == 1
+    with monkeypatch.context() as patched:
+        patched.setattr(files, "_read_yaml", None)  # any parse would fail
+        assert parsed(path) == first
+        # The kept data is validated as the file's was, and its errors keep their lines.
+        with pytest.raises(normkit.NormSetError) as caught:
+            kit_with(path).normset("checked", dt.date(2020, 4, 1))
+    assert caught.value.location.line == 9 and caught.value.code == "field.unknown"
+    # Other bytes, or other limits, are another document.
+    path.write_text(CHECKED.replace("blue", "red"), encoding="utf-8")
+    assert parsed(path)[0] != first[0]
+    files.read_document(path, normkit.NormSetError, normkit.Limits(max_depth=20), keep=True)
+    assert len(kept_documents()) == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "beds: 010\n",  # YAML 1.1's octal, kept as a marker that validation refuses
+        "1: one\n",  # a key that is not text would come back from JSON as text
+        "x: '" + "a" * (cache.MAX_DOCUMENT_BYTES) + "'\n",  # too large to keep
+    ],
+)
+def test_a_document_json_cannot_hold_exactly_is_not_kept(
+    fresh: Callable[[], None], tmp_path: Path, text: str
+) -> None:
+    path = tmp_path / "odd.yaml"
+    path.write_text(text, encoding="utf-8")
+    limits = normkit.Limits(max_text_chars=10**6)
+    first = files.read_document(path, normkit.NormkitError, limits, keep=True)
+    fresh()
+    assert kept_documents() == []
+    again = files.read_document(path, normkit.NormkitError, limits, keep=True)
+    assert again[0] == first[0] and type(again[0]) is type(first[0])
+
+
+def test_a_users_inventory_is_never_kept_an_installed_example_is(
+    fresh: Callable[[], None], tmp_path: Path
+) -> None:
+    kit = normkit.Kit(autoload=False)
+    before = kept_documents()  # the built-in norm sets' files
+    mine = tmp_path / "mine.yaml"
+    mine.write_bytes(normkit.EXAMPLE_INVENTORY.read_bytes())
+    kit.load_inventory(mine)
+    fresh()
+    assert kept_documents() == before
+    assert kit.load_inventory(normkit.EXAMPLE_INVENTORY) == kit.load_inventory(mine)
+    assert len(kept_documents()) == len(before) + 1
+
+
+def test_a_kept_document_not_as_this_code_keeps_it_is_not_used(
+    fresh: Callable[[], None], tmp_path: Path
+) -> None:
+    path = tmp_path / "checked.yaml"
+    path.write_text(CHECKED, encoding="utf-8")
+    first = parsed(path)
+    fresh()
+    (kept,) = kept_documents()
+    deep: object = "x"
+    for _ in range(100):  # deeper than the limits allow
+        deep = [deep]
+    for wrong in (
+        "not json",
+        json.dumps({"data": {"id": "other"}, "lines": [[["id"], "one"]]}),
+        json.dumps({"data": {"id": "other"}}),
+        json.dumps({"data": deep, "lines": []}),
+    ):
+        kept.write_text(wrong, encoding="utf-8")
+        assert parsed(path) == first
+        fresh()
+
+
+def test_kept_documents_are_bounded_oldest_first(
+    fresh: Callable[[], None], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "MAX_DOCUMENTS", 3)
+    for n in range(5):
+        path = tmp_path / f"d{n}.yaml"
+        path.write_text(f"n: {n}\n", encoding="utf-8")
+        files.read_document(path, normkit.NormkitError, keep=True)
+    kept = kept_documents()
+    assert len(kept) == 3
+    values = sorted(json.loads(p.read_text(encoding="utf-8"))["data"]["n"] for p in kept)
+    assert values == [2, 3, 4]
+    cache.clear()
+    assert list(kept[0].parent.parent.iterdir()) == []
+
+
+# -- entry points met before ---------------------------------------------------
+
+
+def test_entry_points_are_kept_until_a_distribution_changes(
+    fresh: Callable[[], None],
+    installed: Callable[..., None],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    plugin = "import normkit\n@normkit.hookimpl\ndef normkit_register_bed_types(register): pass\n"
+    installed("normkit-first", first_plugin=plugin)
+    found = normkit.Kit().plugins
+    assert found["first_plugin"].distribution == "normkit-first"
+    fresh()
+    asked: list[str] = []
+    real = entry_points._from_metadata
+    monkeypatch.setattr(
+        entry_points, "_from_metadata", lambda group: asked.append(group) or real(group)
+    )
+    kept = normkit.Kit().plugins
+    assert asked == []  # from the kept list
+    assert {n: (p.distribution, p.version, p.module) for n, p in kept.items()} == {
+        n: (p.distribution, p.version, p.module) for n, p in found.items()
+    }
+    fresh()
+    installed("normkit-second", second_plugin=plugin)  # a new distribution
+    assert "second_plugin" in normkit.Kit().plugins and asked == ["normkit"]
+    fresh()
+    points = next(tmp_path.glob("normkit_first-*.dist-info")) / "entry_points.txt"
+    points.write_text("[normkit]\nrenamed = first_plugin\n", encoding="utf-8")
+    assert {"renamed", "second_plugin"} <= set(normkit.Kit().plugins)
+    assert "first_plugin" not in normkit.Kit().plugins
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("json", json),
+        ("json:loads", json.loads),
+        ("os:path.join", os.path.join),
+        ("json : dumps [extra]", json.dumps),
+    ],
+)
+def test_an_entry_point_loads_what_importlib_metadata_would(value: str, expected: object) -> None:
+    from importlib import metadata
+
+    point = entry_points.EntryPoint("x", value, None, None)
+    assert point.load() is expected
+    assert metadata.EntryPoint("x", value, "g").load() is expected
+    assert point.module == metadata.EntryPoint("x", value, "g").module
+
+
+def test_a_malformed_entry_point_is_an_error() -> None:
+    with pytest.raises(ValueError, match="malformed"):
+        entry_points.EntryPoint("x", "not a module!", None, None).load()

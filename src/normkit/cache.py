@@ -11,14 +11,26 @@ Two kinds of answers are kept, each in a JSON file of its own:
   municipality), by a hash of the file's bytes, its suffix and the limits in
   force, so that a plugin's file met before is registered without parsing it;
   it is parsed when its norm set is first used.
+- ``documents/``: what an installed YAML file up to :data:`MAX_DOCUMENT_BYTES`
+  parsed to (its data and line map), by the same kind of hash, one file each,
+  at most :data:`MAX_DOCUMENTS` of them: a plugin's manifest or norm set, or
+  a shipped example, met before is read without PyYAML, whose import alone
+  costs more than reading the answer. Its data is still validated on every
+  run. A file a user passes is never kept (``keep`` in
+  :func:`normkit.files.read_document`).
+- ``entry_points.json``: the ``normkit`` entry points of the installed
+  distributions, by a stamp of every distribution on ``sys.path`` (its folder
+  and the size and time of its ``entry_points.txt``), so that a start with
+  nothing installed or removed since does without ``importlib.metadata``
+  (:mod:`normkit.entry_points`).
 
 Each answer is a pure function of its key and of what :data:`DEPENDS` lists
 for its file: normkit's own code and data that compute it, and the installed
 packages that take part. The file records a fingerprint of those and is
 ignored when any of them changes, so a kept answer is never stale. Only
 answers are kept, never errors: a unit pint does not know, or a file that
-does not parse, fails as it always did. Norm sets, inventories and results are
-never kept. A file that cannot be read or written is ignored (a read-only home
+does not parse, fails as it always did. Built norm sets and results are never
+kept. A file that cannot be read or written is ignored (a read-only home
 works, only slower).
 
 Where: ``$NORMKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/normkit``, else
@@ -29,12 +41,12 @@ Where: ``$NORMKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/normkit``, else
 from __future__ import annotations
 
 import atexit
+import contextlib
 import hashlib
 import importlib.util
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -55,7 +67,14 @@ DEPENDS: dict[str, tuple[tuple[Path, ...], tuple[str, ...]]] = {
         tuple(HERE / name for name in ("registry.py", "files.py", "values.py", "limits.py")),
         ("yaml", "pydantic"),
     ),
+    "documents": (tuple(HERE / name for name in ("files.py", "values.py", "limits.py")), ("yaml",)),
+    "entry_points": ((HERE / "entry_points.py",), ()),
 }
+#: parsed documents kept at most; past that the oldest go
+MAX_DOCUMENTS = 256
+#: larger files are not kept: norm files and manifests are a few KiB, and a large
+#: inventory would cost more to keep than it saves
+MAX_DOCUMENT_BYTES = 256 * 1024
 
 
 def directory() -> Path | None:
@@ -76,9 +95,11 @@ def clear() -> None:
     folder = directory()
     if folder is None or not folder.is_dir():
         return
-    for pattern in ("*.json", "*.tmp"):
+    for pattern in ("*.json", "*.tmp", "documents/*.json", "documents/*.tmp"):
         for path in folder.glob(pattern):
             path.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        (folder / "documents").rmdir()
 
 
 def fingerprint(files: Iterable[Path], packages: Iterable[str]) -> str:
@@ -109,7 +130,8 @@ class Answers:
     every question is computed, as if there were no cache.
     """
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, keep: int = MAX_ANSWERS) -> None:
+        self.keep = keep
         folder = directory()
         self.fingerprint = fingerprint(*DEPENDS[name]) if folder is not None else ""
         self.path = folder / f"{name}.json" if folder is not None and self.fingerprint else None
@@ -147,7 +169,7 @@ class Answers:
         if self.path is None:
             return
         self._answers[key] = value
-        if len(self._answers) <= MAX_ANSWERS:
+        if len(self._answers) <= self.keep:
             self._new[key] = value
             if not self._saved_at_exit:
                 atexit.register(self.save)
@@ -158,20 +180,80 @@ class Answers:
         if self.path is None or not self._new:
             return
         answers = {**self._read(), **self._new}
-        if len(answers) > MAX_ANSWERS:  # the file starts over rather than grow without end
+        if len(answers) > self.keep:  # the file starts over rather than grow without end
             answers = self._new
         self._new = {}
         document = {"fingerprint": self.fingerprint, "answers": answers}
+        _write(self.path, json.dumps(document, ensure_ascii=False, sort_keys=True))
+
+
+class Documents:
+    """Parsed documents, each kept in a file of its own under ``documents/``: they are
+    larger than answers, and a run reads only the few it meets.
+
+    ``get(key)`` gives the kept JSON value or :data:`MISSING`; ``put(key, value)``
+    writes at once. A file's name is a hash of the key and of the fingerprint,
+    so files kept by other code are never read, and are the first to go when
+    there are more than :data:`MAX_DOCUMENTS`.
+    """
+
+    def __init__(self) -> None:
+        folder = directory()
+        self.fingerprint = fingerprint(*DEPENDS["documents"]) if folder is not None else ""
+        self.folder = folder / "documents" if folder is not None and self.fingerprint else None
+
+    def _path(self, key: str) -> Path | None:
+        if self.folder is None:
+            return None
+        name = hashlib.sha256(f"{self.fingerprint}|{key}".encode()).hexdigest()
+        return self.folder / f"{name}.json"
+
+    def get(self, key: str) -> Any:
+        path = self._path(key)
+        if path is None:
+            return MISSING
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(
-                prefix=self.path.name, suffix=".tmp", dir=self.path.parent
-            )
-        except OSError:
+            return json.loads(path.read_bytes())
+        except (OSError, ValueError, RecursionError):
+            return MISSING
+
+    def put(self, key: str, value: Any) -> None:
+        path = self._path(key)
+        if path is None:
             return
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(document, out, ensure_ascii=False, sort_keys=True)
-            os.replace(temporary, self.path)  # readers see the old file or the new one
+            # ASCII: a YAML escape can make a lone surrogate, which UTF-8 cannot hold.
+            text = json.dumps(value)
+        except (TypeError, ValueError, RecursionError):
+            return  # not JSON: not kept
+        if _write(path, text):
+            self._prune()
+
+    def _prune(self) -> None:
+        assert self.folder is not None
+        try:
+            kept = [(p.stat().st_mtime_ns, p) for p in self.folder.glob("*.json")]
         except OSError:
-            Path(temporary).unlink(missing_ok=True)
+            return
+        if len(kept) > MAX_DOCUMENTS:
+            for _, path in sorted(kept)[: len(kept) - MAX_DOCUMENTS]:
+                path.unlink(missing_ok=True)
+
+
+def _write(path: Path, text: str) -> bool:
+    """Write ``text`` to ``path`` whole or not at all; False when it could not be written."""
+    import tempfile  # only when something new is kept: shutil, random and more
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    except OSError:
+        return False
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)  # readers see the old file or the new one
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+        return False
+    return True

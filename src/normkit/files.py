@@ -17,6 +17,7 @@ text that number fields refuse (:class:`normkit.values.YamlAmbiguous`).
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -26,6 +27,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .cache import MAX_DOCUMENT_BYTES, Documents
 from .errors import Location, NormkitError
 from .limits import DEFAULT, Limits
 from .values import YamlAmbiguous, clipped, read_float_text
@@ -124,11 +126,16 @@ def decode_utf8(data: bytes, file: str, error: type[NormkitError]) -> str:
 
 
 def read_document(
-    path: str | Path, error: type[NormkitError], limits: Limits = DEFAULT
+    path: str | Path, error: type[NormkitError], limits: Limits = DEFAULT, keep: bool = False
 ) -> tuple[Any, LineMap]:
-    """Parse a YAML, TOML or JSON file by its suffix; errors name the file and line."""
+    """Parse a YAML, TOML or JSON file by its suffix; errors name the file and line.
+
+    ``keep``: a YAML file's parse may be kept in normkit's cache for the next run
+    (for the files of installed packages: norm sets, manifests, examples; never a
+    user's upload).
+    """
     path = Path(path)
-    return parse_document(path, document_bytes(path, error, limits), error, limits)
+    return parse_document(path, document_bytes(path, error, limits), error, limits, keep)
 
 
 def document_bytes(path: Path, error: type[NormkitError], limits: Limits = DEFAULT) -> bytes:
@@ -147,17 +154,75 @@ def document_bytes(path: Path, error: type[NormkitError], limits: Limits = DEFAU
 
 
 def parse_document(
-    path: Path, raw: bytes, error: type[NormkitError], limits: Limits = DEFAULT
+    path: Path, raw: bytes, error: type[NormkitError], limits: Limits = DEFAULT, keep: bool = False
 ) -> tuple[Any, LineMap]:
-    """The bytes :func:`document_bytes` read from ``path``, parsed by the file's suffix."""
+    """The bytes :func:`document_bytes` read from ``path``, parsed by the file's suffix
+    (``keep``: as :func:`read_document`)."""
     file = str(path)
     suffix = path.suffix.lower()
-    text = decode_utf8(raw, file, error)
     if suffix in {".yaml", ".yml"}:
-        return _read_yaml(text, file, error, limits)
+        if not keep:
+            return _read_yaml(decode_utf8(raw, file, error), file, error, limits)
+        # Kept from an earlier run: PyYAML's import alone costs more than the whole read.
+        key = hashlib.sha256(f"{suffix}|{limits!r}|".encode() + raw).hexdigest()
+        kept = _kept_document(key, file, error, limits)
+        if kept is not None:
+            return kept
+        data, lines = _read_yaml(decode_utf8(raw, file, error), file, error, limits)
+        if len(raw) <= MAX_DOCUMENT_BYTES and _is_plain_json(data):
+            kept_lines = [[list(where), line] for where, line in lines.lines.items()]
+            _documents().put(key, {"data": data, "lines": kept_lines})
+        return data, lines
+    text = decode_utf8(raw, file, error)
     data = _read_toml(text, file, error) if suffix == ".toml" else _read_json(text, file, error)
     check_shape(data, file, error, limits)
     return data, LineMap(file)
+
+
+@functools.cache
+def _documents() -> Documents:
+    return Documents()
+
+
+def _kept_document(
+    key: str, file: str, error: type[NormkitError], limits: Limits
+) -> tuple[Any, LineMap] | None:
+    """A document parsed in an earlier run, or None (then the file is parsed)."""
+    kept = _documents().get(key)
+    if not isinstance(kept, dict) or not isinstance(kept.get("lines"), list) or "data" not in kept:
+        return None
+    lines: dict[Path_, int] = {}
+    for pair in kept["lines"]:
+        if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], list)):
+            return None
+        path, line = pair
+        if type(line) is not int or not all(type(p) in (str, int) for p in path):
+            return None
+        lines[tuple(path)] = line
+    try:  # within the limits, as the file was when it was parsed (if the kept one is not,
+        # it was not kept by this code: the file itself is read)
+        check_shape(kept["data"], file, error, limits)
+    except NormkitError:
+        return None
+    return kept["data"], LineMap(file, lines)
+
+
+def _is_plain_json(data: Any) -> bool:
+    """Whether ``data`` comes back from JSON as it is: texts as keys, no other types
+    than JSON's (a YAML 1.1 number kept as :class:`YamlAmbiguous` is not)."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is dict:
+            if not all(type(k) is str for k in value):
+                return False
+            stack.extend(value.values())
+        elif kind is list:
+            stack.extend(value)
+        elif kind not in (str, int, float, bool, type(None)):
+            return False
+    return True
 
 
 def check_shape(data: Any, file: str | None, error: type[NormkitError], limits: Limits) -> None:

@@ -654,8 +654,13 @@ def load_inventory(
     path: str | Path,
     bed_types: Iterable[str] | Mapping[str, BedType] | None = None,
     limits: Limits = DEFAULT,
+    keep: bool = False,
 ) -> Inventory:
-    """Read an inventory from ``.yaml``/``.yml``, ``.json``, ``.toml`` or ``.csv``."""
+    """Read an inventory from ``.yaml``/``.yml``, ``.json``, ``.toml`` or ``.csv``.
+
+    ``keep``: a YAML file's parse may be kept in normkit's cache for the next run;
+    for the examples installed packages ship, never for a user's file.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     refuse_folder(path, InventoryError)
@@ -667,7 +672,7 @@ def load_inventory(
             code="file.type",
         )
     if suffix != ".csv":
-        data, lines = read_document(path, InventoryError, limits)
+        data, lines = read_document(path, InventoryError, limits, keep)
         return parse_inventory(data, lines, bed_types, limits)
     data, lines = _read_csv(path, limits)
     try:

@@ -392,9 +392,14 @@ class Kit:
 
     def load_inventory(self, path: str | Path) -> Inventory:
         """Read an inventory, accepting only the bed types this kit knows."""
+        from . import EXAMPLE_INVENTORY
         from .inventory import load_inventory
 
-        return load_inventory(path, self.bed_types, self.limits)
+        # An installed example's parse may be kept for the next run; a user's file never.
+        shipped = {EXAMPLE_INVENTORY} | {
+            e.path for m in self.municipalities.values() for e in m.examples
+        }
+        return load_inventory(path, self.bed_types, self.limits, keep=Path(path) in shipped)
 
     def assess(
         self,

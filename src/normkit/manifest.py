@@ -68,7 +68,7 @@ class ManifestPlugin:
     def manifest(self) -> Manifest:
         """The manifest, read once, with every path made absolute and checked."""
         if self._manifest is None:
-            data, lines = read_document(self.path, PluginError, self.limits)
+            data, lines = read_document(self.path, PluginError, self.limits, keep=True)
             if isinstance(data, dict):
                 data = self._absolute(data)
             try:

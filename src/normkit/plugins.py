@@ -27,13 +27,13 @@ import traceback
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from importlib import metadata
 from typing import Any
 
 import pluggy
 
 from . import hookspecs
 from .cache import ENV_DISABLE_CACHE
+from .entry_points import EntryPoint, entry_points
 from .errors import NormkitError
 
 ENTRY_POINT_GROUP = "normkit"
@@ -258,14 +258,13 @@ class PluginSet:
             self.warnings.append(f"the block list names '{name}', which is not installed")
 
     @staticmethod
-    def _entry_points() -> list[metadata.EntryPoint]:
-        # EntryPoint orders by name, then value and group: a fixed load order even
-        # when two distributions use one name (the second is then refused).
-        return sorted(metadata.entry_points(group=ENTRY_POINT_GROUP))
+    def _entry_points() -> list[EntryPoint]:
+        # Ordered by name, then value: a fixed load order even when two
+        # distributions use one name (the second is then refused).
+        return entry_points(ENTRY_POINT_GROUP)
 
-    def _load(self, ep: metadata.EntryPoint) -> None:
-        dist = ep.dist  # importlib.metadata sets it for every entry point it finds
-        dist_name, dist_version = (dist.name, dist.version) if dist is not None else (None, None)
+    def _load(self, ep: EntryPoint) -> None:
+        dist_name, dist_version = ep.distribution, ep.version
         if ep.name in self.plugins:
             self.failures.append(
                 PluginFailure(

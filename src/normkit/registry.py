@@ -246,14 +246,16 @@ class Registry:
         lines: LineMap | None = None
         unread = None
         if header is None:
-            data, lines = parse_document(path, raw, NormSetError, self.limits)
+            data, lines = parse_document(path, raw, NormSetError, self.limits, keep=True)
             try:
                 header = _Header.model_validate(data)
             except ValidationError as exc:
                 raise convert_validation_error(exc, lines, NormSetError) from None
             _headers().put(key, header.model_dump(mode="json"))
         else:
-            unread = functools.partial(parse_document, path, raw, NormSetError, self.limits)
+            unread = functools.partial(
+                parse_document, path, raw, NormSetError, self.limits, keep=True
+            )
         return NormSetVersion(
             header.id,
             header.title,

@@ -49,7 +49,7 @@ class References(Model):
 @functools.cache
 def references() -> References:
     """The published figures, read once (they are normkit's own file)."""
-    data, _ = read_document(REFERENCES, NormkitError)
+    data, _ = read_document(REFERENCES, NormkitError, keep=True)
     return References.model_validate(data)
 
 
