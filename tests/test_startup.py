@@ -321,6 +321,8 @@ def test_a_document_met_before_is_read_alike_without_yaml(
         "beds: 010\n",  # YAML 1.1's octal, kept as a marker that validation refuses
         "1: one\n",  # a key that is not text would come back from JSON as text
         "x: '" + "a" * (cache.MAX_DOCUMENT_BYTES) + "'\n",  # too large to keep
+        # small, but its aliases repeat 2 KB 1 000 times: too large as JSON
+        "a: &a '" + "b" * 2000 + "'\nx: [" + ", ".join(["*a"] * 1000) + "]\n",
     ],
 )
 def test_a_document_json_cannot_hold_exactly_is_not_kept(

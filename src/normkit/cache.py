@@ -75,6 +75,8 @@ MAX_DOCUMENTS = 256
 #: larger files are not kept: norm files and manifests are a few KiB, and a large
 #: inventory would cost more to keep than it saves
 MAX_DOCUMENT_BYTES = 256 * 1024
+#: nor is a document whose data, as JSON, is longer than this
+_MAX_KEPT_CHARS = 4 * MAX_DOCUMENT_BYTES
 
 
 def directory() -> Path | None:
@@ -226,6 +228,8 @@ class Documents:
             text = json.dumps(value)
         except (TypeError, ValueError, RecursionError):
             return  # not JSON: not kept
+        if len(text) > _MAX_KEPT_CHARS:  # YAML aliases can repeat a small file's nodes
+            return
         if _write(path, text):
             self._prune()
 
