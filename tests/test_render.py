@@ -89,6 +89,41 @@ def test_numbers_in_each_language(num: Num, en: str, nb: str) -> None:
     assert Locale("nb").number(num) == nb
 
 
+def test_a_number_met_before_is_written_as_if_it_were_new() -> None:
+    """Figures are kept once written (a table repeats them): equal numbers of other types,
+    and 0 beside -0.0, are written as each is, in whatever order they come."""
+    cases = [
+        (Num(1, "count"), "1"),
+        (Num(1.0, "count"), "1.0"),
+        (Num(-0.0, "year"), "-0.0"),
+        (Num(0.0, "year"), "0.0"),
+        (Num(0, "year"), "0"),
+        (Num(0.625, "fte"), "0.63"),
+        (Num(0.625, "signed_fte"), "+0.63"),
+    ]
+    en = Locale("en")
+    assert [en.number(num) for num, _ in cases] == [text for _, text in cases]
+    assert [en.number(num) for num, _ in reversed(cases)] == [text for _, text in reversed(cases)]
+    assert Locale("nb").number(Num(0.625, "fte")) == "0,63"  # the language is part of it
+
+
+def test_a_shared_explanation_is_read_once_and_each_other_one_apart() -> None:
+    from normkit.render.reports import SharedSteps
+
+    read: list[object] = []
+    shared, other = {"text": "a"}, {"text": "a"}  # equal, but not the same object
+    lines = SharedSteps(lambda step: read.append(step) or (step or {}).get("text"))
+    assert [lines(s) for s in (shared, shared, other, None, shared, None)] == [
+        "a",
+        "a",
+        "a",
+        None,
+        "a",
+        None,
+    ]
+    assert len(read) == 3 and read[0] is shared and read[1] is other and read[2] is None
+
+
 def test_every_label_has_both_languages_and_the_same_fields() -> None:
     fields = re.compile(r"\{(\w+)\}")
     labels = glossary()["label"]

@@ -39,6 +39,8 @@ def _escape_char(match: re.Match[str]) -> str:
 
 def terminal(text: str) -> str:
     """``text`` with every control or direction-changing character shown as an escape."""
+    if text.isascii() and text.isprintable():  # ASCII's only unsafe ones are its controls
+        return text
     return _UNSAFE.sub(_escape_char, text)
 
 

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from normkit import escaping
 
@@ -86,6 +88,29 @@ def test_a_long_table_is_plain_columns_with_the_same_rows_and_escapes(
     assert "Kurland\\x1b[2J" in out
     # columns line up: the figure columns end at the same place on every row
     assert len({row.index("0.11") for row in rows}) == 1
+
+
+def test_a_long_table_lines_up_wide_and_accented_names(
+    raw: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Columns line up as a terminal shows them: 'Åsgård' is six cells wide, '東京' four."""
+    from rich.cells import cell_len
+
+    from normkit.render import text
+
+    monkeypatch.setattr(text, "LONG_TABLE", 3)
+    code, out, _ = cli("assess", str(inventory(raw, ["Åsgård", "東京", "Ho\u200bme", "Plain"])))
+    assert code == 0
+    rows = [line for line in out.splitlines() if "0.11" in line and "not recorded" in line]
+    assert len(rows) == 8
+    assert len({cell_len(row[: row.index("0.11")]) for row in rows}) == 1
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("\x00\x1f\x7f\x9b\u202e")))
+def test_terminal_escaping_leaves_no_control_or_direction_character(text: str) -> None:
+    shown = escaping.terminal(text)
+    assert shown == escaping._UNSAFE.sub(escaping._escape_char, text)  # the fast path agrees
+    assert not escaping.unsafe_characters(shown)
 
 
 def test_explanations_and_notes_escape_too(path: Path) -> None:

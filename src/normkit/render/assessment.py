@@ -11,6 +11,7 @@ from .locale import Locale
 from .reports import (
     MAX_CHART_CATEGORIES,
     ROUNDING,
+    SharedSteps,
     assessment_cites,
     by_facility,
     describe,
@@ -54,7 +55,7 @@ def assessment_heading(a: Assessment, locale: Locale) -> str:
     return f"{a.inventory} — {text}" if a.inventory else text
 
 
-def _unit_row(u: UnitAssessment, staffed_state: State) -> Row:
+def _unit_row(u: UnitAssessment, staffed_state: State, lines: SharedSteps[tuple[str, ...]]) -> Row:
     need: State = need_state(u)
     gap_state: State = need if u.required_fte is None else staffed_state
     # The cells already say "no norm": the note keeps only why.
@@ -71,16 +72,14 @@ def _unit_row(u: UnitAssessment, staffed_state: State) -> Row:
             Num(u.gap_fte, "fte", gap_state),
             "; ".join(notes),
         ),
-        explanation=tuple(explanation_lines_of(u)),
+        explanation=lines(u.explanation),
         label=f"{u.facility} › {u.unit}",
     )
 
 
-def explanation_lines_of(u: UnitAssessment) -> list[str]:
-    """How one unit's figure was computed, one line per step, with its sources."""
-    if u.explanation is None:
-        return []
-    return step_lines(u.explanation, 0)
+def _explanation_lines(step: dict[str, Any] | None) -> tuple[str, ...]:
+    """How a unit's figure was computed, one line per step, with its sources."""
+    return () if step is None else tuple(step_lines(step, 0))
 
 
 def _sum_state(rows: Sequence[UnitAssessment]) -> State:
@@ -142,12 +141,13 @@ def assessment_report(a: Assessment, locale: Locale) -> Report:
     columns.append(t("Note"))
     units = by_facility(a.units)
     rows: list[Row] = []
+    lines = SharedSteps(_explanation_lines)
     for f in a.facilities:
         own = units.get(f.facility, [])
         # Staffing kept for the whole facility leaves its units' cells empty for a reason.
         at_facility = f.staffed_fte is not None and all(u.staffed_fte is None for u in own)
         for u in own:
-            row = _unit_row(u, "at_facility" if at_facility else "not_recorded")
+            row = _unit_row(u, "at_facility" if at_facility else "not_recorded", lines)
             if hours:
                 cells = row.cells
                 hours_cell = Num(u.norm_hours_per_week, "figure", need_state(u))

@@ -46,6 +46,8 @@ def _visible(value: Any) -> Any:
     or a facility's name is written as its escape (``\\x1b``), as in the terminal;
     the line breaks of an explanation stay line breaks."""
     if isinstance(value, str):
+        if "\n" not in value:  # a cell: one line
+            return escaping.terminal(value)
         return "\n".join(escaping.terminal(line) for line in value.split("\n"))
     return value
 

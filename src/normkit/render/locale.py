@@ -75,29 +75,10 @@ class Locale:
         value = num.value
         if value is None:
             return self.state(num.state or "not_known")
-        signed = num.kind.startswith("signed_")
-        kind = num.kind.removeprefix("signed_")
-        if kind == "fte":
-            shown = rounded(value, 2)  # kept to 6 decimals first, as the workbook keeps it
-            text = f"{shown:+.2f}" if signed else f"{shown:.2f}"
-            if text.lstrip("+-") == "0.00":  # a tiny difference rounds to zero, which has no sign
-                text = "0.00"
-        elif kind == "nok":
-            whole = int(rounded(value, 0, kept_decimals(kind)))  # money is kept to the øre
-            text = f"{whole:+,}" if signed and whole else f"{whole:,}"
-        elif kind == "year":
-            return str(value)
-        elif kind == "count":
-            text = f"{value:,}"
-        elif float(value).is_integer():  # a figure: whole numbers as they are
-            text = f"{int(value):+,}" if signed and value else f"{int(value):,}"
-        else:
-            shown = rounded(value, 2)
-            text = f"{shown:+,.2f}" if signed else f"{shown:,.2f}"
-        if self.lang == "nb":
-            text = text.replace(",", NB_THOUSANDS).replace(".", ",")
-            return f"{text}{NB_THOUSANDS}kr" if kind == "nok" else text
-        return text.replace(",", " ")
+        if not value:  # 0 and -0.0 are one key to a cache, and may be written apart
+            return _number_text(self.lang, num.kind, value)
+        # By the value's type too: 1 and 1.0 are one key, and a count writes them apart.
+        return _kept_number_text(self.lang, num.kind, type(value).__qualname__, value)
 
     def cell(self, cell: Cell) -> str:
         if isinstance(cell, Num):
@@ -117,3 +98,37 @@ def locale(lang: str) -> Locale:
             code="render.lang",
         )
     return Locale(lang)
+
+
+# A table repeats its figures (every unit of a kind has the same need): each is written
+# once and kept, as rounding it like a spreadsheet takes some microseconds.
+@functools.lru_cache(maxsize=4096)
+def _kept_number_text(lang: Lang, kind_of_cell: str, _type: str, value: float) -> str:
+    return _number_text(lang, kind_of_cell, value)
+
+
+def _number_text(lang: Lang, kind_of_cell: str, value: float) -> str:
+    """A number as text: its kind's precision, and in nb a decimal comma."""
+    signed = kind_of_cell.startswith("signed_")
+    kind = kind_of_cell.removeprefix("signed_")
+    if kind == "fte":
+        shown = rounded(value, 2)  # kept to 6 decimals first, as the workbook keeps it
+        text = f"{shown:+.2f}" if signed else f"{shown:.2f}"
+        if text.lstrip("+-") == "0.00":  # a tiny difference rounds to zero, which has no sign
+            text = "0.00"
+    elif kind == "nok":
+        whole = int(rounded(value, 0, kept_decimals(kind)))  # money is kept to the øre
+        text = f"{whole:+,}" if signed and whole else f"{whole:,}"
+    elif kind == "year":
+        return str(value)
+    elif kind == "count":
+        text = f"{value:,}"
+    elif float(value).is_integer():  # a figure: whole numbers as they are
+        text = f"{int(value):+,}" if signed and value else f"{int(value):,}"
+    else:
+        shown = rounded(value, 2)
+        text = f"{shown:+,.2f}" if signed else f"{shown:,.2f}"
+    if lang == "nb":
+        text = text.replace(",", NB_THOUSANDS).replace(".", ",")
+        return f"{text}{NB_THOUSANDS}kr" if kind == "nok" else text
+    return text.replace(",", " ")

@@ -13,8 +13,8 @@ and holds what the builders share.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from .document import Num, Report, Series, State
 from .locale import Locale
@@ -85,13 +85,33 @@ def sources(*citations: Sequence[str]) -> tuple[str, ...]:
 def unit_cites(units: Iterable[UnitAssessment]) -> list[str]:
     """Every source the units' figures rest on: the norm, the adopted value, each step."""
     found: list[str] = []
+    explained = SharedSteps(cites_of)
     for u in units:
         if u.source is not None:
             found.append(u.source.cite())
         if u.override is not None and u.override.source is not None:
             found.append(u.override.source.cite())
-        found.extend(cites_of(u.explanation))
+        found.extend(explained(u.explanation))
     return found
+
+
+T = TypeVar("T")
+
+
+class SharedSteps(Generic[T]):
+    """``read(explanation)``, once for each explanation: units of one kind share theirs
+    (:class:`normkit.assessment.UnitTemplates`), so a large table reads a few only.
+    Each explanation read is held here, so while it is no other object has its ``id``."""
+
+    def __init__(self, read: Callable[[dict[str, Any] | None], T]) -> None:
+        self.read = read
+        self.seen: dict[int, tuple[dict[str, Any] | None, T]] = {}
+
+    def __call__(self, step: dict[str, Any] | None) -> T:
+        kept = self.seen.get(id(step))
+        if kept is None:
+            kept = self.seen[id(step)] = (step, self.read(step))
+        return kept[1]
 
 
 def assessment_cites(a: Assessment) -> list[str]:

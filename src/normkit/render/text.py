@@ -154,21 +154,22 @@ def _print_plain(
     from rich.cells import cell_len
 
     cells = [[escaping.terminal(c) for c in row] for row in [headers, *rows]]
-    widths = [max(cell_len(row[i]) for row in cells) for i in range(len(headers) - 1)]
+    # A cell's width on the terminal, read once: an ASCII text's is its length.
+    sizes = [[len(c) if c.isascii() else cell_len(c) for c in row] for row in cells]
+    widths = [max(row[i] for row in sizes) for i in range(len(headers) - 1)]
 
-    def line(row: list[str]) -> str:
+    def line(index: int) -> str:
+        row, size = cells[index], sizes[index]
         padded = [
-            " " * (width - cell_len(cell)) + cell
-            if right
-            else cell + " " * (width - cell_len(cell))
-            for right, width, cell in zip(numeric, widths, row, strict=False)
+            " " * (width - used) + cell if right else cell + " " * (width - used)
+            for right, width, cell, used in zip(numeric, widths, row, size, strict=False)
         ]
         return "  ".join([*padded, row[-1]]).rstrip()
 
-    rule = "  ".join("-" * w for w in [*widths, cell_len(headers[-1])])
-    body, total = cells[1:-1], cells[-1]
+    rule = "  ".join("-" * w for w in [*widths, sizes[0][-1]])
+    last = len(cells) - 1  # the total; the body is between it and the headers
     write = console.file.write
-    write("\n".join([escaping.terminal(title), line(cells[0]), rule]) + "\n")
-    for start in range(0, len(body), 1_000):  # written as it goes, a thousand rows at a time
-        write("\n".join(line(row) for row in body[start : start + 1_000]) + "\n")
-    write("\n".join([rule, line(total)]) + "\n")
+    write("\n".join([escaping.terminal(title), line(0), rule]) + "\n")
+    for start in range(1, last, 1_000):  # written as it goes, a thousand rows at a time
+        write("\n".join(line(i) for i in range(start, min(start + 1_000, last))) + "\n")
+    write("\n".join([rule, line(last)]) + "\n")
