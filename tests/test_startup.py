@@ -281,6 +281,14 @@ def test_a_kept_answer_depends_on_the_code_data_and_packages_listed(tmp_path: Pa
 CHECKED = NORMS.replace("id: filed", "id: checked") + "    colour: blue\n"
 
 
+@pytest.fixture
+def installed_here(
+    fresh: Callable[[], None], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files in tmp_path count as an installed package's (only those are kept)."""
+    monkeypatch.setattr(files, "_installed_folders", lambda: (os.path.join(tmp_path, ""),))
+
+
 def parsed(path: Path) -> tuple[object, dict[tuple[str | int, ...], int]]:
     data, lines = files.read_document(path, normkit.NormSetError, keep=True)
     return data, dict(lines.lines)
@@ -292,6 +300,7 @@ def kept_documents() -> list[Path]:
     return sorted((folder / "documents").glob("*.json"))
 
 
+@pytest.mark.usefixtures("installed_here")
 def test_a_document_met_before_is_read_alike_without_yaml(
     fresh: Callable[[], None], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -325,6 +334,7 @@ def test_a_document_met_before_is_read_alike_without_yaml(
         "a: &a '" + "b" * 2000 + "'\nx: [" + ", ".join(["*a"] * 1000) + "]\n",
     ],
 )
+@pytest.mark.usefixtures("installed_here")
 def test_a_document_json_cannot_hold_exactly_is_not_kept(
     fresh: Callable[[], None], tmp_path: Path, text: str
 ) -> None:
@@ -352,6 +362,7 @@ def test_a_users_inventory_is_never_kept_an_installed_example_is(
     assert len(kept_documents()) == len(before) + 1
 
 
+@pytest.mark.usefixtures("installed_here")
 def test_a_kept_document_not_as_this_code_keeps_it_is_not_used(
     fresh: Callable[[], None], tmp_path: Path
 ) -> None:
@@ -374,20 +385,86 @@ def test_a_kept_document_not_as_this_code_keeps_it_is_not_used(
         fresh()
 
 
-def test_kept_documents_are_bounded_oldest_first(
+def test_a_surrogate_pair_is_not_kept_as_json_would_join_it() -> None:
+    # libyaml refuses a lone surrogate; pure-Python PyYAML reads "\\ud83d\\ude00" as two.
+    assert files._is_plain_json({"name": "Ho\u00e5me", "list": ["\U0001f600"]})
+    assert not files._is_plain_json({"name": "\ud83d\ude00"})
+    assert not files._is_plain_json({"\ud800": 1})
+
+
+def test_a_plugin_in_the_users_own_folder_keeps_nothing(
+    fresh: Callable[[], None], tmp_path: Path
+) -> None:
+    """Drafts are not copied into the cache: a manifest plugin registered from a folder
+    of the user's (normkit check does the same) is read, never kept."""
+    import shutil
+
+    import normkit_sarpsborg
+
+    draft = tmp_path / "draft"
+    shutil.copytree(Path(normkit_sarpsborg.__file__).parent, draft)
+    normkit.Kit(autoload=False)  # the built-in norm sets, kept
+    fresh()
+    before = kept_documents()
+    kit = normkit.Kit([normkit.ManifestPlugin(draft, name="draft")], autoload=False)
+    assert kit.failures == []
+    kit.normset("sarpsborg-physicians", dt.date(2020, 4, 1))  # every file of it read
+    inventories = [e for e in kit.municipalities["sarpsborg"].examples if e.kind == "inventory"]
+    assert inventories and all(e.path.is_relative_to(draft) for e in inventories)
+    for example in inventories:
+        kit.load_inventory(example.path)
+    fresh()
+    assert kept_documents() == before
+
+
+def age(paths: list[Path], start: int = 1_000_000_000) -> None:
+    """Give each file a last use one second after the one before, in the order given."""
+    for n, path in enumerate(paths):
+        os.utime(path, ns=((start + n) * 10**9,) * 2)
+
+
+@pytest.mark.usefixtures("installed_here")
+def test_kept_documents_are_bounded_the_least_recently_used_go_first(
     fresh: Callable[[], None], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cache, "MAX_DOCUMENTS", 3)
-    for n in range(5):
+    monkeypatch.setattr(cache, "MAX_DOCUMENTS", 4)
+    kept_in_order: list[Path] = []
+    for n in range(4):
         path = tmp_path / f"d{n}.yaml"
         path.write_text(f"n: {n}\n", encoding="utf-8")
         files.read_document(path, normkit.NormkitError, keep=True)
-    kept = kept_documents()
-    assert len(kept) == 3
-    values = sorted(json.loads(p.read_text(encoding="utf-8"))["data"]["n"] for p in kept)
-    assert values == [2, 3, 4]
+        kept_in_order += [p for p in kept_documents() if p not in kept_in_order]
+        age(kept_in_order)
+    files.read_document(tmp_path / "d0.yaml", normkit.NormkitError, keep=True)  # d0 used now
+    path = tmp_path / "d4.yaml"
+    path.write_text("n: 4\n", encoding="utf-8")
+    files.read_document(path, normkit.NormkitError, keep=True)  # five: down to three
+    values = sorted(
+        json.loads(p.read_text(encoding="utf-8"))["data"]["n"] for p in kept_documents()
+    )
+    assert values == [0, 3, 4]
     cache.clear()
-    assert list(kept[0].parent.parent.iterdir()) == []
+    assert list(tmp_path.joinpath("cache").iterdir()) == []
+
+
+@pytest.mark.usefixtures("installed_here")
+def test_a_cache_folder_that_cannot_be_pruned_costs_nothing_but_room(
+    fresh: Callable[[], None], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "MAX_DOCUMENTS", 2)
+    path = tmp_path / "d.yaml"
+    path.write_text("n: 1\n", encoding="utf-8")
+    files.read_document(path, normkit.NormkitError, keep=True)
+    (stuck,) = kept_documents()
+    stuck.unlink()
+    stuck.mkdir()  # a folder where a kept file was: it can be neither read nor removed
+    age([stuck])
+    for n in range(2, 6):
+        path.write_text(f"n: {n}\n", encoding="utf-8")
+        assert files.read_document(path, normkit.NormkitError, keep=True)[0] == {"n": n}
+    assert stuck.is_dir()
+    cache.clear()  # leaves what it cannot remove, quietly
+    assert stuck.is_dir()
 
 
 # -- entry points met before ---------------------------------------------------
@@ -422,6 +499,50 @@ def test_entry_points_are_kept_until_a_distribution_changes(
     points.write_text("[normkit]\nrenamed = first_plugin\n", encoding="utf-8")
     assert {"renamed", "second_plugin"} <= set(normkit.Kit().plugins)
     assert "first_plugin" not in normkit.Kit().plugins
+
+
+def test_entry_points_found_through_a_replaced_metadata_are_not_kept(
+    fresh: Callable[[], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from importlib import metadata
+
+    with monkeypatch.context() as patched:  # a test hiding every plugin, say
+        patched.setattr(metadata, "entry_points", lambda **_: metadata.EntryPoints([]))
+        assert set(normkit.Kit().plugins) == {"national"}
+    fresh()
+    assert "sarpsborg" in normkit.Kit().plugins
+
+
+def test_entry_points_are_asked_anew_when_a_hook_may_hold_distributions(
+    fresh: Callable[[], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Elsewhere:  # finds distributions somewhere the stamp does not look
+        def find_spec(self, *_: object) -> None:
+            return None
+
+        def find_distributions(self, *_: object, **__: object) -> list[object]:
+            return []
+
+    normkit.Kit()
+    fresh()
+    asked: list[str] = []
+    real = entry_points._from_metadata
+    monkeypatch.setattr(
+        entry_points, "_from_metadata", lambda group: asked.append(group) or real(group)
+    )
+    monkeypatch.setattr(sys, "meta_path", [*sys.meta_path, Elsewhere()])
+    normkit.Kit()
+    assert asked == ["normkit"]
+
+
+def test_the_stamp_sees_a_new_version_in_an_egg_info(tmp_path: Path) -> None:
+    info = tmp_path / "nk_egg.egg-info"  # no version in its name
+    info.mkdir()
+    (info / "entry_points.txt").write_text("[normkit]\negg = egg\n", encoding="utf-8")
+    (info / "PKG-INFO").write_text("Name: nk-egg\nVersion: 1.0\n", encoding="utf-8")
+    first = entry_points.installed_stamp([str(tmp_path)])
+    (info / "PKG-INFO").write_text("Name: nk-egg\nVersion: 2.0.0\n", encoding="utf-8")
+    assert entry_points.installed_stamp([str(tmp_path)]) != first
 
 
 @pytest.mark.parametrize(

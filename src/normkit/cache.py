@@ -13,11 +13,12 @@ Two kinds of answers are kept, each in a JSON file of its own:
   it is parsed when its norm set is first used.
 - ``documents/``: what an installed YAML file up to :data:`MAX_DOCUMENT_BYTES`
   parsed to (its data and line map), by the same kind of hash, one file each,
-  at most :data:`MAX_DOCUMENTS` of them: a plugin's manifest or norm set, or
-  a shipped example, met before is read without PyYAML, whose import alone
+  the least recently used going past :data:`MAX_DOCUMENTS` files or
+  :data:`MAX_DOCUMENTS_SIZE` bytes: a plugin's manifest or norm set, or a
+  shipped example, met before is read without PyYAML, whose import alone
   costs more than reading the answer. Its data is still validated on every
-  run. A file a user passes is never kept (``keep`` in
-  :func:`normkit.files.read_document`).
+  run. A user's own file is never kept (``keep`` in
+  :func:`normkit.files.read_document`, and :func:`normkit.files.installed_file`).
 - ``entry_points.json``: the ``normkit`` entry points of the installed
   distributions, by a stamp of every distribution on ``sys.path`` (its folder
   and the size and time of its ``entry_points.txt``), so that a start with
@@ -70,11 +71,13 @@ DEPENDS: dict[str, tuple[tuple[Path, ...], tuple[str, ...]]] = {
     "documents": (tuple(HERE / name for name in ("files.py", "values.py", "limits.py")), ("yaml",)),
     "entry_points": ((HERE / "entry_points.py",), ()),
 }
-#: parsed documents kept at most; past that the oldest go
-MAX_DOCUMENTS = 256
-#: larger files are not kept: norm files and manifests are a few KiB, and a large
-#: inventory would cost more to keep than it saves
-MAX_DOCUMENT_BYTES = 256 * 1024
+#: parsed documents kept at most (enough for every municipality's plugin installed),
+#: and their size at most; past either, the least recently used go
+MAX_DOCUMENTS = 2048
+MAX_DOCUMENTS_SIZE = 64 * 1024 * 1024
+#: larger files are not kept: norm files and manifests are a few KiB (the largest
+#: a plugin here ships is under 10 KiB)
+MAX_DOCUMENT_BYTES = 64 * 1024
 #: nor is a document whose data, as JSON, is longer than this
 _MAX_KEPT_CHARS = 4 * MAX_DOCUMENT_BYTES
 
@@ -99,7 +102,8 @@ def clear() -> None:
         return
     for pattern in ("*.json", "*.tmp", "documents/*.json", "documents/*.tmp"):
         for path in folder.glob(pattern):
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # a folder or another user's file stays
+                path.unlink()
     with contextlib.suppress(OSError):
         (folder / "documents").rmdir()
 
@@ -195,14 +199,19 @@ class Documents:
 
     ``get(key)`` gives the kept JSON value or :data:`MISSING`; ``put(key, value)``
     writes at once. A file's name is a hash of the key and of the fingerprint,
-    so files kept by other code are never read, and are the first to go when
-    there are more than :data:`MAX_DOCUMENTS`.
+    so files kept by other code are never read. A file read is marked as used
+    (its time set to now); past :data:`MAX_DOCUMENTS` files or
+    :data:`MAX_DOCUMENTS_SIZE` bytes, the least recently used go, down to three
+    quarters of each, so a folder at its limit is not listed at every new file.
+    Nothing here raises: a folder that cannot be read or written costs time only.
     """
 
     def __init__(self) -> None:
         folder = directory()
         self.fingerprint = fingerprint(*DEPENDS["documents"]) if folder is not None else ""
         self.folder = folder / "documents" if folder is not None and self.fingerprint else None
+        self._files: int | None = None  # counted once, at the first file kept
+        self._size = 0
 
     def _path(self, key: str) -> Path | None:
         if self.folder is None:
@@ -215,9 +224,11 @@ class Documents:
         if path is None:
             return MISSING
         try:
-            return json.loads(path.read_bytes())
+            found = json.loads(path.read_bytes())
+            os.utime(path)  # used: the last to go
         except (OSError, ValueError, RecursionError):
             return MISSING
+        return found
 
     def put(self, key: str, value: Any) -> None:
         path = self._path(key)
@@ -230,18 +241,47 @@ class Documents:
             return  # not JSON: not kept
         if len(text) > _MAX_KEPT_CHARS:  # YAML aliases can repeat a small file's nodes
             return
-        if _write(path, text):
-            self._prune()
-
-    def _prune(self) -> None:
-        assert self.folder is not None
-        try:
-            kept = [(p.stat().st_mtime_ns, p) for p in self.folder.glob("*.json")]
-        except OSError:
+        if not _write(path, text):
             return
-        if len(kept) > MAX_DOCUMENTS:
-            for _, path in sorted(kept)[: len(kept) - MAX_DOCUMENTS]:
-                path.unlink(missing_ok=True)
+        if self._files is None:
+            self._files, self._size = self._count()
+        else:
+            self._files, self._size = self._files + 1, self._size + len(text)
+        if self._files > MAX_DOCUMENTS or self._size > MAX_DOCUMENTS_SIZE:
+            self._files, self._size = self._prune()
+
+    def _listed(self) -> list[tuple[int, int, Path]]:
+        """Each kept file's last use, size and path; those that vanish meanwhile are left out."""
+        assert self.folder is not None
+        listed = []
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError:
+            return []
+        for entry in entries:
+            if entry.name.endswith(".json"):
+                try:
+                    found = entry.stat()
+                except OSError:
+                    continue
+                listed.append((found.st_mtime_ns, found.st_size, Path(entry.path)))
+        return listed
+
+    def _count(self) -> tuple[int, int]:
+        listed = self._listed()
+        return len(listed), sum(size for _, size, _ in listed)
+
+    def _prune(self) -> tuple[int, int]:
+        """Remove the least recently used files; how many, and how large, are left."""
+        listed = sorted(self._listed(), reverse=True)  # the most recently used first
+        files, size = 0, 0
+        for _, bytes_, path in listed:
+            if files < MAX_DOCUMENTS * 3 // 4 and size + bytes_ <= MAX_DOCUMENTS_SIZE * 3 // 4:
+                files, size = files + 1, size + bytes_
+                continue
+            with contextlib.suppress(OSError):  # another process's, or already gone
+                path.unlink()
+        return files, size
 
 
 def _write(path: Path, text: str) -> bool:

@@ -5,9 +5,12 @@ its import alone (email, zipfile, csv and more) takes about a tenth of
 ``normkit plugins``. What it found is kept between runs (:mod:`normkit.cache`,
 ``entry_points.json``) under a stamp of what is installed: every ``*.dist-info``,
 ``*.egg-info`` and ``*.egg`` on ``sys.path``, with the size and time of its
-``entry_points.txt``. Installing, removing, upgrading or reinstalling a
-distribution changes the stamp, so the next start asks ``importlib.metadata``
-again; a kept list is never used for another set of installed distributions.
+``entry_points.txt`` and metadata. Installing, removing, upgrading or
+reinstalling a distribution changes the stamp, so the next start asks
+``importlib.metadata`` again. The stamp sees the folders on ``sys.path`` only,
+so nothing is kept or used while an import hook that finds distributions
+elsewhere is installed; nor is what a replaced ``importlib.metadata`` (a test
+hiding plugins) found kept.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .cache import Answers
 
+#: the entry-point group of normkit's plugins
+ENTRY_POINT_GROUP = "normkit"
 #: what importlib.metadata reads an entry point's value as: module, attributes, extras
 _VALUE = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attrs>[\w.]+)\s*)?(\[.*\]\s*)?$")
 _INFO = (".dist-info", ".egg-info", ".egg")
@@ -58,15 +63,44 @@ def entry_points(group: str) -> list[EntryPoint]:
     """The group's entry points, ordered by name then value (a fixed load order)."""
     from .cache import MISSING, directory
 
-    if directory() is None:  # the cache is off: no stamp to compute
+    # Kept only when the stamp sees every distribution there is: none come from an
+    # import hook of another kind than the folders on sys.path.
+    if directory() is None or not _distributions_on_path_only():
         return _from_metadata(group)
     key = f"{group}|{installed_stamp(sys.path)}"
     kept = _answers().get(key, _is_entry_point_list)
     if kept is not MISSING:
         return [EntryPoint(*row) for row in kept]
     found = _from_metadata(group)
-    _answers().put(key, [[e.name, e.value, e.distribution, e.version] for e in found])
+    if _metadata_as_installed():
+        _answers().put(key, [[e.name, e.value, e.distribution, e.version] for e in found])
     return found
+
+
+def _distributions_on_path_only() -> bool:
+    """Whether every import hook that finds distributions looks in the folders on
+    sys.path only: the standard library's, or the importlib_metadata backport's
+    (which puts itself in the standard one's place when something imports it)."""
+    from importlib.machinery import PathFinder
+
+    for finder in sys.meta_path:
+        if finder is PathFinder or not hasattr(finder, "find_distributions"):
+            continue
+        kind = type(finder)
+        if (kind.__module__, kind.__qualname__) != ("importlib_metadata", "MetadataPathFinder"):
+            return False
+    return True
+
+
+def _metadata_as_installed() -> bool:
+    """False when importlib.metadata's functions are replaced (a test hiding plugins,
+    say): what they found is not what is installed, so it is not kept."""
+    from importlib import metadata
+
+    return all(
+        getattr(function, "__module__", None) == metadata.__name__
+        for function in (metadata.entry_points, metadata.distributions)
+    )
 
 
 def _from_metadata(group: str) -> list[EntryPoint]:
@@ -82,8 +116,9 @@ def _from_metadata(group: str) -> list[EntryPoint]:
 
 
 def installed_stamp(path: Sequence[str]) -> str:
-    """A hash of the distributions on ``path``: each one's folder name (which holds
-    its version) and the size and time of its ``entry_points.txt``."""
+    """A hash of the distributions on ``path``: each one's folder name, and the size
+    and time of its ``entry_points.txt`` and of its metadata (which holds its version:
+    an egg-info folder's name does not)."""
     digest = hashlib.sha256()
     for entry in path:
         folder = entry or "."
@@ -95,9 +130,11 @@ def installed_stamp(path: Sequence[str]) -> str:
             digest.update(_stat(folder).encode() + b"\0")
             continue
         for name in names:
-            inner = "EGG-INFO" if name.lower().endswith(".egg") else ""
-            points = os.path.join(folder, name, inner, "entry_points.txt")
-            digest.update(f"{name}|{_stat(points)}\0".encode())
+            lower = name.lower()
+            inner = os.path.join(folder, name, "EGG-INFO" if lower.endswith(".egg") else "")
+            about = "METADATA" if lower.endswith(".dist-info") else "PKG-INFO"
+            points, metadata = (os.path.join(inner, f) for f in ("entry_points.txt", about))
+            digest.update(f"{name}|{_stat(points)}|{_stat(metadata)}\0".encode())
     return digest.hexdigest()
 
 

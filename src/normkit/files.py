@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -131,8 +132,8 @@ def read_document(
     """Parse a YAML, TOML or JSON file by its suffix; errors name the file and line.
 
     ``keep``: a YAML file's parse may be kept in normkit's cache for the next run
-    (for the files of installed packages: norm sets, manifests, examples; never a
-    user's upload).
+    (asked for norm sets, manifests and examples); it is kept only when the file
+    is an installed package's (:func:`installed_file`), never a user's own.
     """
     path = Path(path)
     return parse_document(path, document_bytes(path, error, limits), error, limits, keep)
@@ -161,7 +162,7 @@ def parse_document(
     file = str(path)
     suffix = path.suffix.lower()
     if suffix in {".yaml", ".yml"}:
-        if not keep:
+        if not keep or _documents().folder is None or not installed_file(path):
             return _read_yaml(decode_utf8(raw, file, error), file, error, limits)
         # Kept from an earlier run: PyYAML's import alone costs more than the whole read.
         key = hashlib.sha256(f"{suffix}|{limits!r}|".encode() + raw).hexdigest()
@@ -182,6 +183,36 @@ def parse_document(
 @functools.cache
 def _documents() -> Documents:
     return Documents()
+
+
+def installed_file(path: Path) -> bool:
+    """Whether ``path`` is a file of an installed package: normkit's own, one in a
+    site-packages folder, or one in the package of an installed plugin (its
+    ``normkit`` entry point's, editable installs included). Only such files are kept
+    parsed: never a user's own, even one a plugin object registers from the user's
+    folder."""
+    return os.path.realpath(path).startswith(_installed_folders())
+
+
+@functools.cache
+def _installed_folders() -> tuple[str, ...]:
+    import importlib.util
+    import site
+
+    from .entry_points import ENTRY_POINT_GROUP, entry_points
+
+    folders = [os.path.dirname(os.path.abspath(__file__))]  # normkit's own files
+    folders += getattr(site, "getsitepackages", list)()
+    if site.ENABLE_USER_SITE:
+        folders.append(site.getusersitepackages())
+    for point in entry_points(ENTRY_POINT_GROUP):
+        try:  # where the plugin's package is, without importing it
+            spec = importlib.util.find_spec(point.module.partition(".")[0])
+        except (ImportError, ValueError):
+            continue
+        if spec is not None and spec.submodule_search_locations:
+            folders.extend(spec.submodule_search_locations)
+    return tuple(os.path.join(os.path.realpath(f), "") for f in folders if f)
 
 
 def _kept_document(
@@ -209,20 +240,31 @@ def _kept_document(
 
 def _is_plain_json(data: Any) -> bool:
     """Whether ``data`` comes back from JSON as it is: texts as keys, no other types
-    than JSON's (a YAML 1.1 number kept as :class:`YamlAmbiguous` is not)."""
+    than JSON's (a YAML 1.1 number kept as :class:`YamlAmbiguous` is not), and no
+    surrogate in a text (JSON would join two into one character)."""
     stack = [data]
     while stack:
         value = stack.pop()
         kind = type(value)
         if kind is dict:
-            if not all(type(k) is str for k in value):
+            if not all(type(k) is str and _plain_text(k) for k in value):
                 return False
             stack.extend(value.values())
         elif kind is list:
             stack.extend(value)
-        elif kind not in (str, int, float, bool, type(None)):
+        elif kind is str:
+            if not _plain_text(value):
+                return False
+        elif kind not in (int, float, bool, type(None)):
             return False
     return True
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _plain_text(text: str) -> bool:
+    return text.isascii() or _SURROGATE.search(text) is None
 
 
 def check_shape(data: Any, file: str | None, error: type[NormkitError], limits: Limits) -> None:

@@ -33,10 +33,10 @@ import pluggy
 
 from . import hookspecs
 from .cache import ENV_DISABLE_CACHE
+from .entry_points import ENTRY_POINT_GROUP as ENTRY_POINT_GROUP
 from .entry_points import EntryPoint, entry_points
 from .errors import NormkitError
 
-ENTRY_POINT_GROUP = "normkit"
 ENV_DISABLE_AUTOLOAD = "NORMKIT_DISABLE_PLUGIN_AUTOLOAD"
 ENV_PLUGINS = "NORMKIT_PLUGINS"
 ENV_BLOCK = "NORMKIT_BLOCK_PLUGINS"
