@@ -385,6 +385,27 @@ def test_a_kept_document_not_as_this_code_keeps_it_is_not_used(
         fresh()
 
 
+@pytest.mark.usefixtures("installed_here")
+def test_a_norm_set_read_by_its_header_skips_a_kept_document_out_of_its_limits(
+    fresh: Callable[[], None], tmp_path: Path
+) -> None:
+    """The second run reads the header kept, then the document kept when the norm set is
+    built: one out of the limits (not as this code keeps it) is passed over for the file."""
+    path = tmp_path / "filed.yaml"
+    path.write_text(NORMS, encoding="utf-8")
+    on = dt.date(2020, 4, 1)
+    built = kit_with(path).normset("filed", on).model_dump()
+    fresh()
+    deep: object = "x"
+    for _ in range(100):  # deeper than the limits allow
+        deep = [deep]
+    (kept,) = kept_documents()
+    kept.write_text(json.dumps({"data": deep, "lines": []}), encoding="utf-8")
+    (version,) = (again := kit_with(path)).versions("filed")
+    assert version.unread is not None  # by its header
+    assert again.normset("filed", on).model_dump() == built
+
+
 def test_a_surrogate_pair_is_not_kept_as_json_would_join_it() -> None:
     # libyaml refuses a lone surrogate; pure-Python PyYAML reads "\\ud83d\\ude00" as two.
     assert files._is_plain_json({"name": "Ho\u00e5me", "list": ["\U0001f600"]})
