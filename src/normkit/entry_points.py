@@ -1,8 +1,9 @@
 """The ``normkit`` entry points of the installed distributions, found without delay.
 
-``importlib.metadata`` finds them by reading every installed distribution, and
-its import alone (email, zipfile, csv and more) takes about a tenth of
-``normkit plugins``. What it found is kept between runs (:mod:`normkit.cache`,
+``importlib.metadata`` finds them by reading every installed distribution's
+entry points: about 20 ms in a venv of 150 packages here (pydantic imports
+``importlib.metadata`` anyway, for its own plugins, so the import is not what
+this spares). What it found is kept between runs (:mod:`normkit.cache`,
 ``entry_points.json``) under a stamp of what is installed: every ``*.dist-info``,
 ``*.egg-info`` and ``*.egg`` on ``sys.path``, with the size and time of its
 ``entry_points.txt`` and metadata. Installing, removing, upgrading or
