@@ -181,6 +181,37 @@ def test_each_state_has_its_own_word() -> None:
     assert "—" not in everything
 
 
+def test_a_facility_gap_that_is_not_known_is_not_called_no_norm(kit: normkit.Kit) -> None:
+    """Staffing for a whole home with a respite unit (no national norm) may serve the
+    respite places: the home has a need, so its gap is not known, not "no norm"."""
+    inventory = normkit.Inventory.model_validate(
+        {
+            "facilities": [
+                {
+                    "name": "Kruseløkka",
+                    "staffing": 0.2,
+                    "units": [
+                        {"name": "long-term", "bed_type": "long_term", "beds": 17},
+                        {"name": "respite", "bed_type": "respite", "beds": 13},
+                    ],
+                }
+            ]
+        }
+    )
+    result = kit.assess(inventory, "national", dt.date(2020, 4, 1))
+    home = result.facilities[0]
+    assert home.required_fte is not None and home.gap_fte is None
+    for lang, not_known, no_norm in (
+        ("en", "not known", "no norm"),
+        ("nb", "ikke kjent", "ingen norm"),
+    ):
+        table = to_report(result, Locale(lang)).tables()[0]
+        cells = [Locale(lang).cell(c) for c in table.rows[2].cells]  # the home's subtotal
+        assert cells[7] == not_known
+        respite = [Locale(lang).cell(c) for c in table.rows[1].cells]
+        assert respite[4] == no_norm and respite[7] == no_norm  # the unit has no norm
+
+
 def test_facilities_of_other_inventories_are_one_note() -> None:
     kit = normkit.Kit(autoload=True)
     if "sarpsborg" not in kit.municipalities:

@@ -100,7 +100,11 @@ def _facility_row(
         extra.append(locale.t("{count} places unknown", count=f.places_unknown))
     if f.staffing_note and f.staffing_note != "no staffing recorded":
         extra.append(f.staffing_note)
-    gap_state: State = "not_recorded" if f.staffed_fte is None else need
+    # A gap is absent for want of staffing, of a need, or (both present) because the
+    # staffing may serve places with no known need: then it is not known, not "no norm".
+    gap_state: State = (
+        "not_recorded" if f.staffed_fte is None else need if f.required_fte is None else "not_known"
+    )
     cells: list[Any] = [
         f.facility,
         locale.t("(facility total)"),
