@@ -69,8 +69,13 @@ def parse_decimal(text: str) -> float | int:
             hint="write digits with a decimal point or comma, e.g. 12 or 0,6",
             code="value.not-a-number",
         )
-    plain = re.sub(r"[ \u00a0\u202f]", "", stripped).replace(",", ".")
+    if stripped.isdigit():  # the usual cell, "12": matched above, so ASCII digits only
+        return int(stripped)
+    plain = _GROUP_SEPARATOR.sub("", stripped).replace(",", ".")
     return float(plain) if "." in plain else int(plain)
+
+
+_GROUP_SEPARATOR = re.compile(r"[ \u00a0\u202f]")
 
 
 class Underflow(float):

@@ -8,11 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import normkit
 from normkit.files import NO_FILE
 from normkit.normset import parse_normset
-from normkit.values import MAX_MAGNITUDE
+from normkit.values import MAX_MAGNITUDE, parse_decimal
 
 AT = dt.date(2020, 4, 1)
 
@@ -330,3 +332,12 @@ def test_a_figure_written_like_a_thousand_is_still_a_number(raw: Callable[..., P
     path = raw("inv.yaml", "facilities:\n  - {name: H, staffing: 1.000, units: []}\n")
     fte = normkit.load_inventory(path).facilities[0].staffing[0].fte
     assert fte == 1.0 and type(fte) is float
+
+
+@given(st.from_regex(r"[+-]?[0-9]{1,12}([.,][0-9]{1,6})?", fullmatch=True))
+def test_a_plain_cell_reads_as_its_digits(text: str) -> None:
+    """Digits alone are a whole number (int, leading zeros and all); with a point or a
+    comma, a float: the shortcut for plain digits reads them as the general path does."""
+    value = parse_decimal(f" {text} ")
+    expected = float(text.replace(",", ".")) if any(c in text for c in ".,") else int(text)
+    assert value == expected and type(value) is type(expected)
