@@ -148,3 +148,21 @@ def test_several_inventories_side_by_side(write: Callable[[str, str], Path]) -> 
     }
     code, _, err = cli(str(other), "--example", "x")
     assert code == 1 and "not both" in err
+
+
+def test_in_norwegian_every_published_figure_is_named_in_norwegian(
+    kit: normkit.Kit, example: normkit.Inventory
+) -> None:
+    """The statistics and the indicator come from normkit's own file: each has its
+    Norwegian name, so the table mixes no English into a Norwegian report."""
+    from normkit.render.locale import Locale
+    from normkit.render.reports import to_report
+
+    position = kit.kostra(example, dt.date(2022, 12, 31))  # every statistic published by then
+    english = {b.statistic for b in position.benchmarks} | {position.label}
+    report = to_report([position], Locale("nb"))
+    published = report.tables()[-1]
+    shown = {Locale("nb").cell(row.cells[1]) for row in published.rows}
+    assert len(shown) == len({b.statistic for b in position.benchmarks}) == 4
+    assert not shown & english
+    assert "legetimer per uke per beboer i sykehjem (KOSTRA)" in published.title

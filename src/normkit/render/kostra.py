@@ -80,12 +80,14 @@ def kostra_report(results: list[KostraPosition], locale: Locale) -> Report:
     for i, r in enumerate(results, start=1):
         value = locale.number(Num(r.value, "figure", "not_known"))
         title = f"{r.inventory} — " if r.inventory else ""
-        title += t("{label} on {date}: {value}", label=r.label, date=locale.date(r.at), value=value)
+        title += t(
+            "{label} on {date}: {value}", label=t(r.label), date=locale.date(r.at), value=value
+        )
         published = tuple(
             Row(
                 (
                     Num(b.year, "year"),
-                    t(b.statistic) if b.statistic in SIDE_BY_SIDE else b.statistic,
+                    t(b.statistic),  # normkit's own file: every statistic is in the glossary
                     Num(b.value, "figure"),
                     Num(b.difference, "signed_figure", "not_known"),
                 )
