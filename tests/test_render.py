@@ -451,6 +451,32 @@ def test_xlsx_numbers_are_numbers_headers_frozen_sources_apart(tmp_path: Path) -
     assert book["Charts"]._charts  # native Excel charts, not pictures
 
 
+def test_xlsx_chart_data_keeps_dates_as_dates_and_figures_in_their_kind(tmp_path: Path) -> None:
+    """A plan's chart data: each date a date cell, each FTE with two decimals, so Excel
+    reads the axis as days and a staffed 1 FTE beside 0.6 reads 1.00, not 1."""
+    target = tmp_path / "plan.xlsx"
+    code, _, err = run("plan", "--years", "2020-2021", "--lang", "nb", "-o", str(target))
+    assert code == 0, err
+    sheet = openpyxl.load_workbook(target)["Diagrammer"]
+    rows = [r for r in sheet.iter_rows(min_row=3, max_row=4)]
+    assert [r[0].value.date() for r in rows] == [dt.date(2020, 1, 1), dt.date(2021, 1, 1)]
+    assert {r[0].number_format for r in rows} == {"dd.mm.yyyy"}
+    assert {c.number_format for r in rows for c in r[1:3]} == {"0.00"}
+    # The report's index names the base run's sheet once, by its title.
+    index = [c.value for c in openpyxl.load_workbook(target)["Rapport"]["A"] if c.value]
+    assert "grunnlag (oversikten slik den er gitt)" in index
+    assert not [line for line in index if line.startswith("grunnlag: grunnlag")]
+
+
+def test_xlsx_sheet_names_keep_a_colon_readable() -> None:
+    from normkit.render.xlsx import _Names
+
+    names = _Names()
+    assert names("grunnlag: tall") == "grunnlag - tall"  # not "grunnlag_ tall"
+    assert names("a/b [c]") == "a_b _c_"
+    assert names("grunnlag: tall") == "grunnlag - tall 2"
+
+
 def test_xlsx_text_is_never_a_formula(tmp_path: Path) -> None:
     hostile = tmp_path / "hostile.yaml"
     hostile.write_text(

@@ -102,6 +102,8 @@ class Chart:
     name: str = "chart"
     #: how the values are written on the axis
     number: Kind = "fte"
+    #: the categories as days, where they are dates: a spreadsheet stores them as dates
+    days: tuple[dt.date, ...] = ()
 
 
 Block = Table | Lines | Chart

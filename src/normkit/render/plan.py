@@ -70,7 +70,7 @@ def run_name(run_id: str, locale: Locale) -> str:
 
 def run_title(run: ScenarioRun, locale: Locale) -> str:
     if run.id == "base":
-        return f"{locale.t('base')}: {locale.t('base (the inventory as given)')}"
+        return locale.t("base (the inventory as given)")  # names the run once, as scenarios do
     chain = f" ({' → '.join(run.chain)})" if len(run.chain) > 1 else ""
     return f"{run.id}: {run.title}{chain}"
 
@@ -236,7 +236,9 @@ def _plan_charts(plan: Plan, units: bool, locale: Locale) -> list[Chart]:
     ) -> None:
         if any(v is not None for s in series for v in s.values):
             text = describe(dates, series, locale)
-            charts.append(Chart(title, "lines", dates, series, unit, text, name, kind))
+            charts.append(
+                Chart(title, "lines", dates, series, unit, text, name, kind, tuple(plan.dates))
+            )
 
     if units:
         chart(

@@ -31,6 +31,7 @@ _FORMATS = {
     "signed_figure": "+#,##0.00;-#,##0.00;0",
 }
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
+_SHEET_COLON = re.compile(r"\s*:\s+")
 
 
 def _openpyxl() -> Any:
@@ -88,7 +89,9 @@ class _Names:
         self.used: set[str] = set()
 
     def __call__(self, wanted: str) -> str:
-        base = _SHEET_UNSAFE.sub("_", escaping.plain_name(wanted)).strip("' ")[:28] or "Sheet"
+        # "base: figures" reads "base - figures": a colon is the usual one Excel refuses.
+        readable = _SHEET_COLON.sub(" - ", escaping.plain_name(wanted))
+        base = _SHEET_UNSAFE.sub("_", readable).strip("' ")[:28] or "Sheet"
         name, n = base, 2
         while name.lower() in self.used:
             name, n = f"{base[:26]} {n}", n + 1
@@ -123,7 +126,11 @@ def render_xlsx(result: Any, options: RenderOptions) -> bytes:
     tables = [b for b in report.blocks if isinstance(b, Table)]
     for table in tables:
         sheet = workbook.create_sheet(names(table.sheet or table.title))
-        _put(overview, line, 1, f"{sheet.title}: {table.title}", locale)
+        # Which sheet holds which table; a sheet named by its table's title (or its
+        # first 28 characters) is found by the title alone.
+        named_by_title = _SHEET_COLON.sub(" - ", table.title).startswith(sheet.title)
+        shown = table.title if named_by_title else f"{sheet.title}: {table.title}"
+        _put(overview, line, 1, shown, locale)
         line += 1
         # Subtotals and totals among the rows: a column to filter them by, so a SUM
         # over a figure's column does not count a facility twice.
@@ -188,12 +195,12 @@ def _chart_sheet(sheet: Any, charts: list[Chart], locale: Locale) -> None:
         _put(sheet, top, 1, chart.title, locale)
         for column, series in enumerate(chart.series, start=2):
             _put(sheet, top + 1, column, series.name, locale)
-        for r, category in enumerate(chart.categories, start=top + 2):
+        for r, category in enumerate(chart.days or chart.categories, start=top + 2):
             _put(sheet, r, 1, category, locale)
             for column, series in enumerate(chart.series, start=2):
                 value = series.values[r - top - 2]
                 if value is not None:  # an absent value stays an empty cell, never 0
-                    _put(sheet, r, column, Num(value, "figure"), locale)
+                    _put(sheet, r, column, Num(value, chart.number), locale)
         drawn = BarChart() if chart.kind == "bars" else LineChart()
         drawn.title = escaping.plain_name(chart.title)
         drawn.y_axis.title = chart.unit
