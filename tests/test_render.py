@@ -426,6 +426,9 @@ def test_html_in_norwegian(tmp_path: Path) -> None:
     assert run("assess", "--format", "html", "-o", str(target), "--lang", "nb")[0] == 0
     page = target.read_text(encoding="utf-8")
     assert '<html lang="nb">' in page and ">5,16<" in page and "Mangel årsverk" in page
+    # A row of names beyond ASCII is markup once, its text escaped once.
+    assert '<tr class="row"><th scope="row">Kruseløkka</th>' in page
+    assert "&lt;td" not in page and "&amp;lt;" not in page
 
 
 # -- XLSX ----------------------------------------------------------------------
