@@ -16,6 +16,14 @@ def render_markdown(result: Any, options: RenderOptions) -> str:
     locale = Locale(options.lang)
     report = to_report(result, locale)
     out = [f"## {md(report.title)}", ""]
+    shown_as: dict[str, str] = {}  # each cell's text escaped once: figures and names repeat
+
+    def shown(text: str) -> str:
+        escaped = shown_as.get(text)
+        if escaped is None:
+            escaped = shown_as[text] = md(text)
+        return escaped
+
     for block in report.blocks:
         if isinstance(block, Table):
             out.extend([f"### {md(block.title)}", ""])
@@ -26,7 +34,7 @@ def render_markdown(result: Any, options: RenderOptions) -> str:
                 + "|"
             )
             for row in block.rows:
-                texts = [md(locale.cell(c)) for c in row.cells]
+                texts = [shown(locale.cell(c)) for c in row.cells]
                 if row.level != "row":
                     texts = [f"**{t}**" if t else t for t in texts]
                 out.append("| " + " | ".join(texts) + " |")
