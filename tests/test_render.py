@@ -238,6 +238,10 @@ def test_hours_per_week_are_a_column_where_the_norm_is_in_hours(
     assert isinstance(total, Num) and total.value == pytest.approx(
         112 / 3 + 50 / 3 + 12 / 2 + 17 / 3 + 13 * 1.5 + 48 / 3 + 16 / 2 + 70 / 2 + 32 / 3
     )
+    # Two decimals down the whole column, whole hours too, so the decimals line up.
+    shown = {Locale(lang).cell(row.cells[column]) for row in table.rows for lang in ("en", "nb")}
+    assert {"6.00", "6,00", "37.33", "37,33", "35.00", "35,00"} <= shown
+    assert not shown & {"6", "35", "24"}
 
 
 # -- the registry --------------------------------------------------------------
@@ -447,6 +451,8 @@ def test_xlsx_numbers_are_numbers_headers_frozen_sources_apart(tmp_path: Path) -
     need = total[headers.index("Norm FTE")]
     assert need.data_type == "n" and need.value == pytest.approx(5.1611, abs=1e-4)
     assert need.number_format == "0.00"
+    hours = {row[headers.index("Norm hours/week")].number_format for row in units.iter_rows(2)}
+    assert hours - {"General"} == {"#,##0.00"}  # 6 hours reads 6.00, as 37.33 beside it
     assert total[headers.index("Gap FTE")].value == pytest.approx(1.7611, abs=1e-4)
     sources = [c.value for c in book["Sources"]["A"]][1:]
     assert any("Legeforeningen" in s or "legeforening" in s for s in sources)

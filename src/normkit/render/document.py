@@ -17,9 +17,21 @@ from dataclasses import dataclass
 from typing import Literal
 
 #: How a number is written: FTE with two decimals, NOK to the krone, a count,
-#: a year, a figure (whole numbers as they are, others with two decimals); ``signed_``
-#: kinds are differences and carry their sign.
-Kind = Literal["fte", "signed_fte", "nok", "signed_nok", "count", "year", "figure", "signed_figure"]
+#: a year, hours with two decimals (a column of them lines up: 6.00 under 37.33), a
+#: figure (whole numbers as they are, others with two decimals); ``signed_`` kinds are
+#: differences and carry their sign.
+Kind = Literal[
+    "fte",
+    "signed_fte",
+    "nok",
+    "signed_nok",
+    "count",
+    "year",
+    "hours",
+    "signed_hours",
+    "figure",
+    "signed_figure",
+]
 
 #: Why a figure is absent; each state has one word in each language.
 State = Literal[

@@ -68,7 +68,7 @@ def kostra_report(results: list[KostraPosition], locale: Locale) -> Report:
             (
                 r.inventory or "",
                 r.at,
-                Num(r.physician_hours_per_week, "figure", "not_known"),
+                Num(r.physician_hours_per_week, "hours", "not_known"),
                 Num(r.residents, "figure", "not_known"),
                 Num(r.value, "figure", "not_known"),
             )
