@@ -484,6 +484,10 @@ def test_xlsx_sheet_names_keep_a_colon_readable() -> None:
     assert names("grunnlag: tall") == "grunnlag - tall"  # not "grunnlag_ tall"
     assert names("a/b [c]") == "a_b _c_"
     assert names("grunnlag: tall") == "grunnlag - tall 2"
+    assert names("History") == "History 2"  # Excel's own sheet name
+    cut = names("x" * 27 + "'abc")  # cut to 28 characters, then no apostrophe last
+    assert cut == "x" * 27 and names("y" * 25 + " - tall") == "y" * 25
+    assert names("z" * 24 + "' - tall") == "z" * 24  # no apostrophe left last either
 
 
 def test_xlsx_text_is_never_a_formula(tmp_path: Path) -> None:

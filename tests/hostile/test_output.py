@@ -203,3 +203,36 @@ def test_html_shows_controls_escaped_in_titles_and_cells(
     assert "<title>Homes\\x1b[2J\\x07" in page and "<h1>Homes\\x1b[2J\\x07" in page
     assert "Kurland\\x1b[2J" in page and "&lt;script&gt;" in page
     assert "\n" in page.split("<pre>")[1].split("</pre>")[0]  # explanations keep their lines
+
+
+def test_html_takes_no_markup_from_a_report_only_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text a plugin's code hands over as markupsafe.Markup (or anything with __html__)
+    is still text on the page: a cell, a title or a line, and a plain cell equal to a
+    Markup one is escaped too (the page keeps each text's HTML by its text)."""
+    pytest.importorskip("jinja2")
+    pytest.importorskip("matplotlib")
+    from markupsafe import Markup
+
+    from normkit.render import BUILTIN, RenderOptions, choose, render
+    from normkit.render import html as html_module
+    from normkit.render.document import Lines, Report, Row, Table
+
+    class Shown(str):
+        def __html__(self) -> str:
+            return "<i>custom</i>"
+
+    cells = (Markup("<b>x</b>"), "<b>x</b>", Markup("<b>Hå\u202e</b>"), Shown("<u>s</u>"))
+    report = Report(
+        Markup("<h1>Title\x1b</h1>"),
+        (
+            Table("t", ("a", "b", "c", "d"), (Row(cells),)),
+            Lines(Markup("<u>Hå\u202e</u>"), (Markup("<i>ø\x1b</i>"),)),
+        ),
+    )
+    monkeypatch.setattr(html_module, "to_report", lambda result, locale: report)
+    page = render(object(), choose("html", BUILTIN), RenderOptions())
+    assert isinstance(page, str)
+    for markup in ("<b>", "<u>", "<i>", "\u202e", "\x1b"):
+        assert markup not in page, markup
+    assert page.count("&lt;b&gt;x&lt;/b&gt;") == 2
+    assert "&lt;u&gt;s&lt;/u&gt;" in page and "&lt;h1&gt;Title\\x1b" in page

@@ -20,6 +20,10 @@ FORMATS = ("svg", "png")
 MAX_LABELS = 40
 
 
+#: kinds written otherwise on a chart's axis than in a table
+_TICKS: dict[Kind, Kind] = {"nok": "figure", "signed_nok": "signed_figure"}
+
+
 def plain(text: str) -> str:
     """A name as matplotlib shows it literally: '$' would start mathtext."""
     return escaping.terminal(text).replace("$", r"\$")
@@ -78,7 +82,8 @@ def draw(chart: Chart, locale: Locale, fmt: str = "svg") -> bytes:
     axes.set_ylabel(plain(chart.unit))
     axes.set_title(plain(chart.title))
     axes.axhline(0, color="black", linewidth=0.6)
-    tick: Kind = chart.number
+    # Kroner on an axis are written as figures: its label says "kr" once for all ticks.
+    tick: Kind = _TICKS.get(chart.number, chart.number)
     axes.yaxis.set_major_formatter(
         matplotlib.ticker.FuncFormatter(
             lambda value, _: locale.number(Num(value, tick)).replace("\u00a0", " ")

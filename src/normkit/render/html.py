@@ -46,8 +46,9 @@ def _visible(value: Any) -> Any:
     or a facility's name is written as its escape (``\\x1b``), as in the terminal;
     the line breaks of an explanation stay line breaks."""
     if isinstance(value, str):
-        if hasattr(value, "__html__"):  # HTML made here from text already made visible
+        if type(value) is _row_markup():  # a row's cells, made by _cells from visible text
             return value
+        value = str(value)  # any other text is text, even a plugin's markupsafe.Markup
         if "\n" not in value:  # a cell: one line
             return escaping.terminal(value)
         return "\n".join(escaping.terminal(line) for line in value.split("\n"))
@@ -58,9 +59,9 @@ def _cells(cells: tuple[Any, ...], locale: Locale, shown_as: dict[str, str]) -> 
     """A row's cells as HTML, made here rather than in the template: a table of 12 000
     units costs a template loop per cell otherwise. Each text goes through
     :func:`_visible` and then the escape jinja2's autoescape uses, as a template value
-    would, so the page is the same byte for byte; ``shown_as`` keeps each text's HTML
-    for the page (figures and names repeat)."""
-    from markupsafe import Markup, escape  # jinja2's own; imported with it
+    would: a page is what the template made of the same text, byte for byte.
+    ``shown_as`` keeps each text's HTML for the page (figures and names repeat)."""
+    from markupsafe import escape  # jinja2's own; imported with it
 
     parts = []
     for index, cell in enumerate(cells):
@@ -77,7 +78,18 @@ def _cells(cells: tuple[Any, ...], locale: Locale, shown_as: dict[str, str]) -> 
             parts.append(f'<td class="{css}">{shown}</td>')
         else:
             parts.append(f"<td>{shown}</td>")
-    return Markup("".join(parts))
+    return _row_markup()("".join(parts))
+
+
+@functools.cache
+def _row_markup() -> Any:
+    """The one kind of markup the page writes as it is: a row made by :func:`_cells`."""
+    from markupsafe import Markup
+
+    class RowMarkup(Markup):
+        __slots__ = ()
+
+    return RowMarkup
 
 
 def render_html(result: Any, options: RenderOptions) -> str:

@@ -276,6 +276,6 @@ def _plan_charts(plan: Plan, units: bool, locale: Locale) -> list[Chart]:
             Series(run_name(r.id, locale), tuple(p.measures_cost_nok_per_year for p in r.periods))
             for r in runs
         ),
-        "figure",  # kroner on the axis; its label says kr/år
+        "nok",  # kroner: a workbook's chart data says kr; the axis label says it once
     )
     return charts

@@ -85,18 +85,20 @@ def _put(sheet: Any, row: int, column: int, value: Any, locale: Locale) -> Any:
 
 
 class _Names:
-    """Sheet names: at most 31 characters, no []:*?/\\, each used once."""
+    """Sheet names as Excel takes them: at most 31 characters, no []:*?/\\, no
+    apostrophe first or last, not "History", each used once."""
 
     def __init__(self) -> None:
-        self.used: set[str] = set()
+        self.used: set[str] = {"history"}  # Excel keeps this name for itself
 
     def __call__(self, wanted: str) -> str:
         # "base: figures" reads "base - figures": a colon is the usual one Excel refuses.
         readable = _SHEET_COLON.sub(" - ", escaping.plain_name(wanted))
-        base = _SHEET_UNSAFE.sub("_", readable).strip("' ")[:28] or "Sheet"
+        # Cut, then trimmed: Excel refuses a name that starts or ends with an apostrophe.
+        base = _SHEET_UNSAFE.sub("_", readable)[:28].lstrip("' ").rstrip("' -") or "Sheet"
         name, n = base, 2
         while name.lower() in self.used:
-            name, n = f"{base[:26]} {n}", n + 1
+            name, n = f"{base[:26].rstrip()} {n}", n + 1
         self.used.add(name.lower())
         return name
 
