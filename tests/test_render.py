@@ -656,6 +656,24 @@ def test_a_chart_leaves_an_unknown_value_out() -> None:
     assert b"<svg" in draw(chart, Locale("en"), "svg")  # '$' is not mathtext, None not 0
 
 
+def test_kroner_on_a_chart_axis_are_written_as_figures() -> None:
+    """A chart of kroner keeps its kind (a workbook's chart data says kr), but its axis
+    writes plain figures: the axis label says kr once, not on every tick."""
+    pytest.importorskip("matplotlib")
+    from normkit.render.charts import draw
+    from normkit.render.document import Chart, Series
+
+    series = (Series("s", (0.0, 2_477_250.0)),)
+    chart = Chart("t", "lines", ("2020", "2021"), series, "kr/år", number="nok")
+    nb = Locale("nb")
+    as_figures = Chart("t", "lines", ("2020", "2021"), series, "kr/år", number="figure")
+    assert draw(chart, nb, "svg") == draw(as_figures, nb, "svg")
+    # The ticks' text is in the drawing (another kind, another drawing): the equality
+    # above says the kroner ticks read as figures.
+    as_fte = Chart("t", "lines", ("2020", "2021"), series, "kr/år", number="fte")
+    assert draw(chart, nb, "svg") != draw(as_fte, nb, "svg")
+
+
 # -- the CLI a planner meets -----------------------------------------------------------
 
 
