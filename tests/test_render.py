@@ -70,6 +70,9 @@ def table3(kit: normkit.Kit) -> normkit.Assessment:
         (Num(0, "signed_nok"), "0", f"0{NBSP}kr"),
         (Num(1052.6, "figure"), "1 052.60", f"1{NBSP}052,60"),
         (Num(115_786, "figure"), "115 786", f"115{NBSP}786"),
+        (Num(6, "decimal"), "6.00", "6,00"),  # two decimals always: a column lines up
+        (Num(1052.6, "decimal"), "1 052.60", f"1{NBSP}052,60"),
+        (Num(1.0, "signed_decimal"), "+1.00", "+1,00"),
         (Num(2020, "year"), "2020", "2020"),
         # Halves away from zero, read to 15 digits, as the workbook shows them in Excel:
         # Python alone writes 0.62, 0.28, 2.67, 2 and -0.62.
@@ -562,6 +565,11 @@ def test_norwegian_text_and_markdown_of_the_programme() -> None:
     assert amount in md and "| Dato |" in md
     code, en, _ = run(*args[:-2])
     assert "2 477 250" in en and f"{NBSP}kr" not in en and "9.78" in en
+    # The programme raises public-health physicians from 2.5 to 3 FTE: a column with a
+    # fraction on one date has two decimals on all.
+    figures = "| 01.01.2020 | 2,50 |\n| 01.01.2021 | 3,00 |"
+    assert md.count(figures) == 1  # the scenario's figures; the base stays at 2,50
+    assert "| 01.01.2021 | 3 |" not in md
 
 
 # -- files ------------------------------------------------------------------------

@@ -116,7 +116,7 @@ def _facility_row(
         Num(f.gap_fte, "fte", gap_state),
     ]
     if hours:
-        cells.append(Num(_sum_hours(rows), "hours", "not_known"))
+        cells.append(Num(_sum_hours(rows), "decimal", "not_known"))
     cells.append("; ".join(extra))
     return Row(tuple(cells), level="subtotal")
 
@@ -154,7 +154,7 @@ def assessment_report(a: Assessment, locale: Locale) -> Report:
             row = _unit_row(u, "at_facility" if at_facility else "not_recorded", lines)
             if hours:
                 cells = row.cells
-                hours_cell = Num(u.norm_hours_per_week, "hours", need_state(u))
+                hours_cell = Num(u.norm_hours_per_week, "decimal", need_state(u))
                 row = Row(
                     (*cells[:-1], hours_cell, cells[-1]), row.level, row.explanation, row.label
                 )
@@ -172,7 +172,7 @@ def assessment_report(a: Assessment, locale: Locale) -> Report:
         Num(tot.gap_fte, "fte", "not_known"),
     ]
     if hours:
-        total_cells.append(Num(_sum_hours(a.units), "hours", "not_known"))
+        total_cells.append(Num(_sum_hours(a.units), "decimal", "not_known"))
     total_cells.append(total_note(a, locale))
     rows.append(Row(tuple(total_cells), level="total"))
     blocks: list[Block] = []

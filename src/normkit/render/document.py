@@ -16,10 +16,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-#: How a number is written: FTE with two decimals, NOK to the krone, a count,
-#: a year, hours with two decimals (a column of them lines up: 6.00 under 37.33), a
-#: figure (whole numbers as they are, others with two decimals); ``signed_`` kinds are
-#: differences and carry their sign.
+#: How a number is written: FTE with two decimals, NOK to the krone, a count, a
+#: year, a decimal (two decimals always, so a column of hours or of a figure with a
+#: fraction lines up: 6.00 under 37.33), a figure (whole numbers as they are, others
+#: with two decimals); ``signed_`` kinds are differences and carry their sign.
 Kind = Literal[
     "fte",
     "signed_fte",
@@ -27,8 +27,8 @@ Kind = Literal[
     "signed_nok",
     "count",
     "year",
-    "hours",
-    "signed_hours",
+    "decimal",
+    "signed_decimal",
     "figure",
     "signed_figure",
 ]

@@ -46,12 +46,12 @@ def kostra_report(results: list[KostraPosition], locale: Locale) -> Report:
                     (
                         r.inventory or "",
                         r.at,
-                        Num(r.value, "figure", "not_known"),
+                        Num(r.value, "decimal", "not_known"),
                         *(
                             cell
                             for b in found
                             for cell in (
-                                Num(b.difference if b else None, "signed_figure", "not_known"),
+                                Num(b.difference if b else None, "signed_decimal", "not_known"),
                                 Num(b.year if b else None, "year", "not_known"),
                             )
                         ),
@@ -68,9 +68,9 @@ def kostra_report(results: list[KostraPosition], locale: Locale) -> Report:
             (
                 r.inventory or "",
                 r.at,
-                Num(r.physician_hours_per_week, "hours", "not_known"),
+                Num(r.physician_hours_per_week, "decimal", "not_known"),
                 Num(r.residents, "figure", "not_known"),
-                Num(r.value, "figure", "not_known"),
+                Num(r.value, "decimal", "not_known"),
             )
         )
         for r in results
@@ -78,7 +78,7 @@ def kostra_report(results: list[KostraPosition], locale: Locale) -> Report:
     columns = (t("Inventory"), t("Date"), t("Physician hours/week"), t("Residents"), t("Value"))
     blocks.append(Table(t("Position"), columns, position, sheet=t("Position")))
     for i, r in enumerate(results, start=1):
-        value = locale.number(Num(r.value, "figure", "not_known"))
+        value = locale.number(Num(r.value, "decimal", "not_known"))
         title = f"{r.inventory} — " if r.inventory else ""
         title += t(
             "{label} on {date}: {value}", label=t(r.label), date=locale.date(r.at), value=value
@@ -88,8 +88,8 @@ def kostra_report(results: list[KostraPosition], locale: Locale) -> Report:
                 (
                     Num(b.year, "year"),
                     t(b.statistic),  # normkit's own file: every statistic is in the glossary
-                    Num(b.value, "figure"),
-                    Num(b.difference, "signed_figure", "not_known"),
+                    Num(b.value, "decimal"),
+                    Num(b.difference, "signed_decimal", "not_known"),
                 )
             )
             for b in r.benchmarks

@@ -123,7 +123,7 @@ def _number_text(lang: Lang, kind_of_cell: str, value: float) -> str:
         return str(value)
     elif kind == "count":
         text = f"{value:,}"
-    elif kind != "hours" and float(value).is_integer():  # a figure: whole numbers as they are
+    elif kind != "decimal" and float(value).is_integer():  # a figure: whole numbers as they are
         text = f"{int(value):+,}" if signed and value else f"{int(value):,}"
     else:
         shown = rounded(value, 2)

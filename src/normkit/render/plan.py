@@ -113,19 +113,22 @@ def _difference_row(p: Any, locale: Locale, drop: frozenset[int]) -> Row:
 
 
 def _figure_table(run: ScenarioRun, locale: Locale) -> Table | None:
+    figures = [_other_indicators(p) for p in run.periods]
     names: list[str] = []
-    for p in run.periods:
-        names.extend(n for n in _other_indicators(p) if n not in names)
+    for found in figures:
+        names.extend(n for n in found if n not in names)
     if not names:
         return None
+
+    def kind(name: str) -> Kind:
+        # A figure with a fraction on any date has two decimals on every date: 2.50, 3.00.
+        values = [f[name] for f in figures if f.get(name) is not None]
+        return "decimal" if any(not float(v).is_integer() for v in values) else "figure"
+
+    kinds = {n: kind(n) for n in names}
     rows = tuple(
-        Row(
-            (
-                p.at,
-                *(Num(_other_indicators(p).get(n), "figure", "not_known") for n in names),
-            )
-        )
-        for p in run.periods
+        Row((p.at, *(Num(found.get(n), kinds[n], "not_known") for n in names)))
+        for p, found in zip(run.periods, figures, strict=True)
     )
     title = locale.t("{run}: figures", run=run_name(run.id, locale))
     return Table(title, (locale.t("Date"), *names), rows, sheet=title)

@@ -28,8 +28,8 @@ _FORMATS = {
     "count": "#,##0",
     "year": "0",
     "signed_nok": "+#,##0;-#,##0;0",
-    "hours": "#,##0.00",
-    "signed_hours": "+#,##0.00;-#,##0.00;0.00",
+    "decimal": "#,##0.00",
+    "signed_decimal": "+#,##0.00;-#,##0.00;0.00",
     "signed_figure": "+#,##0.00;-#,##0.00;0",
 }
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
