@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import functools
+from collections.abc import Callable
 from typing import Any
 
 from .. import escaping
@@ -55,30 +56,33 @@ def _visible(value: Any) -> Any:
     return value
 
 
-def _cells(cells: tuple[Any, ...], locale: Locale, shown_as: dict[str, str]) -> Any:
+def _cells(cells: tuple[Any, ...], locale: Locale, shown: Callable[[str], str]) -> Any:
     """A row's cells as HTML, made here rather than in the template: a table of 12 000
     units costs a template loop per cell otherwise. Each text goes through
     :func:`_visible` and then the escape jinja2's autoescape uses, as a template value
     would: a page is what the template made of the same text, byte for byte.
-    ``shown_as`` keeps each text's HTML for the page (figures and names repeat)."""
-    from markupsafe import escape  # jinja2's own; imported with it
-
+    ``shown`` is :func:`_shown`, kept for the page (figures and names repeat)."""
     parts = []
     for index, cell in enumerate(cells):
         if isinstance(cell, Num):
             text, css = locale.number(cell), "num" if cell.value is not None else "state"
         else:
             text, css = locale.cell(cell), ""
-        shown = shown_as.get(text)
-        if shown is None:
-            shown = shown_as[text] = escape(_visible(text))
+        html = shown(text)
         if index == 0:
-            parts.append(f'<th scope="row">{shown}</th>')
+            parts.append(f'<th scope="row">{html}</th>')
         elif css:
-            parts.append(f'<td class="{css}">{shown}</td>')
+            parts.append(f'<td class="{css}">{html}</td>')
         else:
-            parts.append(f"<td>{shown}</td>")
+            parts.append(f"<td>{html}</td>")
     return _row_markup()("".join(parts))
+
+
+def _shown(text: str) -> str:
+    """A text as the template wrote it: made visible, then escaped as autoescape does."""
+    from markupsafe import escape  # jinja2's own; imported with it
+
+    return str(escape(_visible(text)))
 
 
 @functools.cache
@@ -101,7 +105,7 @@ def render_html(result: Any, options: RenderOptions) -> str:
     locale = Locale(options.lang)
     report = to_report(result, locale)
     blocks: list[dict[str, Any]] = []
-    shown_as: dict[str, str] = {}
+    shown = functools.cache(_shown)  # for this page only: names are not kept past it
     for block in report.blocks:
         if isinstance(block, Table):
             blocks.append(
@@ -115,7 +119,7 @@ def render_html(result: Any, options: RenderOptions) -> str:
                     "rows": [
                         {
                             "level": row.level,
-                            "cells": _cells(row.cells, locale, shown_as),
+                            "cells": _cells(row.cells, locale, shown),
                             "label": row.label,
                             "explanation": "\n".join(row.explanation) if options.explain else "",
                         }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from .. import escaping
@@ -16,14 +17,7 @@ def render_markdown(result: Any, options: RenderOptions) -> str:
     locale = Locale(options.lang)
     report = to_report(result, locale)
     out = [f"## {md(report.title)}", ""]
-    shown_as: dict[str, str] = {}  # each cell's text escaped once: figures and names repeat
-
-    def shown(text: str) -> str:
-        escaped = shown_as.get(text)
-        if escaped is None:
-            escaped = shown_as[text] = md(text)
-        return escaped
-
+    shown = functools.cache(md)  # each cell's text escaped once: figures and names repeat
     for block in report.blocks:
         if isinstance(block, Table):
             out.extend([f"### {md(block.title)}", ""])
