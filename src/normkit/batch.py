@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -31,10 +32,20 @@ class BatchResult:
     """Arrays aligned with the input rows."""
 
     norm_fte: np.ndarray
-    has_norm: np.ndarray
     staffed_fte: np.ndarray | None
     gap_fte: np.ndarray | None
     categories: tuple[str, ...]
+
+    @cached_property
+    def has_norm(self) -> np.ndarray:
+        """Whether each row has a norm, made on first read (a pass over all rows).
+
+        A row's bed type decides it: every row of a bed type with a norm is
+        finite (:func:`assess_batch` refuses a rule that is not), every other
+        row NaN, so finiteness says the same as a flag gathered per bed type.
+        """
+        finite: np.ndarray = np.isfinite(self.norm_fte)
+        return finite
 
     @property
     def total_norm_fte(self) -> float:
@@ -100,11 +111,6 @@ def assess_batch(
         raise InventoryError(
             "a rule gives a figure that is not finite for these beds", code="rule.not-finite"
         )
-    # Whether a row has a norm is decided by its bed type: every row of a bed type with
-    # a norm is finite (just checked), every other row NaN (its slot in factors), so this
-    # one pass says the same as gathering a flag per bed type by code, at a quarter of
-    # the cost.
-    has_norm = np.isfinite(norm)
     staffed = gap = None
     if staffed_fte is not None:
         staffed = column(staffed_fte, "staffed_fte")
@@ -115,7 +121,7 @@ def assess_batch(
             )
         check_bounded(staffed, "staffed_fte")
         gap = norm - staffed
-    return BatchResult(norm, has_norm, staffed, gap, tuple(categories))
+    return BatchResult(norm, staffed, gap, tuple(categories))
 
 
 def checked_rows(
@@ -224,19 +230,33 @@ def check_bounded(values: np.ndarray, name: str) -> None:
 def check_beds(beds: np.ndarray) -> None:
     """Beds as the per-unit path accepts them: finite, whole, not negative, bounded."""
     check_bounded(beds, "beds")
-    if beds.dtype.kind in "iu":
-        return  # whole by their type
-    # In slices that stay in the cache: a million-row temporary costs more than the test.
-    for start in range(0, beds.size, _SLICE):
-        part = beds[start : start + _SLICE]
-        fractional = part != np.floor(part)
-        if fractional.any():
-            row = start + _first(fractional)
-            raise InventoryError(
-                f"beds in row {row} is {beds[row]}: places are whole numbers",
-                Location(field="beds", row=row),
-                code="batch.value",
-            )
+    row = first_fraction(beds)
+    if row is not None:
+        raise InventoryError(
+            f"beds in row {row} is {beds[row]}: places are whole numbers",
+            Location(field="beds", row=row),
+            code="batch.value",
+        )
+
+
+def first_fraction(values: np.ndarray) -> int | None:
+    """The first row holding a number with a fraction, or None. NaN and infinities
+    have none (the callers check those as they must)."""
+    if values.dtype.kind != "f":
+        return None  # whole by their type
+    # In slices that stay in the cache, into two buffers made once: a million-row
+    # temporary, or a fresh one per slice, costs more than the test itself.
+    floor = np.empty(min(values.size, _SLICE), dtype=values.dtype)
+    fractional = np.empty(floor.size, dtype=bool)
+    for start in range(0, values.size, _SLICE):
+        part = values[start : start + _SLICE]
+        size = part.size
+        np.floor(part, out=floor[:size])
+        # above its floor: a fraction; NaN is above nothing, so it is never one
+        np.greater(part, floor[:size], out=fractional[:size])
+        if fractional[:size].any():
+            return start + _first(fractional[:size])
+    return None
 
 
 _SLICE = 1 << 15

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import numpy as np
 
+from .batch import first_fraction
 from .errors import InventoryError, Location, NormSetError
 from .unit_arrays import STATUSES, UnitArrays, assess_units
 from .values import MAX_MAGNITUDE, MIN_MAGNITUDE, listing
@@ -506,14 +507,9 @@ def _checked_beds(values: np.ndarray, column: str, nulls: Literal["error", "allo
         with np.errstate(invalid="ignore"):
             bad = (values < 0) | (values > MAX_MAGNITUDE)
         _bad_value(values, bad, column, "places are finite, not negative, at most 10^15")
-    if values.dtype.kind == "f":
-        step = 1 << 15  # in slices that stay in the cache
-        for start in range(0, values.size, step):
-            part = values[start : start + step]
-            with np.errstate(invalid="ignore"):
-                fractional = (part != np.floor(part)) & ~np.isnan(part)
-            if fractional.any():
-                _bad_value(part, fractional, column, "places are whole numbers", start)
+    fraction = first_fraction(values)
+    if fraction is not None:
+        _bad_row(values, fraction, column, "places are whole numbers")
     return values
 
 
@@ -533,13 +529,14 @@ def _checked_staffed(values: np.ndarray, column: str) -> np.ndarray:
     return floats
 
 
-def _bad_value(
-    values: np.ndarray, bad: np.ndarray, column: str, rule: str, offset: int = 0
-) -> None:
-    row = int(np.flatnonzero(bad)[0])
+def _bad_value(values: np.ndarray, bad: np.ndarray, column: str, rule: str) -> None:
+    _bad_row(values, int(np.flatnonzero(bad)[0]), column, rule)
+
+
+def _bad_row(values: np.ndarray, row: int, column: str, rule: str) -> None:
     raise InventoryError(
-        f"column '{column}' has {values[row].item()} in the row at position {row + offset}: {rule}",
-        Location(field=column, row=row + offset),
+        f"column '{column}' has {values[row].item()} in the row at position {row}: {rule}",
+        Location(field=column, row=row),
         code="frame.value",
     )
 
