@@ -176,11 +176,11 @@ def read_number(value: Any) -> Any:
 _GROUPED_LOOKALIKE = re.compile(r"^[+-]?[1-9][0-9]{0,2}[.,][0-9]{3}$")
 
 
-def read_count(value: Any) -> Any:
-    """A count from a file: a number (see :func:`read_number`) with no fractional part.
+def read_plain_number(value: Any) -> Any:
+    """A number (see :func:`read_number`) that is not written like ``1,000`` or ``1.000``.
 
-    A count written like ``1,000`` or ``1.000`` is refused: the comma or point may
-    separate thousands or decimals, and a count read as 1 instead of 1000 is silently
+    For counts, and for figures set against them (a threshold's "below 1000"): the
+    comma or point may separate thousands or decimals, and 1 read for 1000 is silently
     wrong. Digits alone, or a space between thousands (``1 000``), say it plainly.
     """
     grouped = value.text if isinstance(value, Grouped) else value
@@ -189,10 +189,18 @@ def read_count(value: Any) -> Any:
         raise BadValue(
             f"'{text}' could be {int(re.sub('[.,]', '', text))} (a thousands separator) "
             f"or {float(text.replace(',', '.')):g} (a decimal)",
-            hint="write a count in digits alone, e.g. 1000, or with a space: 1 000",
+            hint="write a thousand as 1000 or 1 000, and a decimal with a point: 1.5",
             code="value.ambiguous-separator",
         )
-    number = read_number(value)
+    return read_number(value)
+
+
+def read_count(value: Any) -> Any:
+    """A count from a file: a number (see :func:`read_number`) with no fractional part.
+
+    A count written like ``1,000`` or ``1.000`` is refused (:func:`read_plain_number`).
+    """
+    number = read_plain_number(value)
     if isinstance(number, float) and not number.is_integer():
         raise BadValue(
             f"{number:g} is not a whole number",
@@ -210,6 +218,10 @@ Amount = Annotated[float, BeforeValidator(read_number), Field(ge=0)]
 
 Number = Annotated[float, BeforeValidator(read_number)]
 """Any finite figure within the accepted magnitudes (may be negative)."""
+
+PlainNumber = Annotated[float, BeforeValidator(read_plain_number)]
+"""Any figure, as :data:`Number`, but ``1,000`` and ``1.000`` refused as in a count:
+for a limit an indicator of counts is set against."""
 
 
 _ISO = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")

@@ -184,6 +184,36 @@ def test_threshold_limits_are_finite() -> None:
         normkit.Threshold(id="t", indicator="x", below=float("inf"), action="a")
 
 
+@pytest.mark.parametrize("limit", ["1,000", "'1,000'", "1.000", "'12.500'"])
+def test_a_threshold_written_like_a_thousand_is_refused(
+    raw: Callable[..., Path], limit: str
+) -> None:
+    """Sarpsborg's "below 1000" typed 1,000 would read as 1 and never fire: refused."""
+    path = raw(
+        "norms.yaml",
+        "id: x\ntitle: t\nsource: {document: d}\n"
+        f"thresholds:\n  - id: gp\n    indicator: free_list_places\n    below: {limit}\n"
+        "    action: open a new GP list\n",
+    )
+    with pytest.raises(normkit.NormSetError) as caught:
+        normkit.load_normset(path)
+    assert caught.value.code == "value.ambiguous-separator"
+    assert (caught.value.location.line, caught.value.location.field) == (7, "thresholds[0].below")
+
+
+@pytest.mark.parametrize(("limit", "read"), [("1000", 1000), ("1 000", 1000), ("'1,5'", 1.5)])
+def test_a_threshold_written_plainly_is_read(
+    raw: Callable[..., Path], limit: str, read: float
+) -> None:
+    path = raw(
+        "norms.yaml",
+        "id: x\ntitle: t\nsource: {document: d}\n"
+        f"thresholds:\n  - id: gp\n    indicator: free_list_places\n    below: {limit}\n"
+        "    action: open a new GP list\n",
+    )
+    assert normkit.load_normset(path).thresholds[0].below == read
+
+
 def test_nested_scales_cannot_overflow_a_result(kit: normkit.Kit) -> None:
     # Each factor is within bounds; their product is not. The figure is refused.
     rule: dict[str, object] = {"kind": "rate", "amount": "1 FTE", "per": "1 place"}

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from ..errors import NormSetError
 from ..model import Model
 from ..provenance import Source
-from ..values import Number
+from ..values import PlainNumber
 
 AlertSeverity = Literal["info", "warning", "critical"]
 
@@ -44,10 +44,10 @@ class Threshold(Model):
 
     id: str = Field(min_length=1)
     indicator: str = Field(min_length=1)
-    below: Number | None = None
-    at_most: Number | None = None
-    above: Number | None = None
-    at_least: Number | None = None
+    below: PlainNumber | None = None
+    at_most: PlainNumber | None = None
+    above: PlainNumber | None = None
+    at_least: PlainNumber | None = None
     action: str = Field(min_length=1)
     message: str | None = None
     severity: AlertSeverity = "warning"
