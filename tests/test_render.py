@@ -247,6 +247,64 @@ def test_hours_per_week_are_a_column_where_the_norm_is_in_hours(
     assert not shown & {"6", "35", "24"}
 
 
+def test_a_norm_not_written_in_hours_is_not_called_no_norm(kit: normkit.Kit) -> None:
+    """A floor around an hour rate has a norm, but no hours behind it: the cell says so,
+    and the home's and the total's hours are not known rather than a sum that left it
+    out (a plugin author's report: "no norm" beside 0.20 FTE, and 26 hours for 39.5)."""
+    hour_rate = {
+        "kind": "rate",
+        "amount": "2 hour/week",
+        "per": "1 place",
+        "fte_basis": "30 hour/week/FTE",
+    }
+    normset = normkit.NormSet.model_validate(
+        {
+            "id": "testvik",
+            "title": "Testvik",
+            "valid_from": "2024-01-01",
+            "source": {"document": "Testvik plan"},
+            "needs": [
+                {
+                    "id": "long_term",
+                    "bed_types": ["long_term"],
+                    "rule": {**hour_rate, "amount": "1 hour/week", "per": "3 place"},
+                    "source": {"document": "Testvik plan"},
+                },
+                {
+                    "id": "short_term",
+                    "bed_types": ["short_term"],
+                    "rule": {"kind": "floor", "at_least": "0.2 FTE", "rule": hour_rate},
+                    "source": {"document": "Testvik plan"},
+                },
+            ],
+        }
+    )
+    inventory = normkit.Inventory.model_validate(
+        {
+            "facilities": [
+                {
+                    "name": "Sentrum",
+                    "units": [
+                        {"name": "Langtid", "bed_type": "long_term", "beds": 60},
+                        {"name": "Korttid", "bed_type": "short_term", "beds": 2},
+                    ],
+                }
+            ]
+        }
+    )
+    result = kit.assess(inventory, normset, dt.date(2024, 3, 1))
+    short = result.units[1]
+    assert short.norm_fte == pytest.approx(0.2) and short.norm_hours_per_week is None
+    for lang, not_in_hours, not_known in (
+        ("en", "not in hours", "not known"),
+        ("nb", "ikke i timer", "ikke kjent"),
+    ):
+        table = to_report(result, Locale(lang)).tables()[0]
+        column = len(table.columns) - 2  # the hours, before the note
+        cells = [Locale(lang).cell(row.cells[column]) for row in table.rows]
+        assert cells == [Locale(lang).cell(Num(20.0, "decimal")), not_in_hours, not_known, not_known]
+
+
 # -- the registry --------------------------------------------------------------
 
 

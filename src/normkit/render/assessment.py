@@ -121,7 +121,16 @@ def _facility_row(
     return Row(tuple(cells), level="subtotal")
 
 
+def _hours_state(u: UnitAssessment) -> State:
+    """Why a unit has no hours: no norm, or a norm that is not written in hours."""
+    return "not_in_hours" if u.norm_fte is not None else need_state(u)
+
+
 def _sum_hours(rows: Sequence[UnitAssessment]) -> float | None:
+    """The hours behind the units' pure-norm need; not known when a unit with a
+    norm has none in hours, as a sum that left it out would read too low."""
+    if any(r.norm_fte is not None and r.norm_hours_per_week is None for r in rows):
+        return None
     known = [r.norm_hours_per_week for r in rows if r.norm_hours_per_week is not None]
     return sum(known) if known else None
 
@@ -154,7 +163,7 @@ def assessment_report(a: Assessment, locale: Locale) -> Report:
             row = _unit_row(u, "at_facility" if at_facility else "not_recorded", lines)
             if hours:
                 cells = row.cells
-                hours_cell = Num(u.norm_hours_per_week, "decimal", need_state(u))
+                hours_cell = Num(u.norm_hours_per_week, "decimal", _hours_state(u))
                 row = Row(
                     (*cells[:-1], hours_cell, cells[-1]), row.level, row.explanation, row.label
                 )

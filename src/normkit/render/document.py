@@ -40,6 +40,7 @@ State = Literal[
     "at_facility",  # staffing is recorded for the whole facility, not per unit
     "not_recorded",  # no staffing recorded
     "not_known",  # a sum or difference of something not known
+    "not_in_hours",  # a norm, but not written in hours (a floor, a rounding, a fixed FTE)
     "not_comparable",  # the two sides cannot be set against each other
     "none_in_force",  # no norm set in force on the date
 ]

@@ -30,6 +30,7 @@ STATES: dict[State, str] = {
     "at_facility": "at facility",
     "not_recorded": "not recorded",
     "not_known": "not known",
+    "not_in_hours": "not in hours",
     "not_comparable": "not comparable",
     "none_in_force": "none in force",
 }
