@@ -302,7 +302,8 @@ def test_a_norm_not_written_in_hours_is_not_called_no_norm(kit: normkit.Kit) -> 
         table = to_report(result, Locale(lang)).tables()[0]
         column = len(table.columns) - 2  # the hours, before the note
         cells = [Locale(lang).cell(row.cells[column]) for row in table.rows]
-        assert cells == [Locale(lang).cell(Num(20.0, "decimal")), not_in_hours, not_known, not_known]
+        twenty = Locale(lang).cell(Num(20.0, "decimal"))  # 60 places ÷ 3
+        assert cells == [twenty, not_in_hours, not_known, not_known]
 
 
 # -- the registry --------------------------------------------------------------
