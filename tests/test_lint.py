@@ -495,6 +495,40 @@ def test_a_norm_file_the_manifest_does_not_list_is_named(tmp_path: Path) -> None
     assert check_plugins(kit, ["national"]) == []
 
 
+def test_a_new_version_with_a_mistyped_id_is_named(tmp_path: Path) -> None:
+    """A plugin author's 2021 version typed 'testbyy': it registered as a norm set of its
+    own, the municipality had no norm from 2021, and check was clean."""
+    (tmp_path / "norms-2020.yaml").write_text(GOOD, encoding="utf-8")
+    typo = GOOD.replace("id: testby", "id: testbyy").replace("2020-", "2021-")
+    (tmp_path / "norms-2021.yaml").write_text(typo, encoding="utf-8")
+    # a base norm set the listed one builds on is used, though not listed
+    base = GOOD.replace("id: testby", "id: testby-base").replace("extends: national\n", "")
+    (tmp_path / "base.yaml").write_text(base, encoding="utf-8")
+    listed = GOOD.replace("id: testby\n", "id: testby-homes\n").replace(
+        "extends: national", "extends: testby-base"
+    )
+    (tmp_path / "homes.yaml").write_text(listed, encoding="utf-8")
+    (tmp_path / "normkit-plugin.yaml").write_text(
+        "municipality: {id: testby, name: Testby, codes: [{code: '9999'}],\n"
+        "  normsets: [testby, testby-homes]}\n"
+        "normsets: [norms-2020.yaml, norms-2021.yaml, base.yaml, homes.yaml]\n",
+        encoding="utf-8",
+    )
+    kit = normkit.Kit([normkit.ManifestPlugin(tmp_path, name="testby")], autoload=False)
+    (warning,) = [f for f in check_plugins(kit, ["testby"]) if f.severity == "warning"]
+    assert (warning.code, warning.file, warning.line, warning.field) == (
+        "municipality.normset-not-listed",
+        str(tmp_path / "norms-2021.yaml"),
+        2,
+        "id",
+    )
+    assert warning.message == (
+        "norm set 'testbyy' is registered by plugin 'testby', but municipality 'testby' "
+        "neither lists it in normsets nor builds on it, so --municipality testby never uses it"
+    )
+    assert warning.hint == "did you mean 'testby'? (a new version keeps its norm set's id)"
+
+
 HOSPICE_PLUGIN = """
 from normkit import hookimpl
 

@@ -578,6 +578,7 @@ def _plugin_findings(kit: Kit, wanted: set[str]) -> list[Finding]:
                         field="municipality.normsets",
                     )
                 )
+        findings.extend(_not_listed(kit, municipality.id, municipality.normsets))
         paths = {e.id: e.path for e in municipality.examples}
         for example in municipality.examples:
             try:
@@ -594,6 +595,63 @@ def _plugin_findings(kit: Kit, wanted: set[str]) -> list[Finding]:
             except NormkitError as error:
                 findings.append(finding(error))
     return findings
+
+
+def _not_listed(kit: Kit, municipality: str, listed: Iterable[str]) -> list[Finding]:
+    """Norm sets the municipality's own plugin registers that the municipality neither
+    lists nor builds on (through ``extends``): no ``--municipality`` run ever uses them.
+
+    Most often a new version whose id was mistyped: it registers as a norm set of its
+    own, and the municipality is left with no norm from the day the old one ends.
+    """
+    owner = kit.owner(municipality)
+    parents: dict[str, set[str]] = {}
+    for normset_id in kit.normset_ids():
+        for version in kit.versions(normset_id):
+            parent = _extends(version)
+            if parent:
+                parents.setdefault(normset_id, set()).add(parent)
+    used, frontier = set(), list(listed)
+    while frontier:
+        normset_id = frontier.pop()
+        if normset_id not in used:
+            used.add(normset_id)
+            frontier.extend(parents.get(normset_id, ()))
+    findings = []
+    for normset_id in kit.normset_ids():
+        versions = [v for v in kit.versions(normset_id) if v.plugin == owner]
+        if normset_id in used or not versions:
+            continue
+        close = difflib.get_close_matches(normset_id, list(listed), n=1)
+        document = versions[0].document()
+        where = document[1].locate(("id",)) if document is not None else None
+        findings.append(
+            Finding(
+                "warning",
+                "municipality.normset-not-listed",
+                f"norm set '{normset_id}' is registered by plugin '{owner}', but municipality "
+                f"'{municipality}' neither lists it in normsets nor builds on it, so "
+                f"--municipality {municipality} never uses it",
+                where.file if where else None,
+                where.line if where else None,
+                "id" if where else None,
+                hint=f"did you mean '{close[0]}'? (a new version keeps its norm set's id)"
+                if close
+                else f"add '{normset_id}' to the municipality's normsets",
+            )
+        )
+    return findings
+
+
+def _extends(version: Any) -> str | None:
+    """The id a norm-set version builds on, read from its file if it is not built."""
+    if version.built is not None:
+        parent = version.built.extends
+    else:
+        document = version.document()
+        data = document[0] if document is not None else None
+        parent = data.get("extends") if isinstance(data, dict) else None
+    return parent if isinstance(parent, str) else None
 
 
 def _alone(kit: Kit, name: str) -> list[Finding]:
