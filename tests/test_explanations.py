@@ -81,6 +81,45 @@ def test_a_need_that_replaces_an_inherited_one_shows_both() -> None:
     }
 
 
+def test_a_floor_shows_the_rate_and_places_beneath_it_on_both_sides() -> None:
+    """A floor's own line gives only max(0.13, 0.2): the rate it raises, with the unit's
+    places, is the step beneath it, in the need and in the need it replaces."""
+    hours = nk.Rate(amount="2 hour/week", per="1 place", fte_basis="30 hour/week/FTE")
+    floor = nk.Floor(at_least="0.2 FTE", rule=hours)
+    base = normset("base", needs=(nk.Need(id="st", bed_types=("short_term",), rule=floor),))
+    child = normset(
+        "child",
+        extends="base",
+        needs=(
+            nk.Need(
+                id="st",
+                bed_types=("short_term",),
+                rule=nk.Floor(at_least="0.3 FTE", rule=hours),
+                reason="stays are short",
+            ),
+        ),
+    )
+    top = explain(child, base, bed_type="short_term", beds=2)
+    rate = {
+        "text": "2 places × 2 hour/week per place = 4 hour/week ÷ 30 hour/week/FTE = 0.13 FTE",
+        "value": pytest.approx(4 / 30),
+        "unit": "FTE",
+        "rule": "rate",
+    }
+    assert top["text"] == "st [child]: at least 0.3 FTE: max(0.13, 0.3) = 0.3 FTE"
+    assert top["children"] == [
+        rate,
+        {
+            "text": "replaces 'st' of 'base': at least 0.2 FTE: max(0.13, 0.2) = 0.2 FTE "
+            "(reason: stays are short)",
+            "value": 0.2,
+            "unit": "FTE",
+            "rule": "st",
+            "children": [rate],
+        },
+    ]
+
+
 def test_a_need_that_replaces_a_decision_of_no_norm() -> None:
     decided = normset(
         "base",

@@ -469,7 +469,8 @@ def _need_step(applied: AppliedNeed, inputs: dict[str, float], where: str) -> St
         FTE,
         applied.need.id,
         source,
-        _replaced_step(applied, inputs, where),
+        # the steps that fed the rule (a floor's rate, with its places), then what it replaced
+        inner.children + _replaced_step(applied, inputs, where),
     )
 
 
@@ -489,6 +490,7 @@ def _replaced_step(applied: AppliedNeed, inputs: dict[str, float], where: str) -
             replaced.unit,
             old.need.id,
             old.need.source,
+            replaced.children,
         ),
     )
 
