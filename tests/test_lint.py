@@ -125,7 +125,58 @@ def test_check_finds_versions_overlapping_by_one_day(tmp_path: Path) -> None:
     (overlap,) = [f for f in findings if f["code"] == "normset.overlap"]
     assert overlap["file"] == str(tmp_path / "v2021.yaml") and overlap["line"] == 4
     assert "versions of 'testby' overlap" in overlap["message"]
+    # the finding stands at the later file; the message names the earlier one's place
+    assert f"(2020-01-01 to 2020-12-31) at {tmp_path / 'v2020.yaml'}:5 and" in overlap["message"]
     assert "day before" in overlap["hint"]
+
+
+def test_overlapping_versions_are_said_so_by_a_municipality_run(tmp_path: Path) -> None:
+    """Not "no norm set in force", on a day outside the overlap too: the plugin is broken."""
+    (tmp_path / "v2020.yaml").write_text(GOOD)
+    (tmp_path / "v2021.yaml").write_text(
+        GOOD.replace("valid_from: 2020-01-01", "valid_from: 2020-06-01").replace(
+            "valid_to: 2020-12-31", "valid_to: 2021-12-31"
+        )
+    )
+    (tmp_path / "normkit-plugin.yaml").write_text(
+        "municipality: {id: testvik, name: Testvik, codes: [{code: '9999'}], normsets: [testby]}\n"
+        "normsets: [v2020.yaml, v2021.yaml]\n"
+    )
+    kit = normkit.Kit([normkit.ManifestPlugin(tmp_path, name="testvik")], autoload=False)
+    with pytest.raises(normkit.NormSetError) as caught:
+        kit.normset_for("Testvik", "2020-03-01")
+    assert caught.value.code == "normset.overlap"
+    assert kit.normset("national", "2020-03-01").id == "national"  # the rest still works
+
+
+def test_a_norm_set_named_as_its_municipality_is_not_taken_for_it(tmp_path: Path) -> None:
+    """Conflicts are kept by what they are about: the municipality 'testby' is fine
+    when its norm set 'testby' has overlapping versions, and the other way round."""
+    (tmp_path / "v2020.yaml").write_text(GOOD)
+    (tmp_path / "v2021.yaml").write_text(
+        GOOD.replace("valid_to: 2020-12-31", "valid_to: 2021-12-31")
+    )
+    (tmp_path / "normkit-plugin.yaml").write_text(
+        "municipality: {id: testby, name: Testby, codes: [{code: '9999'}], normsets: [testby]}\n"
+        "normsets: [v2020.yaml, v2021.yaml]\n"
+    )
+    kit = normkit.Kit([normkit.ManifestPlugin(tmp_path, name="testby")], autoload=False)
+    assert kit.municipality("Testby").id == "testby"
+    assert kit.municipality("9999").id == "testby"
+    with pytest.raises(normkit.NormSetError) as caught:
+        kit.normset("testby", "2020-03-01")
+    assert caught.value.code == "normset.overlap"
+
+
+def test_an_unknown_example_names_a_plugin_that_failed_to_load(tmp_path: Path) -> None:
+    (tmp_path / "normkit-plugin.yaml").write_text("normsets: [missing.yaml]\n")
+    kit = normkit.Kit([normkit.ManifestPlugin(tmp_path, name="testby")], autoload=False)
+    with pytest.raises(normkit.NormSetError) as caught:
+        kit.example("testby-x")
+    assert caught.value.hint == (
+        "examples: none (install a municipality plugin); plugin(s) 'testby' failed to load, "
+        "and may be what registers it: 'normkit plugins' says why"
+    )
 
 
 def test_check_warns_about_gaps(tmp_path: Path) -> None:

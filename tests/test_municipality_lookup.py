@@ -135,7 +135,7 @@ def test_no_norm_set_in_force(kit: nk.Kit) -> None:
         "code": "normset.not-in-force",
         "message": "Sarpsborg has no norm set in force on 1990-01-01",
         "hint": "unknown norm set 'no-such-set'; norm set 'national' has no version in force "
-        "on 1990-01-01",
+        "on 1990-01-01 (its versions cover: 2012-01-01 to …)",
     }
     assert error_of(lambda: kit.normset_for("tomby", DAY))["hint"] == (
         "the municipality's plugin registers no norm set"

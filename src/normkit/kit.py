@@ -28,7 +28,7 @@ from .plugins import (
     PluginInfo,
     PluginSet,
 )
-from .registry import NormSetVersion, Registry
+from .registry import Contested, NormSetVersion, Registry
 from .values import date_given
 
 # Building a kit needs only the plugins and the registry: the modules that read,
@@ -143,8 +143,8 @@ class Kit:
         """Harmless surprises, such as a block list naming a plugin that is not installed."""
         return self._plugins.warnings
 
-    def _raise_if_contested(self, key: str) -> None:
-        error = self.registry.contested.get(key)
+    def _raise_if_contested(self, kind: Contested, key: str) -> None:
+        error = self.registry.contested.get((kind, key))
         if error is not None:
             raise error
 
@@ -172,7 +172,7 @@ class Kit:
     def normset(self, normset_id: str, at: dt.date | str) -> NormSet:
         """The version of ``normset_id`` in force on ``at``, built (units checked) once."""
         at = date_given(at, "at")
-        self._raise_if_contested(normset_id)
+        self._raise_if_contested("normset", normset_id)
         versions = self.versions(normset_id)
         for version in versions:
             if version.validity.in_force(at):
@@ -276,10 +276,11 @@ class Kit:
         key = name_or_code.strip()
         if at is not None:
             at = date_given(at, "at")
-        self._raise_if_contested(key.casefold())
+        self._raise_if_contested("code", key)
+        self._raise_if_contested("municipality", key.casefold())
         by_name = [m for m in self.municipalities.values() if m.matches_name(key)]
         if by_name:
-            self._raise_if_contested(by_name[0].id)
+            self._raise_if_contested("municipality", by_name[0].id)
             return by_name[0]
         holders = [m for m in self.municipalities.values() if m.has_code(key)]
         if not holders:
@@ -309,7 +310,7 @@ class Kit:
                 hint="give a date (--at) or the municipality's name",
                 code="municipality.code-ambiguous",
             )
-        self._raise_if_contested(holders[0].id)
+        self._raise_if_contested("municipality", holders[0].id)
         return holders[0]
 
     def normset_or_municipality(
@@ -351,9 +352,11 @@ class Kit:
             try:
                 return self.normset(normset_id, at)
             except NormSetError as exc:
-                if exc.location.file:
-                    raise  # the norm set is broken: say where, not "none in force"
-                reasons.append(exc.message)
+                if exc.location.file or exc.code not in ("normset.not-in-force", "normset.unknown"):
+                    raise  # broken or contested (overlapping versions): say so, not "none in force"
+                # the periods a version covers, not the list of every norm set known
+                covered = exc.code == "normset.not-in-force" and exc.hint
+                reasons.append(f"{exc.message} ({exc.hint})" if covered else exc.message)
         raise NormSetError(
             f"{municipality.name} has no norm set in force on {at.isoformat()}",
             hint="; ".join(reasons) or "the municipality's plugin registers no norm set",
@@ -384,7 +387,8 @@ class Kit:
         what = "example" if kind == "inventory" else f"{kind} example"
         raise NormSetError(
             f"unknown {what} '{example_id}'",
-            hint=f"{what}s: {', '.join(known) or 'none (install a municipality plugin)'}",
+            hint=f"{what}s: {', '.join(known) or 'none (install a municipality plugin)'}"
+            + self._failed_plugins(),
             code="example.unknown",
         )
 

@@ -174,12 +174,15 @@ def check_versions(versions: list[_Loaded]) -> list[Finding]:
         a, b = before.normset, after.normset
         where = b.locate("valid_from")
         if a.validity.overlaps(b.validity):
+            # the finding stands at the later version; the message names the earlier one's place
+            earlier = a.locate("valid_to" if a.valid_to is not None else "valid_from")
+            place = f" at {earlier.file}:{earlier.line}" if earlier.file and earlier.line else ""
             findings.append(
                 Finding(
                     "error",
                     "normset.overlap",
-                    f"versions of '{b.id}' overlap: {before.label} ({a.validity.describe()}) and "
-                    f"{after.label} ({b.validity.describe()})",
+                    f"versions of '{b.id}' overlap: {before.label} ({a.validity.describe()})"
+                    f"{place} and {after.label} ({b.validity.describe()})",
                     where.file,
                     where.line,
                     where.field,
@@ -628,13 +631,13 @@ def _not_listed(kit: Kit, municipality: str, listed: Iterable[str]) -> list[Find
         findings.append(
             Finding(
                 "warning",
-                "municipality.normset-not-listed",
-                f"norm set '{normset_id}' is registered by plugin '{owner}', but municipality "
+                code="municipality.normset-not-listed",
+                message=f"norm set '{normset_id}' is registered by plugin '{owner}', but municipality "
                 f"'{municipality}' neither lists it in normsets nor builds on it, so "
                 f"--municipality {municipality} never uses it",
-                where.file if where else None,
-                where.line if where else None,
-                "id" if where else None,
+                file=where.file if where else None,
+                line=where.line if where else None,
+                field="id" if where else None,
                 hint=f"did you mean '{close[0]}'? (a new version keeps its norm set's id)"
                 if close
                 else f"add '{normset_id}' to the municipality's normsets",

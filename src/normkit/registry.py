@@ -24,7 +24,7 @@ import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -37,6 +37,9 @@ from .plugins import ENV_BLOCK, PluginInfo
 from .render import BUILTIN, Renderer
 from .validity import Validity
 from .values import Date
+
+#: what a conflict between plugins makes unusable until one of them is blocked
+Contested = Literal["municipality", "normset", "code"]
 
 # Rules and norm sets are imported when a norm set is built (or a plugin brings a
 # rule kind, which has imported them already): registering reads headers only.
@@ -99,7 +102,9 @@ class Registry:
         self.versions: dict[str, list[NormSetVersion]] = {}
         self.owners: dict[str, str] = {}  # municipality id -> plugin
         self.conflicts: list[NormkitError] = []
-        self.contested: dict[str, NormkitError] = {}
+        #: by what is contested: ("municipality", id), ("normset", id) or ("code", code),
+        #: kept apart so that a norm set named as its municipality is not taken for it
+        self.contested: dict[tuple[Contested, str], NormkitError] = {}
         self.renderers: dict[str, Renderer] = {r.name: r for r in BUILTIN}
 
     @property
@@ -184,7 +189,7 @@ class Registry:
         owner = self.owners.get(municipality.id)
         if owner is not None:
             self._conflict(
-                municipality.id,
+                ("municipality", municipality.id),
                 PluginError(
                     f"municipality '{municipality.id}' is registered by both plugin '{owner}' "
                     f"and plugin '{plugin}'",
@@ -222,7 +227,7 @@ class Registry:
         for other in self.versions.get(version.id, []):
             if other.validity.overlaps(version.validity):
                 self._conflict(
-                    version.id,
+                    ("normset", version.id),
                     NormSetError(
                         f"norm set '{version.id}' has overlapping versions: {other.label()} "
                         f"from plugin '{other.plugin}' and {version.label()} from plugin "
@@ -280,10 +285,11 @@ class Registry:
                         hint=_block_hint(p1, p2, f"kommunenummer {c1.code}"),
                         code="plugin.conflict",
                     )
-                    for key in (m1.id, m2.id, c1.code):
+                    for key in (("municipality", m1.id), ("municipality", m2.id)):
                         self._conflict(key, error, p1, p2)
+                    self._conflict(("code", c1.code), error, p1, p2)
 
-    def _conflict(self, key: str, error: NormkitError, *plugins: str) -> None:
+    def _conflict(self, key: tuple[Contested, str], error: NormkitError, *plugins: str) -> None:
         error.plugins = plugins
         if error not in self.conflicts:
             self.conflicts.append(error)
