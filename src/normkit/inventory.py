@@ -35,7 +35,7 @@ from .files import LineMap, Path_, convert_validation_error, read_document, refu
 from .limits import DEFAULT, Limits
 from .model import Model
 from .provenance import Source
-from .validity import Dated
+from .validity import Dated, first_overlap
 from .values import Amount, Count, Date, Number, check_magnitude, read_number
 
 FTE_SCHEMA: dict[str, Any] = {
@@ -175,51 +175,58 @@ def check_unique(records: Iterable[Any], message: str, group: str, key: str) -> 
     Records of one name whose validity periods do not overlap are one thing
     over time (a unit converted to another bed type), not a duplicate.
     """
-    seen: dict[str, list[Dated]] = {}
+    # By shown name, up to the first blank one: a duplicate met before it is said first.
+    named: dict[str, list[tuple[int, Any]]] = {}
+    blank: tuple[int, Any] | None = None
     for index, record in enumerate(records):
-        name = getattr(record, key)
         # 'Tingvoll' and 'Tingvoll ' (or with a zero-width space) are one name to a reader
-        shown = lookalike(name)
+        shown = lookalike(getattr(record, key))
         if not shown:
-            raise InventoryError(
-                f"the name '{terminal(name)}' shows as nothing: only spaces or invisible "
-                "characters",
-                Location(field=f"{group}[{index}].{key}"),
-                "give a name a reader can see",
-                code="inventory.blank-name",
-            )
-        earlier = seen.setdefault(shown, [])
-        clash = next((e for e in earlier if _overlap(e, record)), None)
-        if clash is not None:
-            other = getattr(clash, key)
-            alike = (
-                f", written '{terminal(other)}' and '{terminal(name)}': names that differ only "
-                "in spaces, invisible characters or Unicode form look the same in every report"
-                if other != name
-                else ""
-            )
-            both_dated = any(
-                r.valid_from is not None or r.valid_to is not None for r in (clash, record)
-            )
-            when = (
-                f" in periods that overlap ({clash.validity.describe()} and "
-                f"{record.validity.describe()})"
-                if both_dated
-                else ""
-            )
-            raise InventoryError(
-                message.format(name) + when + alike,
-                Location(field=f"{group}[{index}].{key}"),
-                "one name may be used again only for a period that does not overlap"
-                if both_dated
-                else None,
-                code="inventory.duplicate",
-            )
-        earlier.append(record)
+            blank = (index, record)
+            break
+        named.setdefault(shown, []).append((index, record))
+    clashes = []
+    for entries in named.values():
+        pair = first_overlap([record for _, record in entries]) if len(entries) > 1 else None
+        if pair is not None:
+            clashes.append((entries[pair[0]], entries[pair[1]]))
+    if clashes:
+        (_, clash), (index, record) = min(clashes, key=lambda c: c[1][0])
+        _duplicate(clash, record, index, message, group, key)
+    if blank is not None:
+        index, record = blank
+        raise InventoryError(
+            f"the name '{terminal(getattr(record, key))}' shows as nothing: only spaces or "
+            "invisible characters",
+            Location(field=f"{group}[{index}].{key}"),
+            "give a name a reader can see",
+            code="inventory.blank-name",
+        )
 
 
-def _overlap(a: Dated, b: Dated) -> bool:
-    return a.validity.overlaps(b.validity)
+def _duplicate(clash: Any, record: Any, index: int, message: str, group: str, key: str) -> None:
+    """The error for ``record`` (at ``index``) whose name and period ``clash`` has already."""
+    name, other = getattr(record, key), getattr(clash, key)
+    alike = (
+        f", written '{terminal(other)}' and '{terminal(name)}': names that differ only "
+        "in spaces, invisible characters or Unicode form look the same in every report"
+        if other != name
+        else ""
+    )
+    both_dated = any(r.valid_from is not None or r.valid_to is not None for r in (clash, record))
+    when = (
+        f" in periods that overlap ({clash.validity.describe()} and {record.validity.describe()})"
+        if both_dated
+        else ""
+    )
+    raise InventoryError(
+        message.format(name) + when + alike,
+        Location(field=f"{group}[{index}].{key}"),
+        "one name may be used again only for a period that does not overlap"
+        if both_dated
+        else None,
+        code="inventory.duplicate",
+    )
 
 
 class Population(Model):
@@ -421,16 +428,17 @@ class Inventory(Model):
 
 
 def _one_value_at_a_time(name: str, records: tuple[DatedFigure, ...]) -> None:
-    for index, record in enumerate(records):
-        clash = next((r for r in records[:index] if _overlap(r, record)), None)
-        if clash is not None:
-            raise InventoryError(
-                f"figure '{name}' has two values at once ({clash.value:g} for "
-                f"{clash.validity.describe()}, {record.value:g} for {record.validity.describe()})",
-                Location(field=f"figures.{name}[{index}].valid_from"),
-                "one value per period: end the earlier one the day before the next starts",
-                code="inventory.duplicate",
-            )
+    pair = first_overlap(records)
+    if pair is not None:
+        clash, index = records[pair[0]], pair[1]
+        record = records[index]
+        raise InventoryError(
+            f"figure '{name}' has two values at once ({clash.value:g} for "
+            f"{clash.validity.describe()}, {record.value:g} for {record.validity.describe()})",
+            Location(field=f"figures.{name}[{index}].valid_from"),
+            "one value per period: end the earlier one the day before the next starts",
+            code="inventory.duplicate",
+        )
 
 
 _AGE = re.compile(

@@ -632,8 +632,8 @@ def _not_listed(kit: Kit, municipality: str, listed: Iterable[str]) -> list[Find
             Finding(
                 "warning",
                 code="municipality.normset-not-listed",
-                message=f"norm set '{normset_id}' is registered by plugin '{owner}', but municipality "
-                f"'{municipality}' neither lists it in normsets nor builds on it, so "
+                message=f"norm set '{normset_id}' is registered by plugin '{owner}', but "
+                f"municipality '{municipality}' neither lists it in normsets nor builds on it, so "
                 f"--municipality {municipality} never uses it",
                 file=where.file if where else None,
                 line=where.line if where else None,

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from pydantic import model_validator
 
@@ -75,3 +76,27 @@ class Dated(Model):
         return (self.valid_from is None or self.valid_from <= on) and (
             self.valid_to is None or on <= self.valid_to
         )
+
+
+def first_overlap(records: Sequence[Dated]) -> tuple[int, int] | None:
+    """Positions (earlier, later) of two records whose periods overlap, or None.
+
+    In time that grows as n log n, not n²: a user's file may give thousands of
+    periods of one name. Sorted by start, a record overlaps an earlier one
+    exactly when it starts on or before the furthest end reached so far. Of
+    several overlaps, the first met in that order is given.
+    """
+
+    def start(i: int) -> dt.date:
+        return records[i].valid_from or dt.date.min
+
+    def end(i: int) -> dt.date:
+        return records[i].valid_to or dt.date.max
+
+    reach: int | None = None  # the record reaching furthest so far, in start order
+    for i in sorted(range(len(records)), key=lambda i: (start(i), i)):
+        if reach is not None and start(i) <= end(reach):
+            return (min(reach, i), max(reach, i))
+        if reach is None or end(i) > end(reach):
+            reach = i
+    return None
