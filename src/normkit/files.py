@@ -175,7 +175,7 @@ def parse_document(
             _documents().put(key, {"data": data, "lines": kept_lines})
         return data, lines
     text = decode_utf8(raw, file, error)
-    data = _read_toml(text, file, error) if suffix == ".toml" else _read_json(text, file, error)
+    data = _read_toml(text, file, error) if suffix == ".toml" else read_json(text, file, error)
     check_shape(data, file, error, limits)
     return data, LineMap(file)
 
@@ -357,7 +357,9 @@ def _json_constant(name: str) -> float:
     raise _JsonProblem(f"{name} is not a number JSON allows", name, "value.not-finite")
 
 
-def _read_json(text: str, file: str, error: type[NormkitError]) -> Any:
+def read_json(text: str, file: str, error: type[NormkitError]) -> Any:
+    """JSON as normkit reads it: a key given twice, NaN, or an integer longer than 20
+    digits is an error with its line, where Python's reader takes the last key."""
     try:
         return json.loads(
             text,

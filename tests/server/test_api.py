@@ -197,6 +197,53 @@ def test_bad_input_is_a_json_error_that_names_the_field(client: TestClient) -> N
         assert problem.get("field") is None, body
 
 
+def test_a_key_given_twice_is_refused_as_in_a_file(client: TestClient) -> None:
+    """FastAPI's reader took the last: 3000 places became 3, in a 200 answer."""
+    twice = (
+        b'{"inventory": {"facilities": [{"name": "A", "units": [{"name": "U",\n'
+        b'"bed_type": "long_term", "beds": 3000, "beds": 3}]}]}}'
+    )
+    problem = error(
+        client.post("/v1/assess", content=twice, headers={"content-type": "application/json"}),
+        422,
+        "file.duplicate-key",
+    )
+    assert (problem["file"], problem["line"]) == ("request", 2)
+    assert problem["message"] == "key 'beds' appears twice in the same object"
+
+
+@pytest.mark.parametrize("at", [1585699200, "1585699200", "2020W141", "20200401"])
+def test_a_date_is_a_date_as_in_a_file(client: TestClient, at: object) -> None:
+    """Not seconds since 1970 (pydantic's lax reading), nor an ISO week."""
+    body = {"inventory": {"facilities": []}, "at": at}
+    problem = error(client.post("/v1/assess", json=body), 422, "value.not-a-date")
+    assert problem["field"] == "at"
+    form = client.post(
+        "/v1/assess/upload",
+        files={"file": ("i.yaml", b"facilities: []\n")},
+        data={"at": str(at)},
+    )
+    error(form, 422, "value.not-a-date")
+
+
+def test_a_norwegian_date_is_read(client: TestClient) -> None:
+    body = {"inventory": {"facilities": []}, "at": "31.03.2020"}
+    assert client.post("/v1/assess", json=body).json()["at"] == "2020-03-31"
+
+
+def test_a_report_is_written_within_the_time_limit(kit: normkit.Kit) -> None:
+    """A small request asked for a workbook (or an upload, which YAML anchors may make
+    large) is written in a worker thread under the limit: it was written at once, on the
+    server's own loop, for as long as it took."""
+    hasty = TestClient(create_app(kit, ServerSettings(timeout_seconds=0.000_001)))
+    units = [{"name": f"U{i}", "bed_type": "long_term", "beds": 10} for i in range(50)]
+    body = {"inventory": {"facilities": [{"name": "H", "units": units}]}}
+    error(hasty.post("/v1/assess?format=xlsx", json=body), 503, "request.too-slow")
+    upload = {"file": ("i.yaml", b"facilities: [{name: H, units: []}]\n")}
+    error(hasty.post("/v1/assess/upload", files=upload), 503, "request.too-slow")
+    assert hasty.post("/v1/assess", json=body).status_code == 200  # small JSON: at once
+
+
 def test_huge_numbers_and_deep_nesting(client: TestClient) -> None:
     huge = {
         "facilities": [
@@ -317,6 +364,10 @@ def test_the_page_reports_and_downloads(client: TestClient) -> None:
         "/report", files={"file": ("x.yaml", b"facilities: 3\n")}, data={"lang": "nb"}
     )
     assert wrong.status_code == 422 and 'role="alert"' in wrong.text and "Tilbake" in wrong.text
+    for at in ("20200401", "2020W141"):  # dates as a file takes them, not any ISO form
+        dated = client.post("/report", data={"lang": "en", "at": at})
+        assert dated.status_code == 422 and "expected a date" in dated.text, at
+    assert ">5.16<" in client.post("/report", data={"lang": "en", "at": "01.04.2020"}).text
 
 
 # -- the contract -----------------------------------------------------------------------

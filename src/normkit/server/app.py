@@ -30,12 +30,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..errors import InventoryError, Location, NormkitError
-from ..files import LineMap, check_shape
+from ..files import LineMap, check_shape, read_json
 from ..inventory import Inventory, parse_inventory
 from ..kit import Kit
 from ..normset import NormSet
 from ..render import RenderOptions, choose, render
 from ..render.locale import Lang
+from ..values import Date
 
 API = "/v1"
 UPLOAD_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".csv")
@@ -119,6 +120,15 @@ def _validation_error(_: Request, exc: Exception) -> JSONResponse:
             status_code=400,
         )
     where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+    context = first.get("ctx")
+    raised = context.get("error") if isinstance(context, dict) else None
+    if isinstance(raised, NormkitError):  # normkit's own reading (a date, a number): its code
+        return JSONResponse(
+            error_body(
+                code=raised.code, message=raised.message, field=where or None, hint=raised.hint
+            ),
+            status_code=422,
+        )
     return JSONResponse(
         error_body(
             code="request.invalid",
@@ -141,7 +151,8 @@ def _http_error(_: Request, exc: Exception) -> JSONResponse:
     elif exc.status_code == 400 and detail == "There was an error parsing the body":
         body = error_body(  # Starlette's words for bytes that are not UTF-8 text
             code="request.invalid",
-            message="the body is not JSON: it is not UTF-8 text",
+            message="the body is not JSON: it is not UTF-8 text, or it holds a number too "
+            "long to read",
             hint=_SEND_JSON,
         )
     else:
@@ -267,7 +278,10 @@ class AssessRequest(BaseModel):
     municipality: str | None = Field(
         default=None, description="a municipality's name or kommunenummer, instead of normset"
     )
-    at: dt.date | None = Field(default=None, description="the date; default the inventory's as_of")
+    at: Date | None = Field(
+        default=None,
+        description="the date, YYYY-MM-DD or DD.MM.YYYY; default the inventory's as_of",
+    )
     explain: bool = False
 
 
@@ -277,7 +291,7 @@ class CompareRequest(BaseModel):
     inventory: dict[str, Any]
     left: str = Field(default="national", description="a norm-set id or a municipality")
     right: str = Field(description="a norm-set id or a municipality")
-    at: dt.date | None = None
+    at: Date | None = None
     explain: bool = False
 
 
@@ -289,7 +303,7 @@ class PlanRequest(BaseModel):
     years: list[Annotated[int, Field(ge=1900, le=2200)]] = Field(
         default_factory=list, max_length=200
     )
-    dates: list[dt.date] = Field(default_factory=list, max_length=200)
+    dates: list[Date] = Field(default_factory=list, max_length=200)
     scenarios: list[dict[str, Any]] = Field(
         default_factory=list, max_length=20, description="scenario documents, as in scenario files"
     )
@@ -428,15 +442,17 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
         ),
     )
 
-    async def bounded(work: Callable[[], Any], size: int) -> Any:
-        """Run the computation, answered within the time limit.
+    async def bounded(work: Callable[[], Any], size: int, kind: str = "") -> Any:
+        """Run the computation and its rendering, answered within the time limit.
 
-        A small request (up to ``inline_bytes``: a few hundred units, milliseconds of
-        work) runs at once; handing it to a worker thread would cost more than the
-        work, in thread switches. A larger one runs in a worker thread, and its
-        answer comes when the time limit is up, if not before.
+        A small JSON request answered in JSON (up to ``inline_bytes``: a few hundred
+        units, milliseconds of work) runs at once; handing it to a worker thread
+        would cost more than the work, in thread switches. Anything else runs in a
+        worker thread, and its answer comes when the time limit is up, if not
+        before: an upload may be YAML whose anchors make 14 000 units of 10 KB, and
+        a workbook or a page of the same takes seconds to write.
         """
-        if size <= settings.inline_bytes:
+        if size <= settings.inline_bytes and kind == "json":
             return work()
         try:
             with anyio.fail_after(settings.timeout_seconds):
@@ -456,7 +472,16 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
         ),
     )
 
+    async def strict_json(request: Request) -> None:
+        """A JSON body read as a JSON file is: FastAPI's reader takes the last of a key
+        given twice ("beds": 3000, "beds": 3 is 3), which a file is refused for. Runs
+        before the body is validated, so its error is the one given."""
+        if request.headers.get("content-type", "").split(";")[0].strip() == "application/json":
+            text = (await request.body()).decode("utf-8", errors="replace")
+            read_json(text, "request", InventoryError)
+
     auth = [Depends(authorized)]
+    json_body = [*auth, Depends(strict_json)]
 
     @app.get(f"{API}/health", dependencies=auth, tags=["service"])
     def health() -> dict[str, Any]:
@@ -477,7 +502,7 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
 
     @app.get(f"{API}/normsets", dependencies=auth, tags=["norms"])
     def normsets(
-        at: Annotated[dt.date | None, Query(description="only versions in force then")] = None,
+        at: Annotated[Date | None, Query(description="only versions in force then")] = None,
     ) -> list[dict[str, Any]]:
         """Every norm-set version, as ``normkit norms --format json``."""
         from ..render.listings import norm_rows
@@ -487,7 +512,7 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
     @app.get(f"{API}/normsets/{{normset_id}}", dependencies=auth, tags=["norms"])
     def normset(
         normset_id: Annotated[str, Field(max_length=200)],
-        at: Annotated[dt.date | None, Query(description="default: today")] = None,
+        at: Annotated[Date | None, Query(description="default: today")] = None,
     ) -> Mapping[str, Any]:
         """A norm set as in force on a date: rules, overrides and their sources."""
         from ..show import as_json
@@ -527,19 +552,22 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
         chosen: Any = kit.normset_for(municipality, on) if municipality else normset or "national"
         return kit.assess(inventory, chosen, on, explain=explain, municipality=municipality)
 
-    @app.post(f"{API}/assess", dependencies=auth, tags=["assess"], responses=RESULT_FORMATS)
+    @app.post(f"{API}/assess", dependencies=json_body, tags=["assess"], responses=RESULT_FORMATS)
     async def assess(
         request: Request, body: AssessRequest, fmt: FormatQuery = None, lang: LangQuery = "en"
     ) -> Response:
         """Assess an inventory given as JSON: the documented assessment JSON, or another
         format (``?format=csv``, or an Accept header)."""
 
-        def work() -> Any:
-            inventory = _inventory(kit, body.inventory)
-            return assessed(inventory, body.normset, body.municipality, body.at, body.explain)
+        kind = _format(request, fmt)
 
-        result = await bounded(work, _size(request))
-        return _respond(kit, result, _format(request, fmt), body.explain, lang)
+        def work() -> Response:
+            inventory = _inventory(kit, body.inventory)
+            result = assessed(inventory, body.normset, body.municipality, body.at, body.explain)
+            return _respond(kit, result, kind, body.explain, lang)
+
+        answer: Response = await bounded(work, _size(request), kind)
+        return answer
 
     @app.post(f"{API}/assess/upload", dependencies=auth, tags=["assess"], responses=RESULT_FORMATS)
     async def assess_upload(
@@ -547,7 +575,7 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
         file: Annotated[UploadFile, File(description="an inventory: .yaml, .json, .toml, .csv")],
         normset: Annotated[str | None, Form(max_length=200)] = None,
         municipality: Annotated[str | None, Form(max_length=200)] = None,
-        at: Annotated[dt.date | None, Form()] = None,
+        at: Annotated[Date | None, Form()] = None,
         explain: Annotated[bool, Form()] = False,
         fmt: FormatQuery = None,
         lang: LangQuery = "en",
@@ -556,25 +584,28 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
         content = await file.read()
         name = Path(file.filename or "upload").name
 
-        def work() -> Any:
+        kind = _format(request, fmt)
+
+        def work() -> Response:
             inventory = _upload(kit, name, content)
-            return assessed(inventory, normset, municipality, at, explain)
+            result = assessed(inventory, normset, municipality, at, explain)
+            return _respond(kit, result, kind, explain, lang)
 
-        result = await bounded(work, len(content))
-        return _respond(kit, result, _format(request, fmt), explain, lang)
+        answer: Response = await bounded(work, len(content), "upload")  # may expand: a thread
+        return answer
 
-    @app.post(f"{API}/compare", dependencies=auth, tags=["assess"], responses=RESULT_FORMATS)
+    @app.post(f"{API}/compare", dependencies=json_body, tags=["assess"], responses=RESULT_FORMATS)
     async def compare(
         request: Request, body: CompareRequest, fmt: FormatQuery = None, lang: LangQuery = "en"
     ) -> Response:
         """Two norm sets (or municipalities) on one inventory, unit by unit, with reasons."""
 
-        def work() -> Any:
+        def work() -> Response:
             inventory = _inventory(kit, body.inventory)
             on = _day(inventory, body.at)
             left, left_m = kit.normset_or_municipality(body.left, on)
             right, right_m = kit.normset_or_municipality(body.right, on)
-            return kit.compare_normsets(
+            result = kit.compare_normsets(
                 inventory,
                 left,
                 right,
@@ -583,11 +614,13 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
                 left_municipality=left_m,
                 right_municipality=right_m,
             )
+            return _respond(kit, result, kind, body.explain, lang)
 
-        result = await bounded(work, _size(request))
-        return _respond(kit, result, _format(request, fmt), body.explain, lang)
+        kind = _format(request, fmt)
+        answer: Response = await bounded(work, _size(request), kind)
+        return answer
 
-    @app.post(f"{API}/plan", dependencies=auth, tags=["assess"], responses=RESULT_FORMATS)
+    @app.post(f"{API}/plan", dependencies=json_body, tags=["assess"], responses=RESULT_FORMATS)
     async def plan(
         request: Request, body: PlanRequest, fmt: FormatQuery = None, lang: LangQuery = "en"
     ) -> Response:
@@ -595,7 +628,7 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
         from ..planning.projection import plan_dates
         from ..planning.scenario import parse_scenarios
 
-        def work() -> Any:
+        def work() -> Response:
             inventory = _inventory(kit, body.inventory)
             days = plan_dates(body.years, body.dates)
             if not days:
@@ -606,10 +639,13 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
             chosen, municipality = kit.normset_or_municipality(body.normset, days[0])
             if isinstance(chosen, NormSet):  # a municipality's: each date takes its version
                 chosen = chosen.id
-            return kit.plan(inventory, chosen, days, scenarios, False, municipality=municipality)
+            result = kit.plan(inventory, chosen, days, scenarios, False, municipality=municipality)
+            return _respond(kit, result, kind, False, lang)
 
-        result = await bounded(work, 1 << 62)  # dates multiply the work: always time-bounded
-        return _respond(kit, result, _format(request, fmt), False, lang)
+        kind = _format(request, fmt)
+        # dates multiply the work: always in a thread, bounded in time
+        answer: Response = await bounded(work, 1 << 62, kind)
+        return answer
 
     from .page import page_router
 
