@@ -563,3 +563,28 @@ def test_a_wrong_type_says_what_was_expected_and_given(
     path.write_text(text, encoding="utf-8")
     error = error_of(lambda: nk.load_inventory(path))
     assert (error["field"], error["message"]) == (field, message)
+
+
+def test_a_mistyped_bed_type_in_an_inventory_made_in_python_is_refused() -> None:
+    """Inventory.model_validate checks no bed types; kit.assess did not either, so
+    'long_trem' was a unit with no norm and its 30 places left the totals."""
+    kit = nk.Kit(autoload=False)
+    inventory = nk.Inventory.model_validate(
+        {
+            "facilities": [
+                {"name": "A", "units": [{"name": "B", "bed_type": "long_term", "beds": 9}]},
+                {"name": "C", "units": [{"name": "U", "bed_type": "long_trem", "beds": 30}]},
+            ]
+        }
+    )
+    for run in (
+        lambda: kit.assess(inventory, "national", "2020-04-01"),
+        lambda: kit.compare_normsets(inventory, "national", "national", "2020-04-01"),
+        lambda: kit.plan(inventory, "national", ["2020-04-01"]),
+    ):
+        with pytest.raises(nk.InventoryError) as caught:
+            run()
+        assert caught.value.code == "inventory.bed-type"
+        assert caught.value.location.field == "facilities[1].units[0].bed_type"
+        assert caught.value.message.startswith("unknown bed type 'long_trem' (C › U); known")
+        assert caught.value.hint == "did you mean 'long_term'?"

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
-from .errors import InventoryError, NormkitError, NormSetError, PluginError
+from .errors import InventoryError, Location, NormkitError, NormSetError, PluginError
 from .limits import Limits
 from .plugins import (
     BUILTIN_PLUGINS,
@@ -422,9 +422,15 @@ class Kit:
         set is used, if there is exactly one. Either way the assessment says
         which municipality and kommunenummer it was made for.
         ``progress(done, total)`` is told how many facilities are done.
+
+        Every unit's bed type must be one this kit knows, as :meth:`load_inventory`
+        makes sure for a file: an inventory made in Python
+        (``Inventory.model_validate``) with a mistyped bed type is refused
+        (``inventory.bed-type``), not assessed as a bed type with no norm.
         """
         from .assessment import assess
 
+        self._check_unit_bed_types(inventory)
         resolved, info = self._resolve_for(normset, at, municipality)
         return assess(inventory, resolved, explain=explain, municipality=info, progress=progress)
 
@@ -480,6 +486,21 @@ class Kit:
             lang=lang,
             progress=progress,
         )
+
+    def _check_unit_bed_types(self, inventory: Inventory) -> None:
+        known = self.bed_types
+        for i, facility in enumerate(inventory.facilities):
+            for j, unit in enumerate(facility.units):
+                if unit.bed_type not in known:
+                    from .inventory import suggest_bed_type
+
+                    raise InventoryError(
+                        f"unknown bed type '{unit.bed_type}' ({facility.name} › {unit.name}); "
+                        f"known bed types: {', '.join(sorted(known))}",
+                        Location(field=f"facilities[{i}].units[{j}].bed_type"),
+                        suggest_bed_type(unit.bed_type, known),
+                        code="inventory.bed-type",
+                    )
 
     def compare_normsets(
         self,
