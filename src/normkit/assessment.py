@@ -15,10 +15,11 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from .errors import NormkitError, RuleError
 from .inventory import Facility, Inventory, Service, Staffing, Unit, staffed_on
+from .model import Output
 from .municipality import MunicipalityInfo
 from .normset import AppliedNeed, AppliedOverride, ResolvedNormSet
 from .provenance import Source
@@ -28,8 +29,7 @@ from .rules.threshold import Alert
 Status = Literal["norm", "adopted", "no_norm", "unknown"]
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
+_Out = Output  # results: frozen, their JSON safe to show
 
 
 class OverrideInfo(_Out):

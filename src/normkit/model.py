@@ -1,5 +1,6 @@
 """The base of normkit's input models: frozen, strict about unknown fields, and
-raising normkit's own errors when built in Python.
+raising normkit's own errors when built in Python; and of its results
+(:class:`Output`), whose JSON is safe to show.
 
 ``Rate(amount="1.5 hour")`` raises :class:`normkit.QuantityError` naming the
 field, as the same rule read from a file does, rather than pydantic's
@@ -41,3 +42,20 @@ class Model(BaseModel):
     # validates nested models itself (keeping the validation context, which
     # carries a kit's rule kinds and bed types) instead of calling __init__.
     __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+
+class Output(BaseModel):
+    """A result normkit gives (an assessment, a comparison, a plan, or a part of one):
+    frozen, and its ``model_dump_json()`` the document ``--format json`` writes.
+
+    Names are the user's data: a direction override or a C1 control in one is
+    written as a ``\\u`` escape, the same data, so the JSON is safe to show in a
+    terminal or a log.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    def model_dump_json(self, *args: Any, **kwargs: Any) -> str:
+        from .escaping import json_text
+
+        return json_text(super().model_dump_json(*args, **kwargs))

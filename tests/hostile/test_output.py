@@ -167,6 +167,24 @@ def test_json_keeps_names_exactly(path: Path) -> None:
     assert names == set(NAMES.values())
 
 
+def test_the_results_own_json_is_as_safe_as_the_clis(path: Path) -> None:
+    """model_dump_json is the documented JSON (embed.md): the same escapes as the CLI's,
+    in an assessment, a comparison and a plan, and the same data read back."""
+    import normkit
+
+    kit = normkit.Kit(autoload=False)
+    inventory = kit.load_inventory(path)
+    for result in (
+        kit.assess(inventory, "national", "2020-04-01"),
+        kit.compare_normsets(inventory, "national", "national", "2020-04-01"),
+        kit.plan(inventory, "national", ["2020-04-01"]),
+    ):
+        document = result.model_dump_json()
+        for raw_character in ("\x1b", "\u202e", "\x9b", "\x07"):
+            assert raw_character not in document, type(result).__name__
+        assert type(result).model_validate_json(document) == result
+
+
 def test_error_messages_are_escaped(raw: Callable[..., Path]) -> None:
     path = raw("bad.yaml", 'facilities:\n  - name: "\\e[2JHome"\n    units: oops\n')
     code, _, err = cli("assess", str(path))

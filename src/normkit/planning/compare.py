@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ..assessment import Assessment, FacilityAssessment, NormSetInfo, Totals, UnitAssessment
 from ..errors import NormkitError
+from ..model import Output
 from ..municipality import MunicipalityInfo
 
-
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
+_Out = Output  # results: frozen, their JSON safe to show
 
 
 class ComparisonSide(_Out):

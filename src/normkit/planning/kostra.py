@@ -18,12 +18,12 @@ import functools
 import math
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ..assessment import Assessment
 from ..errors import NormkitError
 from ..files import read_document
-from ..model import Model
+from ..model import Model, Output
 from ..provenance import Source
 from ..rounding import rounded
 
@@ -53,8 +53,7 @@ def references() -> References:
     return References.model_validate(data)
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
+_Out = Output  # results: frozen, their JSON safe to show
 
 
 class Benchmark(_Out):

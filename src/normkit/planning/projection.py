@@ -18,13 +18,14 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ..assessment import Assessment, UnitAssessment, facility_staffed
 from ..bed_types import BedType
 from ..errors import NormkitError, NormSetError
 from ..inventory import Inventory
 from ..limits import DEFAULT, Limits
+from ..model import Output
 from ..normset import NormSet
 from ..rules.base import finite
 from ..rules.threshold import Alert
@@ -37,8 +38,7 @@ AssessOn = Callable[[Inventory, "str | NormSet", dt.date], Assessment]
 BASE = "base"
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
+_Out = Output  # results: frozen, their JSON safe to show
 
 
 class MeasureInForce(_Out):
