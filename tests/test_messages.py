@@ -219,10 +219,30 @@ def test_batch_messages(kit: nk.Kit) -> None:
     }
     assert error_of(lambda: nk.assess_batch(resolved, ["long_term"], [-1])) == {
         "code": "batch.value",
-        "message": "beds in row 0 is -1: it must be a finite number, not negative",
+        "message": "beds in row 0 is -1: it must be a finite number, not negative, at most 10^15",
         "field": "beds",
         "row": 0,
     }
+    # too large: the message says the bound it broke (it said only finite, not negative)
+    assert "at most 10^15" in error_of(lambda: nk.assess_batch(resolved, ["x"], [2**62]))["message"]
+    # integer codes need their categories: read as text, 0 and 1 were bed types "0" and "1"
+    assert error_of(lambda: nk.assess_batch(resolved, np.array([0, 1]), [30, 30])) == {
+        "code": "batch.codes",
+        "message": "bed_types are int64 values, not text: integer codes need their 'categories'",
+        "field": "bed_types",
+        "hint": "pass categories=[...] with codes, or the bed types as text",
+    }
+    assert error_of(lambda: nk.assess_batch(resolved, ["long_term", 3], [30, 30])) == {
+        "code": "batch.codes",
+        "message": "bed type in row 1 is 3, not text",
+        "field": "bed_types",
+        "row": 1,
+        "hint": "give each bed type as text, or None where a unit has none",
+    }
+    # None (or NaN) is a unit with no bed type: no norm, and no category named "None"
+    missing = nk.assess_batch(resolved, ["long_term", None, float("nan")], [90, 30, 30])
+    assert missing.norm_fte[0] == 1.0 and missing.has_norm.tolist() == [True, False, False]
+    assert "None" not in missing.categories and "nan" not in missing.categories
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame({"bed_type": ["long_term"] * 2, "beds": [1, 1]})
     assert error_of(lambda: nk.assess_frame(frame.assign(staffed_fte=[0.5, 1e-12]), resolved)) == {

@@ -65,6 +65,9 @@ def assess_batch(
 ) -> BatchResult:
     """Pure-norm FTE for each row; ``bed_types`` as strings, or codes into ``categories``.
 
+    Among strings, None or NaN is a unit with no bed type (no norm), as code -1
+    is among codes; numbers without ``categories`` are refused (``batch.codes``).
+
     ``beds`` and ``staffed_fte`` are one-dimensional columns of numbers: numpy
     arrays of integers or floats, pandas or Arrow columns of them, or lists of
     Python numbers. Booleans, dates, text and masked arrays are refused
@@ -133,7 +136,8 @@ def checked_rows(
     beds_arr = column(beds, "beds")
     complete = False  # not known for strings: their codes may hold -1
     if categories is None:
-        codes, names = encode(np.asarray(bed_types, dtype=str), normset)
+        labels, missing = _labels(bed_types)
+        codes, names = encode(labels, normset, missing)
     else:
         codes = np.asarray(bed_types)
         if codes.dtype.kind not in "iu":
@@ -221,7 +225,8 @@ def check_bounded(values: np.ndarray, name: str) -> None:
     bad = ~np.isfinite(values) | (np.abs(values) > MAX_MAGNITUDE) | (values < 0)
     row = _first(bad)
     raise InventoryError(
-        f"{name} in row {row} is {values[row]}: it must be a finite number, not negative",
+        f"{name} in row {row} is {values[row]}: it must be a finite number, not negative, "
+        "at most 10^15",
         Location(field=name, row=row),
         code="batch.value",
     )
@@ -280,8 +285,48 @@ def check_codes(codes: np.ndarray, categories: int) -> bool:
     )
 
 
-def encode(labels: np.ndarray, normset: ResolvedNormSet) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Integer codes for string bed types: one comparison per bed type with a norm.
+def _labels(bed_types: Any) -> tuple[np.ndarray, np.ndarray | None]:
+    """Bed types given as text, and where one is missing (None or NaN: no bed type).
+
+    Numbers are refused: read as text, code 0 would be a bed type named "0" with
+    no norm, and a missing value one named "None".
+    """
+    # A list keeps its items as they are (numpy would make [3, "long_term"] all text).
+    given = np.asarray(bed_types, dtype=object if isinstance(bed_types, list | tuple) else None)
+    if given.dtype.kind in "US":
+        return given.astype(str, copy=False), None
+    if given.dtype.kind != "O":
+        raise InventoryError(
+            f"bed_types are {given.dtype} values, not text: integer codes need their 'categories'",
+            Location(field="bed_types"),
+            "pass categories=[...] with codes, or the bed types as text",
+            code="batch.codes",
+        )
+    if all(isinstance(v, str) for v in given.flat):  # the usual case: one pass
+        return given.astype(str), None
+    missing = np.fromiter((_is_missing(v) for v in given.flat), bool, count=given.size)
+    wrong = ~missing & ~np.fromiter((isinstance(v, str) for v in given.flat), bool, given.size)
+    if wrong.any():
+        row = _first(wrong)
+        raise InventoryError(
+            f"bed type in row {row} is {given.flat[row]!r}, not text",
+            Location(field="bed_types", row=row),
+            "give each bed type as text, or None where a unit has none",
+            code="batch.codes",
+        )
+    labels = np.where(missing, "", given).astype(str)
+    return labels, (missing if missing.any() else None)
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)  # NaN
+
+
+def encode(
+    labels: np.ndarray, normset: ResolvedNormSet, missing: np.ndarray | None = None
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Integer codes for string bed types: one comparison per bed type with a norm;
+    -1 where ``missing`` says a unit has no bed type.
 
     Sorting a million strings (``np.unique``) costs far more than a handful of
     vectorised comparisons; only rows left over (types with no norm) are sorted.
@@ -298,6 +343,8 @@ def encode(labels: np.ndarray, normset: ResolvedNormSet) -> tuple[np.ndarray, tu
     for index, bed_type in enumerate(known):
         codes[labels == bed_type] = index
     rest = codes < 0
+    if missing is not None:
+        rest &= ~missing
     if not rest.any():
         return codes, tuple(known)
     others, inverse = np.unique(labels[rest], return_inverse=True)
