@@ -142,6 +142,8 @@ def check_magnitude(value: float | int) -> float | int:
             f"{value:g} is smaller than normkit accepts (at least 10^-9, or 0)",
             code="value.too-small",
         )
+    if size == 0 and isinstance(value, float):
+        return 0.0  # -0.0 is 0: a sign on nothing would show as "-0" in every output
     return value
 
 

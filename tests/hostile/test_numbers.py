@@ -214,6 +214,21 @@ def test_a_threshold_written_plainly_is_read(
     assert normkit.load_normset(path).thresholds[0].below == read
 
 
+def test_minus_zero_is_zero(raw: Callable[..., Path]) -> None:
+    """-0.0 passes "not negative" and would show as -0 in the JSON and explanations."""
+    import math
+
+    path = raw(
+        "inv.json",
+        '{"facilities": [{"name": "H", "units": '
+        '[{"name": "U", "bed_type": "long_term", "beds": 9, "staffing": -0.0}]}]}',
+    )
+    fte = normkit.load_inventory(path).facilities[0].units[0].staffing[0].fte
+    assert fte == 0 and math.copysign(1.0, fte) == 1.0
+    rule = normkit.Rate(amount="-0 FTE", per="1 place")
+    assert math.copysign(1.0, rule.evaluate({"places": 3.0})) == 1.0
+
+
 def test_nested_scales_cannot_overflow_a_result(kit: normkit.Kit) -> None:
     # Each factor is within bounds; their product is not. The figure is refused.
     rule: dict[str, object] = {"kind": "rate", "amount": "1 FTE", "per": "1 place"}

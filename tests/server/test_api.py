@@ -136,6 +136,7 @@ def test_uploads_go_through_the_file_readers(client: TestClient) -> None:
     csv_text = "facility,unit,bed_type,beds\nHome,Long,long_term,90\n"
     result = client.post("/v1/assess/upload", files={"file": ("homes.csv", csv_text)}).json()
     assert result["totals"]["norm_fte"] == pytest.approx(1.0)  # 90 places / 90
+    assert result["inventory"] == "homes"  # named after the upload, as after a file on disk
     bad = (
         b"facilities:\n  - name: A\n    units:\n      - {name: U, bed_type: long_termm, beds: 1}\n"
     )

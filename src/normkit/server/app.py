@@ -328,10 +328,12 @@ def _upload(kit: Kit, name: str, content: bytes) -> Inventory:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(content)
         try:
-            return kit.load_inventory(path)
+            inventory = kit.load_inventory(path)
         except NormkitError as exc:
             where = exc.location
             raise exc.relocated(Location(name, where.line, where.field)) from None
+    # A CSV's inventory is named after its file: the upload's name, not the copy's
+    return inventory.model_copy(update={"name": Path(name).stem}) if suffix == ".csv" else inventory
 
 
 def _size(request: Request) -> int:
