@@ -113,6 +113,30 @@ def test_check_finds_file_problems(
     assert message in finding["message"] and hint in finding["hint"]
 
 
+def test_an_override_whose_bed_types_the_need_it_replaces_has_none_of(
+    write: Callable[[str, str], Path],
+) -> None:
+    """A plugin author's override named long_term but replaced the short-term need: it
+    could apply to no unit, check was clean, and the note blamed the inventory."""
+    override = """overrides:
+  - id: fjordheim
+    facility: Fjordheim
+    bed_types: [short_term]
+    replaces: long_term
+    rule: {kind: fixed, amount: 0.5 FTE}
+    reason: far from the centre
+    source: {document: Testby plan}
+"""
+    exit_code, findings = run_check(str(write("testby.yaml", GOOD + override)))
+    assert exit_code == 1
+    (finding,) = [f for f in findings if f["code"] == "override.target"]
+    assert (finding["line"], finding["field"]) == (16, "overrides[0].bed_types")
+    assert finding["message"] == (
+        "override 'fjordheim' replaces need 'long_term' (bed types: long_term) but names bed "
+        "types short_term, so it applies to no unit"
+    )
+
+
 def test_check_finds_versions_overlapping_by_one_day(tmp_path: Path) -> None:
     (tmp_path / "v2020.yaml").write_text(GOOD)
     (tmp_path / "v2021.yaml").write_text(

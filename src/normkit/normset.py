@@ -593,6 +593,25 @@ def resolve(
                         code="override.target",
                     ),
                 )
+            replaced = needs.get(override.replaces) if override.replaces is not None else None
+            if (
+                replaced is not None
+                and override.bed_types
+                and not set(override.bed_types) & set(replaced.need.bed_types)
+            ):
+                # a unit must be of the need's bed types and of the override's: none can be
+                raise _in(
+                    version,
+                    NormSetError(
+                        f"override '{override.id}' replaces need '{override.replaces}' (bed "
+                        f"types: {', '.join(replaced.need.bed_types) or 'none'}) but names "
+                        f"bed types {', '.join(override.bed_types)}, so it applies to no unit",
+                        Location(field=f"overrides[{index}].bed_types"),
+                        "name the need of those bed types in 'replaces', or leave 'bed_types' "
+                        "out to take the need's own",
+                        code="override.target",
+                    ),
+                )
         overrides.extend(AppliedOverride(o, version, depth) for o in version.overrides)
         thresholds.update({t.id: t for t in version.thresholds})
         unknowns.update({u.id: u for u in version.unknowns})
