@@ -120,6 +120,29 @@ def test_a_floor_shows_the_rate_and_places_beneath_it_on_both_sides() -> None:
     ]
 
 
+def test_an_inherited_need_names_the_decision_that_adopted_it() -> None:
+    """Who adopted the figure, and when: the municipality's decision to follow the norm
+    it extends, for a need it inherits; none for a need of its own."""
+    child = normset(
+        "child",
+        extends="base",
+        extends_decision=DECISION,
+        needs=(nk.Need(id="st", bed_types=("short_term",), rule=PER_60),),
+    )
+    inherited = explain(child, BASE)
+    assert inherited["text"] == "lt [base]: 90 places × 1 FTE per 90 places = 1 FTE"
+    assert inherited["children"] == [
+        {
+            "text": "'child' adopts 'base'",
+            "value": None,
+            "unit": "FTE",
+            "rule": "extends",
+            "source": {"document": "Vedtak", "section": "2"},
+        }
+    ]
+    assert "children" not in explain(child, BASE, bed_type="short_term", beds=60)
+
+
 def test_a_need_that_replaces_a_decision_of_no_norm() -> None:
     decided = normset(
         "base",

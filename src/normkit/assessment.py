@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
@@ -21,7 +22,7 @@ from .errors import NormkitError, RuleError
 from .inventory import Facility, Inventory, Service, Staffing, Unit, staffed_on
 from .model import Output
 from .municipality import MunicipalityInfo
-from .normset import AppliedNeed, AppliedOverride, ResolvedNormSet
+from .normset import AppliedNeed, AppliedOverride, NormSet, ResolvedNormSet
 from .provenance import Source
 from .rules.base import FTE, Rule, Step, finite, fmt
 from .rules.threshold import Alert
@@ -372,7 +373,7 @@ def assess_unit(
         norm_fte = evaluate(rule, inputs, where)
         norm_hours = rule.hours_per_week(inputs)
         if explain:
-            norm_step = _need_step(applied, inputs, where)
+            norm_step = _need_step(applied, inputs, where, normset.chain)
     elif applied is not None and explain:
         norm_step = _no_norm_step(applied)
     chosen = normset.override_for(
@@ -458,7 +459,9 @@ def _override_info(chosen: AppliedOverride | None) -> OverrideInfo | None:
     )
 
 
-def _need_step(applied: AppliedNeed, inputs: dict[str, float], where: str) -> Step:
+def _need_step(
+    applied: AppliedNeed, inputs: dict[str, float], where: str, chain: Sequence[NormSet]
+) -> Step:
     assert applied.need.rule is not None
     inner = explained(applied.need.rule, inputs, where)
     source = applied.need.source or applied.normset.source
@@ -469,9 +472,26 @@ def _need_step(applied: AppliedNeed, inputs: dict[str, float], where: str) -> St
         FTE,
         applied.need.id,
         source,
-        # the steps that fed the rule (a floor's rate, with its places), then what it replaced
-        inner.children + _replaced_step(applied, inputs, where),
+        # the steps that fed the rule (a floor's rate, with its places), the decisions that
+        # brought an inherited need into force here, then what it replaced
+        inner.children
+        + _adoption_steps(applied.normset, chain)
+        + _replaced_step(applied, inputs, where),
     )
+
+
+def _adoption_steps(origin: NormSet, chain: Sequence[NormSet]) -> tuple[Step, ...]:
+    """How a need of ``origin`` came to apply in the norm set assessed (``chain[0]``):
+    each norm set between them adopted the one it extends, by the decision it cites
+    (``extends_decision``): who adopted the figure, and when."""
+    steps = []
+    for child, parent in itertools.pairwise(chain):
+        if child.id == origin.id:
+            break
+        if child.extends_decision is not None:
+            text = f"'{child.id}' adopts '{parent.id}'"
+            steps.append(Step(text, None, FTE, "extends", child.extends_decision))
+    return tuple(steps)
 
 
 def _replaced_step(applied: AppliedNeed, inputs: dict[str, float], where: str) -> tuple[Step, ...]:
@@ -527,7 +547,7 @@ def _facility_needs(
         required = value if chosen is None else evaluate(chosen.override.rule, inputs, where)
         step = None
         if explain:
-            step = _need_step(applied, inputs, where)
+            step = _need_step(applied, inputs, where, normset.chain)
             if chosen is not None:
                 step = _override_step(chosen, inputs, step, value, where)
         rows.append(
