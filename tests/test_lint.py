@@ -604,6 +604,29 @@ def test_a_new_version_with_a_mistyped_id_is_named(tmp_path: Path) -> None:
     assert warning.hint == "did you mean 'testby'? (a new version keeps its norm set's id)"
 
 
+@pytest.mark.parametrize(
+    ("code", "message", "hint"),
+    [
+        ("'99'", "a kommunenummer is four digits, got '99'", "e.g. code: '3105'"),
+        ("998", "kommunenummer 998 was read as a number", "code: '0998'"),
+    ],
+)
+def test_a_plugin_failure_is_found_at_its_field_with_its_hint(
+    tmp_path: Path, code: str, message: str, hint: str
+) -> None:
+    """The finding's field was the plugin's distribution, its stage the first hook that
+    read the manifest (bed types), and the message pydantic's pattern."""
+    (tmp_path / "normkit-plugin.yaml").write_text(
+        f"municipality:\n  id: testby\n  name: Testby\n  codes: [{{code: {code}}}]\n"
+    )
+    kit = normkit.Kit([normkit.ManifestPlugin(tmp_path, name="testby")], autoload=False)
+    (failure,) = [f for f in check_plugins(kit, ["testby"]) if f.code == "municipality.code"]
+    assert (failure.file, failure.line) == (str(tmp_path / "normkit-plugin.yaml"), 4)
+    assert failure.field == "municipality.codes[0].code"
+    assert "failed at reading its manifest" in failure.message and message in failure.message
+    assert failure.hint is not None and hint in failure.hint
+
+
 HOSPICE_PLUGIN = """
 from normkit import hookimpl
 

@@ -540,7 +540,8 @@ def _plugin_findings(kit: Kit, wanted: set[str]) -> list[Finding]:
                     failure.describe(),
                     failure.file,
                     failure.line,
-                    field=failure.distribution,
+                    field=failure.field,
+                    hint=failure.hint,
                 )
             )
     for conflict in kit.conflicts:

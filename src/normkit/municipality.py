@@ -8,10 +8,11 @@ municipality later, so a code is always looked up on a date.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .errors import Location, PluginError
 from .model import Model
@@ -21,7 +22,25 @@ from .validity import Dated
 class MunicipalityCode(Dated):
     """A kommunenummer and the days it was in use (Sarpsborg: 3003, then 3105)."""
 
-    code: str = Field(pattern=r"^\d{4}$")
+    code: str
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _four_digits(cls, value: Any) -> Any:
+        # YAML reads code: 0998 unquoted as a number (or as octal): say so, not "text"
+        if isinstance(value, int) and not isinstance(value, bool):
+            raise PluginError(
+                f"kommunenummer {value} was read as a number",
+                hint=f"write it in quotes, as its four digits: code: '{value:04d}'",
+                code="municipality.code",
+            )
+        if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}", value):
+            raise PluginError(
+                f"a kommunenummer is four digits, got '{value}'",
+                hint="e.g. code: '3105' (Sarpsborg from 2024)",
+                code="municipality.code",
+            )
+        return value
 
 
 class Example(Model):

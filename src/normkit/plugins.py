@@ -83,6 +83,9 @@ class PluginFailure:
     #: where it failed: the file the error names, else the plugin's own line that raised
     file: str | None = None
     line: int | None = None
+    #: the field of that file, and the normkit error's hint, when it gives them
+    field: str | None = None
+    hint: str | None = None
 
     def describe(self) -> str:
         dist = f" ({self.distribution})" if self.distribution else ""
@@ -101,6 +104,8 @@ class PluginFailure:
             "error": self.error,
             "file": self.file,
             "line": self.line,
+            "field": self.field,
+            "hint": self.hint,
         }
         return {k: v for k, v in data.items() if v is not None}
 
@@ -123,8 +128,22 @@ def _failure(
     text = f"{type(exc).__name__}: {exc}"  # a normkit error's text names its file and line
     code = exc.code if isinstance(exc, NormkitError) else "plugin.failed"
     if isinstance(exc, NormkitError) and exc.location.file is not None:
-        location = exc.location
-        return PluginFailure(plugin, dist, text, stage, code, location.file, location.line)
+        location, named = exc.location, exc.location.file
+        from .manifest import MANIFEST  # on a failure only: it imports the models
+
+        if os.path.basename(named) == MANIFEST:
+            stage = "reading its manifest"  # read when the first hook asks, whichever it is
+        return PluginFailure(
+            plugin,
+            dist,
+            text,
+            stage,
+            code,
+            named,
+            location.line,
+            location.field,
+            exc.hint,
+        )
     own = outside = None
     for frame, lineno in traceback.walk_tb(exc.__traceback__):
         name = os.path.abspath(frame.f_code.co_filename)
