@@ -291,6 +291,7 @@ ROWS: list[tuple[str, Callable[[], object], dict[str, Any]]] = [
             "code": "validity.order",
             "hint": "valid_to is the last day in force",
             "message": "valid_to 2020-01-01 is before valid_from 2020-02-01",
+            "field": "valid_to",
         },
     ),
     (

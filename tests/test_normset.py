@@ -287,8 +287,11 @@ def test_valid_to_before_valid_from(write: Callable[[str, str], Path]) -> None:
         source: {document: test}
     """,
     )
-    with pytest.raises(NormSetError, match=r"bad.yaml:1.*valid_to 2019-01-01 is before"):
+    # at its own line and field (it was the file's first line, with no field)
+    with pytest.raises(NormSetError) as caught:
         normkit.load_normset(path)
+    assert caught.value.message == "valid_to 2019-01-01 is before valid_from 2020-01-01"
+    assert (caught.value.location.line, caught.value.location.field) == (4, "valid_to")
 
 
 def test_unregistered_bed_type_is_an_error(write: Callable[[str, str], Path]) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from pydantic import model_validator
 
-from .errors import NormkitError
+from .errors import Location, NormkitError
 from .model import Model
 from .values import Date
 
@@ -52,6 +52,7 @@ def check_order(valid_from: dt.date | None, valid_to: dt.date | None) -> None:
     if valid_from is not None and valid_to is not None and valid_to < valid_from:
         raise NormkitError(
             f"valid_to {valid_to} is before valid_from {valid_from}",
+            Location(field="valid_to"),  # its line in a file, after the record's own path
             hint="valid_to is the last day in force",
             code="validity.order",
         )
