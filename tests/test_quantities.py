@@ -160,3 +160,19 @@ def test_explanations_round_halves_as_the_tables_do() -> None:
     assert fmt(0.625, "FTE") == "0.63 FTE" and fmt(0.285) == "0.29"
     assert (_fte2(0.625), _figure(1052.625), _signed(-0.625)) == ("0.63", "1 052.63", "-0.63")
     assert _signed(2.5, money=True) == "+3" and _signed(-0.4, money=True) == "0"
+
+
+def test_hours_a_week_where_fte_is_wanted_says_how_to_get_there() -> None:
+    """pint calls hour/week dimensionless: the message said "it has dimension
+    dimensionless", which a plugin author read as a bug (review finding)."""
+    import normkit
+
+    with pytest.raises(normkit.NormkitError) as caught:
+        normkit.Floor(at_least="6 hour/week", rule=normkit.Rate(amount="1 FTE", per="1 place"))
+    assert caught.value.code == "quantity.dimension"
+    assert "(it is a ratio with no dimension, expected [fte])" in caught.value.message
+    assert caught.value.hint is not None and "fte_basis" in caught.value.hint
+    with pytest.raises(normkit.NormkitError) as caught:
+        normkit.Floor(at_least="6 hour", rule=normkit.Rate(amount="1 FTE", per="1 place"))
+    assert "(it has dimension [time], expected [fte])" in caught.value.message
+    assert caught.value.hint is None

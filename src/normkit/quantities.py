@@ -164,10 +164,21 @@ class Q:
             expected = _ask(
                 f"unit-dim|{unit}", lambda: str(registry().Unit(unit).dimensionality), str
             )
+            # hour/week is time over time: pint calls it dimensionless, which reads as wrong
+            has = self.dimensionality
+            has = (
+                "is a ratio with no dimension" if has == "dimensionless" else f"has dimension {has}"
+            )
+            hint = None
+            if unit == "FTE" and self.has_time_base():
+                hint = (
+                    "hours a week become FTE only through an fte_basis: write this in FTE "
+                    "(6 hour/week at 30 hour/week/FTE is 0.2 FTE), or use a rate with fte_basis"
+                )
             raise QuantityError(
-                f"'{self}' is not convertible to {unit} "
-                f"(it has dimension {self.dimensionality}, expected {expected})",
+                f"'{self}' is not convertible to {unit} (it {has}, expected {expected})",
                 where,
+                hint,
                 code="quantity.dimension",
             )
         return float(
