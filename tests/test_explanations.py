@@ -304,3 +304,30 @@ def test_a_kind_that_fails_to_explain_a_facility_override_is_named_with_the_row(
         "code": "rule.failed",
         "message": "rule kind 'explains_badly' failed to explain Home › lead: ValueError: no words",
     }
+
+
+def test_show_says_which_need_an_override_takes_the_place_of() -> None:
+    """'targets: Fjordheim' read as the whole home getting 0.5 FTE a unit; the override
+    replaces the long-term need, so it applies to long-term units only."""
+    from normkit.show import sections
+
+    child = normset(
+        "child",
+        extends="base",
+        overrides=(
+            nk.Override(
+                id="far",
+                facility="Fjordheim",
+                replaces="lt",
+                rule=nk.Fixed(amount="0.5 FTE"),
+                reason="far from the centre",
+            ),
+            nk.Override(
+                id="kad", facility="Fjordheim", rule=nk.Fixed(amount="1 FTE"), reason="KAD"
+            ),
+        ),
+    )
+    resolved = resolve(child, AT, lambda i, _: BASE)
+    ((_, headers, rows),) = [s for s in sections(resolved, {}) if s[0].startswith("Overrides")]
+    targets = {row[0]: row[headers.index("Targets")] for row in rows}
+    assert targets == {"far": "Fjordheim, in place of need 'lt' (long_term)", "kad": "Fjordheim"}

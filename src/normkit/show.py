@@ -60,7 +60,7 @@ def sections(
             [
                 [
                     o.override.id,
-                    o.override.scope(),
+                    _targets(o.override, resolved),
                     o.override.rule.describe(),
                     o.override.reason,
                     _cite(o.override.source),
@@ -188,3 +188,15 @@ def as_json(resolved: ResolvedNormSet) -> Mapping[str, Any]:
         "extends": [n.id for n in resolved.chain[1:]],
         "figures": [f.model_dump(mode="json") for f in resolved.figure_results()],
     }
+
+
+def _targets(override: Any, resolved: Any) -> str:
+    """Whom an override targets, and the need it takes the place of: a facility's
+    override replacing its long-term need applies to long-term units only."""
+    replaced = override.replaces
+    if replaced is None:
+        return str(override.scope())
+    applied = resolved.needs.get(replaced)
+    types = applied.need.bed_types if applied is not None else ()
+    of = f" ({', '.join(types)})" if types else ""
+    return f"{override.scope()}, in place of need '{replaced}'{of}"
