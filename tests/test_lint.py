@@ -627,6 +627,27 @@ def test_a_plugin_failure_is_found_at_its_field_with_its_hint(
     assert failure.hint is not None and hint in failure.hint
 
 
+def test_a_norm_set_naming_another_municipality_is_named(tmp_path: Path) -> None:
+    """A file copied from Bergen's plugin and not edited: listed by Bergen's name."""
+    copied = GOOD.replace("title: Testby\n", "title: Testby\nmunicipality: Bergen\n")
+    (tmp_path / "norms.yaml").write_text(copied, encoding="utf-8")
+    (tmp_path / "normkit-plugin.yaml").write_text(
+        "municipality: {id: testby, name: Testby, codes: [{code: '9999'}], normsets: [testby]}\n"
+        "normsets: [norms.yaml]\n",
+        encoding="utf-8",
+    )
+    kit = normkit.Kit([normkit.ManifestPlugin(tmp_path, name="testby")], autoload=False)
+    (warning,) = [f for f in check_plugins(kit, ["testby"]) if f.severity == "warning"]
+    assert (warning.code, warning.line, warning.field) == ("normset.municipality", 4, "municipality")
+    assert warning.message == (
+        "norm set 'testby' names municipality 'Bergen', but plugin 'testby' registers Testby"
+    )
+    assert warning.hint == "write municipality: Testby"
+    (tmp_path / "norms.yaml").write_text(copied.replace("Bergen", "testby"), encoding="utf-8")
+    kit = normkit.Kit([normkit.ManifestPlugin(tmp_path, name="testby")], autoload=False)
+    assert check_plugins(kit, ["testby"]) == []  # its id does as well as its name
+
+
 HOSPICE_PLUGIN = """
 from normkit import hookimpl
 

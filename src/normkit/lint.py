@@ -583,6 +583,7 @@ def _plugin_findings(kit: Kit, wanted: set[str]) -> list[Finding]:
                     )
                 )
         findings.extend(_not_listed(kit, municipality.id, municipality.normsets))
+        findings.extend(_of_another_municipality(kit, municipality))
         paths = {e.id: e.path for e in municipality.examples}
         for example in municipality.examples:
             try:
@@ -644,6 +645,33 @@ def _not_listed(kit: Kit, municipality: str, listed: Iterable[str]) -> list[Find
                 else f"add '{normset_id}' to the municipality's normsets",
             )
         )
+    return findings
+
+
+def _of_another_municipality(kit: Kit, municipality: Any) -> list[Finding]:
+    """Norm-set versions a municipality's plugin registers that name another
+    municipality: most often a file copied from another plugin and not edited."""
+    owner = kit.owner(municipality.id)
+    findings = []
+    for normset_id in kit.normset_ids():
+        for version in kit.versions(normset_id):
+            named = version.municipality
+            if version.plugin != owner or named is None or municipality.matches_name(named):
+                continue
+            document = version.document()
+            where = document[1].locate(("municipality",)) if document is not None else None
+            findings.append(
+                Finding(
+                    "warning",
+                    code="normset.municipality",
+                    message=f"norm set '{normset_id}' names municipality '{named}', but plugin "
+                    f"'{owner}' registers {municipality.name}",
+                    file=where.file if where else None,
+                    line=where.line if where else None,
+                    field="municipality" if where else None,
+                    hint=f"write municipality: {municipality.name}",
+                )
+            )
     return findings
 
 
