@@ -638,7 +638,8 @@ def test_a_norm_set_naming_another_municipality_is_named(tmp_path: Path) -> None
     )
     kit = normkit.Kit([normkit.ManifestPlugin(tmp_path, name="testby")], autoload=False)
     (warning,) = [f for f in check_plugins(kit, ["testby"]) if f.severity == "warning"]
-    assert (warning.code, warning.line, warning.field) == ("normset.municipality", 4, "municipality")
+    where = (warning.code, warning.line, warning.field)
+    assert where == ("normset.municipality", 4, "municipality")
     assert warning.message == (
         "norm set 'testby' names municipality 'Bergen', but plugin 'testby' registers Testby"
     )
