@@ -549,6 +549,37 @@ def _construct_yaml11_number(loader: Any, node: Any) -> YamlAmbiguous:
     return YamlAmbiguous(str(node.value), _yaml11_reading(str(node.value)))
 
 
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+
+
+def _decimal_comma(mapping: Any, key: Any, value: Any, at: int, path: Path_) -> None:
+    """``{factor: 1,5}``: in braces a comma ends a value, so 1,5 is read as 1 and a key
+    "5" with no value. Said as what it is, not as a key that is not text."""
+    import yaml
+
+    empty = isinstance(value, yaml.ScalarNode) and value.value == "" and not value.style
+    plain_key = isinstance(key, yaml.ScalarNode) and not key.style  # no quotes
+    if not (mapping.flow_style and mapping.value and empty and plain_key):
+        return
+    _, before = mapping.value[-1]
+    if (
+        isinstance(before, yaml.ScalarNode)
+        and not before.style
+        and _WHOLE.fullmatch(str(before.value))
+        and str(key.value).isdigit()
+    ):
+        number = f"{before.value},{key.value}"
+        raise _YamlProblem(
+            f"'{number}' inside {{ }} is read as {before.value} and a key '{key.value}': "
+            "a comma there ends a value",
+            at,
+            code="value.decimal-comma",
+            hint=f"write {before.value}.{key.value} for a decimal, {before.value}{key.value} "
+            "for a whole number, or put the mapping on lines of its own",
+            field=dotted(path) or None,
+        )
+
+
 class _YamlProblem(Exception):
     def __init__(
         self,
@@ -639,6 +670,7 @@ def _compose(loader: Any, limits: Limits, lines: dict[Path_, int]) -> Any:
                 lines[(*top.path, name)] = line(event)
             top.key = node
         else:
+            _decimal_comma(top.node, top.key, node, line(event), top.path)
             top.node.value.append((top.key, node))
             top.key = _NO_KEY
 

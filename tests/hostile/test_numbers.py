@@ -214,6 +214,29 @@ def test_a_threshold_written_plainly_is_read(
     assert normkit.load_normset(path).thresholds[0].below == read
 
 
+@pytest.mark.parametrize(
+    ("text", "shown", "field"),
+    [
+        (
+            "{name: H, units: [{name: U, bed_type: long_term, beds: 3, staffing: 0,5}]}",
+            "'0,5' inside { } is read as 0 and a key '5'",
+            "facilities[0].units[0]",
+        ),
+        ("{name: H, staffing: 1,250, units: []}", "read as 1 and a key '250'", "facilities[0]"),
+    ],
+)
+def test_a_decimal_comma_in_braces_is_said_to_be_one(
+    raw: Callable[..., Path], text: str, shown: str, field: str
+) -> None:
+    """YAML ends a value at a comma inside { }: the error said "Keys should be strings"."""
+    path = raw("inv.yaml", f"facilities:\n  - {text}\n")
+    with pytest.raises(normkit.InventoryError) as caught:
+        normkit.load_inventory(path)
+    assert caught.value.code == "value.decimal-comma"
+    assert shown in caught.value.message
+    assert (caught.value.location.line, caught.value.location.field) == (2, field)
+
+
 def test_minus_zero_is_zero(raw: Callable[..., Path]) -> None:
     """-0.0 passes "not negative" and would show as -0 in the JSON and explanations."""
     import math
