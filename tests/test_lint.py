@@ -649,6 +649,20 @@ def test_a_norm_set_naming_another_municipality_is_named(tmp_path: Path) -> None
     assert check_plugins(kit, ["testby"]) == []  # its id does as well as its name
 
 
+def test_a_conflict_between_plugins_is_found_at_the_manifest_checked(tmp_path: Path) -> None:
+    """A kommunenummer two plugins claim: the finding's Where was empty."""
+    for name in ("testby", "testvik"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "normkit-plugin.yaml").write_text(
+            f"municipality: {{id: {name}, name: {name.title()}, codes: [{{code: '9999'}}]}}\n"
+        )
+    plugins = [normkit.ManifestPlugin(tmp_path / n, name=n) for n in ("testby", "testvik")]
+    kit = normkit.Kit(plugins, autoload=False)
+    (conflict,) = [f for f in check_plugins(kit, ["testvik"]) if f.code == "plugin.conflict"]
+    assert conflict.file == str(tmp_path / "testvik" / "normkit-plugin.yaml")
+    assert "kommunenummer 9999 is claimed by plugin 'testby'" in conflict.message
+
+
 HOSPICE_PLUGIN = """
 from normkit import hookimpl
 

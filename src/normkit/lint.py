@@ -548,7 +548,16 @@ def _plugin_findings(kit: Kit, wanted: set[str]) -> list[Finding]:
         if conflict.code == "normset.overlap":
             continue  # reported below by check_versions, with the file and line
         if set(conflict.plugins) & wanted:
-            findings.append(finding(conflict))
+            found = finding(conflict)
+            if found.file is None:  # between plugins: the manifest of the one checked
+                manifests = [
+                    str(plugin.path)
+                    for name in conflict.plugins
+                    if name in wanted
+                    and isinstance(plugin := kit.plugin_object(name), ManifestPlugin)
+                ]
+                found = dataclasses.replace(found, file=manifests[0] if manifests else None)
+            findings.append(found)
     for normset_id in kit.normset_ids():
         versions = [v for v in kit.versions(normset_id) if v.plugin in wanted]
         built: list[_Loaded] = []
