@@ -368,12 +368,20 @@ def test_an_inventory_that_is_a_list(write: Callable[[str, str], Path]) -> None:
     path = write("list.yaml", "- a\n- b\n")
     with pytest.raises(InventoryError) as caught:
         normkit.load_inventory(path)
+    hint = "start with 'facilities:' (an empty inventory is 'facilities: []')"
     assert caught.value.to_dict() == {
         "code": "inventory.not-a-mapping",
         "message": "an inventory must be a mapping",
         "file": str(path),
         "line": 1,
+        "hint": hint,
     }
+    # an empty file (or one of comments only) holds nothing, and is said to
+    for text in ("", "# facilities to come\n"):
+        with pytest.raises(InventoryError) as caught:
+            normkit.load_inventory(write("empty.yaml", text))
+        assert caught.value.message == "the file holds nothing: an inventory is a mapping"
+        assert caught.value.hint == hint
 
 
 def test_an_inventory_of_a_kind_normkit_does_not_read(write: Callable[[str, str], Path]) -> None:

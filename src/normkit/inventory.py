@@ -220,7 +220,7 @@ def _duplicate(clash: Any, record: Any, index: int, message: str, group: str, ke
         else ""
     )
     raise InventoryError(
-        message.format(name) + when + alike,
+        message.format(terminal(name)) + when + alike,
         Location(field=f"{group}[{index}].{key}"),
         "one name may be used again only for a period that does not overlap"
         if both_dated
@@ -636,8 +636,11 @@ def parse_inventory(
     """
     if not isinstance(data, dict):
         raise InventoryError(
-            "an inventory must be a mapping",
+            "the file holds nothing: an inventory is a mapping"
+            if data is None
+            else "an inventory must be a mapping",
             Location(lines.file, 1),
+            "start with 'facilities:' (an empty inventory is 'facilities: []')",
             code="inventory.not-a-mapping",
         )
     units = count_units(data)

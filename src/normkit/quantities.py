@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 
 from .errors import Location, QuantityError
+from .escaping import terminal
 from .values import BadValue, check_magnitude, read_float_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -119,7 +120,7 @@ class Q:
         found = GRAMMAR.match(text)
         if found is None:
             raise QuantityError(
-                f"cannot read quantity '{text}': expected a number and a unit",
+                f"cannot read quantity '{terminal(text)}': expected a number and a unit",
                 where,
                 "write a decimal number and a unit, e.g. '1.5 hour/week' or '330 NOK/patient/year'",
                 code="quantity.syntax",

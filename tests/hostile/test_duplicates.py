@@ -78,6 +78,7 @@ def _homes(*names: str) -> str:
         ("Ho\u200bme", "Home"),  # a zero-width space
         ("Ha\u030a", "H\u00e5"),  # 'Hå' decomposed and composed
         ("Valaskjold\u202e", "Valaskjold"),
+        ("Valaskjold", "Valaskjold\u202e"),  # the name the message quotes first
     ],
 )
 def test_names_that_look_the_same_are_one_name(
@@ -89,6 +90,16 @@ def test_names_that_look_the_same_are_one_name(
     assert caught.value.code == "inventory.duplicate"
     assert caught.value.location.field == "facilities[1].name"
     assert "look the same in every report" in caught.value.message
+    # every name in the message is shown escaped, the first quote too
+    for character in ("\u200b", "\u202e"):
+        assert character not in caught.value.message
+
+
+def test_a_quantity_that_does_not_read_is_shown_escaped() -> None:
+    with pytest.raises(normkit.NormkitError) as caught:
+        normkit.Rate(amount="1\u200b FTE", per="1 place")
+    assert caught.value.code == "quantity.syntax"
+    assert "'1\\u200b FTE'" in caught.value.message and "\u200b" not in caught.value.message
 
 
 @pytest.mark.parametrize("name", [" ", "\t", "\u00a0", "\u200b", ""])
