@@ -211,6 +211,12 @@ def test_a_key_given_twice_is_refused_as_in_a_file(client: TestClient) -> None:
     )
     assert (problem["file"], problem["line"]) == ("request", 2)
     assert problem["message"] == "key 'beds' appears twice in the same object"
+    # a body past the inline size is read in a worker thread, to the same answer
+    many = b",".join(b'{"name": "F%d", "units": []}' % i for i in range(3000))
+    large = twice.replace(b'"facilities": [', b'"facilities": [' + many + b",")
+    assert len(large) > ServerSettings().inline_bytes
+    headers = {"content-type": "application/json"}
+    error(client.post("/v1/assess", content=large, headers=headers), 422, "file.duplicate-key")
 
 
 @pytest.mark.parametrize("at", [1585699200, "1585699200", "2020W141", "20200401"])

@@ -480,7 +480,10 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
         before the body is validated, so its error is the one given."""
         if request.headers.get("content-type", "").split(";")[0].strip() == "application/json":
             text = (await request.body()).decode("utf-8", errors="replace")
-            read_json(text, "request", InventoryError)
+            if len(text) <= settings.inline_bytes:
+                read_json(text, "request", InventoryError)
+            else:  # megabytes take a while to read: not on the loop that serves the others
+                await anyio.to_thread.run_sync(read_json, text, "request", InventoryError)
 
     auth = [Depends(authorized)]
     json_body = [*auth, Depends(strict_json)]
