@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -599,7 +600,7 @@ def test_a_new_version_with_a_mistyped_id_is_named(tmp_path: Path) -> None:
     )
     assert warning.message == (
         "norm set 'testbyy' is registered by plugin 'testby', but municipality 'testby' "
-        "neither lists it in normsets nor builds on it, so --municipality testby never uses it"
+        "neither lists it in normsets nor builds on it, so no --municipality run uses it"
     )
     assert warning.hint == "did you mean 'testby'? (a new version keeps its norm set's id)"
 
@@ -609,6 +610,8 @@ def test_a_new_version_with_a_mistyped_id_is_named(tmp_path: Path) -> None:
     [
         ("'99'", "a kommunenummer is four digits, got '99'", "e.g. code: '3105'"),
         ("998", "kommunenummer 998 was read as a number", "code: '0998'"),
+        ("-5", "kommunenummer -5 was read as a number", "as four digits: e.g. code: '3105'"),
+        ('"3105\\n"', "four digits, got '3105\\x0a'", "e.g. code: '3105'"),
     ],
 )
 def test_a_plugin_failure_is_found_at_its_field_with_its_hint(
@@ -663,6 +666,39 @@ def test_a_conflict_between_plugins_is_found_at_the_manifest_checked(tmp_path: P
     assert "kommunenummer 9999 is claimed by plugin 'testby'" in conflict.message
 
 
+def test_a_plugin_of_several_municipalities_is_judged_with_all_of_them(tmp_path: Path) -> None:
+    """A reviewer's plugin registers Alpha and Beta, each listing its own norm set, and
+    Beta's names its municipality by kommunenummer: nothing to warn of."""
+    for name, code in (("alpha", "9997"), ("beta", "9998")):
+        norms = GOOD.replace("id: testby", f"id: {name}-norms").replace(
+            "title: Testby\n", f"title: {name}\nmunicipality: '{code}'\n"
+        )
+        (tmp_path / f"{name}.yaml").write_text(norms, encoding="utf-8")
+
+    class Region:
+        __name__ = "region"
+
+        @normkit.hookimpl
+        def normkit_register_municipalities(self, register: Any) -> None:
+            for name, code in (("alpha", "9997"), ("beta", "9998")):
+                register(
+                    normkit.Municipality(
+                        id=name,
+                        name=name.title(),
+                        codes=[normkit.MunicipalityCode(code=code)],
+                        normsets=[f"{name}-norms"],
+                    )
+                )
+
+        @normkit.hookimpl
+        def normkit_register_normsets(self, register: Any) -> None:
+            register(tmp_path / "alpha.yaml")
+            register(tmp_path / "beta.yaml")
+
+    kit = normkit.Kit([Region()], autoload=False)
+    assert [f for f in check_plugins(kit, ["region"]) if f.severity == "warning"] == []
+
+
 HOSPICE_PLUGIN = """
 from normkit import hookimpl
 
@@ -673,6 +709,7 @@ def normkit_register_bed_types(register):
 
 HOSPICE_NORMS = """
 from pathlib import Path
+from typing import Any
 from normkit import hookimpl
 
 @hookimpl

@@ -243,6 +243,16 @@ def test_batch_messages(kit: nk.Kit) -> None:
     missing = nk.assess_batch(resolved, ["long_term", None, float("nan")], [90, 30, 30])
     assert missing.norm_fte[0] == 1.0 and missing.has_norm.tolist() == [True, False, False]
     assert "None" not in missing.categories and "nan" not in missing.categories
+    # and so is pandas' NA in a string column, and NaT; a kit takes them as no bed type too
+    pd = pytest.importorskip("pandas")
+    column = pd.Series(["long_term", None, "short_term"], dtype="string")
+    assert column.isna().tolist() == [False, True, False]
+    named = kit.assess_batch("national", AT, column, [90, 30, 20])
+    assert named.has_norm.tolist() == [True, False, True] and "<NA>" not in named.categories
+    nat = np.array(["long_term", pd.NaT], dtype=object)
+    assert nk.assess_batch(resolved, nat, [90, 1]).has_norm.tolist() == [True, False]
+    # no rows, of any type, is no rows
+    assert nk.assess_batch(resolved, np.array([]), np.array([])).norm_fte.size == 0
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame({"bed_type": ["long_term"] * 2, "beds": [1, 1]})
     assert error_of(lambda: nk.assess_frame(frame.assign(staffed_fte=[0.5, 1e-12]), resolved)) == {

@@ -23,8 +23,9 @@ from typing import Any
 import numpy as np
 
 from .errors import InventoryError, Location
+from .escaping import terminal
 from .normset import Need, ResolvedNormSet
-from .values import MAX_MAGNITUDE
+from .values import MAX_MAGNITUDE, clipped
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,8 @@ def checked_rows(
     beds_arr = column(beds, "beds")
     complete = False  # not known for strings: their codes may hold -1
     if categories is None:
-        labels, missing = _labels(bed_types)
-        codes, names = encode(labels, normset, missing)
+        labels, items = _labels(bed_types)
+        codes, names = encode(labels, normset, items)
     else:
         codes = np.asarray(bed_types)
         if codes.dtype.kind not in "iu":
@@ -286,14 +287,15 @@ def check_codes(codes: np.ndarray, categories: int) -> bool:
 
 
 def _labels(bed_types: Any) -> tuple[np.ndarray, np.ndarray | None]:
-    """Bed types given as text, and where one is missing (None or NaN: no bed type).
+    """Bed types as text, and the items themselves when they may not all be text (an
+    object column): :func:`encode` looks at those of the rows no norm names.
 
     Numbers are refused: read as text, code 0 would be a bed type named "0" with
-    no norm, and a missing value one named "None".
+    no norm.
     """
     # A list keeps its items as they are (numpy would make [3, "long_term"] all text).
     given = np.asarray(bed_types, dtype=object if isinstance(bed_types, list | tuple) else None)
-    if given.dtype.kind in "US":
+    if given.dtype.kind in "US" or given.size == 0:
         return given.astype(str, copy=False), None
     if given.dtype.kind != "O":
         raise InventoryError(
@@ -302,34 +304,53 @@ def _labels(bed_types: Any) -> tuple[np.ndarray, np.ndarray | None]:
             "pass categories=[...] with codes, or the bed types as text",
             code="batch.codes",
         )
-    if all(isinstance(v, str) for v in given.flat):  # the usual case: one pass
-        return given.astype(str), None
-    missing = np.fromiter((_is_missing(v) for v in given.flat), bool, count=given.size)
-    wrong = ~missing & ~np.fromiter((isinstance(v, str) for v in given.flat), bool, given.size)
-    if wrong.any():
-        row = _first(wrong)
-        raise InventoryError(
-            f"bed type in row {row} is {given.flat[row]!r}, not text",
-            Location(field="bed_types", row=row),
-            "give each bed type as text, or None where a unit has none",
-            code="batch.codes",
-        )
-    labels = np.where(missing, "", given).astype(str)
-    return labels, (missing if missing.any() else None)
+    try:
+        labels = given.astype(str)  # one pass in C; an item that is not text is seen later
+    except Exception:  # an item whose text cannot be made: say which
+        _check_items(given, np.arange(given.size))
+        raise  # every item is text or missing: the failure is not theirs
+    return labels, given
+
+
+def _check_items(items: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` are missing (None, NaN, NaT, pandas' NA: no bed type); an item
+    that is neither text nor missing is a :class:`InventoryError`."""
+    text = np.frompyfunc(lambda v: isinstance(v, str), 1, 1)(items[rows]).astype(bool)
+    missing = np.zeros(rows.size, dtype=bool)
+    for position in np.flatnonzero(~text):
+        value = items[rows[position]]
+        if not _is_missing(value):
+            row = int(rows[position])
+            raise InventoryError(
+                f"bed type in row {row} is {terminal(clipped(repr(value)))}, not text",
+                Location(field="bed_types", row=row),
+                "give each bed type as text, or None where a unit has none",
+                code="batch.codes",
+            )
+        missing[position] = True
+    return missing
 
 
 def _is_missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value)  # NaN
+    """None, or a value not equal to itself: NaN of any width, NaT; pandas' NA, whose
+    comparison has no truth value."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)
+    except (TypeError, ValueError):
+        return type(value).__name__ == "NAType"
 
 
 def encode(
-    labels: np.ndarray, normset: ResolvedNormSet, missing: np.ndarray | None = None
+    labels: np.ndarray, normset: ResolvedNormSet, items: np.ndarray | None = None
 ) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Integer codes for string bed types: one comparison per bed type with a norm;
-    -1 where ``missing`` says a unit has no bed type.
+    """Integer codes for string bed types: one comparison per bed type with a norm.
 
     Sorting a million strings (``np.unique``) costs far more than a handful of
     vectorised comparisons; only rows left over (types with no norm) are sorted.
+    ``items`` (an object column's own values): of the rows left over, a missing one
+    is code -1 (no bed type), and one that is not text is refused.
     """
     known = sorted(
         {
@@ -343,8 +364,9 @@ def encode(
     for index, bed_type in enumerate(known):
         codes[labels == bed_type] = index
     rest = codes < 0
-    if missing is not None:
-        rest &= ~missing
+    if items is not None and rest.any():
+        rows = np.flatnonzero(rest)
+        rest[rows[_check_items(items, rows)]] = False  # no bed type: stays -1
     if not rest.any():
         return codes, tuple(known)
     others, inverse = np.unique(labels[rest], return_inverse=True)

@@ -591,8 +591,6 @@ def _plugin_findings(kit: Kit, wanted: set[str]) -> list[Finding]:
                         field="municipality.normsets",
                     )
                 )
-        findings.extend(_not_listed(kit, municipality.id, municipality.normsets))
-        findings.extend(_of_another_municipality(kit, municipality))
         paths = {e.id: e.path for e in municipality.examples}
         for example in municipality.examples:
             try:
@@ -608,17 +606,24 @@ def _plugin_findings(kit: Kit, wanted: set[str]) -> list[Finding]:
                 apply_scenario(base, scenario, None, kit.bed_types)
             except NormkitError as error:
                 findings.append(finding(error))
+    # A plugin may register several municipalities: each is judged with all of its own.
+    owners = {kit.owner(m.id) for m in kit.municipalities.values()} & wanted
+    for owner in sorted(o for o in owners if o is not None):
+        own = [m for m in kit.municipalities.values() if kit.owner(m.id) == owner]
+        findings.extend(_not_listed(kit, owner, own))
+        findings.extend(_of_another_municipality(kit, owner, own))
     return findings
 
 
-def _not_listed(kit: Kit, municipality: str, listed: Iterable[str]) -> list[Finding]:
-    """Norm sets the municipality's own plugin registers that the municipality neither
-    lists nor builds on (through ``extends``): no ``--municipality`` run ever uses them.
+def _not_listed(kit: Kit, owner: str, municipalities: list[Any]) -> list[Finding]:
+    """Norm sets a plugin registers that none of its municipalities lists or builds on
+    (through ``extends``): no ``--municipality`` run ever uses them.
 
     Most often a new version whose id was mistyped: it registers as a norm set of its
     own, and the municipality is left with no norm from the day the old one ends.
     """
-    owner = kit.owner(municipality)
+    listed = [n for m in municipalities for n in m.normsets]
+    names = " or ".join(f"'{m.id}'" for m in municipalities)
     parents: dict[str, set[str]] = {}
     for normset_id in kit.normset_ids():
         for version in kit.versions(normset_id):
@@ -644,8 +649,8 @@ def _not_listed(kit: Kit, municipality: str, listed: Iterable[str]) -> list[Find
                 "warning",
                 code="municipality.normset-not-listed",
                 message=f"norm set '{normset_id}' is registered by plugin '{owner}', but "
-                f"municipality '{municipality}' neither lists it in normsets nor builds on it, so "
-                f"--municipality {municipality} never uses it",
+                f"municipality {names} neither lists it in normsets nor builds on it, so "
+                "no --municipality run uses it",
                 file=where.file if where else None,
                 line=where.line if where else None,
                 field="id" if where else None,
@@ -657,15 +662,20 @@ def _not_listed(kit: Kit, municipality: str, listed: Iterable[str]) -> list[Find
     return findings
 
 
-def _of_another_municipality(kit: Kit, municipality: Any) -> list[Finding]:
-    """Norm-set versions a municipality's plugin registers that name another
-    municipality: most often a file copied from another plugin and not edited."""
-    owner = kit.owner(municipality.id)
+def _of_another_municipality(kit: Kit, owner: str, municipalities: list[Any]) -> list[Finding]:
+    """Norm-set versions a municipality's plugin registers that name none of its
+    municipalities (by id, name or kommunenummer): most often a file copied from
+    another plugin and not edited."""
     findings = []
+    ours = " or ".join(m.name for m in municipalities)
     for normset_id in kit.normset_ids():
         for version in kit.versions(normset_id):
             named = version.municipality
-            if version.plugin != owner or named is None or municipality.matches_name(named):
+            if (
+                version.plugin != owner
+                or named is None
+                or any(m.matches_name(named) or m.has_code(named) for m in municipalities)
+            ):
                 continue
             document = version.document()
             where = document[1].locate(("municipality",)) if document is not None else None
@@ -674,11 +684,11 @@ def _of_another_municipality(kit: Kit, municipality: Any) -> list[Finding]:
                     "warning",
                     code="normset.municipality",
                     message=f"norm set '{normset_id}' names municipality '{named}', but plugin "
-                    f"'{owner}' registers {municipality.name}",
+                    f"'{owner}' registers {ours}",
                     file=where.file if where else None,
                     line=where.line if where else None,
                     field="municipality" if where else None,
-                    hint=f"write municipality: {municipality.name}",
+                    hint=f"write municipality: {municipalities[0].name}",
                 )
             )
     return findings

@@ -15,8 +15,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .errors import Location, PluginError
+from .escaping import terminal
 from .model import Model
 from .validity import Dated
+from .values import clipped
 
 
 class MunicipalityCode(Dated):
@@ -28,16 +30,21 @@ class MunicipalityCode(Dated):
     @classmethod
     def _four_digits(cls, value: Any) -> Any:
         # YAML reads code: 0998 unquoted as a number (or as octal): say so, not "text"
+        example = "e.g. code: '3105' (Sarpsborg from 2024)"
         if isinstance(value, int) and not isinstance(value, bool):
+            fits = 0 <= value <= 9999
             raise PluginError(
-                f"kommunenummer {value} was read as a number",
-                hint=f"write it in quotes, as its four digits: code: '{value:04d}'",
+                f"kommunenummer {value if abs(value) < 10**20 else '(a long number)'} was read "
+                "as a number",
+                hint=f"write it in quotes, as its four digits: code: '{value:04d}'"
+                if fits
+                else f"write it in quotes, as four digits: {example}",
                 code="municipality.code",
             )
         if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}", value):
             raise PluginError(
-                f"a kommunenummer is four digits, got '{value}'",
-                hint="e.g. code: '3105' (Sarpsborg from 2024)",
+                f"a kommunenummer is four digits, got '{terminal(clipped(value))}'",
+                hint=example,
                 code="municipality.code",
             )
         return value

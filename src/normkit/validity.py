@@ -80,24 +80,48 @@ class Dated(Model):
 
 
 def first_overlap(records: Sequence[Dated]) -> tuple[int, int] | None:
-    """Positions (earlier, later) of two records whose periods overlap, or None.
+    """Positions (earlier, later) of the first record whose period overlaps an earlier
+    one's, reading the records in order, and of the first such earlier one; or None.
 
-    In time that grows as n log n, not n²: a user's file may give thousands of
-    periods of one name. Sorted by start, a record overlaps an earlier one
-    exactly when it starts on or before the furthest end reached so far. Of
-    several overlaps, the first met in that order is given.
+    A user's file may give thousands of periods of one name, so no record is set
+    against every other: a sweep in start order (n log n) says whether the first
+    ``count`` records overlap at all, and a binary search over ``count`` finds the
+    first record that makes them, as a reader going down the file would meet it.
     """
+    if _sweep(records, len(records)) is None:
+        return None
+    low, high = 2, len(records)  # the shortest start of the file that has an overlap
+    while low < high:
+        middle = (low + high) // 2
+        if _sweep(records, middle) is None:
+            low = middle + 1
+        else:
+            high = middle
+    later = low - 1
+    earlier = next(i for i in range(later) if _overlaps(records[i], records[later]))
+    return earlier, later
 
-    def start(i: int) -> dt.date:
-        return records[i].valid_from or dt.date.min
 
-    def end(i: int) -> dt.date:
-        return records[i].valid_to or dt.date.max
+def _start(record: Dated) -> dt.date:
+    return record.valid_from or dt.date.min
 
+
+def _end(record: Dated) -> dt.date:
+    return record.valid_to or dt.date.max
+
+
+def _overlaps(a: Dated, b: Dated) -> bool:
+    return _start(a) <= _end(b) and _start(b) <= _end(a)
+
+
+def _sweep(records: Sequence[Dated], count: int) -> tuple[int, int] | None:
+    """Two of the first ``count`` records that overlap, or None. Sorted by start, a
+    record overlaps an earlier one exactly when it starts on or before the furthest
+    end reached so far."""
     reach: int | None = None  # the record reaching furthest so far, in start order
-    for i in sorted(range(len(records)), key=lambda i: (start(i), i)):
-        if reach is not None and start(i) <= end(reach):
-            return (min(reach, i), max(reach, i))
-        if reach is None or end(i) > end(reach):
+    for i in sorted(range(count), key=lambda i: (_start(records[i]), i)):
+        if reach is not None and _start(records[i]) <= _end(records[reach]):
+            return (reach, i)
+        if reach is None or _end(records[i]) > _end(records[reach]):
             reach = i
     return None

@@ -20,7 +20,7 @@ import datetime as dt
 import math
 import re
 import reprlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
@@ -179,30 +179,43 @@ _GROUPED_LOOKALIKE = re.compile(r"^[+-]?[1-9][0-9]{0,2}[.,][0-9]{3}$")
 
 
 def read_plain_number(value: Any) -> Any:
-    """A number (see :func:`read_number`) that is not written like ``1,000`` or ``1.000``.
+    """A number (see :func:`read_number`) that cannot be a thousand misread.
 
-    For counts, and for figures set against them (a threshold's "below 1000"): the
-    comma or point may separate thousands or decimals, and 1 read for 1000 is silently
-    wrong. Digits alone, or a space between thousands (``1 000``), say it plainly.
+    For figures set against counts (a threshold's "below 1000"): ``1,000`` and
+    ``1.000`` are refused, as 1 read for 1000 is silently wrong; so is ``12,500``,
+    whose comma a Norwegian reads as a decimal and an English reader as thousands.
+    ``1.125`` with a point is a decimal, as numbers in normkit's files are written.
     """
+    _refuse_grouped(value, points=lambda number: number.is_integer())
+    return read_number(value)
+
+
+def _refuse_grouped(value: Any, points: Callable[[float], bool]) -> None:
+    """Refuse ``1,000``-like text, and ``1.000``-like numbers for which ``points`` says
+    the point may be a thousands separator."""
     grouped = value.text if isinstance(value, Grouped) else value
-    if isinstance(grouped, str) and _GROUPED_LOOKALIKE.match(grouped.strip()):
-        text = grouped.strip()
+    if not (isinstance(grouped, str) and _GROUPED_LOOKALIKE.match(grouped.strip())):
+        return
+    text = grouped.strip()
+    decimal = float(text.replace(",", "."))
+    if "," in text or points(decimal):
         raise BadValue(
             f"'{text}' could be {int(re.sub('[.,]', '', text))} (a thousands separator) "
-            f"or {float(text.replace(',', '.')):g} (a decimal)",
+            f"or {decimal:g} (a decimal)",
             hint="write a thousand as 1000 or 1 000, and a decimal with a point: 1.5",
             code="value.ambiguous-separator",
         )
-    return read_number(value)
 
 
 def read_count(value: Any) -> Any:
     """A count from a file: a number (see :func:`read_number`) with no fractional part.
 
-    A count written like ``1,000`` or ``1.000`` is refused (:func:`read_plain_number`).
+    A count written like ``1,000`` or ``1.000``, or ``1.500``, is refused: the comma
+    or point may separate thousands or decimals. Digits alone, or a space between
+    thousands (``1 000``), say it plainly.
     """
-    number = read_plain_number(value)
+    _refuse_grouped(value, points=lambda _: True)
+    number = read_number(value)
     if isinstance(number, float) and not number.is_integer():
         raise BadValue(
             f"{number:g} is not a whole number",

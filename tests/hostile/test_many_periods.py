@@ -60,6 +60,21 @@ def test_many_periods_of_one_name_load(raw: Callable[..., Path], group: str) -> 
     assert normkit.load_inventory(path).dated()
 
 
+def test_the_overlap_named_is_the_first_a_reader_meets(raw: Callable[..., Path]) -> None:
+    """In file order: the third record overlaps the second, before the fourth overlaps
+    the first (a sweep by date alone met the fourth first)."""
+    periods = ["2000-01-01/2000-12-31", "2010-01-01/2010-12-31", "2010-06-01/2010-06-30"]
+    periods.append("2000-06-01/2000-06-30")
+    facilities = [
+        {"name": "A", "units": [], "valid_from": p[:10], "valid_to": p[11:]} for p in periods
+    ]
+    path = raw("homes.json", json.dumps({"facilities": facilities}))
+    with pytest.raises(normkit.InventoryError) as caught:
+        normkit.load_inventory(path)
+    assert caught.value.location.field == "facilities[2].name"
+    assert "(2010-01-01 to 2010-12-31 and 2010-06-01 to 2010-06-30)" in caught.value.message
+
+
 @pytest.mark.parametrize("group", GROUPS)
 def test_an_overlap_after_many_periods_is_found_and_named(
     raw: Callable[..., Path], group: str
@@ -94,10 +109,8 @@ def test_an_overlap_is_found_exactly_when_two_periods_overlap(records: list[Date
         for i in range(j)
         if records[i].validity.overlaps(records[j].validity)
     ]
-    found = first_overlap(records)
-    if not pairs:
-        assert found is None
-        return
-    assert found is not None
-    earlier, later = found
-    assert earlier < later and (earlier, later) in pairs
+    # the first record, in the file's order, that overlaps an earlier one, and the
+    # first of those: as a reader going down the file meets it
+    later = min((j for _, j in pairs), default=None)
+    earlier = min((i for i, j in pairs if j == later), default=None)
+    assert first_overlap(records) == (None if later is None else (earlier, later))

@@ -184,7 +184,7 @@ def test_threshold_limits_are_finite() -> None:
         normkit.Threshold(id="t", indicator="x", below=float("inf"), action="a")
 
 
-@pytest.mark.parametrize("limit", ["1,000", "'1,000'", "1.000", "'12.500'"])
+@pytest.mark.parametrize("limit", ["1,000", "'1,000'", "1.000", "'12,500'", "'1.000'"])
 def test_a_threshold_written_like_a_thousand_is_refused(
     raw: Callable[..., Path], limit: str
 ) -> None:
@@ -201,7 +201,10 @@ def test_a_threshold_written_like_a_thousand_is_refused(
     assert (caught.value.location.line, caught.value.location.field) == (7, "thresholds[0].below")
 
 
-@pytest.mark.parametrize(("limit", "read"), [("1000", 1000), ("1 000", 1000), ("'1,5'", 1.5)])
+@pytest.mark.parametrize(
+    ("limit", "read"),
+    [("1000", 1000), ("1 000", 1000), ("'1,5'", 1.5), ("1.125", 1.125), ("12.500", 12.5)],
+)
 def test_a_threshold_written_plainly_is_read(
     raw: Callable[..., Path], limit: str, read: float
 ) -> None:

@@ -211,6 +211,11 @@ def test_a_key_given_twice_is_refused_as_in_a_file(client: TestClient) -> None:
     )
     assert (problem["file"], problem["line"]) == ("request", 2)
     assert problem["message"] == "key 'beds' appears twice in the same object"
+    # whatever type FastAPI reads as JSON: none, any case, application/…+json
+    for kind in ("Application/JSON", "application/merge-patch+json; charset=utf-8", None):
+        headers = {"content-type": kind} if kind else {}
+        sent = client.post("/v1/assess", content=twice, headers=headers)
+        error(sent, 422, "file.duplicate-key")
     # a body past the inline size is read in a worker thread, to the same answer
     many = b",".join(b'{"name": "F%d", "units": []}' % i for i in range(3000))
     large = twice.replace(b'"facilities": [', b'"facilities": [' + many + b",")
@@ -249,6 +254,15 @@ def test_a_report_is_written_within_the_time_limit(kit: normkit.Kit) -> None:
     upload = {"file": ("i.yaml", b"facilities: [{name: H, units: []}]\n")}
     error(hasty.post("/v1/assess/upload", files=upload), 503, "request.too-slow")
     assert hasty.post("/v1/assess", json=body).status_code == 200  # small JSON: at once
+
+
+def test_an_error_echoing_a_request_is_escaped(client: TestClient) -> None:
+    """The name a request gave comes back in the error: as JSON safe to show."""
+    body = {"inventory": {"facilities": []}, "normset": "X\u202eY\x85"}
+    response = client.post("/v1/assess", json=body)
+    assert response.status_code == 422 and "\u202e" not in response.text
+    assert "\x85" not in response.text and "\\u202e" in response.text
+    assert "'X\u202eY" in response.json()["error"]["message"]  # the same data
 
 
 def test_huge_numbers_and_deep_nesting(client: TestClient) -> None:

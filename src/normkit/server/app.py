@@ -24,11 +24,12 @@ from typing import Annotated, Any, Literal
 import anyio
 from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse as _PlainJSON
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .. import __version__
+from .. import __version__, escaping
 from ..errors import InventoryError, Location, NormkitError
 from ..files import LineMap, check_shape, read_json
 from ..inventory import Inventory, parse_inventory
@@ -84,6 +85,15 @@ class ServerSettings:
 
 
 # -- errors as JSON ------------------------------------------------------------
+
+
+class JSONResponse(_PlainJSON):
+    """JSON whose direction overrides and C1 controls are ``\\u`` escapes: an error
+    echoes what a request sent (a norm set's name), and is read in logs and
+    terminals, as the results' JSON is (:func:`normkit.escaping.json_text`)."""
+
+    def render(self, content: Any) -> bytes:
+        return escaping.json_text(super().render(content).decode("utf-8")).encode("utf-8")
 
 
 def error_body(*, code: str, message: str, **where: Any) -> dict[str, Any]:
@@ -336,6 +346,17 @@ def _upload(kit: Kit, name: str, content: bytes) -> Inventory:
     return inventory.model_copy(update={"name": Path(name).stem}) if suffix == ".csv" else inventory
 
 
+def _read_as_json(content_type: str | None) -> bool:
+    """Whether FastAPI reads a body of this type as JSON: with no type at all, and for
+    application/json or any application/…+json, in any case."""
+    if not content_type:
+        return True
+    kind = content_type.split(";")[0].strip().lower()
+    return kind == "application/json" or (
+        kind.startswith("application/") and kind.endswith("+json")
+    )
+
+
 def _size(request: Request) -> int:
     """The body's size as declared (the body limit has checked it is true)."""
     declared = request.headers.get("content-length", "")
@@ -403,6 +424,7 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
     kit = kit if kit is not None else Kit()
     settings = settings if settings is not None else ServerSettings()
     app = FastAPI(
+        default_response_class=JSONResponse,
         title="normkit",
         version=__version__,
         description="Physician staffing norms as code: need, staffed, gap, every figure "
@@ -478,7 +500,7 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
         """A JSON body read as a JSON file is: FastAPI's reader takes the last of a key
         given twice ("beds": 3000, "beds": 3 is 3), which a file is refused for. Runs
         before the body is validated, so its error is the one given."""
-        if request.headers.get("content-type", "").split(";")[0].strip() == "application/json":
+        if _read_as_json(request.headers.get("content-type")):
             text = (await request.body()).decode("utf-8", errors="replace")
             if len(text) <= settings.inline_bytes:
                 read_json(text, "request", InventoryError)
