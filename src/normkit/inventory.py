@@ -110,11 +110,21 @@ class Unit(Dated):
         return value
 
 
-def check_bed_type(value: str, known: Iterable[str] | Mapping[str, BedType] | None) -> None:
+def check_bed_type(
+    value: str,
+    known: Iterable[str] | Mapping[str, BedType] | None,
+    where: Location | None = None,
+    unit: str | None = None,
+) -> None:
+    """Refuse a bed type not in ``known`` (None: any), with a suggestion; ``unit``
+    (such as 'Home › Unit') is named in the message when given."""
     if known is not None and value not in known:
+        named = f" ({terminal(unit)})" if unit else ""
         raise InventoryError(
-            f"unknown bed type '{value}'; known bed types: {', '.join(sorted(known))}",
-            hint=suggest_bed_type(value, known),
+            f"unknown bed type '{terminal(value)}'{named}; known bed types: "
+            f"{', '.join(sorted(known))}",
+            where,
+            suggest_bed_type(value, known),
             code="inventory.bed-type",
         )
 

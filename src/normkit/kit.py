@@ -492,16 +492,13 @@ class Kit:
         for i, facility in enumerate(inventory.facilities):
             for j, unit in enumerate(facility.units):
                 if unit.bed_type not in known:
-                    from .escaping import terminal
-                    from .inventory import suggest_bed_type
+                    from .inventory import check_bed_type
 
-                    where = terminal(f"{facility.name} › {unit.name}")
-                    raise InventoryError(
-                        f"unknown bed type '{terminal(unit.bed_type)}' ({where}); "
-                        f"known bed types: {', '.join(sorted(known))}",
+                    check_bed_type(
+                        unit.bed_type,
+                        known,
                         Location(field=f"facilities[{i}].units[{j}].bed_type"),
-                        suggest_bed_type(unit.bed_type, known),
-                        code="inventory.bed-type",
+                        f"{facility.name} › {unit.name}",
                     )
 
     def compare_normsets(

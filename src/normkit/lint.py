@@ -642,8 +642,6 @@ def _not_listed(kit: Kit, owner: str, municipalities: list[Any]) -> list[Finding
         if normset_id in used or not versions:
             continue
         close = difflib.get_close_matches(normset_id, list(listed), n=1)
-        document = versions[0].document()
-        where = document[1].locate(("id",)) if document is not None else None
         findings.append(
             Finding(
                 "warning",
@@ -651,9 +649,7 @@ def _not_listed(kit: Kit, owner: str, municipalities: list[Any]) -> list[Finding
                 message=f"norm set '{normset_id}' is registered by plugin '{owner}', but "
                 f"municipality {names} neither lists it in normsets nor builds on it, so "
                 "no --municipality run uses it",
-                file=where.file if where else None,
-                line=where.line if where else None,
-                field="id" if where else None,
+                **_in_file(versions[0], "id"),
                 hint=f"did you mean '{close[0]}'? (a new version keeps its norm set's id)"
                 if close
                 else f"add '{normset_id}' to the municipality's normsets",
@@ -677,21 +673,27 @@ def _of_another_municipality(kit: Kit, owner: str, municipalities: list[Any]) ->
                 or any(m.matches_name(named) or m.has_code(named) for m in municipalities)
             ):
                 continue
-            document = version.document()
-            where = document[1].locate(("municipality",)) if document is not None else None
             findings.append(
                 Finding(
                     "warning",
                     code="normset.municipality",
                     message=f"norm set '{normset_id}' names municipality '{named}', but plugin "
                     f"'{owner}' registers {ours}",
-                    file=where.file if where else None,
-                    line=where.line if where else None,
-                    field="municipality" if where else None,
+                    **_in_file(version, "municipality"),
                     hint=f"write municipality: {municipalities[0].name}",
                 )
             )
     return findings
+
+
+def _in_file(version: Any, field: str) -> dict[str, Any]:
+    """A finding's file, line and field for a field of a norm-set version read from a
+    file; nothing for one a plugin registered as an object."""
+    document = version.document()
+    if document is None:
+        return {}
+    where = document[1].locate((field,))
+    return {"file": where.file, "line": where.line, "field": field}
 
 
 def _extends(version: Any) -> str | None:

@@ -184,17 +184,22 @@ def test_threshold_limits_are_finite() -> None:
         normkit.Threshold(id="t", indicator="x", below=float("inf"), action="a")
 
 
-@pytest.mark.parametrize("limit", ["1,000", "'1,000'", "1.000", "'12,500'", "'1.000'"])
-def test_a_threshold_written_like_a_thousand_is_refused(
-    raw: Callable[..., Path], limit: str
-) -> None:
-    """Sarpsborg's "below 1000" typed 1,000 would read as 1 and never fire: refused."""
-    path = raw(
+def threshold_file(raw: Callable[..., Path], limit: str) -> Path:
+    """A norm set whose one threshold is "below" ``limit`` (on line 7), as written."""
+    return raw(
         "norms.yaml",
         "id: x\ntitle: t\nsource: {document: d}\n"
         f"thresholds:\n  - id: gp\n    indicator: free_list_places\n    below: {limit}\n"
         "    action: open a new GP list\n",
     )
+
+
+@pytest.mark.parametrize("limit", ["1,000", "'1,000'", "1.000", "'12,500'", "'1.000'"])
+def test_a_threshold_written_like_a_thousand_is_refused(
+    raw: Callable[..., Path], limit: str
+) -> None:
+    """Sarpsborg's "below 1000" typed 1,000 would read as 1 and never fire: refused."""
+    path = threshold_file(raw, limit)
     with pytest.raises(normkit.NormSetError) as caught:
         normkit.load_normset(path)
     assert caught.value.code == "value.ambiguous-separator"
@@ -208,12 +213,7 @@ def test_a_threshold_written_like_a_thousand_is_refused(
 def test_a_threshold_written_plainly_is_read(
     raw: Callable[..., Path], limit: str, read: float
 ) -> None:
-    path = raw(
-        "norms.yaml",
-        "id: x\ntitle: t\nsource: {document: d}\n"
-        f"thresholds:\n  - id: gp\n    indicator: free_list_places\n    below: {limit}\n"
-        "    action: open a new GP list\n",
-    )
+    path = threshold_file(raw, limit)
     assert normkit.load_normset(path).thresholds[0].below == read
 
 

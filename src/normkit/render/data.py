@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import escaping
+from ..model import Output
 from . import RenderOptions
 
 
@@ -21,7 +22,9 @@ def render_json(result: Any, options: RenderOptions) -> str:
         from ..planning.kostra import KostraPosition
 
         document = TypeAdapter(list[KostraPosition]).dump_json(result, indent=2).decode()
-    else:
+    elif isinstance(result, Output):
+        return result.model_dump_json(indent=2) + "\n"  # escaped already, as every result's
+    else:  # a plugin's own result
         document = result.model_dump_json(indent=2)
     return escaping.json_text(document) + "\n"
 

@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import anyio
 from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
@@ -85,6 +85,10 @@ class ServerSettings:
 
 
 # -- errors as JSON ------------------------------------------------------------
+
+
+#: what a bounded piece of work gives: a response, or (the page) its body
+Answer = TypeVar("Answer")
 
 
 class JSONResponse(_PlainJSON):
@@ -466,7 +470,7 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
         ),
     )
 
-    async def bounded(work: Callable[[], Any], size: int, kind: str = "") -> Any:
+    async def bounded(work: Callable[[], Answer], size: int, kind: str = "") -> Answer:
         """Run the computation and its rendering, answered within the time limit.
 
         A small JSON request answered in JSON (up to ``inline_bytes``: a few hundred
@@ -593,8 +597,7 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
             result = assessed(inventory, body.normset, body.municipality, body.at, body.explain)
             return _respond(kit, result, kind, body.explain, lang)
 
-        answer: Response = await bounded(work, _size(request), kind)
-        return answer
+        return await bounded(work, _size(request), kind)
 
     @app.post(f"{API}/assess/upload", dependencies=auth, tags=["assess"], responses=RESULT_FORMATS)
     async def assess_upload(
@@ -618,8 +621,7 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
             result = assessed(inventory, normset, municipality, at, explain)
             return _respond(kit, result, kind, explain, lang)
 
-        answer: Response = await bounded(work, len(content), "upload")  # may expand: a thread
-        return answer
+        return await bounded(work, len(content), "upload")  # may expand: a thread
 
     @app.post(f"{API}/compare", dependencies=json_body, tags=["assess"], responses=RESULT_FORMATS)
     async def compare(
@@ -644,8 +646,7 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
             return _respond(kit, result, kind, body.explain, lang)
 
         kind = _format(request, fmt)
-        answer: Response = await bounded(work, _size(request), kind)
-        return answer
+        return await bounded(work, _size(request), kind)
 
     @app.post(f"{API}/plan", dependencies=json_body, tags=["assess"], responses=RESULT_FORMATS)
     async def plan(
@@ -671,8 +672,7 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
 
         kind = _format(request, fmt)
         # dates multiply the work: always in a thread, bounded in time
-        answer: Response = await bounded(work, 1 << 62, kind)
-        return answer
+        return await bounded(work, 1 << 62, kind)
 
     from .page import page_router
 
