@@ -628,6 +628,9 @@ def test_a_plugin_failure_is_found_at_its_field_with_its_hint(
     assert failure.field == "municipality.codes[0].code"
     assert "failed at reading its manifest" in failure.message and message in failure.message
     assert failure.hint is not None and hint in failure.hint
+    # as normkit plugins --format json gives the failure
+    (listed,) = [f.to_dict() for f in kit.failures]
+    assert (listed["field"], listed["hint"]) == (failure.field, failure.hint)
 
 
 def test_a_norm_set_naming_another_municipality_is_named(tmp_path: Path) -> None:
