@@ -9,14 +9,22 @@ its places. Totals are sums of what is known, and say what is not.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import difflib
 import itertools
 import math
-from collections.abc import Callable, Sequence
-from typing import Any, Literal
+import operator
+from collections.abc import Callable, Iterator, Sequence
+from typing import Annotated, Any, Literal, overload
 
-from pydantic import Field
+from pydantic import (
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidatorFunctionWrapHandler,
+    WrapSerializer,
+    WrapValidator,
+)
 
 from .errors import NormkitError, RuleError
 from .inventory import Facility, Inventory, Service, Staffing, Unit, staffed_on
@@ -98,6 +106,18 @@ class NormSetInfo(_Out):
     extends: list[str]
 
 
+def _rows_kept(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """An assessment's :class:`UnitRows` are kept as they are; anything else (a list
+    read back from JSON) is validated as rows."""
+    if isinstance(value, UnitRows):
+        return value
+    return handler(value)
+
+
+def _rows_listed(value: Any, handler: SerializerFunctionWrapHandler) -> Any:
+    return handler(list(value) if isinstance(value, UnitRows) else value)
+
+
 class Assessment(_Out):
     """The result of :func:`assess`; ``model_dump_json()`` is the documented JSON."""
 
@@ -105,7 +125,11 @@ class Assessment(_Out):
     at: dt.date
     municipality: MunicipalityInfo | None = None
     inventory: str | None
-    units: list[UnitAssessment]
+    units: Annotated[
+        Sequence[UnitAssessment],
+        WrapValidator(_rows_kept),
+        WrapSerializer(_rows_listed),
+    ] = Field(description="one row per unit, then the facility-level needs, facility by facility")
     facilities: list[FacilityAssessment]
     totals: Totals
     services: list[Service]
@@ -132,14 +156,14 @@ def assess(
     run = AssessmentRun(normset, inventory, explain, municipality)
     facilities = inventory.facilities
     step = max(1, len(facilities) // 200)  # about 200 reports, whatever the size
-    units: list[UnitAssessment] = []
+    parts: list[tuple[Facility, list[UnitAssessment]]] = []
     for index, facility in enumerate(facilities):
         if progress is not None and index % step == 0:
             progress(index, len(facilities))
-        units.extend(run.facility(facility))
+        parts.append((facility, run.shared_rows(facility)))
     if progress is not None:
         progress(len(facilities), len(facilities))
-    return run.finish(units)
+    return run.finish(UnitRows(parts, normset.at))
 
 
 class AssessmentRun:
@@ -169,9 +193,25 @@ class AssessmentRun:
 
     def facility(self, facility: Facility) -> list[UnitAssessment]:
         """The rows of one facility (its units, then its facility-level needs)."""
-        rows = [self.templates.unit(facility, unit) for unit in facility.units]
+        return list(own_rows(facility, self.shared_rows(facility), self.normset.at))
+
+    def shared_rows(self, facility: Facility) -> list[UnitAssessment]:
+        """The rows of one facility as computed, counted and summed: a unit's row may be
+        shared with units of its kind (:class:`UnitTemplates`), so its names and staffing
+        are another unit's until :func:`own_rows` makes the unit's own."""
+        templates = self.templates
+        if facility.name in templates.named:
+            rows = [templates.shared(facility, unit) for unit in facility.units]
+        else:  # the usual case, for every unit: a lookup, or the first of its kind
+            kept = templates.kept
+            rows = [
+                row
+                if (row := kept.get((unit.bed_type, unit.beds))) is not None
+                else templates.shared(facility, unit)
+                for unit in facility.units
+            ]
         rows.extend(_facility_needs(facility, self.normset, self.templates.explain))
-        self.tally.add(rows)
+        self.tally.add(rows, [unit.name for unit in facility.units])
         self.facilities.append(_sum_facility(facility, rows, self.normset.at))
         return rows
 
@@ -183,7 +223,7 @@ class AssessmentRun:
         self.tally.add(rows, names)
         self.facilities.append(summary)
 
-    def finish(self, units: list[UnitAssessment]) -> Assessment:
+    def finish(self, units: Sequence[UnitAssessment]) -> Assessment:
         """The assessment; ``units`` are the rows kept (none when they were streamed out)."""
         normset, inventory, facilities = self.normset, self.inventory, self.facilities
         totals = _totals(self.tally, facilities, normset)
@@ -225,9 +265,10 @@ class UnitTemplates:
     Such a unit's need, override, status, note and explanation depend on its
     bed type and beds only; its name, staffing and gap are its own. The first
     unit of each kind is assessed in full, with its own names (so an error
-    names it), and the others copy its figures. Units of a named facility
-    (a facility-specific need or override) are always assessed in full.
-    Copies share the explanation dictionary: treat it as read-only.
+    names it), and the others share it: :func:`own_row` gives a unit its own
+    row (names, staffing, gap) when it is read (:class:`UnitRows`). Units of a
+    named facility (a facility-specific need or override) are always assessed
+    in full. Own rows share the explanation dictionary: treat it as read-only.
     """
 
     def __init__(self, normset: ResolvedNormSet, explain: bool) -> None:
@@ -236,51 +277,134 @@ class UnitTemplates:
         self.named = normset.named_facilities()
         # Kept with the resolved norm set, so an app assessing again and again with it
         # computes each kind of unit once; bounded, as beds can take any value.
-        self._rows: dict[tuple[str, int], UnitAssessment] = normset.shared_rows.setdefault(
+        #: the shared row of each (bed type, beds) computed so far
+        self.kept: dict[tuple[str, int], UnitAssessment] = normset.shared_rows.setdefault(
             explain, {}
         )
 
     def cached(self, bed_type: str, beds: int) -> UnitAssessment | None:
         """The shared row of units of this kind, if one has been computed."""
-        return self._rows.get((bed_type, beds))
+        return self.kept.get((bed_type, beds))
 
     def template(self, facility: Facility, unit: Unit) -> UnitAssessment | None:
         """The shared row for this unit's kind; None for a unit of a named facility."""
         if facility.name in self.named:
             return None
         key = (unit.bed_type, unit.beds)
-        row = self._rows.get(key)
+        row = self.kept.get(key)
         if row is None:
-            if len(self._rows) >= _MAX_SHARED_ROWS:
-                self._rows.clear()  # rows handed out stay valid: they are immutable
-            row = self._rows[key] = assess_unit(
+            if len(self.kept) >= _MAX_SHARED_ROWS:
+                self.kept.clear()  # rows handed out stay valid: they are immutable
+            row = self.kept[key] = assess_unit(
                 facility, unit, self.normset, self.normset.at, self.explain
             )
         return row
 
-    def unit(self, facility: Facility, unit: Unit) -> UnitAssessment:
+    def shared(self, facility: Facility, unit: Unit) -> UnitAssessment:
+        """The shared row of this unit's kind, or for a unit of a named facility its own
+        row in full; :func:`own_row` makes either the unit's own."""
         template = self.template(facility, unit)
         if template is None:
             return assess_unit(facility, unit, self.normset, self.normset.at, self.explain)
-        staffed = _unit_staffing(unit.staffing, self.normset.at)
-        if (
-            template.facility == facility.name
-            and template.unit == unit.name
-            and template.staffed_fte == staffed
-            and template.unit_note == unit.note
-        ):
-            return template
-        required = template.required_fte
-        return copied(
-            template,
-            {
-                "facility": facility.name,
-                "unit": unit.name,
-                "staffed_fte": staffed,
-                "gap_fte": None if required is None or staffed is None else required - staffed,
-                "unit_note": unit.note,
-            },
-        )
+        return template
+
+
+def own_row(row: UnitAssessment, unit: Unit, facility: str, at: dt.date) -> UnitAssessment:
+    """A unit's own row from a row of its kind (:class:`UnitTemplates`): its names,
+    staffing on ``at``, gap and note. A row that is the unit's own already is returned."""
+    staffed = _unit_staffing(unit.staffing, at)
+    if (
+        row.facility == facility
+        and row.unit == unit.name
+        and row.staffed_fte == staffed
+        and row.unit_note == unit.note
+    ):
+        return row
+    required = row.required_fte
+    return copied(
+        row,
+        {
+            "facility": facility,
+            "unit": unit.name,
+            "staffed_fte": staffed,
+            "gap_fte": None if required is None or staffed is None else required - staffed,
+            "unit_note": unit.note,
+        },
+    )
+
+
+def own_rows(
+    facility: Facility, rows: list[UnitAssessment], at: dt.date
+) -> Iterator[UnitAssessment]:
+    """The rows of :meth:`AssessmentRun.shared_rows` as the facility's own: a row per unit,
+    then the facility-level needs (their own already)."""
+    units, name = facility.units, facility.name
+    for unit, row in zip(units, rows, strict=False):
+        yield own_row(row, unit, name, at)
+    yield from rows[len(units) :]
+
+
+class UnitRows(Sequence[UnitAssessment]):
+    """An assessment's unit rows, each unit's own row made when it is read.
+
+    Units of a kind share one computed row (:class:`UnitTemplates`); a list of
+    every unit's own copy would cost time and memory for each unit of an
+    assessment kept, and hold the cyclic garbage collector's work in proportion.
+    This keeps each facility with its shared rows (a reference per unit) and
+    makes a unit's row, the same as :func:`assess` always gave, as it is read:
+    by index, slice (a list) or iteration. Read-only, compared equal to a list
+    of the same rows, and written as a list in JSON and ``model_dump()``. A row
+    read twice is two equal objects, not one; keep what you read when it
+    matters (``list(assessment.units)``).
+    """
+
+    __slots__ = ("_at", "_parts", "_starts")
+
+    def __init__(self, parts: list[tuple[Facility, list[UnitAssessment]]], at: dt.date) -> None:
+        self._parts = parts
+        self._at = at
+        # the index of each facility's first row, and the number of rows last
+        self._starts = list(itertools.accumulate((len(rows) for _, rows in parts), initial=0))
+
+    def __len__(self) -> int:
+        return self._starts[-1]
+
+    def __iter__(self) -> Iterator[UnitAssessment]:
+        at = self._at
+        for facility, rows in self._parts:
+            yield from own_rows(facility, rows, at)
+
+    @overload
+    def __getitem__(self, index: int) -> UnitAssessment: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[UnitAssessment]: ...
+
+    def __getitem__(self, index: int | slice) -> UnitAssessment | list[UnitAssessment]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        size = len(self)
+        position = operator.index(index)
+        if position < 0:
+            position += size
+        if not 0 <= position < size:
+            raise IndexError("unit row index out of range")
+        part = bisect.bisect_right(self._starts, position) - 1
+        facility, rows = self._parts[part]
+        offset = position - self._starts[part]
+        if offset >= len(facility.units):
+            return rows[offset]  # a facility-level need
+        return own_row(rows[offset], facility.units[offset], facility.name, self._at)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, UnitRows | list):  # as a list: never equal to a tuple
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # equal to a list, which has no hash
+
+    def __repr__(self) -> str:
+        return repr(list(self))
 
 
 _set = object.__setattr__
@@ -690,7 +814,8 @@ class _Tally:
         self.override_first: dict[str, float | None] = {}
 
     def add(self, rows: list[UnitAssessment], names: list[str] | None = None) -> None:
-        """Count rows; ``names`` are the units' names when the rows are shared templates."""
+        """Count rows; ``names`` are the units' names when the rows are shared templates
+        (a row past them, a facility-level need, has its own name)."""
         self.rows += len(rows)
         for index, row in enumerate(rows):
             if _without_norm(row):
@@ -706,7 +831,7 @@ class _Tally:
             if row.override is not None:
                 if row.override.id not in self.overrides:
                     self.override_first[row.override.id] = row.required_fte
-                unit = row.unit if names is None else names[index]
+                unit = row.unit if names is None or index >= len(names) else names[index]
                 self.overrides.setdefault(row.override.id, []).append(unit)
 
 
