@@ -211,7 +211,8 @@ def check_explained(quick: bool) -> list[Goal]:
         ),
         Goal(
             "explained",
-            f"explained assessment: memory kept per unit ({result['memory_measured_at']:,} units)",
+            "explained assessment: memory kept per unit, the inventory dropped "
+            f"({result['memory_measured_at']:,} units)",
             f"{result['kept_bytes_per_unit']:.0f} B",
             "goal 512 B",
             value=result["kept_bytes_per_unit"],

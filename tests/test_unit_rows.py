@@ -135,7 +135,8 @@ def test_a_fixed_override_names_each_unit_of_rows_shared(kit: normkit.Kit) -> No
 
 def test_an_assessment_keeps_no_row_per_unit(kit: normkit.Kit) -> None:
     """Units of a kind share their computed row until one is read: an assessment of 2 000
-    units of two kinds keeps a handful of rows, not 2 000 copies."""
+    units of two kinds keeps a handful of rows, not 2 000 copies, and none of the
+    inventory's unit objects."""
     inventory = normkit.Inventory.model_validate(
         {
             "facilities": [
@@ -156,13 +157,15 @@ def test_an_assessment_keeps_no_row_per_unit(kit: normkit.Kit) -> None:
         }
     )
 
-    def rows_alive() -> int:
+    def alive(kind: type) -> int:
         gc.collect()
-        return sum(isinstance(o, UnitAssessment) for o in gc.get_objects())
+        return sum(isinstance(o, kind) for o in gc.get_objects())
 
-    before = rows_alive()
+    rows_before, units_before = alive(UnitAssessment), alive(normkit.Unit)
     result = kit.assess(inventory, "national", dt.date(2020, 4, 1))
-    assert rows_alive() - before < 10
+    assert alive(UnitAssessment) - rows_before < 10
+    del inventory  # an app keeping the result: the inventory's units are not held by it
+    assert alive(normkit.Unit) - units_before < 10
     assert len(result.units) == 2000 and len({r.unit for r in result.units}) == 10
     assert {(r.facility, r.unit) for r in result.units} == {
         (f"Home {f}", f"U{u}") for f in range(200) for u in range(10)

@@ -9,7 +9,6 @@ its places. Totals are sums of what is known, and say what is not.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import difflib
 import itertools
@@ -156,14 +155,14 @@ def assess(
     run = AssessmentRun(normset, inventory, explain, municipality)
     facilities = inventory.facilities
     step = max(1, len(facilities) // 200)  # about 200 reports, whatever the size
-    parts: list[tuple[Facility, list[UnitAssessment]]] = []
+    units = UnitRows()
     for index, facility in enumerate(facilities):
         if progress is not None and index % step == 0:
             progress(index, len(facilities))
-        parts.append((facility, run.shared_rows(facility)))
+        units.add(facility, run.shared_rows(facility), normset.at)
     if progress is not None:
         progress(len(facilities), len(facilities))
-    return run.finish(UnitRows(parts, normset.at))
+    return run.finish(units)
 
 
 class AssessmentRun:
@@ -193,12 +192,14 @@ class AssessmentRun:
 
     def facility(self, facility: Facility) -> list[UnitAssessment]:
         """The rows of one facility (its units, then its facility-level needs)."""
-        return list(own_rows(facility, self.shared_rows(facility), self.normset.at))
+        rows = UnitRows()
+        rows.add(facility, self.shared_rows(facility), self.normset.at)
+        return list(rows)
 
     def shared_rows(self, facility: Facility) -> list[UnitAssessment]:
         """The rows of one facility as computed, counted and summed: a unit's row may be
         shared with units of its kind (:class:`UnitTemplates`), so its names and staffing
-        are another unit's until :func:`own_rows` makes the unit's own."""
+        are another unit's until :class:`UnitRows` makes the unit's own."""
         templates = self.templates
         if facility.name in templates.named:
             rows = [templates.shared(facility, unit) for unit in facility.units]
@@ -309,15 +310,17 @@ class UnitTemplates:
         return template
 
 
-def own_row(row: UnitAssessment, unit: Unit, facility: str, at: dt.date) -> UnitAssessment:
+def own_row(
+    row: UnitAssessment, facility: str, unit: str, staffed: float | None, note: str | None
+) -> UnitAssessment:
     """A unit's own row from a row of its kind (:class:`UnitTemplates`): its names,
-    staffing on ``at``, gap and note. A row that is the unit's own already is returned."""
-    staffed = _unit_staffing(unit.staffing, at)
+    staffing on the day (:func:`unit_staffing`), gap and note. A row that is the unit's
+    own already is returned."""
     if (
         row.facility == facility
-        and row.unit == unit.name
+        and row.unit == unit
         and row.staffed_fte == staffed
-        and row.unit_note == unit.note
+        and row.unit_note == note
     ):
         return row
     required = row.required_fte
@@ -325,23 +328,12 @@ def own_row(row: UnitAssessment, unit: Unit, facility: str, at: dt.date) -> Unit
         row,
         {
             "facility": facility,
-            "unit": unit.name,
+            "unit": unit,
             "staffed_fte": staffed,
             "gap_fte": None if required is None or staffed is None else required - staffed,
-            "unit_note": unit.note,
+            "unit_note": note,
         },
     )
-
-
-def own_rows(
-    facility: Facility, rows: list[UnitAssessment], at: dt.date
-) -> Iterator[UnitAssessment]:
-    """The rows of :meth:`AssessmentRun.shared_rows` as the facility's own: a row per unit,
-    then the facility-level needs (their own already)."""
-    units, name = facility.units, facility.name
-    for unit, row in zip(units, rows, strict=False):
-        yield own_row(row, unit, name, at)
-    yield from rows[len(units) :]
 
 
 class UnitRows(Sequence[UnitAssessment]):
@@ -350,29 +342,46 @@ class UnitRows(Sequence[UnitAssessment]):
     Units of a kind share one computed row (:class:`UnitTemplates`); a list of
     every unit's own copy would cost time and memory for each unit of an
     assessment kept, and hold the cyclic garbage collector's work in proportion.
-    This keeps each facility with its shared rows (a reference per unit) and
-    makes a unit's row, the same as :func:`assess` always gave, as it is read:
-    by index, slice (a list) or iteration. Read-only, compared equal to a list
-    of the same rows, and written as a list in JSON and ``model_dump()``. A row
-    read twice is two equal objects, not one; keep what you read when it
-    matters (``list(assessment.units)``).
+    This keeps each row as computed beside what is the unit's own (its
+    facility's and its name, staffing on the day, note: references, not the
+    inventory's objects), and makes the unit's row, the same as :func:`assess`
+    always gave, when it is read: by index, slice (a list) or iteration.
+    Read-only, compared equal to a list of the same rows, and written as a list
+    in JSON and ``model_dump()``. A row read twice is two equal objects, not
+    one; keep what you read when it matters (``list(assessment.units)``).
     """
 
-    __slots__ = ("_at", "_parts", "_starts")
+    __slots__ = ("_facilities", "_names", "_notes", "_rows", "_staffed")
 
-    def __init__(self, parts: list[tuple[Facility, list[UnitAssessment]]], at: dt.date) -> None:
-        self._parts = parts
-        self._at = at
-        # the index of each facility's first row, and the number of rows last
-        self._starts = list(itertools.accumulate((len(rows) for _, rows in parts), initial=0))
+    def __init__(self) -> None:
+        self._rows: list[UnitAssessment] = []
+        self._facilities: list[str] = []
+        self._names: list[str | None] = []  # None: the row is its own (a facility-level need)
+        self._staffed: list[float | None] = []
+        self._notes: list[str | None] = []
+
+    def add(self, facility: Facility, rows: list[UnitAssessment], at: dt.date) -> None:
+        """A facility's rows as :meth:`AssessmentRun.shared_rows` gives them: a row per
+        unit, then its facility-level needs (their own already)."""
+        units = facility.units
+        needs = len(rows) - len(units)
+        self._rows.extend(rows)
+        self._facilities.extend(itertools.repeat(facility.name, len(rows)))
+        self._names.extend([unit.name for unit in units])
+        self._staffed.extend([unit_staffing(unit.staffing, at) for unit in units])
+        self._notes.extend([unit.note for unit in units])
+        if needs:
+            for column in (self._names, self._staffed, self._notes):
+                column.extend(itertools.repeat(None, needs))
 
     def __len__(self) -> int:
-        return self._starts[-1]
+        return len(self._rows)
 
     def __iter__(self) -> Iterator[UnitAssessment]:
-        at = self._at
-        for facility, rows in self._parts:
-            yield from own_rows(facility, rows, at)
+        for row, facility, name, staffed, note in zip(
+            self._rows, self._facilities, self._names, self._staffed, self._notes, strict=True
+        ):
+            yield row if name is None else own_row(row, facility, name, staffed, note)
 
     @overload
     def __getitem__(self, index: int) -> UnitAssessment: ...
@@ -383,18 +392,15 @@ class UnitRows(Sequence[UnitAssessment]):
     def __getitem__(self, index: int | slice) -> UnitAssessment | list[UnitAssessment]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        size = len(self)
         position = operator.index(index)
-        if position < 0:
-            position += size
-        if not 0 <= position < size:
+        if not -len(self) <= position < len(self):
             raise IndexError("unit row index out of range")
-        part = bisect.bisect_right(self._starts, position) - 1
-        facility, rows = self._parts[part]
-        offset = position - self._starts[part]
-        if offset >= len(facility.units):
-            return rows[offset]  # a facility-level need
-        return own_row(rows[offset], facility.units[offset], facility.name, self._at)
+        row, name = self._rows[position], self._names[position]
+        if name is None:
+            return row
+        return own_row(
+            row, self._facilities[position], name, self._staffed[position], self._notes[position]
+        )
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, UnitRows | list):  # as a list: never equal to a tuple
@@ -434,7 +440,7 @@ def _started(records: Sequence[Staffing], at: dt.date) -> bool:
     return any(r.valid_from is None or r.valid_from <= at for r in records)
 
 
-def _unit_staffing(records: tuple[Staffing, ...], at: dt.date) -> float | None:
+def unit_staffing(records: tuple[Staffing, ...], at: dt.date) -> float | None:
     """A unit's staffed FTE on ``at``; None when no record has started by then."""
     if len(records) == 1:  # the usual case, read once (this runs for every unit)
         record = records[0]
@@ -503,7 +509,7 @@ def assess_unit(
     chosen = normset.override_for(
         facility.name, unit.name, unit.bed_type, applied.need.id if applied else None
     )
-    staffed = _unit_staffing(unit.staffing, at)
+    staffed = unit_staffing(unit.staffing, at)
     unknown = normset.unknown_for(unit.bed_type) if applied is None else None
 
     required: float | None
@@ -749,7 +755,7 @@ def _sum_facility(
     needless = [u for u, r in zip(facility.units, rows, strict=False) if r.required_fte is None]
     mixed = bool(needless) and (
         staffed_on(facility.staffing, at) > 0
-        or any((_unit_staffing(u.staffing, at) or 0) > 0 for u in needless)
+        or any((unit_staffing(u.staffing, at) or 0) > 0 for u in needless)
     )
     return facility_sum(facility.name, facility.beds, rows, staffed, note, mixed)
 
