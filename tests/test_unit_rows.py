@@ -191,3 +191,70 @@ def test_a_row_kept_from_an_earlier_assessment_is_not_taken_as_this_units(
     assert (first.staffed_fte, second.staffed_fte, third.staffed_fte) == (0.5, 0.25, 0.5)
     assert (first.unit_note, second.unit_note, third.unit_note) == ("first", "first", "third")
     assert second.gap_fte == pytest.approx(30 / 90 - 0.25)  # long-term: a FTE per 90 places
+
+
+def test_pydantic_writes_the_rows_as_it_writes_a_list(
+    table_1: tuple[normkit.Assessment, normkit.ResolvedNormSet],
+) -> None:
+    """Everything pydantic offers a list field holds for the rows: the JSON Schema of
+    both modes, include and exclude by index (negative too), serialize_as_any (where the
+    rows' own type is asked how to write them), and pydantic_core's encoders."""
+    import pydantic_core
+
+    result = table_1[0]
+    rows = [r.model_dump() for r in result.units]
+    for mode in ("validation", "serialization"):
+        schema = normkit.Assessment.model_json_schema(mode=mode)  # type: ignore[arg-type]
+        assert schema["properties"]["units"]["type"] == "array"
+        assert schema["properties"]["units"]["items"] == {"$ref": "#/$defs/UnitAssessment"}
+    assert result.model_dump(include={"units": {-1: True}})["units"] == rows[-1:]
+    assert result.model_dump(exclude={"units": {0}})["units"] == rows[1:]
+    assert result.model_dump(serialize_as_any=True)["units"] == rows
+    assert result.model_dump_json(serialize_as_any=True) == result.model_dump_json()
+    assert pydantic_core.to_jsonable_python(result.units, round_trip=True) == [
+        r.model_dump(mode="json") for r in result.units
+    ]
+
+
+def test_rows_given_as_any_sequence_are_read_as_a_list_and_pickle_in_every_protocol(
+    table_1: tuple[normkit.Assessment, normkit.ResolvedNormSet],
+) -> None:
+    result = table_1[0]
+    fields = dict(result)
+    for given in (tuple(result.units), (u for u in result.units)):
+        read = normkit.Assessment.model_validate({**fields, "units": given})
+        assert isinstance(read.units, list) and read == result
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        assert pickle.loads(pickle.dumps(result, protocol=protocol)) == result
+
+
+class _PlainList(normkit.Assessment):
+    """The assessment as it was, its rows a plain list field: what pydantic makes of it is
+    what the rows must give."""
+
+    units: list[UnitAssessment]  # type: ignore[assignment]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"mode": "json"},
+        {"exclude_none": True},
+        {"exclude_defaults": True, "by_alias": True},
+        {"round_trip": True, "mode": "json"},
+        {"include": {"units": {0, -1}, "totals": True}},
+        {"exclude": {"units": {"__all__": {"explanation", "source"}}}},
+        {"exclude": {"units": {1: True, -2: {"note"}}}, "mode": "json"},
+        {"include": {"units": {"__all__": {"unit", "gap_fte"}}}, "exclude_none": True},
+        {"serialize_as_any": True},
+    ],
+)
+def test_rows_are_written_as_a_list_field_would_be(
+    table_1: tuple[normkit.Assessment, normkit.ResolvedNormSet], options: dict[str, object]
+) -> None:
+    result = table_1[0]
+    plain = _PlainList.model_validate({**dict(result), "units": list(result.units)})
+    assert result.model_dump(**options) == plain.model_dump(**options)  # type: ignore[arg-type]
+    json_options = {k: v for k, v in options.items() if k != "mode"}
+    assert result.model_dump_json(**json_options) == plain.model_dump_json(**json_options)  # type: ignore[arg-type]

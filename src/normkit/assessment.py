@@ -11,19 +11,24 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import itertools
 import math
 import operator
 from collections.abc import Callable, Iterator, Sequence
-from typing import Annotated, Any, Literal, overload
+from typing import TYPE_CHECKING, Annotated, Any, Literal, overload
 
 from pydantic import (
     Field,
-    SerializerFunctionWrapHandler,
+    GetJsonSchemaHandler,
+    PlainSerializer,
+    SerializationInfo,
+    TypeAdapter,
     ValidatorFunctionWrapHandler,
-    WrapSerializer,
     WrapValidator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, SchemaSerializer, core_schema
 
 from .errors import NormkitError, RuleError
 from .inventory import Facility, Inventory, Service, Staffing, Unit, staffed_on
@@ -107,14 +112,58 @@ class NormSetInfo(_Out):
 
 def _rows_kept(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
     """An assessment's :class:`UnitRows` are kept as they are; anything else (a list
-    read back from JSON) is validated as rows."""
+    read back from JSON, a tuple) is validated as a list of rows."""
     if isinstance(value, UnitRows):
         return value
     return handler(value)
 
 
-def _rows_listed(value: Any, handler: SerializerFunctionWrapHandler) -> Any:
-    return handler(list(value) if isinstance(value, UnitRows) else value)
+def _rows_listed(value: Sequence[UnitAssessment], info: SerializationInfo) -> Any:
+    """The rows as a list, written as pydantic writes a list field.
+
+    A list of the row models goes back to pydantic, which writes each as its own
+    model (in one pass: a wrap serializer's output would be written twice, two
+    to three times slower). Only an include or exclude given for the rows (by
+    index, or a field of every row) takes pydantic's list serializer for them.
+    """
+    rows = list(value)
+    if info.include is None and info.exclude is None:
+        return rows
+    # pydantic hands these over in its own types, which its signature spells differently
+    given: dict[str, Any] = {"mode": info.mode, "include": info.include, "exclude": info.exclude}
+    return _rows_adapter().dump_python(
+        rows,
+        **given,
+        by_alias=info.by_alias,
+        exclude_unset=info.exclude_unset,
+        exclude_defaults=info.exclude_defaults,
+        exclude_none=info.exclude_none,
+        round_trip=info.round_trip,
+        serialize_as_any=info.serialize_as_any,
+    )
+
+
+class _ListInJsonSchema:
+    """The JSON Schema of a list of rows in both modes (the serializer alone would make
+    the serialization mode's 'any')."""
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return handler(core_schema.list_schema(UnitAssessment.__pydantic_core_schema__))
+
+
+if TYPE_CHECKING:
+    UnitRowsField = Sequence[UnitAssessment]
+else:
+    # pydantic sees a list (its schema, validation and serialization are a list's);
+    # the value an assessment holds is UnitRows, a read-only sequence.
+    UnitRowsField = Annotated[
+        list[UnitAssessment],
+        WrapValidator(_rows_kept),
+        PlainSerializer(_rows_listed, return_type=Any),
+        _ListInJsonSchema(),
+    ]
 
 
 class Assessment(_Out):
@@ -124,11 +173,9 @@ class Assessment(_Out):
     at: dt.date
     municipality: MunicipalityInfo | None = None
     inventory: str | None
-    units: Annotated[
-        Sequence[UnitAssessment],
-        WrapValidator(_rows_kept),
-        WrapSerializer(_rows_listed),
-    ] = Field(description="one row per unit, then the facility-level needs, facility by facility")
+    units: UnitRowsField = Field(
+        description="one row per unit, then the facility-level needs, facility by facility"
+    )
     facilities: list[FacilityAssessment]
     totals: Totals
     services: list[Service]
@@ -411,6 +458,41 @@ class UnitRows(Sequence[UnitAssessment]):
 
     def __repr__(self) -> str:
         return repr(list(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # every pickle protocol, 0 and 1 too (which cannot pickle __slots__ by themselves)
+        columns = (self._rows, self._facilities, self._names, self._staffed, self._notes)
+        return (_unit_rows, columns)
+
+    @property
+    def __pydantic_serializer__(self) -> SchemaSerializer:
+        """How pydantic writes rows whose type it is not told (``serialize_as_any``,
+        ``pydantic_core.to_json``): as a list of rows."""
+        return _rows_serializer()
+
+
+def _unit_rows(
+    rows: list[UnitAssessment],
+    facilities: list[str],
+    names: list[str | None],
+    staffed: list[float | None],
+    notes: list[str | None],
+) -> UnitRows:
+    made = UnitRows()
+    made._rows, made._facilities, made._names = rows, facilities, names
+    made._staffed, made._notes = staffed, notes
+    return made
+
+
+@functools.cache
+def _rows_adapter() -> TypeAdapter[list[UnitAssessment]]:
+    return TypeAdapter(list[UnitAssessment])
+
+
+@functools.cache
+def _rows_serializer() -> SchemaSerializer:
+    listed = Annotated[Any, PlainSerializer(list, return_type=list[UnitAssessment])]
+    return TypeAdapter(listed).serializer
 
 
 _set = object.__setattr__

@@ -77,14 +77,16 @@ def compare_assessments(left: Assessment, right: Assessment) -> Comparison:
     Both must cover the same facilities and units (facility-level needs may
     differ: a row only one norm set has is kept, with the other side null).
     """
-    _same_inventory(left, right)
-    right_rows = {_key(u): u for u in right.units}
-    left_keys = {_key(u) for u in left.units}
+    # Each side's rows read once: an assessment makes a unit's row each time it is read.
+    left_units, right_units = list(left.units), list(right.units)
+    _same_inventory(left, right, left_units, right_units)
+    right_rows = {_key(u): u for u in right_units}
+    left_keys = {_key(u) for u in left_units}
     # Rows grouped by facility once: linear in units, whatever the number of facilities.
     by_facility: dict[str, list[UnitComparison]] = {f.facility: [] for f in left.facilities}
-    for u in left.units:
+    for u in left_units:
         by_facility[u.facility].append(_unit(left, right, u, right_rows.get(_key(u))))
-    for u in right.units:
+    for u in right_units:
         if _key(u) not in left_keys:
             by_facility[u.facility].append(_unit(left, right, None, u))
     units = [row for rows in by_facility.values() for row in rows]
@@ -112,7 +114,7 @@ def compare_assessments(left: Assessment, right: Assessment) -> Comparison:
         units=units,
         facilities=facilities,
         totals=totals,
-        notes=_notes(left, right, totals.difference_fte),
+        notes=_notes((left, left_units), (right, right_units), totals.difference_fte),
     )
 
 
@@ -121,11 +123,16 @@ def _key(u: UnitAssessment) -> tuple[str, str, bool]:
     return (u.facility, u.unit, u.beds is None)
 
 
-def _same_inventory(left: Assessment, right: Assessment) -> None:
-    def units(a: Assessment) -> list[tuple[str, str, bool]]:
-        return [_key(u) for u in a.units if u.beds is not None]
+def _same_inventory(
+    left: Assessment,
+    right: Assessment,
+    left_units: list[UnitAssessment],
+    right_units: list[UnitAssessment],
+) -> None:
+    def units(rows: list[UnitAssessment]) -> list[tuple[str, str, bool]]:
+        return [_key(u) for u in rows if u.beds is not None]
 
-    if left.inventory != right.inventory or units(left) != units(right):
+    if left.inventory != right.inventory or units(left_units) != units(right_units):
         raise NormkitError(
             "the two assessments are not of the same inventory "
             f"('{left.inventory}' and '{right.inventory}')",
@@ -200,20 +207,24 @@ def reason(
     return f"{left_id}: {lb} | {right_id}: {rb}"
 
 
-def _notes(left: Assessment, right: Assessment, total_difference: float | None) -> list[str]:
+Side = tuple[Assessment, list[UnitAssessment]]  # an assessment and its rows, read once
+
+
+def _notes(left_side: Side, right_side: Side, total_difference: float | None) -> list[str]:
     """Where the totals cover different places, so their difference is not like for like."""
+    left, right = left_side[0], right_side[0]
     consequence = (
         "the difference of totals includes them on one side only"
         if total_difference is not None
         else "the totals cannot be compared"
     )
     notes = []
-    for a, b in ((left, right), (right, left)):
-        other = {_key(v): v for v in b.units}
-        mine = {_key(u) for u in a.units}
+    for (a, a_units), (b, b_units) in ((left_side, right_side), (right_side, left_side)):
+        other = {_key(v): v for v in b_units}
+        mine = {_key(u) for u in a_units}
         only = [
             u
-            for u in a.units
+            for u in a_units
             if u.beds is not None
             and u.required_fte is None
             and other[_key(u)].required_fte is not None
@@ -225,7 +236,7 @@ def _notes(left: Assessment, right: Assessment, total_difference: float | None) 
                 f"{a.normset.id} has no figure for {places} places in {len(only)} unit(s) that "
                 f"{b.normset.id} gives one for ({which}): {consequence}"
             )
-        needs = [u for u in b.units if u.beds is None and _key(u) not in mine]
+        needs = [u for u in b_units if u.beds is None and _key(u) not in mine]
         if needs:
             which = ", ".join(f"{u.facility} › {u.unit}" for u in needs)
             notes.append(

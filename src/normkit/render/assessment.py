@@ -147,12 +147,13 @@ def total_note(a: Assessment, locale: Locale) -> str:
 def assessment_report(a: Assessment, locale: Locale) -> Report:
     """Units with a subtotal per facility and the total; figures, alerts, notes; charts."""
     t = locale.t
-    hours = any(u.norm_hours_per_week is not None for u in a.units)
+    every_row = list(a.units)  # read once: an assessment makes a unit's row as it is read
+    hours = any(u.norm_hours_per_week is not None for u in every_row)
     columns = [t(c) for c in ASSESSMENT_COLUMNS]
     if hours:
         columns.append(t("Norm hours/week"))
     columns.append(t("Note"))
-    units = by_facility(a.units)
+    units = by_facility(every_row)
     rows: list[Row] = []
     lines = SharedSteps(_explanation_lines)
     for f in a.facilities:
@@ -175,17 +176,17 @@ def assessment_report(a: Assessment, locale: Locale) -> Report:
         "",
         "",
         Num(tot.beds, "count"),
-        Num(tot.norm_fte, "fte", _sum_state(a.units)),
-        Num(tot.required_fte, "fte", _sum_state(a.units)),
+        Num(tot.norm_fte, "fte", _sum_state(every_row)),
+        Num(tot.required_fte, "fte", _sum_state(every_row)),
         Num(tot.staffed_fte, "fte", "not_recorded"),
         Num(tot.gap_fte, "fte", "not_known"),
     ]
     if hours:
-        total_cells.append(Num(_sum_hours(a.units), "decimal", "not_known"))
+        total_cells.append(Num(_sum_hours(every_row), "decimal", "not_known"))
     total_cells.append(total_note(a, locale))
     rows.append(Row(tuple(total_cells), level="total"))
     blocks: list[Block] = []
-    if a.units:
+    if every_row:
         blocks.append(
             Table(t("Need, staffing and gap"), tuple(columns), tuple(rows), t(ROUNDING), t("Units"))
         )
