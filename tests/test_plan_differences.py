@@ -76,6 +76,7 @@ def test_each_facility_that_differs_is_listed_after_one_that_does_not() -> None:
     assert new.staffed_fte.reason == (
         "base: the facility is not open then; s: no staffing recorded"
     )
+    assert new.gap_fte.reason == "base: the facility is not open then; s: no gap known"
 
 
 def test_beside_a_baseline_scenario_the_base_lacks_what_it_adds() -> None:
@@ -238,3 +239,30 @@ def test_kostra_counts_a_staffed_facility_without_units_as_no_residents() -> Non
         "places are taken as residents, as in full homes; state the figure 'residents' for "
         "the real count"
     ) in result.notes
+
+
+def test_measures_paid_per_gp_list_without_lists_are_each_named() -> None:
+    per_list = {
+        "kind": "grant_above_list_length",
+        "rate": "330 NOK/patient/year",
+        "above": "800 patient",
+    }
+    s = _scenario(
+        changes=[
+            {
+                "kind": "measure",
+                "id": m,
+                "type": "cost",
+                "valid_from": "2024-01-01",
+                "per_list": per_list,
+            }
+            for m in ("first", "second")
+        ]
+    )
+    kit = normkit.Kit(autoload=False)
+    (period,) = (
+        kit.plan(normkit.Inventory(), "national", [dt.date(2024, 1, 1)], [s]).differences[0].periods
+    )
+    assert period.measures_cost_nok_per_year.reason == (
+        "s: measure(s) first, second paid per GP list, and no GP list is in force"
+    )

@@ -85,6 +85,24 @@ def _refused(tmp_path: Path, text: str, limits: normkit.Limits | None = None) ->
             "or the two sexes)",
         ),
         (
+            "region;alder;2024\nA;80 år;1;9\n",
+            "csv.row-length | p.csv:2: row has 4 cells but the header has 3 columns (hint: the "
+            "file is separated by semicolons; a decimal comma in a comma-separated file must "
+            "be quoted)",
+        ),
+        (
+            "region;alder;2024\nA;I alt;3\nA;80 år eller eldre;1\n",
+            "population.total-and-parts | p.csv: A, 2024: 'I alt' is given beside age groups; "
+            "added up they would count everyone twice (hint: export either the total or the "
+            "age groups)",
+        ),
+        (
+            "region;kjønn;alder;2024\nX;Menn;0-66 år;1\nX;Menn;0-66 år;1\n",
+            "population.duplicate | p.csv:3, field '2024': the population of 'X', 'menn', "
+            "'0-66 år' in 2024 is given again (first on line 2): added up, it would be counted "
+            "twice (hint: give each region, sex, age group and year once)",
+        ),
+        (
             "år;personer\n2030;1\n2030;2\n",
             "population.duplicate | p.csv:3, field 'personer': the population of the "
             "municipality in 2030 is given again (first on line 2): added up, it would be "

@@ -239,3 +239,20 @@ def test_a_change_to_nothing_says_where_and_what_is_there(
         normkit.apply_scenario(normkit.Inventory(), scenario)
     shown = str(caught.value).replace(str(path), "s.yaml")
     assert f"{caught.value.code} | {shown}" == error
+
+
+def test_scenarios_extending_each_other_name_the_cycle_at_the_extends_line(write: Write) -> None:
+    first = write("a.yaml", "id: a\ntitle: t\nextends: b\n")
+    second = write("b.yaml", "id: b\ntitle: t\nextends: a\n")
+    with pytest.raises(normkit.ScenarioError) as caught:
+        normkit.load_scenarios([first, second])
+    error = caught.value
+    assert (error.code, error.message) == (
+        "scenario.extends-cycle",
+        "scenarios extend each other in a cycle: a → b → a",
+    )
+    assert (error.location.file, error.location.line, error.location.field) == (
+        str(second),
+        3,
+        "extends",
+    )
