@@ -78,7 +78,7 @@ def test_rows_by_index_slice_and_iteration_agree(
     for part in (slice(None), slice(2, 9), slice(1, None, 3), slice(None, None, -2), slice(20, 30)):
         assert units[part] == rows[part]
     for outside in (len(rows), -len(rows) - 1):
-        with pytest.raises(IndexError, match="^unit row index out of range$"):
+        with pytest.raises(IndexError, match=r"^unit row index out of range$"):
             units[outside]
     assert units.index(rows[8]) == 8 and rows[8] in units
     assert list(reversed(units)) == rows[::-1]
