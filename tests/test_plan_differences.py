@@ -44,7 +44,7 @@ def _is(
     change: float | None,
     reason: str | None,
 ) -> None:
-    """Each side's figure (to the float's last bits), the difference and the reason."""
+    """Each side's figure and the difference (as pytest.approx compares floats), and the reason."""
     assert difference.model_dump() == {
         "base": None if base is None else pytest.approx(base),
         "scenario": None if scenario is None else pytest.approx(scenario),
