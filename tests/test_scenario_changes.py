@@ -72,6 +72,12 @@ def test_a_measure_of_years_from_29_february_ends_the_day_before_28_february(
     assert four.last_day == dt.date(2028, 2, 28)
 
 
+def _changes(write: Write, *changes: str) -> normkit.Scenario:
+    """Scenario 's' of these changes (a YAML flow mapping each), read from its file."""
+    lines = "".join(f"  {change}\n" for change in changes)
+    return normkit.load_scenario(write("s.yaml", f"id: s\ntitle: t\nchanges:\n{lines}"))
+
+
 def _base() -> normkit.Inventory:
     return normkit.Inventory.model_validate(
         {
@@ -93,24 +99,18 @@ def _base() -> normkit.Inventory:
     )
 
 
-def test_the_latest_price_and_norm_set_in_force_are_used(write: Write) -> None:
+def test_the_latest_price_of_an_fte_in_force_is_used(write: Write) -> None:
     """Two prices of an FTE, each from its own date. H needs 1 FTE (90 long-term places at
     one FTE per 90) and has 0.5: its gap costs half a salary."""
-    s = normkit.load_scenario(
-        write(
-            "s.yaml",
-            """
-            id: s
-            title: t
-            changes:
-              - {kind: fte_cost, valid_from: 2021-01-01, salary: 1000 NOK/year/FTE, employer_cost_factor: 1}
-              - {kind: fte_cost, valid_from: 2022-01-01, salary: 2000 NOK/year/FTE, employer_cost_factor: 1}
-              - {kind: adopt_normset, valid_from: 2021-01-01, normset: national}
-            """,
-        )
+    s = _changes(
+        write,
+        "- {kind: fte_cost, valid_from: 2021-01-01, salary: 1000 NOK/year/FTE, employer_cost_factor: 1}",
+        "- {kind: fte_cost, valid_from: 2022-01-01, salary: 2000 NOK/year/FTE, employer_cost_factor: 1}",
+        "- {kind: adopt_normset, valid_from: 2021-01-01, normset: national}",
     )
     kit = normkit.Kit(autoload=False)
-    base = _base().model_copy(update={"facilities": _base().facilities[:1]})
+    full = _base()
+    base = full.model_copy(update={"facilities": full.facilities[:1]})
     days = [dt.date(2021, 6, 1), dt.date(2022, 6, 1)]
     costs = [
         p.gap_cost_nok_per_year for p in kit.plan(base, "national", days, [s]).scenarios[0].periods
@@ -119,16 +119,9 @@ def test_the_latest_price_and_norm_set_in_force_are_used(write: Write) -> None:
 
 
 def test_a_figure_set_on_the_day_a_value_starts_replaces_it(write: Write) -> None:
-    s = normkit.load_scenario(
-        write(
-            "s.yaml",
-            """
-            id: s
-            title: t
-            changes:
-              - {kind: set_figure, valid_from: 2021-01-01, figure: x, value: 5}
-            """,
-        )
+    s = _changes(
+        write,
+        "- {kind: set_figure, valid_from: 2021-01-01, figure: x, value: 5}",
     )
     applied = normkit.apply_scenario(_base(), s).inventory
     for day in (dt.date(2021, 1, 1), dt.date(2030, 1, 1)):
@@ -140,17 +133,10 @@ def test_growth_starts_from_the_latest_population_and_a_path_replaces_its_dates(
 ) -> None:
     """Growth from 2023 starts from the 2022 record (2 000), the latest on or before it,
     not the earlier 1 000 nor the later 500; the path's 2025 figure replaces the base's."""
-    s = normkit.load_scenario(
-        write(
-            "s.yaml",
-            """
-            id: s
-            title: t
-            changes:
-              - {kind: population_growth, valid_from: 2023-01-01, percent_per_year: 10, until: 2024}
-              - {kind: population_path, valid_from: 2025-01-01, inhabitants: {2025: 3000}}
-            """,
-        )
+    s = _changes(
+        write,
+        "- {kind: population_growth, valid_from: 2023-01-01, percent_per_year: 10, until: 2024}",
+        "- {kind: population_path, valid_from: 2025-01-01, inhabitants: {2025: 3000}}",
     )
     applied = normkit.apply_scenario(_base(), s).inventory
 
