@@ -12,6 +12,7 @@ import datetime as dt
 import pytest
 
 import normkit
+from normkit.planning.compare import compare_assessments
 
 Y2021 = dt.date(2021, 1, 1)
 LONG_TERM, SHORT_TERM = 90, 20  # places per FTE in the national norm
@@ -266,3 +267,54 @@ def test_measures_paid_per_gp_list_without_lists_are_each_named() -> None:
     assert period.measures_cost_nok_per_year.reason == (
         "s: measure(s) first, second paid per GP list, and no GP list is in force"
     )
+
+
+def test_norm_sets_whose_totals_cannot_be_compared_say_so_and_name_each_need() -> None:
+    """Only respite places: the plain side has no need at all, so no difference of totals;
+    a unit of no places counts as none; the other side's two facility-level needs are
+    both named."""
+    leads = [
+        {
+            "id": need,
+            "label": need,
+            "facility": "R",
+            "rule": {"kind": "fixed", "amount": "0.1 FTE"},
+            "adopted": True,
+            "reason": "r",
+        }
+        for need in ("lead", "deputy")
+    ]
+    inventory = normkit.Inventory.model_validate(
+        {
+            "facilities": [
+                {
+                    "name": "R",
+                    "units": [
+                        {"name": "R1", "bed_type": "respite", "beds": 15},
+                        {"name": "R2", "bed_type": "respite", "beds": 15},
+                        {"name": "R3", "bed_type": "respite", "beds": 0},  # closed for now
+                    ],
+                }
+            ]
+        }
+    )
+    kit = normkit.Kit(autoload=False)
+    left, right = _priced("plain", 1000, []), _priced("led", 1000, [RESPITE_NEED, *leads])
+    comparison = kit.compare_normsets(inventory, left, right, Y2021)
+    assert comparison.totals.difference_fte is None
+    assert comparison.notes == [
+        "plain has no figure for 30 places in 3 unit(s) that led gives one for (R › R1, R › R2, "
+        "R › R3): the totals cannot be compared",
+        "only led has the facility-level need(s) R › lead, R › deputy: led's total includes them",
+    ]
+
+
+def test_assessments_of_two_inventories_are_refused_with_what_to_do() -> None:
+    kit = normkit.Kit(autoload=False)
+    unit = {"name": "L", "bed_type": "long_term", "beds": 9}
+    inventory = normkit.Inventory.model_validate({"facilities": [{"name": "H", "units": [unit]}]})
+    one = kit.assess(inventory, "national", Y2021)
+    with pytest.raises(normkit.NormkitError) as caught:
+        compare_assessments(one, one.model_copy(update={"inventory": "other"}))
+    assert caught.value.code == "compare.different-inventories"
+    assert caught.value.hint == "assess one inventory with both norm sets, then compare"

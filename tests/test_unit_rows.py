@@ -248,6 +248,7 @@ class _PlainList(normkit.Assessment):
         {"exclude": {"units": {1: True, -2: {"note"}}}, "mode": "json"},
         {"include": {"units": {"__all__": {"unit", "gap_fte"}}}, "exclude_none": True},
         {"serialize_as_any": True},
+        {"exclude": {"units": {0}}, "exclude_defaults": True},
     ],
 )
 def test_rows_are_written_as_a_list_field_would_be(
