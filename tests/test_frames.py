@@ -841,6 +841,34 @@ def test_a_pandas_result_column_written_to_changes_no_other(kit: nk.Kit) -> None
     assert shared.loc[0, "required_fte"] == pytest.approx(1 / 3)
 
 
+def test_a_pandas_result_without_staffing_holds_nulls_that_behave_as_any_column(
+    kit: nk.Kit,
+) -> None:
+    # With copy on write the null staffing and gap are one NaN seen by every row.
+    import pickle
+
+    national = kit.resolve("national", dt.date(2020, 4, 1))
+    result = nk.assess_frame(
+        pd.DataFrame({"bed_type": ["long_term"] * 3, "beds": [30] * 3}), national
+    )
+    staffed = result["staffed_fte"].to_numpy()
+    if _copies_on_write():
+        assert staffed.strides == (0,) and not staffed.flags.writeable
+    assert np.isnan(staffed).all() and result["gap_fte"].isna().all()
+    again = pickle.loads(pickle.dumps(result))
+    pd.testing.assert_frame_equal(again, result)
+    assert pa.Table.from_pandas(result).column("gap_fte").null_count == 3
+    result.loc[2, "staffed_fte"] = 1.0
+    result["gap_fte"] = result["required_fte"] - result["staffed_fte"]
+    assert result["staffed_fte"].isna().tolist() == [True, True, False]
+    assert result.loc[2, "gap_fte"] == pytest.approx(30 / 90 - 1.0)
+    assert again["staffed_fte"].isna().all()
+
+
+def _copies_on_write() -> bool:
+    return int(pd.__version__.split(".")[0]) >= 3 or pd.get_option("mode.copy_on_write") is True
+
+
 def test_a_pandas_result_keeps_the_frames_metadata(kit: nk.Kit) -> None:
     frame = pd.DataFrame({"bed_type": ["long_term"], "beds": [30]})
     frame.attrs["source"] = "Sarpsborg 2020"
