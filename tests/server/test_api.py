@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -322,6 +324,53 @@ def test_a_slow_request_is_answered_in_time(kit: normkit.Kit) -> None:
     assert hasty.get("/v1/health").status_code == 200
 
 
+def test_requests_given_up_on_hold_their_slot_until_their_threads_end(
+    kit: normkit.Kit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A thread cannot be stopped: a request answered 503 computes on. Such threads
+    count against ``max_running``, so a client sending slow requests cannot start more."""
+    began, go_on = threading.Event(), threading.Event()
+    assess = kit.assess
+
+    def slow(*args: Any, **options: Any) -> Any:
+        began.set()
+        go_on.wait(10)
+        return assess(*args, **options)
+
+    monkeypatch.setattr(kit, "assess", slow)
+    one = TestClient(create_app(kit, ServerSettings(timeout_seconds=0.2, max_running=1)))
+    body = {"inventory": {"facilities": [{"name": "H", "units": []}]}}
+    error(one.post("/v1/assess?format=csv", json=body), 503, "request.too-slow")
+    assert began.wait(10)  # its thread still computes: the one slot is taken
+    busy = one.post("/v1/assess?format=csv", json=body)
+    error(busy, 503, "request.busy")
+    assert "at once (1)" in busy.json()["error"]["message"]
+    assert one.post("/v1/assess", json=body).status_code == 200  # small JSON: no thread
+    go_on.set()
+    for _ in range(200):  # the slot is back when that thread ends
+        answer = one.post("/v1/assess?format=csv", json=body)
+        if answer.status_code == 200:
+            break
+        time.sleep(0.05)
+    assert answer.status_code == 200 and "\n,,facility,H," in answer.text
+
+
+def test_a_slot_is_given_back_once_whether_or_not_its_work_began() -> None:
+    from normkit.server.app import _Busy, _Slot
+
+    slots = threading.BoundedSemaphore(1)
+    slots.acquire()
+    never = _Slot(slots)
+    never.give_up()  # the request ended before a thread took its work: back at once
+    assert slots.acquire(blocking=False)
+    with pytest.raises(_Busy):
+        never.run(lambda: pytest.fail("a given-up work ran"))
+    ran = _Slot(slots)
+    assert ran.run(lambda: 42) == 42  # back when the work ends...
+    ran.give_up()  # ...and only then: a second release would raise ValueError
+    assert slots.acquire(blocking=False) and not slots.acquire(blocking=False)
+
+
 def test_a_bug_is_a_500_without_a_traceback(table3: dict[str, Any]) -> None:
     def broken(result: Any, options: RenderOptions) -> str:
         raise RuntimeError("secret internals at /home/x")
@@ -363,9 +412,17 @@ def test_cors_only_for_the_origins_configured(kit: normkit.Kit) -> None:
 
 def test_settings_from_the_environment() -> None:
     settings = ServerSettings.from_env(
-        {"NORMKIT_SERVER_MAX_BODY_BYTES": "1000", "NORMKIT_SERVER_CORS_ORIGINS": "a, b"}
+        {
+            "NORMKIT_SERVER_MAX_BODY_BYTES": "1000",
+            "NORMKIT_SERVER_CORS_ORIGINS": "a, b",
+            "NORMKIT_SERVER_MAX_RUNNING": "3",
+            "NORMKIT_SERVER_INLINE_BYTES": "0",
+        }
     )
     assert settings.max_body_bytes == 1000 and settings.cors_origins == ("a", "b")
+    assert settings.max_running == 3 and settings.inline_bytes == 0
+    with pytest.raises(normkit.NormkitError, match="MAX_RUNNING is 0; at least 1"):
+        ServerSettings.from_env({"NORMKIT_SERVER_MAX_RUNNING": "0"})
     with pytest.raises(normkit.NormkitError, match="not a number"):
         ServerSettings.from_env({"NORMKIT_SERVER_TIMEOUT_SECONDS": "soon"})
 

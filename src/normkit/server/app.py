@@ -16,6 +16,7 @@ import json
 import os
 import secrets
 import tempfile
+import threading
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,10 +60,20 @@ class ServerSettings:
     timeout_seconds: float = 10.0
     #: requests up to this size compute at once, without a worker thread (see bounded)
     inline_bytes: int = 64 * 1024
+    #: computations in worker threads at once, those answered 503 and still running
+    #: included (a thread cannot be stopped); one more is answered 503 at once
+    max_running: int = 8
     #: when set, every /v1 request needs ``Authorization: Bearer <token>``
     token: str | None = None
     #: origins a browser may call the API from (CORS); none by default
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        if self.max_running < 1:  # no slot: every upload would be refused as busy
+            raise NormkitError(
+                f"NORMKIT_SERVER_MAX_RUNNING is {self.max_running}; at least 1 is needed",
+                code="server.settings",
+            )
 
     @classmethod
     def from_env(cls, environ: MutableMapping[str, str] | None = None) -> ServerSettings:
@@ -75,6 +86,7 @@ class ServerSettings:
                     env.get("NORMKIT_SERVER_TIMEOUT_SECONDS", cls.timeout_seconds)
                 ),
                 inline_bytes=int(env.get("NORMKIT_SERVER_INLINE_BYTES", cls.inline_bytes)),
+                max_running=int(env.get("NORMKIT_SERVER_MAX_RUNNING", cls.max_running)),
                 token=env.get("NORMKIT_SERVER_TOKEN") or None,
                 cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
             )
@@ -211,7 +223,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     413: _error("the body is larger than the limit"),
     422: _error("the input is not valid: the error names the file, line and field"),
     500: _error("a bug in normkit or a plugin; no traceback is given"),
-    503: _error("the request took longer than the limit"),
+    503: _error("the request took longer than the limit, or the server is busy"),
 }
 #: The formats an assessment, comparison or plan can be answered in.
 RESULT_FORMATS: dict[int | str, dict[str, Any]] = {
@@ -470,6 +482,8 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
         ),
     )
 
+    running = threading.BoundedSemaphore(settings.max_running)
+
     async def bounded(work: Callable[[], Answer], size: int, kind: str = "") -> Answer:
         """Run the computation and its rendering, answered within the time limit.
 
@@ -482,11 +496,18 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
         """
         if size <= settings.inline_bytes and kind == "json":
             return work()
+        # A request answered 503 leaves its thread running to its end: without a bound
+        # on such threads, a client sending slow requests could start any number.
+        if not running.acquire(blocking=False):
+            raise _Busy(settings.max_running)
+        slot = _Slot(running)
         try:
             with anyio.fail_after(settings.timeout_seconds):
-                return await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
+                return await anyio.to_thread.run_sync(slot.run, work, abandon_on_cancel=True)
         except TimeoutError:
             raise _TooSlow(settings.timeout_seconds) from None
+        finally:
+            slot.give_up()
 
     app.add_exception_handler(
         _TooSlow,
@@ -495,6 +516,18 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
                 code="request.too-slow",
                 message=f"the request took longer than the limit of {e.args[0]:g} s",
                 hint="give a smaller inventory or fewer dates",
+            ),
+            status_code=503,
+        ),
+    )
+
+    app.add_exception_handler(
+        _Busy,
+        lambda _r, e: JSONResponse(
+            error_body(
+                code="request.busy",
+                message=f"the server computes as many requests as it may at once ({e.args[0]})",
+                hint="try again in a few seconds",
             ),
             status_code=503,
         ),
@@ -686,3 +719,36 @@ class _Unauthorized(Exception):
 
 class _TooSlow(Exception):
     pass
+
+
+class _Busy(Exception):
+    pass
+
+
+class _Slot:
+    """One of a server's ``max_running`` worker slots: taken before a computation is
+    handed to a thread, given back when it ends, or at once if it never started."""
+
+    def __init__(self, slots: threading.BoundedSemaphore) -> None:
+        self._slots = slots
+        self._lock = threading.Lock()
+        self._state: Literal["waiting", "running", "given up"] = "waiting"
+
+    def run(self, work: Callable[[], Answer]) -> Answer:
+        """In the worker thread: ``work()``, unless its request was given up before it began."""
+        with self._lock:
+            if self._state == "given up":  # nobody waits for it; its slot is back already
+                raise _Busy("given up before it began")
+            self._state = "running"
+        try:
+            return work()
+        finally:
+            self._slots.release()
+
+    def give_up(self) -> None:
+        """On the loop, when the request is answered: the slot back if the work never began
+        (a running work gives its slot back when it ends)."""
+        with self._lock:
+            if self._state == "waiting":
+                self._state = "given up"
+                self._slots.release()
