@@ -606,6 +606,28 @@ HOSTILE: list[tuple[str, dict[str, Any], dict[str, Any], str, str]] = [
 ]
 
 
+@pytest.mark.parametrize(
+    "dtype", ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"]
+)
+def test_places_of_every_integer_type_are_checked_at_their_edges(kit: nk.Kit, dtype: str) -> None:
+    national = kit.resolve("national", APRIL_2020)
+    top = min(np.iinfo(dtype).max, 10**15)
+    whole = pd.DataFrame({"bed_type": ["long_term"] * 3, "beds": np.array([0, 7, top], dtype)})
+    needs = nk.assess_frame(whole, national)["norm_fte"].tolist()
+    assert needs == pytest.approx([0.0, 7 / 90, top / 90])
+    if np.iinfo(dtype).min < 0:
+        wrong = np.array([5, np.iinfo(dtype).min, -1], dtype)
+        expected = f"has {np.iinfo(dtype).min} in the row at position 1"
+    elif np.iinfo(dtype).max > 10**15:
+        wrong = np.array([5, 10**15 + 1, 3], dtype)
+        expected = f"has {10**15 + 1} in the row at position 1"
+    else:
+        return  # every value of the type is a number of places
+    with pytest.raises(nk.InventoryError, match=expected) as caught:
+        nk.assess_frame(pd.DataFrame({"bed_type": ["long_term"] * 3, "beds": wrong}), national)
+    assert caught.value.code == "frame.value"
+
+
 @pytest.mark.parametrize("library", list(FRAME_BUILDERS))
 @pytest.mark.parametrize(
     ("what", "data", "options", "code", "field"), HOSTILE, ids=[h[0] for h in HOSTILE]

@@ -179,8 +179,10 @@ def _statuses(status_of: np.ndarray, codes: np.ndarray) -> np.ndarray:
     for code in range(len(status_of) - 1):
         table[code] = int(status_of[code])
     table[255] = int(status_of[-1])  # code -1: no bed type
-    translated = codes.view(np.uint8).tobytes().translate(table)
-    return np.frombuffer(bytearray(translated), dtype=np.int8)  # writable: the caller's own
+    # One copy of the codes into a bytearray, whose translation is a bytearray too:
+    # writable (the caller's own) without a third pass.
+    translated = bytearray(codes.view(np.uint8)).translate(table)
+    return np.frombuffer(translated, dtype=np.int8)
 
 
 def _named_rows(templates: UnitTemplates, facilities: Any, rows: int) -> np.ndarray | None:
