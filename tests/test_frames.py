@@ -863,20 +863,53 @@ def test_a_pandas_result_column_written_to_changes_no_other(kit: nk.Kit) -> None
     assert shared.loc[0, "required_fte"] == pytest.approx(1 / 3)
 
 
+def _unstaffed(kit: nk.Kit) -> Any:
+    national = kit.resolve("national", dt.date(2020, 4, 1))
+    return nk.assess_frame(
+        pd.DataFrame({"bed_type": ["long_term"] * 3, "beds": [30] * 3}), national
+    )
+
+
+# Writes a user makes into the null staffing and gap of a result, each after the
+# other column is gone or in one step over both: with a read-only column (one NaN
+# seen by every row, tried once) pandas wrote into it and failed.
+WRITES_INTO_NULLS: dict[str, Callable[[Any], Any]] = {
+    "into one column of a selection": lambda r: _set(r[["bed_type", "gap_fte"]], (0, "gap_fte")),
+    "after dropping the other": lambda r: _set(r.drop(columns="staffed_fte"), (0, "gap_fte")),
+    "into a column taken out": lambda r: _iset(r["gap_fte"], 0),
+    "fillna in place on a column taken out": lambda r: r["gap_fte"].fillna(1.0, inplace=True),
+    "over both columns at once": lambda r: _set(r, (slice(None), ["staffed_fte", "gap_fte"])),
+    "fillna in place over both": lambda r: r.fillna(
+        {"gap_fte": 1.0, "staffed_fte": 1.0}, inplace=True
+    ),
+    "a row written whole": lambda r: _set(r, 0, ["long_term", 30, 1.0, 1.0, 1.0, 1.0, "norm"]),
+}
+
+
+def _set(frame: Any, where: Any, value: Any = 1.0) -> None:
+    frame.loc[where] = value
+    assert (frame.loc[where] == value).all(axis=None)
+
+
+def _iset(series: Any, row: int) -> None:
+    series.iloc[row] = 1.0
+    assert series.iloc[row] == 1.0
+
+
+@pytest.mark.parametrize("write", list(WRITES_INTO_NULLS))
+def test_a_pandas_results_null_columns_take_writes(kit: nk.Kit, write: str) -> None:
+    WRITES_INTO_NULLS[write](_unstaffed(kit))
+    fresh = _unstaffed(kit)  # what another result holds is untouched
+    assert fresh["staffed_fte"].isna().all() and fresh["gap_fte"].isna().all()
+
+
 def test_a_pandas_result_without_staffing_holds_nulls_that_behave_as_any_column(
     kit: nk.Kit,
 ) -> None:
-    # With copy on write the null staffing and gap are one NaN seen by every row.
     import pickle
 
-    national = kit.resolve("national", dt.date(2020, 4, 1))
-    result = nk.assess_frame(
-        pd.DataFrame({"bed_type": ["long_term"] * 3, "beds": [30] * 3}), national
-    )
-    staffed = result["staffed_fte"].to_numpy()
-    if _copies_on_write():
-        assert staffed.strides == (0,) and not staffed.flags.writeable
-    assert np.isnan(staffed).all() and result["gap_fte"].isna().all()
+    result = _unstaffed(kit)
+    assert result["staffed_fte"].isna().all() and result["gap_fte"].isna().all()
     again = pickle.loads(pickle.dumps(result))
     pd.testing.assert_frame_equal(again, result)
     assert pa.Table.from_pandas(result).column("gap_fte").null_count == 3
@@ -885,10 +918,6 @@ def test_a_pandas_result_without_staffing_holds_nulls_that_behave_as_any_column(
     assert result["staffed_fte"].isna().tolist() == [True, True, False]
     assert result.loc[2, "gap_fte"] == pytest.approx(30 / 90 - 1.0)
     assert again["staffed_fte"].isna().all()
-
-
-def _copies_on_write() -> bool:
-    return int(pd.__version__.split(".")[0]) >= 3 or pd.get_option("mode.copy_on_write") is True
 
 
 def test_a_pandas_result_keeps_the_frames_metadata(kit: nk.Kit) -> None:

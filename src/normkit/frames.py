@@ -736,13 +736,6 @@ class _Pandas(_Adapter):
     def floats(self, values: np.ndarray) -> Any:
         return np.asarray(values, dtype=np.float64)
 
-    def nulls(self, rows: int) -> Any:
-        if not self.shares_columns:
-            return super().nulls(rows)  # pandas 2 writes into a column's own buffer
-        # One NaN seen ``rows`` times (stride 0, read-only): no memory and no time for a
-        # column of nulls. pandas copies it before any write, as it does a shared column.
-        return np.broadcast_to(np.float64(np.nan), (rows,))
-
     def integers(self, values: np.ndarray) -> Any:
         return np.array(values, dtype=np.int64)
 
