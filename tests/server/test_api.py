@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 import yaml
 
@@ -345,6 +346,7 @@ def test_requests_given_up_on_hold_their_slot_until_their_threads_end(
     busy = one.post("/v1/assess?format=csv", json=body)
     error(busy, 503, "request.busy")
     assert "at once (1)" in busy.json()["error"]["message"]
+    assert busy.headers["retry-after"] == "1"  # the time limit, rounded up
     assert one.post("/v1/assess", json=body).status_code == 200  # small JSON: no thread
     go_on.set()
     for _ in range(200):  # the slot is back when that thread ends
@@ -355,17 +357,84 @@ def test_requests_given_up_on_hold_their_slot_until_their_threads_end(
     assert answer.status_code == 200 and "\n,,facility,H," in answer.text
 
 
+@pytest.mark.parametrize("route", ["plan", "assess"])
+def test_a_request_answered_too_slow_stops_at_its_next_step(
+    kit: normkit.Kit, table3: dict[str, Any], monkeypatch: pytest.MonkeyPatch, route: str
+) -> None:
+    """Its thread stops at the next step it reports (a plan's date, an assessment's
+    facility) and gives its slot back then: many years of a large inventory kept a
+    slot for a minute after their answer."""
+    computes, steps = getattr(kit, route), []
+
+    def in_slow_steps(*args: Any, progress: Any = None, **options: Any) -> Any:
+        def step(done: int, total: int) -> None:
+            steps.append(done)
+            time.sleep(0.05)
+            if progress is not None:
+                progress(done, total)
+
+        return computes(*args, progress=step, **options)
+
+    monkeypatch.setattr(kit, route, in_slow_steps)
+    one = TestClient(create_app(kit, ServerSettings(timeout_seconds=0.3, max_running=1)))
+    if route == "plan":  # 100 dates: 5 s of steps
+        body = {"inventory": table3, "years": list(range(2000, 2100))}
+    else:  # 100 facilities: 5 s of steps
+        facilities = [{"name": f"F{i}", "units": []} for i in range(100)]
+        body = {"inventory": {"facilities": facilities}}
+    error(one.post(f"/v1/{route}?format=csv", json=body), 503, "request.too-slow")
+    began = time.monotonic()
+    small = {"inventory": {"facilities": []}}
+    while one.post("/v1/assess?format=csv", json=small).status_code == 503:
+        assert time.monotonic() - began < 2, "the thread went on after its answer"
+        time.sleep(0.02)
+    assert 1 <= len(steps) < 30
+
+
+def test_the_page_says_busy_and_too_slow_as_a_page(kit: normkit.Kit) -> None:
+    hasty = TestClient(create_app(kit, ServerSettings(timeout_seconds=0.000_001)))
+    page = hasty.post("/report", data={"lang": "en", "format": "html"})
+    assert page.status_code == 503 and page.headers["content-type"].startswith("text/html")
+    assert "took longer than the limit" in page.text and '"error"' not in page.text
+
+
+def test_a_request_given_up_before_its_work_began_gives_its_slot_back(kit: normkit.Kit) -> None:
+    """Its work waited for one of anyio's thread tokens (held here) until the time limit:
+    no thread ever takes it up, so the slot comes back with the answer."""
+    body = {"inventory": {"facilities": [{"name": "H", "units": []}]}}
+    app = create_app(kit, ServerSettings(timeout_seconds=0.1, max_running=1))
+    with TestClient(app) as one:
+        go_on = one.portal.call(anyio.Event)
+        held = threading.Event()
+
+        async def hold_the_only_thread_token() -> None:
+            limiter = anyio.to_thread.current_default_thread_limiter()
+            limiter.total_tokens = 1
+            async with limiter:
+                held.set()
+                await go_on.wait()
+
+        one.portal.start_task_soon(hold_the_only_thread_token)
+        assert held.wait(10)
+        try:
+            for _ in range(3):  # each given up before it began: the one slot is free again
+                error(one.post("/v1/assess?format=csv", json=body), 503, "request.too-slow")
+        finally:
+            one.portal.call(go_on.set)
+        assert one.post("/v1/assess?format=csv", json=body).status_code == 200
+
+
 def test_a_slot_is_given_back_once_whether_or_not_its_work_began() -> None:
-    from normkit.server.app import _Busy, _Slot
+    from normkit.server.slots import Answered, Slot
 
     slots = threading.BoundedSemaphore(1)
     slots.acquire()
-    never = _Slot(slots)
+    never = Slot(slots)
     never.give_up()  # the request ended before a thread took its work: back at once
     assert slots.acquire(blocking=False)
-    with pytest.raises(_Busy):
+    with pytest.raises(Answered):
         never.run(lambda: pytest.fail("a given-up work ran"))
-    ran = _Slot(slots)
+    ran = Slot(slots)
     assert ran.run(lambda: 42) == 42  # back when the work ends...
     ran.give_up()  # ...and only then: a second release would raise ValueError
     assert slots.acquire(blocking=False) and not slots.acquire(blocking=False)
@@ -421,7 +490,7 @@ def test_settings_from_the_environment() -> None:
     )
     assert settings.max_body_bytes == 1000 and settings.cors_origins == ("a", "b")
     assert settings.max_running == 3 and settings.inline_bytes == 0
-    with pytest.raises(normkit.NormkitError, match="MAX_RUNNING is 0; at least 1"):
+    with pytest.raises(normkit.NormkitError, match=r"^NORMKIT_SERVER_MAX_RUNNING is 0; at least 1"):
         ServerSettings.from_env({"NORMKIT_SERVER_MAX_RUNNING": "0"})
     with pytest.raises(normkit.NormkitError, match="not a number"):
         ServerSettings.from_env({"NORMKIT_SERVER_TIMEOUT_SECONDS": "soon"})

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import secrets
 import tempfile
@@ -39,6 +40,7 @@ from ..normset import NormSet
 from ..render import RenderOptions, choose, render
 from ..render.locale import Lang
 from ..values import Date
+from . import slots
 
 API = "/v1"
 UPLOAD_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".csv")
@@ -60,8 +62,8 @@ class ServerSettings:
     timeout_seconds: float = 10.0
     #: requests up to this size compute at once, without a worker thread (see bounded)
     inline_bytes: int = 64 * 1024
-    #: computations in worker threads at once, those answered 503 and still running
-    #: included (a thread cannot be stopped); one more is answered 503 at once
+    #: computations in worker threads at once, those answered 503 and not yet stopped
+    #: included; one more is answered 503 at once
     max_running: int = 8
     #: when set, every /v1 request needs ``Authorization: Bearer <token>``
     token: str | None = None
@@ -90,6 +92,8 @@ class ServerSettings:
                 token=env.get("NORMKIT_SERVER_TOKEN") or None,
                 cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
             )
+        except NormkitError:
+            raise  # a ValueError too: said as it is, not as "not a number"
         except ValueError as exc:
             raise NormkitError(
                 f"a NORMKIT_SERVER_* setting is not a number: {exc}", code="server.settings"
@@ -496,42 +500,29 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
         """
         if size <= settings.inline_bytes and kind == "json":
             return work()
-        # A request answered 503 leaves its thread running to its end: without a bound
-        # on such threads, a client sending slow requests could start any number.
+        # Bounded in number too: see normkit.server.slots.
         if not running.acquire(blocking=False):
-            raise _Busy(settings.max_running)
-        slot = _Slot(running)
+            raise slots.busy(settings.max_running)
+        slot = slots.Slot(running)
         try:
             with anyio.fail_after(settings.timeout_seconds):
                 return await anyio.to_thread.run_sync(slot.run, work, abandon_on_cancel=True)
         except TimeoutError:
-            raise _TooSlow(settings.timeout_seconds) from None
+            raise slots.too_slow(settings.timeout_seconds) from None
         finally:
             slot.give_up()
 
-    app.add_exception_handler(
-        _TooSlow,
-        lambda _r, e: JSONResponse(
-            error_body(
-                code="request.too-slow",
-                message=f"the request took longer than the limit of {e.args[0]:g} s",
-                hint="give a smaller inventory or fewer dates",
-            ),
-            status_code=503,
-        ),
-    )
+    # A coroutine: a plain function would wait for one of anyio's worker threads,
+    # which a busy server may have none of, to say that it is busy.
+    async def unanswered(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, slots.Unanswered)
+        body = error_body(code=exc.code, message=exc.message, hint=exc.hint)
+        # Busy: each computation running is answered within the time limit, then stops.
+        retry = str(math.ceil(settings.timeout_seconds))
+        headers = {"Retry-After": retry} if exc.code == "request.busy" else None
+        return JSONResponse(body, status_code=503, headers=headers)
 
-    app.add_exception_handler(
-        _Busy,
-        lambda _r, e: JSONResponse(
-            error_body(
-                code="request.busy",
-                message=f"the server computes as many requests as it may at once ({e.args[0]})",
-                hint="try again in a few seconds",
-            ),
-            status_code=503,
-        ),
-    )
+    app.add_exception_handler(slots.Unanswered, unanswered)
 
     async def strict_json(request: Request) -> None:
         """A JSON body read as a JSON file is: FastAPI's reader takes the last of a key
@@ -614,7 +605,14 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
             raise NormkitError("give normset or municipality, not both", code="request.invalid")
         on = _day(inventory, at)
         chosen: Any = kit.normset_for(municipality, on) if municipality else normset or "national"
-        return kit.assess(inventory, chosen, on, explain=explain, municipality=municipality)
+        return kit.assess(
+            inventory,
+            chosen,
+            on,
+            explain=explain,
+            municipality=municipality,
+            progress=slots.stop_if_answered,
+        )
 
     @app.post(f"{API}/assess", dependencies=json_body, tags=["assess"], responses=RESULT_FORMATS)
     async def assess(
@@ -700,7 +698,15 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
             chosen, municipality = kit.normset_or_municipality(body.normset, days[0])
             if isinstance(chosen, NormSet):  # a municipality's: each date takes its version
                 chosen = chosen.id
-            result = kit.plan(inventory, chosen, days, scenarios, False, municipality=municipality)
+            result = kit.plan(
+                inventory,
+                chosen,
+                days,
+                scenarios,
+                False,
+                municipality=municipality,
+                progress=slots.stop_if_answered,
+            )
             return _respond(kit, result, kind, False, lang)
 
         kind = _format(request, fmt)
@@ -715,40 +721,3 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
 
 class _Unauthorized(Exception):
     pass
-
-
-class _TooSlow(Exception):
-    pass
-
-
-class _Busy(Exception):
-    pass
-
-
-class _Slot:
-    """One of a server's ``max_running`` worker slots: taken before a computation is
-    handed to a thread, given back when it ends, or at once if it never started."""
-
-    def __init__(self, slots: threading.BoundedSemaphore) -> None:
-        self._slots = slots
-        self._lock = threading.Lock()
-        self._state: Literal["waiting", "running", "given up"] = "waiting"
-
-    def run(self, work: Callable[[], Answer]) -> Answer:
-        """In the worker thread: ``work()``, unless its request was given up before it began."""
-        with self._lock:
-            if self._state == "given up":  # nobody waits for it; its slot is back already
-                raise _Busy("given up before it began")
-            self._state = "running"
-        try:
-            return work()
-        finally:
-            self._slots.release()
-
-    def give_up(self) -> None:
-        """On the loop, when the request is answered: the slot back if the work never began
-        (a running work gives its slot back when it ends)."""
-        with self._lock:
-            if self._state == "waiting":
-                self._state = "given up"
-                self._slots.release()

@@ -22,6 +22,7 @@ from ..kit import Kit
 from ..render import RenderOptions, choose, render
 from ..render.locale import Locale
 from ..values import read_date
+from . import slots
 
 Lang = Literal["en", "nb"]
 MEDIA = {
@@ -105,6 +106,8 @@ def page_router(kit: Kit, assessed: Any, bounded: Any, upload: Any) -> APIRouter
             body = await bounded(work, len(content or b""), kind)
         except NormkitError as exc:
             return _problem(str(exc), lang)
+        except slots.Unanswered as exc:  # too slow, or busy: the page says so as a page
+            return _problem(f"{exc.message}; {exc.hint}", lang, status_code=503)
         headers = {}
         if fmt != "html":
             headers["Content-Disposition"] = f'attachment; filename="normkit{renderer.extension}"'
@@ -113,7 +116,7 @@ def page_router(kit: Kit, assessed: Any, bounded: Any, upload: Any) -> APIRouter
     return router
 
 
-def _problem(text: str, lang: Lang) -> HTMLResponse:
+def _problem(text: str, lang: Lang, status_code: int = 422) -> HTMLResponse:
     """The input's problem as a page a planner reads (the API answers JSON instead)."""
     locale = Locale(lang)
     body = (
@@ -122,4 +125,4 @@ def _problem(text: str, lang: Lang) -> HTMLResponse:
         f'<p role="alert">{escape(escaping.terminal(text))}</p>'
         f'<p><a href="./?lang={lang}">{escape(locale.t("Back"))}</a></p></main></body></html>'
     )
-    return HTMLResponse(body, status_code=422)
+    return HTMLResponse(body, status_code=status_code)
