@@ -628,6 +628,13 @@ def test_places_of_every_integer_type_are_checked_at_their_edges(kit: nk.Kit, dt
     assert caught.value.code == "frame.value"
 
 
+@pytest.mark.parametrize("dtype", ["UInt64", "uint64[pyarrow]"])
+def test_places_past_the_signed_range_are_named_as_given(kit: nk.Kit, dtype: str) -> None:
+    frame = pd.DataFrame({"bed_type": ["long_term"] * 2, "beds": pd.array([3, 2**64 - 1], dtype)})
+    with pytest.raises(nk.InventoryError, match=f"has {2**64 - 1} in the row at position 1"):
+        nk.assess_frame(frame, kit.resolve("national", APRIL_2020))
+
+
 @pytest.mark.parametrize("library", list(FRAME_BUILDERS))
 @pytest.mark.parametrize(
     ("what", "data", "options", "code", "field"), HOSTILE, ids=[h[0] for h in HOSTILE]

@@ -717,7 +717,9 @@ class _Pandas(_Adapter):
         if isinstance(dtype, np.dtype):
             values: np.ndarray = column.to_numpy()
         elif types.is_integer_dtype(dtype) and not column.hasnans:
-            values = column.to_numpy(dtype=np.int64)
+            # unsigned as unsigned: 2**63 and above stay themselves in an error message
+            whole = np.uint64 if types.is_unsigned_integer_dtype(dtype) else np.int64
+            values = column.to_numpy(dtype=whole)
         else:
             values = column.to_numpy(dtype=np.float64, na_value=np.nan)
         return values
