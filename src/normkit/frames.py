@@ -865,12 +865,19 @@ class _Polars(_Adapter):
         return self.pl.Series(values=values, dtype=self.pl.Int64)
 
     def categorical(self, codes: np.ndarray, categories: list[str]) -> Any:
-        # Each row's word gathered by position from the words themselves, as an Enum: the
-        # codes (never negative here) index them, and polars refuses one past the end. A
-        # third of the time of making the Enum from its codes (``cat.to``), which checks
-        # each code against the categories.
-        words = self.pl.Series(values=categories, dtype=self.pl.Enum(categories))
-        return words[codes]
+        pl = self.pl
+        enum = pl.Enum(categories)
+        physical = pl.Series(values=[], dtype=enum).to_physical().dtype
+        unsigned = {pl.UInt8: np.uint8, pl.UInt16: np.uint16, pl.UInt32: np.uint32}
+        if physical in unsigned:  # codes are not negative: numpy's cast, not polars' checked one
+            codes_series = pl.Series(values=codes.astype(unsigned[physical], copy=False))
+        else:
+            codes_series = pl.Series(values=codes).cast(physical)
+        if hasattr(codes_series, "cat") and hasattr(codes_series.cat, "to"):
+            return codes_series.cat.to(enum)  # polars >= 1.32: the codes as they are
+        pa = importlib.import_module("pyarrow")
+        array = pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(categories, pa.string()))
+        return pl.Series(values=array).cast(enum)
 
     def take(self, names: list[Any], rows: np.ndarray) -> Any:
         return self.frame.select(names)[rows] if names else None
