@@ -391,11 +391,62 @@ def test_a_request_answered_too_slow_stops_at_its_next_step(
     assert 1 <= len(steps) < 30
 
 
-def test_the_page_says_busy_and_too_slow_as_a_page(kit: normkit.Kit) -> None:
-    hasty = TestClient(create_app(kit, ServerSettings(timeout_seconds=0.000_001)))
-    page = hasty.post("/report", data={"lang": "en", "format": "html"})
-    assert page.status_code == 503 and page.headers["content-type"].startswith("text/html")
-    assert "took longer than the limit" in page.text and '"error"' not in page.text
+def test_the_page_says_busy_and_too_slow_as_a_page(
+    kit: normkit.Kit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    go_on = threading.Event()
+    assess = kit.assess
+
+    def held(*args: Any, **options: Any) -> Any:
+        go_on.wait(10)
+        return assess(*args, **options)
+
+    monkeypatch.setattr(kit, "assess", held)
+    one = TestClient(create_app(kit, ServerSettings(timeout_seconds=0.2, max_running=1)))
+    try:
+        slow = one.post("/report", data={"lang": "en", "format": "html"})
+        busy = one.post("/report", data={"lang": "en", "format": "html"})
+    finally:
+        go_on.set()
+    for page, said in ((slow, "took longer than the limit"), (busy, "at once (1)")):
+        assert page.status_code == 503 and page.headers["content-type"].startswith("text/html")
+        assert said in page.text and '"error"' not in page.text
+    assert "retry-after" not in slow.headers and busy.headers["retry-after"] == "1"
+
+
+def test_an_answer_past_the_time_limit_is_not_written(
+    kit: normkit.Kit, table3: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import normkit.server.app as app_module
+
+    assess, written = kit.assess, []
+
+    def late(*args: Any, progress: Any = None, **options: Any) -> Any:
+        time.sleep(0.4)  # past the limit, and no step reported
+        return assess(*args, **options)
+
+    def render(*args: Any, **options: Any) -> Any:
+        written.append(args)
+        return b""
+
+    monkeypatch.setattr(kit, "assess", late)
+    monkeypatch.setattr(app_module, "render", render)
+    one = TestClient(create_app(kit, ServerSettings(timeout_seconds=0.1, max_running=1)))
+    error(one.post("/v1/assess?format=csv", json={"inventory": table3}), 503, "request.too-slow")
+    time.sleep(0.6)  # the thread has ended by now
+    assert written == []
+
+
+def test_a_timeout_of_the_works_own_is_a_bug_not_the_time_limit(
+    kit: normkit.Kit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def times_out(*args: Any, **options: Any) -> Any:
+        raise TimeoutError("a plugin's socket")
+
+    monkeypatch.setattr(kit, "assess", times_out)
+    body = {"inventory": {"facilities": []}}
+    client = TestClient(create_app(kit), raise_server_exceptions=False)
+    error(client.post("/v1/assess?format=csv", json=body), 500, "internal")
 
 
 def test_a_request_given_up_before_its_work_began_gives_its_slot_back(kit: normkit.Kit) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import os
 import secrets
 import tempfile
@@ -388,6 +387,7 @@ def _day(inventory: Inventory, at: dt.date | None) -> dt.date:
 
 
 def _respond(kit: Kit, result: Any, fmt: str, explain: bool, lang: Lang) -> Response:
+    slots.stop_if_answered()  # an answer nobody waits for is not written
     renderer = choose(fmt, kit.renderers.values())
     if renderer.name == "table":
         renderer = choose("markdown", kit.renderers.values())  # no terminal here
@@ -502,13 +502,14 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
             return work()
         # Bounded in number too: see normkit.server.slots.
         if not running.acquire(blocking=False):
-            raise slots.busy(settings.max_running)
+            raise slots.busy(settings.max_running, settings.timeout_seconds)
         slot = slots.Slot(running)
         try:
-            with anyio.fail_after(settings.timeout_seconds):
+            # Not fail_after: a TimeoutError of the work's own (a plugin's socket) is a
+            # bug to report, not the time limit.
+            with anyio.move_on_after(settings.timeout_seconds):
                 return await anyio.to_thread.run_sync(slot.run, work, abandon_on_cancel=True)
-        except TimeoutError:
-            raise slots.too_slow(settings.timeout_seconds) from None
+            raise slots.too_slow(settings.timeout_seconds)
         finally:
             slot.give_up()
 
@@ -517,10 +518,7 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
     async def unanswered(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, slots.Unanswered)
         body = error_body(code=exc.code, message=exc.message, hint=exc.hint)
-        # Busy: each computation running is answered within the time limit, then stops.
-        retry = str(math.ceil(settings.timeout_seconds))
-        headers = {"Retry-After": retry} if exc.code == "request.busy" else None
-        return JSONResponse(body, status_code=503, headers=headers)
+        return JSONResponse(body, status_code=503, headers=exc.headers)
 
     app.add_exception_handler(slots.Unanswered, unanswered)
 

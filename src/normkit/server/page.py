@@ -100,14 +100,18 @@ def page_router(kit: Kit, assessed: Any, bounded: Any, upload: Any) -> APIRouter
             municipality = None if norms in kit.normset_ids() else norms
             normset = None if municipality else norms
             # written here, within the time limit: a page of 14 000 units takes seconds
-            return render(assessed(inventory, normset, municipality, day, True), renderer, options)
+            result = assessed(inventory, normset, municipality, day, True)
+            slots.stop_if_answered()  # an answer nobody waits for is not written
+            return render(result, renderer, options)
 
         try:
             body = await bounded(work, len(content or b""), kind)
         except NormkitError as exc:
             return _problem(str(exc), lang)
         except slots.Unanswered as exc:  # too slow, or busy: the page says so as a page
-            return _problem(f"{exc.message}; {exc.hint}", lang, status_code=503)
+            page = _problem(f"{exc.message}; {exc.hint}", lang, status_code=503)
+            page.headers.update(exc.headers or {})
+            return page
         headers = {}
         if fmt != "html":
             headers["Content-Disposition"] = f'attachment; filename="normkit{renderer.extension}"'
