@@ -14,6 +14,7 @@ import io
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -775,6 +776,32 @@ def test_plan_limits_and_ids(kit: normkit.Kit, write: Write) -> None:
     with pytest.raises(normkit.NormkitError, match="'base'") as base:
         kit.plan(inventory, "national", [Y2020], [normkit.Scenario(id="base", title="t")])
     assert base.value.code == "plan.duplicate-scenario"
+
+
+def test_a_plan_too_large_is_refused_before_its_other_scenarios_are_applied(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Applying a scenario to a large inventory takes a second: the count of unit
+    assessments is checked after each, not after all of them."""
+    from normkit.planning import projection
+
+    inventory = normkit.load_inventory(EXAMPLE)  # 9 units
+    applied: list[str] = []
+    apply = projection.apply_scenario
+
+    def counted(inventory: Any, scenario: Any, *args: Any) -> Any:
+        applied.append(scenario.id)
+        return apply(inventory, scenario, *args)
+
+    monkeypatch.setattr(projection, "apply_scenario", counted)
+    small = normkit.Kit(autoload=False, limits=normkit.Limits(max_plan_unit_assessments=20))
+    scenarios = [normkit.Scenario(id=f"s{i}", title="t") for i in range(5)]
+    with pytest.raises(normkit.NormkitError, match=r"assess at least 36 units \(") as large:
+        small.plan(inventory, "national", [Y2020, Y2021], scenarios)  # 9 × 2 = 18 a run
+    assert large.value.code == "plan.too-large" and applied == ["s0"]
+    with pytest.raises(normkit.NormkitError, match=r"assess at least 27 units"):
+        small.plan(inventory, "national", [Y2020, Y2021, Y2022], scenarios)  # the base: 27
+    assert applied == ["s0"]  # none more: the base alone was over the limit
 
 
 def test_plan_dates() -> None:

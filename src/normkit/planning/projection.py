@@ -226,17 +226,16 @@ def project(
             code="plan.duplicate-scenario",
         )
     every = {**(known or {}), **{s.id: s for s in scenarios}}
-    applied = [apply_scenario(inventory, s, every, bed_types) for s in scenarios]
-    units = sum(len(f.units) for f in inventory.facilities) + sum(
-        len(f.units) for a in applied for f in a.inventory.facilities
-    )
-    if units * len(dates) > limits.max_plan_unit_assessments:
-        raise NormkitError(
-            f"the plan would assess {units * len(dates)} units (units × dates × base and "
-            f"scenarios), more than the limit of {limits.max_plan_unit_assessments}",
-            hint="fewer dates or scenarios, or raise NORMKIT_MAX_PLAN_UNIT_ASSESSMENTS",
-            code="plan.too-large",
-        )
+    # Counted as each scenario is applied, and refused as soon as the count is over the
+    # limit: applying a scenario to a large inventory takes a second, and twenty of them
+    # were applied before a plan too large to assess was refused.
+    units = sum(len(f.units) for f in inventory.facilities)
+    _within_plan_limit(units, dates, limits, complete=not scenarios)
+    applied: list[Applied] = []
+    for scenario in scenarios:
+        applied.append(apply_scenario(inventory, scenario, every, bed_types))
+        units += sum(len(f.units) for f in applied[-1].inventory.facilities)
+        _within_plan_limit(units, dates, limits, complete=len(applied) == len(scenarios))
     if baseline != BASE and baseline not in ids:
         raise NormkitError(
             f"the baseline '{baseline}' is neither the base nor one of the scenarios",
@@ -257,6 +256,21 @@ def project(
         differences=[_differences(against, run) for run in (base, *runs) if run is not against],
         notes=[*notes, *_notes(base, runs)],
     )
+
+
+def _within_plan_limit(
+    units: int, dates: Sequence[dt.date], limits: Limits, *, complete: bool
+) -> None:
+    """Refuse a plan whose unit assessments (so far, unless ``complete``) pass the limit."""
+    count = units * len(dates)
+    if count > limits.max_plan_unit_assessments:
+        raise NormkitError(
+            f"the plan would assess {'' if complete else 'at least '}{count} units (units × "
+            f"dates × base and scenarios), more than the limit of "
+            f"{limits.max_plan_unit_assessments}",
+            hint="fewer dates or scenarios, or raise NORMKIT_MAX_PLAN_UNIT_ASSESSMENTS",
+            code="plan.too-large",
+        )
 
 
 def _run(
