@@ -414,10 +414,12 @@ def test_the_page_says_busy_and_too_slow_as_a_page(
     assert "retry-after" not in slow.headers and busy.headers["retry-after"] == "1"
 
 
+@pytest.mark.parametrize("route", ["api", "page"])
 def test_an_answer_past_the_time_limit_is_not_written(
-    kit: normkit.Kit, table3: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    kit: normkit.Kit, table3: dict[str, Any], monkeypatch: pytest.MonkeyPatch, route: str
 ) -> None:
     import normkit.server.app as app_module
+    import normkit.server.page as page_module
 
     assess, written = kit.assess, []
 
@@ -430,9 +432,13 @@ def test_an_answer_past_the_time_limit_is_not_written(
         return b""
 
     monkeypatch.setattr(kit, "assess", late)
-    monkeypatch.setattr(app_module, "render", render)
+    monkeypatch.setattr(app_module if route == "api" else page_module, "render", render)
     one = TestClient(create_app(kit, ServerSettings(timeout_seconds=0.1, max_running=1)))
-    error(one.post("/v1/assess?format=csv", json={"inventory": table3}), 503, "request.too-slow")
+    if route == "api":
+        answer = one.post("/v1/assess?format=csv", json={"inventory": table3})
+        error(answer, 503, "request.too-slow")
+    else:
+        assert one.post("/report", data={"format": "csv"}).status_code == 503
     time.sleep(0.6)  # the thread has ended by now
     assert written == []
 
