@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import threading
 import time
 from pathlib import Path
@@ -547,10 +548,41 @@ def test_settings_from_the_environment() -> None:
     )
     assert settings.max_body_bytes == 1000 and settings.cors_origins == ("a", "b")
     assert settings.max_running == 3 and settings.inline_bytes == 0
-    with pytest.raises(normkit.NormkitError, match=r"^NORMKIT_SERVER_MAX_RUNNING is 0; at least 1"):
-        ServerSettings.from_env({"NORMKIT_SERVER_MAX_RUNNING": "0"})
-    with pytest.raises(normkit.NormkitError, match="not a number"):
-        ServerSettings.from_env({"NORMKIT_SERVER_TIMEOUT_SECONDS": "soon"})
+
+
+@pytest.mark.parametrize(
+    ("setting", "text", "said"),
+    [
+        ("MAX_RUNNING", "0", "is 0; a whole number, at least 1"),
+        ("MAX_RUNNING", "abc", "is 'abc'; a whole number, at least 1"),
+        ("MAX_RUNNING", "2.5", "is '2.5'; a whole number"),
+        ("TIMEOUT_SECONDS", "soon", "is 'soon'; a finite number of seconds"),
+        ("TIMEOUT_SECONDS", "nan", "is nan; a finite number of seconds"),
+        ("TIMEOUT_SECONDS", "inf", "is inf; a finite number of seconds"),
+        ("TIMEOUT_SECONDS", "-1", "is -1.0; a finite number of seconds, more than 0"),
+        ("TIMEOUT_SECONDS", "0", "is 0.0; a finite number of seconds, more than 0"),
+        ("MAX_BODY_BYTES", "0", "is 0; a whole number of bytes, at least 1"),
+        ("INLINE_BYTES", "-1", "is -1; a whole number of bytes, 0 or more"),
+    ],
+)
+def test_a_setting_out_of_range_is_refused_by_its_name(setting: str, text: str, said: str) -> None:
+    with pytest.raises(
+        normkit.NormkitError, match="^" + re.escape(f"NORMKIT_SERVER_{setting} {said}")
+    ):
+        ServerSettings.from_env({f"NORMKIT_SERVER_{setting}": text})
+
+
+def test_the_least_values_are_accepted() -> None:
+    least = ServerSettings.from_env(
+        {
+            "NORMKIT_SERVER_MAX_RUNNING": "1",
+            "NORMKIT_SERVER_TIMEOUT_SECONDS": "1e-6",
+            "NORMKIT_SERVER_MAX_BODY_BYTES": "1",
+            "NORMKIT_SERVER_INLINE_BYTES": "0",
+        }
+    )
+    assert (least.max_running, least.timeout_seconds) == (1, 1e-6)
+    assert (least.max_body_bytes, least.inline_bytes) == (1, 0)
 
 
 # -- the page -----------------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import secrets
 import tempfile
@@ -70,33 +71,53 @@ class ServerSettings:
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
-        if self.max_running < 1:  # no slot: every upload would be refused as busy
-            raise NormkitError(
-                f"NORMKIT_SERVER_MAX_RUNNING is {self.max_running}; at least 1 is needed",
-                code="server.settings",
-            )
+        for name, (_, allowed, wanted) in _NUMBERS.items():
+            value = getattr(self, name)
+            if not allowed(value):
+                raise NormkitError(f"{_setting(name)} is {value}; {wanted}", code="server.settings")
 
     @classmethod
     def from_env(cls, environ: MutableMapping[str, str] | None = None) -> ServerSettings:
         env = os.environ if environ is None else environ
         origins = env.get("NORMKIT_SERVER_CORS_ORIGINS", "")
-        try:
-            return cls(
-                max_body_bytes=int(env.get("NORMKIT_SERVER_MAX_BODY_BYTES", cls.max_body_bytes)),
-                timeout_seconds=float(
-                    env.get("NORMKIT_SERVER_TIMEOUT_SECONDS", cls.timeout_seconds)
-                ),
-                inline_bytes=int(env.get("NORMKIT_SERVER_INLINE_BYTES", cls.inline_bytes)),
-                max_running=int(env.get("NORMKIT_SERVER_MAX_RUNNING", cls.max_running)),
-                token=env.get("NORMKIT_SERVER_TOKEN") or None,
-                cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
-            )
-        except NormkitError:
-            raise  # a ValueError too: said as it is, not as "not a number"
-        except ValueError as exc:
-            raise NormkitError(
-                f"a NORMKIT_SERVER_* setting is not a number: {exc}", code="server.settings"
-            ) from None
+        numbers: dict[str, Any] = {}
+        for name, (kind, _, wanted) in _NUMBERS.items():
+            text = env.get(_setting(name))
+            if text is None:
+                continue
+            try:
+                numbers[name] = kind(text)
+            except ValueError:
+                raise NormkitError(
+                    f"{_setting(name)} is {text!r}; {wanted}", code="server.settings"
+                ) from None
+        return cls(
+            **numbers,
+            token=env.get("NORMKIT_SERVER_TOKEN") or None,
+            cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
+        )
+
+
+#: each number setting: its type, whether a value is allowed, and what is wanted
+_NUMBERS: dict[str, tuple[type, Callable[[Any], bool], str]] = {
+    "max_body_bytes": (int, lambda v: v >= 1, "a whole number of bytes, at least 1"),
+    # a time is finite and above 0 (NaN is neither)
+    "timeout_seconds": (
+        float,
+        lambda v: 0 < v < math.inf,
+        "a finite number of seconds, more than 0",
+    ),
+    "inline_bytes": (int, lambda v: v >= 0, "a whole number of bytes, 0 or more"),
+    "max_running": (
+        int,
+        lambda v: v >= 1,
+        "a whole number, at least 1 (with none, every upload would be refused as busy)",
+    ),
+}
+
+
+def _setting(name: str) -> str:
+    return f"NORMKIT_SERVER_{name.upper()}"
 
 
 # -- errors as JSON ------------------------------------------------------------
