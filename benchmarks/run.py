@@ -145,6 +145,22 @@ def check_frames(quick: bool) -> list[Goal]:
             result["categorical_ratio"],
             1.5,
         ),
+        Goal(
+            "frames",
+            "the same beside numpy making the arrays of the result's five columns by hand "
+            "(norm, one null column for staffing and gap, status); minor page faults per call: "
+            + ", ".join(
+                f"{label} {result['minor_faults'][key]:,}"
+                for label, key in (
+                    ("normkit", "normkit_pandas_categorical_s"),
+                    ("numpy gather", "numpy_gather_s"),
+                    ("numpy five columns", "numpy_result_columns_s"),
+                )
+            ),
+            ms(result["normkit_pandas_categorical_s"]),
+            f"numpy, five columns {ms(result['numpy_result_columns_s'])}",
+            result["same_columns_ratio"],
+        ),
         *(
             Goal(
                 "frames",
