@@ -921,3 +921,82 @@ def test_many_facilities_of_one_kind_of_note_are_counted_in_one(
     assert expected in many.notes
     # each facility's own figures stay in the facilities
     assert len(many.facilities) == 11
+
+
+def test_a_derived_indicator_is_explained_with_its_inputs_and_the_sources_figure() -> None:
+    """Bergen's 256 GPs: the working, where 256 came from, and the slide's 384 beside it."""
+    kit = normkit.Kit()
+    inventory = kit.load_inventory(kit.example("bergen-gp-capacity-2024")[1])
+    resolved = kit.resolve("bergen-gp", dt.date(2024, 1, 29))
+    step = normkit.assess(inventory, resolved).indicator_explanations["gp_fte"]
+    # 256 GPs × 56 hours a week ÷ 37.5 hours a week per FTE
+    assert step["value"] == pytest.approx(256 * 56 / 37.5)
+    assert step["text"].endswith("= 382.29 FTE") and "[bergen-gp]" in step["text"]
+    assert step["source"]["section"] == "Fastlegeordningen"
+    fed, stated = step["children"]
+    assert fed["text"] == "gps = 256: as the inventory states it"
+    assert stated["value"] == 384 and stated["rule"] == "gp-fte-2024"
+    assert stated["text"].endswith(
+        f"computed 382.29 FTE, a difference of -1.71 FTE ({256 * 56 / 37.5 / 384 - 1:+.2%})"
+    )
+    assert normkit.assess(inventory, resolved, explain=False).indicator_explanations == {}
+
+
+def test_a_sources_figure_for_other_inputs_is_not_set_beside_an_indicator() -> None:
+    kit = normkit.Kit()
+    inventory = kit.load_inventory(kit.example("bergen-gp-capacity-2024")[1])
+    fewer = inventory.model_copy(update={"figures": {**inventory.figures, "gps": 255.0}})
+    resolved = kit.resolve("bergen-gp", dt.date(2024, 1, 29))
+    step = normkit.assess(fewer, resolved).indicator_explanations["gp_fte"]
+    assert [c["text"] for c in step["children"]] == ["gps = 255: as the inventory states it"]
+
+
+def test_an_indicators_inputs_say_where_each_came_from() -> None:
+    """Totals of the assessment, and an indicator derived before, named as such."""
+    ns = normkit.NormSet(
+        id="t",
+        title="t",
+        source=normkit.Source(document="d"),
+        needs=(
+            normkit.Need(
+                id="lt", bed_types=("long_term",), rule=normkit.Rate(amount="1 FTE", per="10 place")
+            ),
+        ),
+        indicators=(
+            normkit.DerivedIndicator(
+                id="fte_per_place",
+                label="FTE per place",
+                rule=normkit.Ratio(
+                    numerator="required_fte", denominator="beds", reports_in="FTE per place"
+                ),
+            ),
+            normkit.DerivedIndicator(
+                id="places_per_fte",
+                label="places per FTE",
+                rule=normkit.Ratio(
+                    numerator="one", denominator="fte_per_place", reports_in="places per FTE"
+                ),
+            ),
+        ),
+    )
+    inventory = normkit.Inventory.model_validate(
+        {
+            "figures": {"one": 1},
+            "facilities": [
+                {"name": "Home", "units": [{"name": "A", "bed_type": "long_term", "beds": 20}]}
+            ],
+        }
+    )
+    resolved = normkit.normset.resolve(ns, dt.date(2020, 1, 1), lambda *_: ns)
+    result = normkit.assess(inventory, resolved)
+    assert result.indicators["places_per_fte"] == pytest.approx(10.0)
+    first = [c["text"] for c in result.indicator_explanations["fte_per_place"]["children"]]
+    assert first == [
+        "beds = 20: the places of the inventory's units",
+        "required_fte = 2: this assessment's total",
+    ]
+    second = [c["text"] for c in result.indicator_explanations["places_per_fte"]["children"]]
+    assert second == [
+        "fte_per_place = 0.1: the derived indicator 'fte_per_place'",
+        "one = 1: as the inventory states it",
+    ]

@@ -31,10 +31,11 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, SchemaSerializer, core_schema
 
 from .errors import NormkitError, RuleError
+from .figures import Figure, recompute
 from .inventory import Facility, Inventory, Service, Staffing, Unit, staffed_on
 from .model import Output
 from .municipality import MunicipalityInfo
-from .normset import AppliedNeed, AppliedOverride, NormSet, ResolvedNormSet
+from .normset import AppliedNeed, AppliedOverride, DerivedIndicator, NormSet, ResolvedNormSet
 from .provenance import Source
 from .rules.base import FTE, Rule, Step, finite, fmt
 from .rules.threshold import Alert
@@ -180,6 +181,12 @@ class Assessment(_Out):
     totals: Totals
     services: list[Service]
     indicators: dict[str, float]
+    indicator_explanations: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="how each derived indicator was computed, when explained: its rule's "
+        "steps, its source, where each input came from, and the source's own figure for "
+        "the same inputs when the norm set states one",
+    )
     alerts: list[Alert]
     notes: list[str]
 
@@ -275,7 +282,9 @@ class AssessmentRun:
         """The assessment; ``units`` are the rows kept (none when they were streamed out)."""
         normset, inventory, facilities = self.normset, self.inventory, self.facilities
         totals = _totals(self.tally, facilities, normset)
-        indicators, notes = indicators_of(inventory, totals, normset, bool(facilities))
+        indicators, notes, workings = indicators_of(
+            inventory, totals, normset, bool(facilities), self.templates.explain
+        )
         alerts, more = _alerts(inventory, indicators, normset)
         notes.extend(more)
         notes.extend(_coverage_notes(self.tally, facilities, totals, normset, inventory))
@@ -298,6 +307,7 @@ class AssessmentRun:
             totals=totals,
             services=list(inventory.services),
             indicators=indicators,
+            indicator_explanations=workings,
             alerts=alerts,
             notes=notes,
         )
@@ -957,21 +967,30 @@ TOTAL_INDICATORS = ("norm_fte", "required_fte", "staffed_fte", "gap_fte")
 
 
 def indicators_of(
-    inventory: Inventory, totals: Totals, normset: ResolvedNormSet, assessed: bool
-) -> tuple[dict[str, float], list[str]]:
+    inventory: Inventory,
+    totals: Totals,
+    normset: ResolvedNormSet,
+    assessed: bool,
+    explain: bool = False,
+) -> tuple[dict[str, float], list[str], dict[str, dict[str, Any]]]:
     """What thresholds can watch: the inventory's figures, the assessment's totals, and
-    the norm set's derived indicators (with a note for each that cannot be computed).
+    the norm set's derived indicators (with a note for each that cannot be computed);
+    with ``explain``, how each derived indicator was computed.
 
     ``assessed``: whether any facility was assessed (the totals then count).
     """
     indicators = inventory.indicators()
+    origins = {name: _inventory_origin(name, inventory) for name in indicators}
     if assessed:
         indicators = {"beds": float(totals.beds), **indicators}  # as the inventory gives it
+        origins.setdefault("beds", _inventory_origin("beds", inventory))
         for name in TOTAL_INDICATORS:
             value = getattr(totals, name)
             if value is not None:
                 indicators[name] = value
+                origins[name] = "this assessment's total"
     notes = []
+    workings: dict[str, dict[str, Any]] = {}
     for derived in normset.indicators:
         if not set(derived.input_names().values()) & set(indicators):
             continue  # about figures this inventory does not deal with at all
@@ -979,7 +998,70 @@ def indicators_of(
             indicators[derived.id] = derived.compute(indicators)
         except NormkitError as exc:
             notes.append(f"not computed: {exc.message}")
-    return indicators, notes
+            continue
+        if explain:
+            workings[derived.id] = _indicator_step(derived, indicators, origins, normset)
+        origins[derived.id] = f"the derived indicator '{derived.id}'"
+    return indicators, notes, workings
+
+
+def _inventory_origin(name: str, inventory: Inventory) -> str:
+    """Where an inventory's figure comes from, in a planner's words."""
+    if name in inventory.figures:
+        return "as the inventory states it"
+    if name == "beds":
+        return "the places of the inventory's units"
+    if name.startswith("inhabitants"):
+        return "summed from the inventory's populations"
+    return "summed from the inventory's GP lists"
+
+
+def _indicator_step(
+    derived: DerivedIndicator,
+    indicators: dict[str, float],
+    origins: dict[str, str],
+    normset: ResolvedNormSet,
+) -> dict[str, Any]:
+    """A derived indicator's working: its rule's steps, where each input came from, and
+    the figure the source states for the same inputs, when it states one."""
+    inputs = {name: indicators[given] for name, given in derived.input_names().items()}
+    inner = explained(derived.rule, inputs, f"indicator '{derived.id}'")
+    fed = tuple(
+        Step(f"{given} = {fmt(indicators[given])}: {origins[given]}", indicators[given], "", given)
+        for given in sorted(set(derived.input_names().values()))
+    )
+    stated = tuple(
+        _stated_step(figure, normset.rule(figure.rule), inner)
+        for figure in normset.figures
+        if figure.rule in normset.rules
+        and normset.rule(figure.rule) == derived.rule
+        and figure.inputs == inputs
+    )
+    return Step(
+        f"{derived.label} [{normset.normset.id}]: {inner.text}",
+        inner.value,
+        inner.unit,
+        derived.id,
+        derived.source or derived.rule.source,
+        inner.children + fed + stated,
+    ).to_dict()
+
+
+def _stated_step(figure: Figure, rule: Rule, computed: Step) -> Step:
+    """The source's own number for the same inputs, beside the one computed."""
+    result = recompute(figure, rule)
+    relative = (
+        f" ({result.relative_difference:+.2%})" if result.relative_difference is not None else ""
+    )
+    return Step(
+        f"the source states {fmt(result.stated, result.unit)} for these inputs "
+        f"({figure.label}); computed {fmt(result.computed, result.unit)}, a difference of "
+        f"{fmt(result.difference, result.unit)}{relative}",
+        result.stated,
+        result.unit,
+        figure.id,
+        figure.source,
+    )
 
 
 def _alerts(

@@ -233,7 +233,14 @@ def _figure_blocks(a: Assessment, locale: Locale) -> list[Block]:
         blocks.append(Table(t("Services"), columns, rows, sheet=t("Services")))
     figures = [(k, v) for k, v in a.indicators.items() if k not in _SHOWN_IN_TABLE]
     if figures:
-        rows = tuple(Row((name, Num(value, "figure"))) for name, value in figures)
+        rows = tuple(
+            Row(
+                (name, Num(value, "figure")),
+                explanation=_explanation_lines(a.indicator_explanations.get(name)),
+                label=name,
+            )
+            for name, value in figures
+        )
         blocks.append(Table(t("Figures"), (t("Figure"), t("Value")), rows, sheet=t("Figures")))
     return blocks
 
