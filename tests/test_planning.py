@@ -174,6 +174,74 @@ def test_a_population_series_counts_its_latest_record() -> None:
     assert total_and_old.indicators() == {"inhabitants": 100, "inhabitants_80+": 9}
 
 
+@pytest.mark.parametrize(
+    ("records", "field", "said"),
+    [
+        (  # one age group written two ways (it crashed the assessment: Populations sorted)
+            [
+                {"area": "X", "age_group": "80+", "inhabitants": 5000, "at": "2024-01-01"},
+                {"area": "X", "age_group": "80 år eller eldre", "inhabitants": 100},
+            ],
+            "populations[1].age_group",
+            "the age groups '80 år eller eldre' and '80+' of area 'X' overlap",
+        ),
+        (  # groups sharing ages 75-79
+            [
+                {"age_group": "67-79 år", "inhabitants": 5},
+                {"age_group": "90 år eller eldre", "inhabitants": 1},
+                {"age_group": "75-84 år", "inhabitants": 5},
+            ],
+            "populations[2].age_group",
+            "the age groups '67-79 år' and '75-84 år' of the municipality overlap",
+        ),
+        (  # one record on one date given twice: one of the two won, by its place in the file
+            [
+                {"area": "X", "inhabitants": 5000, "at": "2024-01-01"},
+                {"area": "X", "inhabitants": 100, "at": "2024-01-01"},
+            ],
+            "populations[1]",
+            "the population of area 'X', every age on 2024-01-01 is given twice (first in "
+            "populations[0])",
+        ),
+        (  # undated: the two were added up; 'I alt' is every age, as no age group is
+            [
+                {"area": "X", "inhabitants": 5000},
+                {"area": "X", "age_group": "I alt", "inhabitants": 1},
+            ],
+            "populations[1]",
+            "the population of area 'X', every age is given twice",
+        ),
+    ],
+)
+def test_people_counted_twice_are_refused(
+    records: list[dict[str, object]], field: str, said: str
+) -> None:
+    with pytest.raises(normkit.InventoryError) as refused:
+        normkit.Inventory(populations=records)
+    assert refused.value.code == "inventory.duplicate"
+    assert refused.value.location is not None and refused.value.location.field == field
+    assert refused.value.message.startswith(said)
+    # a population file given to a plan is checked the same way
+    with pytest.raises(normkit.InventoryError) as again:
+        normkit.Inventory().with_populations(normkit.Population.model_validate(r) for r in records)
+    assert again.value.message.startswith(said)
+
+
+def test_age_groups_that_meet_and_one_series_over_time_are_not_people_counted_twice() -> None:
+    inventory = normkit.Inventory(
+        populations=[
+            {"area": "X", "age_group": "67-79 år", "inhabitants": 50, "at": "2024-01-01"},
+            {"area": "X", "age_group": "67-79 år", "inhabitants": 60, "at": "2025-01-01"},
+            {"area": "X", "age_group": "80-89 år", "inhabitants": 20},
+            {"area": "X", "age_group": "90 år eller eldre", "inhabitants": 4},
+            {"area": "Y", "age_group": "67+", "inhabitants": 7},
+        ]
+    )
+    on = inventory.on(dt.date(2025, 6, 1)).indicators()
+    assert on["inhabitants_67+"] == 60 + 20 + 4 + 7
+    assert "inhabitants_80+" not in on  # area Y's 67+ straddles 80: left out, not guessed
+
+
 def test_inventories_are_put_together_and_their_clashes_named() -> None:
     homes = normkit.load_inventory(EXAMPLE)
     figures = normkit.Inventory(name="figures", figures={"public_health_fte": 2.5})

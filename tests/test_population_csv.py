@@ -102,6 +102,18 @@ def _refused(tmp_path: Path, text: str, limits: normkit.Limits | None = None) ->
             "'0-66 år' in 2024 is given again (first on line 2): added up, it would be counted "
             "twice (hint: give each region, sex, age group and year once)",
         ),
+        (  # one age group written two ways: '067-079 år' and '67-79 år' are the same ages
+            "region;alder;2024\nX;067-079 år;1\nX;80 år eller eldre;2\nX;67-79 år;3\n",
+            "population.duplicate | p.csv:4, field 'alder': the age groups '067-079 år' (line 2) "
+            "and '67-79 år' (line 4) of 'X' overlap: added up, some people would be counted "
+            "twice (hint: export age groups that do not overlap (one of SSB's groupings))",
+        ),
+        (  # groups that share some ages, in different years
+            "region;alder;år;personer\nX;75-84 år;2024;1\nX;67-79 år;2025;3\n",
+            "population.duplicate | p.csv:3, field 'alder': the age groups '67-79 år' (line 3) "
+            "and '75-84 år' (line 2) of 'X' overlap: added up, some people would be counted "
+            "twice (hint: export age groups that do not overlap (one of SSB's groupings))",
+        ),
         (
             "år;personer\n2030;1\n2030;2\n",
             "population.duplicate | p.csv:3, field 'personer': the population of the "

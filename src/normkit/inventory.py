@@ -351,6 +351,7 @@ class Inventory(Model):
         check_unique(self.gp_lists, "GP list '{}' appears twice", "gp_lists", "id")
         check_unique(self.gp_centres, "GP centre '{}' appears twice", "gp_centres", "name")
         check_unique(self.services, "service '{}' appears twice", "services", "name")
+        check_populations(self.populations)
         for name, value in self.figures.items():
             if isinstance(value, tuple):
                 _one_value_at_a_time(name, value)
@@ -398,7 +399,9 @@ class Inventory(Model):
 
     def with_populations(self, populations: Iterable[Population]) -> Inventory:
         """A copy whose populations are ``populations`` (the inventory's own are replaced)."""
-        return self.model_copy(update={"populations": tuple(populations)})
+        replaced = tuple(populations)
+        check_populations(replaced)
+        return self.model_copy(update={"populations": replaced})
 
     def indicators(self) -> dict[str, float]:
         """Figures thresholds can watch: places, free list places, inhabitants...
@@ -471,6 +474,61 @@ def age_span(label: str) -> tuple[int, int | None] | None:
     return (low, high) if high >= low else None
 
 
+def first_age_overlap(labels: Iterable[str | None]) -> tuple[str, str] | None:
+    """Two different age labels whose ages overlap ('80+' and '80 år eller eldre', or
+    '67-79 år' and '75-84 år'), if any; totals and labels naming no ages are not compared.
+    Counted together, such groups would count some people twice."""
+    spans = sorted(
+        (span, label)
+        for label in {label for label in labels if label is not None and not is_total_age(label)}
+        if (span := age_span(label)) is not None
+    )
+    reach: float = -1  # the highest age covered so far, and the label that covers it
+    reaching = ""
+    for (low, high), label in spans:
+        if low <= reach:
+            return reaching, label
+        top = math.inf if high is None else high
+        if top > reach:
+            reach, reaching = top, label
+    return None
+
+
+def check_populations(populations: Sequence[Population]) -> None:
+    """Refuse one area's people counted twice: a record of the same area, age group and
+    date given again, or two age groups of an area that overlap."""
+    seen: dict[tuple[str | None, str, dt.date | None], int] = {}
+    labels: dict[str | None, dict[str | None, int]] = {}
+    for index, p in enumerate(populations):
+        age = "every age" if is_total_age(p.age_group) else str(p.age_group)
+        first = seen.setdefault((p.area, age, p.at), index)
+        if first != index:
+            when = f" on {p.at.isoformat()}" if p.at is not None else ""
+            raise InventoryError(
+                f"the population of {_area(p.area)}, {age}{when} is given twice (first in "
+                f"populations[{first}]): one of the two would be counted or both added up",
+                Location(field=f"populations[{index}]"),
+                "give each area, age group and date once",
+                code="inventory.duplicate",
+            )
+        labels.setdefault(p.area, {}).setdefault(p.age_group, index)
+    for area, indexes in labels.items():
+        pair = first_age_overlap(indexes)
+        if pair is not None:
+            later = max(indexes[pair[0]], indexes[pair[1]])
+            raise InventoryError(
+                f"the age groups '{pair[0]}' and '{pair[1]}' of {_area(area)} overlap: "
+                "counted together, some people would be counted twice",
+                Location(field=f"populations[{later}].age_group"),
+                "write each age group one way, and let an area's age groups cover separate ages",
+                code="inventory.duplicate",
+            )
+
+
+def _area(area: str | None) -> str:
+    return "the municipality" if area is None else f"area '{terminal(area)}'"
+
+
 #: age labels that mean everyone (SSB writes "I alt"; "Alle aldre" in some tables)
 TOTAL_AGES = frozenset({"i alt", "alle aldre", "alle", "total", "all"})
 
@@ -540,7 +598,11 @@ def _aged_at_least(
     """Inhabitants aged ``age`` or more, if the age groups cover exactly that, else None."""
     if any(low < age and (high is None or high >= age) for (low, high), _ in groups):
         return None  # a group straddles the age
-    older = sorted(((low, high), p) for (low, high), p in groups if low >= age)
+    # by the ages alone: two records of the same ages are refused when read, and a
+    # Population cannot be ordered
+    older = sorted(
+        (((low, high), p) for (low, high), p in groups if low >= age), key=lambda g: g[0][0]
+    )
     expected: int | None = age
     for (low, high), _ in older:
         if expected is None or low != expected:

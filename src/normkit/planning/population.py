@@ -22,7 +22,7 @@ from pathlib import Path
 from ..csvfiles import Table, decode, separator
 from ..errors import InventoryError, Location
 from ..files import read_bytes
-from ..inventory import Population, age_span, is_total_age
+from ..inventory import Population, age_span, first_age_overlap, is_total_age
 from ..limits import DEFAULT, Limits
 from ..values import listing
 
@@ -86,10 +86,12 @@ def read_population_csv(path: str | Path, limits: Limits = DEFAULT) -> tuple[Pop
     alternatives: dict[str, int] = {}
     sexes: dict[str, int] = {}
     regions: dict[str | None, int] = {}
+    ages: dict[str | None, dict[str | None, int]] = {}  # each region's age labels: first line
     for line, cells in table.rows():
         region = cells.get(dimensions.get("region", ""), "") or None
         age = cells.get(dimensions.get("alder", ""), "") or None
         regions.setdefault(region, line)
+        ages.setdefault(region, {}).setdefault(age, line)
         if age is not None and age_span(age) is None and not is_total_age(age):
             raise InventoryError(
                 f"'{age}' is not an age group normkit can place",
@@ -164,6 +166,18 @@ def read_population_csv(path: str | Path, limits: Limits = DEFAULT) -> tuple[Pop
             code="inventory.too-many-units",
         )
     _check_ages(totals, file)
+    for region, first_lines in ages.items():
+        pair = first_age_overlap(first_lines)
+        if pair is not None:
+            one, other = (first_lines[label] for label in pair)
+            raise InventoryError(
+                f"the age groups '{pair[0]}' (line {one}) and '{pair[1]}' (line {other}) of "
+                f"{_described(region, None, None)} overlap: added up, some people would be "
+                "counted twice",
+                Location(file, max(one, other), dimensions["alder"]),
+                "export age groups that do not overlap (one of SSB's groupings)",
+                code="population.duplicate",
+            )
     return tuple(
         Population(area=region, age_group=age, at=dt.date(year, 1, 1), inhabitants=count)
         for (region, age, year), count in totals.items()
