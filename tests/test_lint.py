@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 import normkit
 from normkit.cli import app
-from normkit.files import read_document
+from normkit.files import noting_reads, read_document
 from normkit.lint import check_paths, check_plugins
 from normkit.scaffold import new_plugin, slugify
 from normkit.schema import json_schema
@@ -567,7 +567,10 @@ def test_a_norm_file_the_manifest_does_not_list_is_named(tmp_path: Path) -> None
         }
     ]
     kit = normkit.Kit([normkit.ManifestPlugin(tmp_path, name="testby")], autoload=False)
-    assert [f.file for f in check_plugins(kit, ["testby"])] == [str(forgotten)]
+    with noting_reads() as read:  # what the command line then never writes over
+        assert [f.file for f in check_plugins(kit, ["testby"])] == [str(forgotten)]
+    # read only to see that it is no norm set (it names no source)
+    assert (tmp_path / "notes.json").resolve() in read
     assert check_plugins(kit, ["national"]) == []
 
 

@@ -565,6 +565,39 @@ def test_scenarios_that_extend_each_other_in_a_cycle_are_refused(
     assert absent.value.location.line == 3
 
 
+def test_parents_of_one_name_in_two_folders_are_two_scenarios(
+    write: Write, kit: normkit.Kit, tmp_path: Path
+) -> None:
+    """Each 'extends: parent.yaml' is the file beside its own scenario; one file extended
+    twice is read once; two files giving one id are refused."""
+    adds = (
+        "changes:\n  - {{kind: add_staffing, valid_from: 2021-01-01, facility: Kurland, fte: {}}}\n"
+    )
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    write("a/parent.yaml", "id: pa\ntitle: pa\n" + adds.format(1))
+    write("b/parent.yaml", "id: pb\ntitle: pb\n" + adds.format(5))
+    ca = write("a/child.yaml", "id: ca\ntitle: ca\nextends: parent.yaml\n")
+    cb = write("b/child.yaml", "id: cb\ntitle: cb\nextends: parent.yaml\n")
+    again = write("b/again.yaml", "id: cc\ntitle: cc\nextends: ../a/parent.yaml\n")
+    scenarios = kit.load_scenarios([ca, cb, again])
+    plan = kit.plan(normkit.load_inventory(EXAMPLE), "national", [Y2021], scenarios)
+    assert [run.chain for run in plan.scenarios] == [["pa", "ca"], ["pb", "cb"], ["pa", "cc"]]
+
+    def kurland(run: Any) -> float:
+        (period,) = run.periods
+        return next(f.staffed_fte for f in period.assessment.facilities if f.facility == "Kurland")
+
+    added = [kurland(run) - kurland(plan.base) for run in plan.scenarios]
+    assert added == pytest.approx([1, 5, 1])
+    assert scenarios[0]._parent is scenarios[2]._parent  # a/parent.yaml, read once
+    write("b/same-id.yaml", "id: pa\ntitle: another pa\n")
+    cd = write("b/cd.yaml", "id: cd\ntitle: cd\nextends: same-id.yaml\n")
+    with pytest.raises(normkit.ScenarioError, match="two scenario files give the id 'pa'") as two:
+        kit.load_scenarios([ca, cd])
+    assert two.value.code == "plan.duplicate-scenario"
+
+
 def test_a_measure_defined_twice_is_refused(write: Write, kit: normkit.Kit) -> None:
     m = "  - {kind: measure, id: m, type: cost, valid_from: 2021-01-01, amount: 1 NOK/year}\n"
     write("p.yaml", f"id: p\ntitle: p\nchanges:\n{m}")

@@ -645,6 +645,28 @@ def test_output_never_writes_over_an_input(tmp_path: Path) -> None:
     assert inventory.read_bytes() == EXAMPLE_INVENTORY.read_bytes()
 
 
+def test_output_never_writes_over_a_file_read_through_another(tmp_path: Path) -> None:
+    """A scenario's parent, named by its extends; a norm file in a folder given to check."""
+    parent = tmp_path / "parent.json"
+    parent.write_text('{"id": "p", "title": "p", "changes": []}', encoding="utf-8")
+    child = tmp_path / "child.yaml"
+    child.write_text("id: c\ntitle: c\nextends: parent.json\nchanges: []\n", encoding="utf-8")
+    before = parent.read_bytes()
+    args = ("plan", "--years", "2020", "--scenario", str(child), "--format", "json")
+    code, _, err = run(*args, "-o", str(parent))
+    assert code == 1 and f"will not write over {parent}: this command read it" in err
+    assert parent.read_bytes() == before
+    assert run(*args, "-o", str(tmp_path / "plan.json"))[0] == 0  # any other file is fine
+    folder = tmp_path / "norms"
+    folder.mkdir()
+    normset = folder / "mine.yaml"
+    normset.write_text("id: mine\ntitle: Mine\nsource: {document: d}\n", encoding="utf-8")
+    before = normset.read_bytes()
+    code, _, err = run("check", str(folder), "-o", str(normset))
+    assert code == 1 and "this command read it as input" in err
+    assert normset.read_bytes() == before
+
+
 def test_output_is_written_with_the_umask(tmp_path: Path) -> None:
     target = tmp_path / "r.csv"
     assert run("assess", "--format", "csv", "-o", str(target))[0] == 0

@@ -75,8 +75,11 @@ def _reports_errors(command: Callable[P, None]) -> Callable[P, None]:
 
     @functools.wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        from .files import noting_reads
+
         try:
-            command(*args, **kwargs)
+            with noting_reads():  # an output never replaces a file the command read
+                command(*args, **kwargs)
         except NormkitError as exc:
             if _State.debug:
                 raise

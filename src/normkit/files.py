@@ -16,12 +16,14 @@ text that number fields refuse (:class:`normkit.values.YamlAmbiguous`).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,11 +82,41 @@ def refuse_folder(path: Path, error: type[NormkitError]) -> None:
         raise error("is a folder, not a file", Location(str(path)), code="file.unreadable")
 
 
+#: the files read while a command runs, when it asks (:func:`noting_reads`)
+_READ: ContextVar[set[Path] | None] = ContextVar("normkit_files_read", default=None)
+
+
+@contextlib.contextmanager
+def noting_reads() -> Iterator[set[Path]]:
+    """Note every file read within the block (resolved), so that a command's output is
+    never written over one of them: a file named on the command line, or one reached
+    through it (a scenario's ``extends``, a folder's norm files)."""
+    read: set[Path] = set()
+    token = _READ.set(read)
+    try:
+        yield read
+    finally:
+        _READ.reset(token)
+
+
+def note_read(path: Path) -> None:
+    """Note ``path`` as read, when a command is noting (:func:`noting_reads`)."""
+    read = _READ.get()
+    if read is not None:
+        read.add(path.resolve())
+
+
+def files_read() -> frozenset[Path]:
+    """The files read so far within :func:`noting_reads` (none outside it)."""
+    return frozenset(_READ.get() or ())
+
+
 def read_bytes(path: Path, limit: int, error: type[NormkitError]) -> bytes:
     """The file's bytes, refusing more than ``limit`` without reading past it."""
     file = str(path)
     try:
         with path.open("rb") as handle:
+            note_read(path)
             data = handle.read(limit + 1)
     except FileNotFoundError:
         raise error("file not found", Location(file), code="file.not-found") from None

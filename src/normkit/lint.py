@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from .assessment import TOTAL_INDICATORS
 from .errors import NormkitError, NormSetError
-from .files import LineMap, read_document
+from .files import LineMap, note_read, read_document
 from .inventory import COMPUTED_INDICATORS, combine_inventories
 from .kit import Kit
 from .manifest import MANIFEST, ManifestPlugin
@@ -273,6 +273,7 @@ def _may_be_normset(path: Path, max_bytes: int) -> bool:
     read, not parsed, which is what makes a folder of thousands of them quick)."""
     try:
         with path.open("rb") as file:
+            note_read(path)
             raw = file.read(max_bytes + 1)
     except OSError:
         return False

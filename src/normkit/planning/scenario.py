@@ -547,15 +547,21 @@ def load_scenarios(paths: Iterable[str | Path], limits: Limits = DEFAULT) -> lis
     """Read scenario files and the files they extend; the ones asked for first, in order.
 
     An ``extends`` that names a file (relative to the scenario's own file) is
-    read too; one that names an id must be among the scenarios read.
+    read too, once per file however many scenarios extend it; one that names
+    an id must be among the scenarios read. Two files read that give one id
+    are refused: an ``extends`` by that id could mean either.
     """
     asked = [load_scenario(p, limits) for p in paths]
-    found = {s.id: s for s in asked}
+    by_file: dict[Path, Scenario] = {}
+    for scenario in asked:
+        if scenario.origin and scenario.origin.file:
+            by_file.setdefault(Path(scenario.origin.file).resolve(), scenario)
+    found: dict[str, Scenario] = {}
     pending = list(asked)
     while pending:
         scenario = pending.pop()
         parent = scenario.extends
-        if parent is None or parent in found or not parent.lower().endswith(_SUFFIXES):
+        if parent is None or not parent.lower().endswith(_SUFFIXES):
             continue
         here = Path(scenario.origin.file) if scenario.origin and scenario.origin.file else None
         path = (here.parent / parent) if here is not None else Path(parent)
@@ -566,19 +572,36 @@ def load_scenarios(paths: Iterable[str | Path], limits: Limits = DEFAULT) -> lis
                 "give a path relative to the scenario's own file, or a scenario id",
                 code="scenario.extends-unknown",
             )
-        loaded = load_scenario(path, limits)
-        found.setdefault(loaded.id, loaded)
-        pending.append(loaded)
-        # The parent is named by its file; look it up by id from here on.
-        found[parent] = loaded
+        # By the file itself, not by how it is named: 'parent.json' next to two
+        # scenarios in two folders is two files.
+        key = path.resolve()
+        loaded = by_file.get(key)
+        if loaded is None:
+            loaded = by_file[key] = load_scenario(path, limits)
+            pending.append(loaded)
+        scenario._parent = loaded
+    for scenario in [*asked, *(s for s in by_file.values() if s not in asked)]:
+        first = found.setdefault(scenario.id, scenario)
+        if first is not scenario and scenario not in asked:
+            raise ScenarioError(
+                f"two scenario files give the id '{scenario.id}': "
+                f"{_file_of(first)} and {_file_of(scenario)}",
+                scenario.locate("id"),
+                "give each scenario its own id",
+                code="plan.duplicate-scenario",
+            )
     return _linked(asked, found)
 
 
+def _file_of(scenario: Scenario) -> str:
+    return scenario.origin.file if scenario.origin and scenario.origin.file else "(no file)"
+
+
 def _linked(asked: list[Scenario], found: Mapping[str, Scenario]) -> list[Scenario]:
-    """``asked``, each scenario tied to the one it extends; every extends must resolve,
-    without a cycle."""
+    """``asked``, each scenario tied to the one it extends (a file's is tied already);
+    every extends must resolve, without a cycle."""
     for scenario in found.values():
-        if scenario.extends is not None:
+        if scenario.extends is not None and scenario._parent is None:
             scenario._parent = found.get(scenario.extends)
     chains = ScenarioSet(found)
     for scenario in asked:
@@ -623,7 +646,8 @@ class ScenarioSet:
         while chain[-1].extends is not None:
             parent_id = chain[-1].extends
             assert parent_id is not None
-            parent = self._known.get(parent_id) or chain[-1]._parent
+            # a file's parent is tied to the scenario when read; an id is looked up
+            parent = chain[-1]._parent or self._known.get(parent_id)
             if parent is None:
                 raise ScenarioError(
                     f"scenario '{chain[-1].id}' extends '{parent_id}', which is not given",

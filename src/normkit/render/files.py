@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..errors import NormkitError
+from ..files import files_read
 from .charts import FORMATS, draw
 from .document import Chart
 from .locale import Lang, Locale
@@ -34,6 +35,12 @@ def _check_target(path: Path, inputs: Sequence[Path]) -> None:
                 hint="give another file name",
                 code="render.output",
             )
+    if target in files_read():  # read through another file: an extends, a folder's files
+        raise NormkitError(
+            f"will not write over {path}: this command read it as input",
+            hint="give another file name",
+            code="render.output",
+        )
     if not target.parent.is_dir():
         raise NormkitError(
             f"cannot write {path}: the folder {path.parent} does not exist",
