@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import json
 import os
 import re
 import stat
@@ -573,6 +574,36 @@ def test_xlsx_text_is_never_a_formula(tmp_path: Path) -> None:
     assert book["Units"]["B2"].data_type == "s"
 
 
+def test_xlsx_text_a_cell_cannot_hold_is_shown_not_lost(tmp_path: Path) -> None:
+    """Non-characters, which XML refuses, escaped (the file opened as broken); text longer
+    than a cell holds cut where it says so (openpyxl cut it without a word)."""
+    long_name = "Heim " + "x" * 40_000
+    hostile = tmp_path / "hostile.json"
+    hostile.write_text(
+        json.dumps(
+            {
+                "facilities": [
+                    {
+                        "name": "A\uffffB",
+                        "units": [
+                            {"name": "U\ufffe", "bed_type": "long_term", "beds": 9},
+                            {"name": long_name, "bed_type": "long_term", "beds": 3},
+                        ],
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    target = tmp_path / "r.xlsx"
+    assert run("assess", str(hostile), "--format", "xlsx", "-o", str(target))[0] == 0
+    units = openpyxl.load_workbook(target)["Units"]  # well-formed: it opens
+    assert (units["B2"].value, units["C2"].value) == ("A\\uffffB", "U\\ufffe")
+    cut = units["C3"].value
+    assert len(cut) == 32_767 and long_name.startswith(cut[: cut.index(" … ")])
+    assert cut.endswith(" … [cut here: 40 005 characters in all]")
+
+
 def test_xlsx_in_norwegian_labels_sheets_and_kroner(tmp_path: Path) -> None:
     kit = normkit.Kit()
     if "sarpsborg" not in kit.municipalities:
@@ -1021,3 +1052,28 @@ def test_a_file_format_on_stdout_is_utf8_whatever_pythons_encoding(tmp_path: Pat
         )
         assert done.returncode == 0, done.stderr
         assert done.stdout.startswith("\ufeff".encode()) and "ø".encode() in done.stdout
+
+
+def test_a_surplus_is_said_not_costed_where_the_gap_cost_is_noted(tmp_path: Path) -> None:
+    """Haugvoll alone (Table 3): adopted 0.75 FTE against 0.8 staffed. The cost counts a
+    shortfall only, so its 0 is said to be that, not what the formula gives for -0.05."""
+    if "sarpsborg" not in normkit.Kit().municipalities:
+        pytest.skip("the Sarpsborg plugin is not installed")
+    units = [
+        {"name": "Haugvoll long-term", "bed_type": "long_term", "beds": 48},
+        {"name": "Haugvoll dementia", "bed_type": "dementia_special", "beds": 16},
+    ]
+    said = "a surplus is not costed"
+    for staffing, surplus in ((0.8, True), (0.7, False)):
+        homes = tmp_path / "haugvoll.json"
+        facility = {"name": "Haugvoll", "staffing": staffing, "units": units}
+        homes.write_text(json.dumps({"as_of": "2020-04-01", "facilities": [facility]}))
+        args = ("assess", str(homes), "--municipality", "sarpsborg")
+        code, text, err = run(*args)
+        assert code == 0, err
+        assert (said in text) is surplus
+        assert ("gap costs 0 per year" in text) is surplus
+        _, table_nb, _ = run(*args, "--lang", "nb")
+        assert ("et overskudd gir ingen kostnad" in table_nb) is surplus
+        _, csv_text, _ = run(*args, "--format", "csv")
+        assert (said in csv_text) is surplus

@@ -28,7 +28,10 @@ import unicodedata
 _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029"
 # Characters that show as nothing: two names that differ only by one look the same.
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f" + _BIDI + _INVISIBLE + "]")
+# Not characters at all: XML (a workbook's sheets) refuses them, so a file holding one
+# would not open.
+_NONCHARACTERS = "\ufffe\uffff"
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f" + _BIDI + _INVISIBLE + _NONCHARACTERS + "]")
 _HIDDEN = re.compile("[" + _BIDI + _INVISIBLE + "]")
 
 

@@ -141,7 +141,13 @@ def total_note(a: Assessment, locale: Locale) -> str:
     if t.gap_cost_nok_per_year is None:
         return ""
     cost = locale.number(Num(t.gap_cost_nok_per_year, "nok"))
-    return locale.t("gap costs {cost} per year", cost=cost) + f" ({t.gap_cost_basis})"
+    # a negative gap is costed as none: say so, or "0" reads as the formula's result
+    said = (
+        "gap costs {cost} per year: staffing exceeds the need, and a surplus is not costed"
+        if t.gap_fte is not None and t.gap_fte < 0
+        else "gap costs {cost} per year"
+    )
+    return locale.t(said, cost=cost) + f" ({t.gap_cost_basis})"
 
 
 def assessment_report(a: Assessment, locale: Locale) -> Report:

@@ -106,7 +106,13 @@ def _total_note(assessment: Assessment) -> str:
     if t.units_unknown:
         note.append(f"{t.places_unknown} places in {t.units_unknown} unit(s) unknown")
     if t.gap_cost_nok_per_year is not None:
-        note.append(f"gap costs {fmt(t.gap_cost_nok_per_year, 'NOK/year')} ({t.gap_cost_basis})")
+        surplus = (
+            ": staffing exceeds the need, and a surplus is not costed"
+            if t.gap_fte is not None and t.gap_fte < 0
+            else ""
+        )
+        cost = fmt(t.gap_cost_nok_per_year, "NOK/year")
+        note.append(f"gap costs {cost}{surplus} ({t.gap_cost_basis})")
     return "; ".join(note)
 
 

@@ -56,9 +56,18 @@ def number_format(num: Num, locale: Locale) -> str:
     return _FORMATS[num.kind]
 
 
+#: the most characters a spreadsheet cell holds
+CELL_CHARACTERS = 32_767
+
+
 def _text(value: str) -> str:
     # Control characters are not allowed in the XML of a sheet; show them escaped.
-    return escaping.terminal(value)
+    text = escaping.terminal(value)
+    if len(text) <= CELL_CHARACTERS:
+        return text
+    # A cell holds no more: openpyxl would cut it without a word, so say where it is cut.
+    said = f" … [cut here: {len(text):,} characters in all]".replace(",", " ")
+    return text[: CELL_CHARACTERS - len(said)] + said
 
 
 def _put(sheet: Any, row: int, column: int, value: Any, locale: Locale) -> Any:
