@@ -1077,3 +1077,37 @@ def test_a_surplus_is_said_not_costed_where_the_gap_cost_is_noted(tmp_path: Path
         assert ("et overskudd gir ingen kostnad" in table_nb) is surplus
         _, csv_text, _ = run(*args, "--format", "csv")
         assert (said in csv_text) is surplus
+
+
+@pytest.mark.parametrize("batch", [3, 500])
+def test_json_in_pieces_is_the_json_to_the_byte(
+    batch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command line and the server write JSON in pieces (a plan's periods, rows in
+    batches): joined, they must be the document, whatever the result holds."""
+    from normkit.render import choose, data, render, render_pieces
+
+    monkeypatch.setattr(data, "_BATCH", batch)  # rows over several batches, or in one
+
+    kit = normkit.Kit()
+    if "sarpsborg" not in kit.municipalities:
+        pytest.skip("the Sarpsborg plugin is not installed")
+    examples = ("sarpsborg-helsehuset-2020", "sarpsborg-nursing-homes-2020")
+    homes = normkit.combine_inventories([kit.load_inventory(kit.example(e)[1]) for e in examples])
+    day = dt.date(2020, 4, 1)
+    programme = kit.load_scenarios([kit.example("sarpsborg-programme", "scenario")[1]])
+    # to 2027: the base has no norm set in force then, so its period has no assessment
+    years = [dt.date(year, 1, 1) for year in range(2020, 2028)]
+    results = [
+        kit.assess(homes, "sarpsborg-physicians", day),  # explained
+        kit.assess(normkit.Inventory(), "national", day),  # no rows at all
+        kit.compare_normsets(homes, "national", "sarpsborg-physicians", day),
+        kit.plan(homes, "sarpsborg-physicians", years, programme, True),
+    ]
+    renderer = choose("json", kit.renderers.values())
+    for result in results:
+        pieces = list(render_pieces(result, renderer))
+        whole = render(result, renderer)
+        assert "".join(map(str, pieces)) == whole == result.model_dump_json(indent=2) + "\n"
+    # a plan's periods are pieces of their own: the document is not made in one piece
+    assert len(list(render_pieces(results[-1], renderer))) > 2 * len(years)

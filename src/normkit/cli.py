@@ -251,8 +251,8 @@ def _emit(
     inputs: tuple[Path, ...] = (),
 ) -> None:
     """Render a result and write it: to stdout, or to ``--output``, and any ``--chart``."""
-    from .render import RenderOptions, for_output, locale, render
-    from .render.files import charts_for, write_charts, write_output
+    from .render import RenderOptions, for_output, locale, render, render_pieces
+    from .render.files import charts_for, output_file
 
     renderer = for_output(output, to, kit.renderers.values())
     language = locale(lang).lang
@@ -269,24 +269,39 @@ def _emit(
             code="render.binary",
         )
     drawn = charts_for(result, charts or [], language)  # a wrong name fails before any output
-    text = render(result, renderer, options)
+    if to is not None:
+        # Written as it is made (a plan's JSON a period at a time), replacing the file
+        # only once all of it is written: a failed run leaves no file half written.
+        with output_file(to, inputs) as file:
+            for piece in render_pieces(result, renderer, options):
+                file.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
+        _write_charts(drawn, language, inputs)
+        _echo_err(f"wrote {to}")
+        return
+    if renderer.name == "table" or _stdout_is_terminal():
+        text = render(result, renderer, options)
+        _write_charts(drawn, language, inputs)
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+            sys.stdout.flush()
+        elif text:
+            click.echo(text, nl=False)
+        return
+    # A file's format is UTF-8 (a CSV for Excel starts with its byte-order mark),
+    # whatever the encoding Python chose for a redirected stdout (cp1252 on Windows).
+    sys.stdout.flush()
+    for piece in render_pieces(result, renderer, options):
+        sys.stdout.buffer.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
+    sys.stdout.flush()
+    _write_charts(drawn, language, inputs)
+
+
+def _write_charts(drawn: Any, language: Any, inputs: tuple[Path, ...]) -> None:
+    from .render.files import write_charts
+
     write_charts(drawn, language, inputs)
     for path, _, _ in drawn:
         _echo_err(f"wrote {path}")
-    if to is not None:
-        write_output(to, text, inputs)
-        _echo_err(f"wrote {to}")
-    elif isinstance(text, bytes):
-        sys.stdout.buffer.write(text)
-        sys.stdout.flush()
-    elif text and renderer.name != "table" and not _stdout_is_terminal():
-        # A file's format is UTF-8 (a CSV for Excel starts with its byte-order mark),
-        # whatever the encoding Python chose for a redirected stdout (cp1252 on Windows).
-        sys.stdout.flush()
-        sys.stdout.buffer.write(text.encode("utf-8"))
-        sys.stdout.flush()
-    elif text:
-        click.echo(text, nl=False)
 
 
 @contextlib.contextmanager

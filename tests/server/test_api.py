@@ -432,8 +432,15 @@ def test_an_answer_past_the_time_limit_is_not_written(
         written.append(args)
         return b""
 
+    def render_pieces(*args: Any, **options: Any) -> Any:
+        written.append(args)
+        yield b""
+
     monkeypatch.setattr(kit, "assess", late)
-    monkeypatch.setattr(app_module if route == "api" else page_module, "render", render)
+    if route == "api":
+        monkeypatch.setattr(app_module, "render_pieces", render_pieces)
+    else:
+        monkeypatch.setattr(page_module, "render", render)
     one = TestClient(create_app(kit, ServerSettings(timeout_seconds=0.1, max_running=1)))
     if route == "api":
         answer = one.post("/v1/assess?format=csv", json={"inventory": table3})
@@ -442,6 +449,29 @@ def test_an_answer_past_the_time_limit_is_not_written(
         assert one.post("/report", data={"format": "csv"}).status_code == 503
     time.sleep(0.6)  # the thread has ended by now
     assert written == []
+
+
+def test_an_answer_being_written_past_the_time_limit_stops_at_its_next_piece(
+    kit: normkit.Kit, table3: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import normkit.server.app as app_module
+
+    made: list[int] = []
+
+    def slow_pieces(*args: Any, **options: Any) -> Any:
+        for piece in range(20):
+            time.sleep(0.1)
+            made.append(piece)
+            yield b"{}"
+
+    kit.assess(normkit.Inventory.model_validate(table3), "national", "2020-04-01")  # warm
+    monkeypatch.setattr(app_module, "render_pieces", slow_pieces)
+    # inline_bytes=0: in a worker thread, bounded in time, as every large request is
+    settings = ServerSettings(timeout_seconds=0.5, max_running=1, inline_bytes=0)
+    one = TestClient(create_app(kit, settings))
+    error(one.post("/v1/assess", json={"inventory": table3}), 503, "request.too-slow")
+    time.sleep(2.2)  # all twenty would be made by now
+    assert 0 < len(made) < 20
 
 
 def test_a_timeout_of_the_works_own_is_a_bug_not_the_time_limit(
@@ -537,6 +567,31 @@ def test_cors_only_for_the_origins_configured(kit: normkit.Kit) -> None:
     assert "access-control-allow-origin" not in other.headers
 
 
+def test_an_answer_larger_than_the_limit_is_refused_as_it_is_made(
+    kit: normkit.Kit, table3: dict[str, Any]
+) -> None:
+    body = {"inventory": table3, "years": [2020, 2021, 2022]}
+    whole = TestClient(create_app(kit)).post("/v1/plan", json=body)
+    assert whole.status_code == 200
+    size = len(whole.content)
+    for limit, status in ((size, 200), (size - 1, 422)):
+        small = TestClient(create_app(kit, ServerSettings(max_answer_bytes=limit)))
+        answer = small.post("/v1/plan", json=body)
+        assert answer.status_code == status
+        if status == 200:
+            assert answer.content == whole.content  # the pieces, joined: the same answer
+        else:
+            found = error(answer, 422, "request.answer-too-large")
+            assert found["message"] == (
+                f"the answer is larger than {limit:,} bytes, the limit of this server".replace(
+                    ",", " ", 1
+                )
+            )
+    # every format is bounded, the ones made whole too
+    small = TestClient(create_app(kit, ServerSettings(max_answer_bytes=100)))
+    error(small.post("/v1/plan?format=csv", json=body), 422, "request.answer-too-large")
+
+
 def test_settings_from_the_environment() -> None:
     settings = ServerSettings.from_env(
         {
@@ -563,6 +618,7 @@ def test_settings_from_the_environment() -> None:
         ("TIMEOUT_SECONDS", "0", "is 0.0; a finite number of seconds, more than 0"),
         ("MAX_BODY_BYTES", "0", "is 0; a whole number of bytes, at least 1"),
         ("INLINE_BYTES", "-1", "is -1; a whole number of bytes, 0 or more"),
+        ("MAX_ANSWER_BYTES", "0", "is 0; a whole number of bytes, at least 1"),
     ],
 )
 def test_a_setting_out_of_range_is_refused_by_its_name(setting: str, text: str, said: str) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ __all__ = [
     "for_output",
     "locale",
     "render",
+    "render_pieces",
 ]
 
 
@@ -53,6 +54,7 @@ class RenderOptions:
 
 
 RenderFunction = Callable[[Any, RenderOptions], "str | bytes"]
+PiecesFunction = Callable[[Any, RenderOptions], "Iterator[str | bytes]"]
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,9 @@ class Renderer:
     description: str = ""
     #: the plugin that registered it (filled in by the kit)
     plugin: str = "normkit"
+    #: the same output in pieces, for one too large to hold at once (joined, the pieces
+    #: are what ``render`` gives); None: written whole
+    pieces: PiecesFunction | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier() or not self.name.islower():
@@ -89,6 +94,17 @@ class Renderer:
                 f"renderer '{self.name}': extension '{self.extension}' must start with '.'",
                 code="plugin.renderer",
             )
+
+
+def _lazy_pieces(module: str, function: str) -> PiecesFunction:
+    """A renderer's pieces function, imported from its module when it first runs."""
+
+    def run(result: Any, options: RenderOptions) -> Iterator[str | bytes]:
+        loaded = importlib.import_module(f"{__name__}.{module}")
+        pieces: Iterator[str | bytes] = getattr(loaded, function)(result, options)
+        return pieces
+
+    return run
 
 
 def _lazy(module: str, function: str) -> RenderFunction:
@@ -117,6 +133,7 @@ BUILTIN: tuple[Renderer, ...] = (
         explains=True,
         translates=False,
         description="the documented JSON",
+        pieces=_lazy_pieces("data", "json_pieces"),
     ),
     Renderer(
         "csv",
@@ -226,3 +243,18 @@ def render(result: Any, renderer: Renderer, options: RenderOptions | None = None
     # "NB" is "nb", as on the command line: a renderer compares the code as written.
     options = dataclasses.replace(options, lang=locale(options.lang).lang)
     return renderer.render(result, options)
+
+
+def render_pieces(
+    result: Any, renderer: Renderer, options: RenderOptions | None = None
+) -> Iterator[str | bytes]:
+    """:func:`render`'s output in pieces, to write as they come: a large result (a plan
+    over many years) in JSON is then never one string. Joined, the pieces are what
+    :func:`render` gives; a renderer without pieces gives its output as one."""
+    options = options or RenderOptions()
+    check(renderer, options)
+    options = dataclasses.replace(options, lang=locale(options.lang).lang)
+    if renderer.pieces is None:
+        yield renderer.render(result, options)
+    else:
+        yield from renderer.pieces(result, options)

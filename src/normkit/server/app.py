@@ -37,7 +37,7 @@ from ..files import LineMap, check_shape, read_json
 from ..inventory import Inventory, parse_inventory
 from ..kit import Kit
 from ..normset import NormSet
-from ..render import RenderOptions, choose, render
+from ..render import RenderOptions, choose, render_pieces
 from ..render.locale import Lang
 from ..values import Date
 from . import slots
@@ -62,6 +62,8 @@ class ServerSettings:
     timeout_seconds: float = 10.0
     #: requests up to this size compute at once, without a worker thread (see bounded)
     inline_bytes: int = 64 * 1024
+    #: the largest answer; one larger is refused as it is made (request.answer-too-large)
+    max_answer_bytes: int = 256 * 1024 * 1024
     #: computations in worker threads at once, those answered 503 and not yet stopped
     #: included; one more is answered 503 at once
     max_running: int = 8
@@ -108,6 +110,7 @@ _NUMBERS: dict[str, tuple[type, Callable[[Any], bool], str]] = {
         "a finite number of seconds, more than 0",
     ),
     "inline_bytes": (int, lambda v: v >= 0, "a whole number of bytes, 0 or more"),
+    "max_answer_bytes": (int, lambda v: v >= 1, "a whole number of bytes, at least 1"),
     "max_running": (
         int,
         lambda v: v >= 1,
@@ -407,12 +410,31 @@ def _day(inventory: Inventory, at: dt.date | None) -> dt.date:
     return at or inventory.as_of or dt.date.today()
 
 
-def _respond(kit: Kit, result: Any, fmt: str, explain: bool, lang: Lang) -> Response:
+def _respond(
+    kit: Kit, result: Any, fmt: str, explain: bool, lang: Lang, max_bytes: int
+) -> Response:
     slots.stop_if_answered()  # an answer nobody waits for is not written
     renderer = choose(fmt, kit.renderers.values())
     if renderer.name == "table":
         renderer = choose("markdown", kit.renderers.values())  # no terminal here
-    content = render(result, renderer, RenderOptions(lang=lang, explain=explain))
+    # In pieces (a plan's JSON a period at a time): the answer is bounded as it is made,
+    # made no further once nobody waits for it, and never held twice over as one string.
+    parts: list[bytes] = []
+    size = 0
+    for piece in render_pieces(result, renderer, RenderOptions(lang=lang, explain=explain)):
+        data = piece.encode("utf-8") if isinstance(piece, str) else piece
+        size += len(data)
+        if size > max_bytes:
+            raise NormkitError(
+                f"the answer is larger than {f'{max_bytes:,}'.replace(',', ' ')} bytes, the "
+                "limit of this server",
+                hint="ask for fewer units or dates, a plan without explanations, or CSV; "
+                "the limit is NORMKIT_SERVER_MAX_ANSWER_BYTES",
+                code="request.answer-too-large",
+            )
+        parts.append(data)
+        slots.stop_if_answered()
+    content = b"".join(parts)
     media = {
         "json": "application/json",
         "csv": "text/csv; charset=utf-8",
@@ -645,7 +667,7 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
         def work() -> Response:
             inventory = _inventory(kit, body.inventory)
             result = assessed(inventory, body.normset, body.municipality, body.at, body.explain)
-            return _respond(kit, result, kind, body.explain, lang)
+            return _respond(kit, result, kind, body.explain, lang, settings.max_answer_bytes)
 
         return await bounded(work, _size(request), kind)
 
@@ -669,7 +691,7 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
         def work() -> Response:
             inventory = _upload(kit, name, content)
             result = assessed(inventory, normset, municipality, at, explain)
-            return _respond(kit, result, kind, explain, lang)
+            return _respond(kit, result, kind, explain, lang, settings.max_answer_bytes)
 
         return await bounded(work, len(content), "upload")  # may expand: a thread
 
@@ -693,7 +715,7 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
                 left_municipality=left_m,
                 right_municipality=right_m,
             )
-            return _respond(kit, result, kind, body.explain, lang)
+            return _respond(kit, result, kind, body.explain, lang, settings.max_answer_bytes)
 
         kind = _format(request, fmt)
         return await bounded(work, _size(request), kind)
@@ -726,7 +748,7 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
                 municipality=municipality,
                 progress=slots.stop_if_answered,
             )
-            return _respond(kit, result, kind, False, lang)
+            return _respond(kit, result, kind, False, lang, settings.max_answer_bytes)
 
         kind = _format(request, fmt)
         # dates multiply the work: always in a thread, bounded in time

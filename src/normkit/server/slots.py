@@ -9,7 +9,8 @@ slot taken is answered 503 at once. So a client sending slow requests cannot
 start any number of threads.
 
 Parts report no steps: reading the request, applying a plan's scenarios and
-comparing its runs, a comparison of norm sets, and writing an answer. One
+comparing its runs, a comparison of norm sets, and writing an answer in a format
+made whole (JSON is made a piece at a time, with a check between pieces). One
 answered in such a part runs on to its end, within the size limits; with the
 largest inputs that has been measured at up to a minute, its slot held.
 """
