@@ -1188,6 +1188,43 @@ def test_populations_change_by_path_and_growth(write: Write) -> None:
     assert late.value.code == "scenario.population-years"
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("p.json", '{"2027": 5400, "2027.0": 9999}'),  # read as one year: one value lost
+        ("p.toml", '{2027 = 5400, "02027" = 9999}'),
+        ("p.json", '{"2_027": 5400}'),
+        ("p.json", '{" 2027 ": 5400}'),
+        ("p.json", '{"+2027": 5400}'),
+    ],
+)
+def test_a_population_paths_years_are_years_as_written(
+    write: Write, kit: normkit.Kit, name: str, text: str
+) -> None:
+    changes = "{kind = 'population_path', valid_from = 2027-01-01, inhabitants = %s}"
+    if name.endswith(".json"):
+        document = (
+            '{"id": "s", "title": "t", "changes": [{"kind": "population_path", '
+            f'"valid_from": "2027-01-01", "inhabitants": {text}}}]}}'
+        )
+    else:
+        document = "id = 's'\ntitle = 't'\nchanges = [" + changes % text + "]\n"
+    path = write(name, document)
+    with pytest.raises(normkit.ScenarioError) as refused:
+        kit.load_scenarios([path])
+    assert refused.value.location is not None
+    assert refused.value.location.field == "changes[0].population_path.inhabitants"
+    assert refused.value.message.endswith("is not a year: write it as 2027")
+    fine = document.replace(
+        text,
+        '{"2027": 5400, "2028": 5500}'
+        if name.endswith(".json")
+        else '{2027 = 5400, "2028" = 5500}',
+    )
+    (loaded,) = kit.load_scenarios([write(name, fine)])
+    assert loaded.changes[0].inhabitants == {2027: 5400, 2028: 5500}
+
+
 def test_cli_plan_with_a_population_file(write: Write) -> None:
     path = write("wide.csv", SSB_WIDE)
     code, out, err = plan_cli("--population", str(path), "--years", "2024-2025", "--format", "json")

@@ -13,11 +13,19 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar, get_args
 
-from pydantic import BeforeValidator, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ..bed_types import BedType
 from ..errors import InventoryError, Location, NormkitError
@@ -152,6 +160,10 @@ class SetFigure(_Change):
         return f"figure {self.figure} becomes {fmt(self.value)}"
 
 
+#: a year as a JSON or TOML key writes it
+_YEAR = re.compile(r"[0-9]{4}")
+
+
 class PopulationPath(_Change):
     """Inhabitants of an area and age group on 1 January of each year given.
 
@@ -165,6 +177,21 @@ class PopulationPath(_Change):
     inhabitants: dict[int, Count] = Field(
         min_length=1, description="inhabitants by year, e.g. {2027: 5400, 2028: 5650}"
     )
+
+    @field_validator("inhabitants", mode="before")
+    @classmethod
+    def _year_keys(cls, value: Any) -> Any:
+        """A year as written: 2027 (a YAML number) or "2027" (a JSON or TOML key), never
+        "2027.0", "02027" or "2_027", which would read as 2027 and so could give one
+        year twice, one value silently lost."""
+        if not isinstance(value, dict):
+            return value
+        for key in value:
+            if isinstance(key, bool) or not (
+                isinstance(key, int) or (isinstance(key, str) and _YEAR.fullmatch(key))
+            ):
+                raise ValueError(f"{key!r} is not a year: write it as 2027")
+        return value
 
     @model_validator(mode="after")
     def _years(self) -> PopulationPath:
