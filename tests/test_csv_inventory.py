@@ -102,6 +102,29 @@ UNIT_HINT = "a row defining a unit needs bed_type and beds (a whole number)"
                 "field": "unit",
             },
         ),
+        (  # the note was dropped, without a word
+            H + "H,U,long_term,3,,,,\nH,U,,,,,,orphan note\n",
+            {
+                "code": "csv.row",
+                "message": "the row names unit 'U' again but gives no staffing, so its note "
+                "belongs to nothing",
+                "line": 3,
+                "field": "unit",
+                "hint": "give staffed_fte to add a staffing record; a unit's own note goes on "
+                "the row that defines it",
+            },
+        ),
+        (  # a row that says nothing was read as nothing
+            H + "H,U,long_term,3,,,,\nH,U,,,,,,\n",
+            {
+                "code": "csv.row",
+                "message": "the row names unit 'U' again but gives no staffing",
+                "line": 3,
+                "field": "unit",
+                "hint": "give staffed_fte to add a staffing record; a unit's own note goes on "
+                "the row that defines it",
+            },
+        ),
         (
             H + "H,U,,,0.5,,,\n",
             {

@@ -876,6 +876,15 @@ def _read_csv(path: Path, limits: Limits) -> tuple[dict[str, Any], LineMap]:
                 Location(file, line, "bed_type"),
                 code="csv.row",
             )
+        elif record is None:  # nothing to add: a note here would be lost
+            raise InventoryError(
+                f"the row names unit '{unit_name}' again but gives no staffing"
+                + (", so its note belongs to nothing" if cells.get("note") else ""),
+                Location(file, line, "unit"),
+                "give staffed_fte to add a staffing record; a unit's own note goes on "
+                "the row that defines it",
+                code="csv.row",
+            )
         if record is not None:
             u_index, target = units[key]
             where = ("facilities", f_index, "units", u_index, "staffing", len(target["staffing"]))
