@@ -525,7 +525,9 @@ def _loader() -> Any:
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     class Loader(base):  # type: ignore[valid-type, misc]
-        pass
+        def flatten_mapping(self, node: Any) -> None:
+            _one_source_per_merged_key(self, node)
+            super().flatten_mapping(node)
 
     resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]] = {}
 
@@ -544,6 +546,37 @@ def _loader() -> Any:
     Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
     Loader.add_constructor(_AMBIGUOUS_TAG, _construct_yaml11_number)
     return Loader
+
+
+def _one_source_per_merged_key(loader: Any, node: Any) -> None:
+    """Refuse a key that two mappings merged into ``node`` (``<<: [*a, *b]``) both give.
+
+    YAML says the first of them wins; PyYAML keeps the last. A key given twice is
+    refused everywhere else, so here too rather than either reading chosen silently.
+    """
+    import yaml
+
+    for key_node, value_node in node.value:
+        if key_node.tag != "tag:yaml.org,2002:merge" or not isinstance(
+            value_node, yaml.SequenceNode
+        ):
+            continue
+        seen: set[Any] = set()
+        for merged in value_node.value:
+            if not isinstance(merged, yaml.MappingNode):
+                continue  # PyYAML refuses it, with its own message
+            loader.flatten_mapping(merged)
+            keys = {k.value for k, _ in merged.value if isinstance(k, yaml.ScalarNode)}
+            twice = sorted(str(k) for k in keys & seen)
+            if twice:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"key '{twice[0]}' is given by two of the mappings merged with '<<': "
+                    "YAML readers differ on which one wins",
+                    value_node.start_mark,  # the merge itself, not where the mapping is
+                )
+            seen |= keys
 
 
 def _construct_int(loader: Any, node: Any) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import normkit
+from normkit.files import read_document
 
 
 def test_duplicate_json_key_names_its_line(raw: Callable[..., Path]) -> None:
@@ -39,6 +40,21 @@ def test_duplicate_yaml_key(raw: Callable[..., Path]) -> None:
         normkit.load_inventory(raw("inv.yaml", "name: a\nas_of: 2020-01-01\nname: b\n"))
     assert caught.value.code == "file.duplicate-key"
     assert (caught.value.location.line, caught.value.location.field) == (3, "name")
+
+
+def test_a_key_two_merged_mappings_give_is_refused(raw: Callable[..., Path]) -> None:
+    """YAML says the first of '<<: [a, b]' wins; PyYAML kept the last: beds 9, not 7."""
+    units = "    units:\n      - {<<: [*small, *large], name: U, bed_type: long_term}\n"
+    text = "x: [&small {beds: 7}, &large {beds: 9}]\nfacilities:\n  - name: H\n" + units
+    with pytest.raises(normkit.InventoryError) as caught:
+        normkit.load_inventory(raw("inv.yaml", text))
+    assert caught.value.code == "file.syntax" and caught.value.location.line == 5
+    assert "key 'beds' is given by two of the mappings merged with '<<'" in caught.value.message
+    # the mapping's own key over a merged one, and merged mappings apart: as YAML says
+    own = "    units:\n      - {<<: [*small, *name], beds: 3, bed_type: long_term}\n"
+    text = "x: [&small {beds: 7}, &name {name: U}]\nfacilities:\n  - name: H\n" + own
+    data, _ = read_document(raw("ok.yaml", text), normkit.InventoryError)
+    assert data["facilities"][0]["units"][0] == {"beds": 3, "name": "U", "bed_type": "long_term"}
 
 
 def test_duplicate_csv_header(raw: Callable[..., Path]) -> None:
