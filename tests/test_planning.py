@@ -1010,6 +1010,9 @@ def test_cli_plan_markdown_keeps_names_as_text(write: Write) -> None:
         ([], "give the dates to plan for"),
         (["--years", "2026-2020"], "first year first"),
         (["--years", "soon"], "is not a year or a range"),
+        (["--years", "2020-"], "'2020-' is not a year or a range"),  # it planned 2020 alone
+        (["--years", "2_020"], "'2_020' is not a year or a range"),  # int() reads both
+        (["--years", "\uff12\uff10\uff12\uff10"], "is not a year or a range"),
         (["--years", "2020", "--day", "13-01"], "is not a day of the year"),
         (["--years", "2020", "--explain"], "--explain is available with --format json only"),
         (["--years", "2020", "--scenario", "nowhere"], "unknown scenario example 'nowhere'"),

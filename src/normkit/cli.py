@@ -9,6 +9,7 @@ import functools
 import io
 import json
 import os
+import re
 import shlex
 import sys
 from collections.abc import Callable, Iterator
@@ -566,21 +567,24 @@ def compare(
     )
 
 
+_YEAR = re.compile(r"[0-9]{4}")
+
+
 def _years(text: str | None) -> list[int]:
     """'2020-2026', '2020..2026', '2020,2022,2024' or '2024' as a list of years."""
     if text is None:
         return []
     years: list[int] = []
     for part in text.replace("..", "-").split(","):
-        first, _, last = part.strip().partition("-")
-        try:
-            start, end = int(first), int(last or first)
-        except ValueError:
+        first, dash, last = (side.strip() for side in part.partition("-"))
+        # four ASCII digits each ('2020-' is no range; int() would take '2_020' and '２０２０')
+        if not (_YEAR.fullmatch(first) and (_YEAR.fullmatch(last) or not (dash or last))):
             raise NormkitError(
                 f"--years: '{part.strip()}' is not a year or a range of years",
                 hint="for example --years 2020-2026 or --years 2020,2024",
                 code="plan.years",
-            ) from None
+            )
+        start, end = int(first), int(last or first)
         if not (1900 <= start <= end <= 2200):
             raise NormkitError(
                 f"--years: '{part.strip()}' is not a range of years from 1900 to 2200, "

@@ -8,6 +8,7 @@ places at 1.5 hours each, 30 hours per FTE; 3.4 FTE staffed on 2020-04-01.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 import threading
@@ -176,6 +177,11 @@ def test_compare_and_plan(client: TestClient, table3: dict[str, Any], kit: normk
     plan = client.post("/v1/plan", json=body).json()
     (difference,) = plan["differences"]
     assert difference["periods"][1]["staffed_fte"]["difference"] == pytest.approx(0.3)
+    # strict: read as the years and the flag they look like, they were taken
+    for field, value in (("years", ["2020"]), ("years", [2020.0]), ("explain", "yes")):
+        route = "/v1/assess" if field == "explain" else "/v1/plan"
+        sent = {"inventory": table3, field: value}
+        error(client.post(route, json=sent), 422, "request.invalid")
     body["scenarios"] = [{**scenario, "extends": "../../etc/passwd.yaml"}]
     error(client.post("/v1/plan", json=body), 422, "scenario.extends-unknown")
     error(client.post("/v1/plan", json={"inventory": table3}), 422, "plan.no-dates")
@@ -756,3 +762,19 @@ def test_an_unknown_norm_set_or_municipality_says_both_lists(
     )
     assert problem["message"] == "'Nowhere' is neither a norm set nor a municipality"
     assert "norm sets: " in problem["hint"] and "municipalities: " in problem["hint"]
+
+
+def test_a_form_field_given_twice_is_refused_not_half_used(client: TestClient) -> None:
+    """Two files in one upload: the last was assessed and the first dropped, unsaid."""
+    data = EXAMPLE_INVENTORY.read_bytes()
+    twice = [("file", ("a.yaml", data)), ("file", ("b.yaml", data))]
+    found = error(client.post("/v1/assess/upload", files=twice), 422, "request.invalid")
+    assert (found["message"], found["field"]) == ("the form gives the field 'file' 2 times", "file")
+    one = [("file", ("a.yaml", data))]
+    sent = {"normset": ["national", "sarpsborg-physicians"]}
+    found = error(client.post("/v1/assess/upload", files=one, data=sent), 422, "request.invalid")
+    assert found["field"] == "normset"
+    page = client.post("/report", files=twice)
+    said = "the form gives the field 'file' 2 times"
+    assert page.status_code == 422 and said in html.unescape(page.text)
+    assert client.post("/v1/assess/upload", files=one).status_code == 200

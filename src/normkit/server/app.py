@@ -28,7 +28,7 @@ from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse as _PlainJSON
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__, escaping
@@ -41,6 +41,7 @@ from ..render import RenderOptions, choose, render_pieces
 from ..render.locale import Lang
 from ..values import Date
 from . import slots
+from .forms import fields_once
 
 API = "/v1"
 UPLOAD_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".csv")
@@ -335,7 +336,8 @@ class AssessRequest(BaseModel):
         default=None,
         description="the date, YYYY-MM-DD or DD.MM.YYYY; default the inventory's as_of",
     )
-    explain: bool = False
+    # strict: true or false, not "yes" or 1 read as true
+    explain: StrictBool = False
 
 
 class CompareRequest(BaseModel):
@@ -345,7 +347,7 @@ class CompareRequest(BaseModel):
     left: str = Field(default="national", description="a norm-set id or a municipality")
     right: str = Field(description="a norm-set id or a municipality")
     at: Date | None = None
-    explain: bool = False
+    explain: StrictBool = False
 
 
 class PlanRequest(BaseModel):
@@ -353,7 +355,8 @@ class PlanRequest(BaseModel):
 
     inventory: dict[str, Any]
     normset: str = Field(default="national", description="a norm-set id or a municipality")
-    years: list[Annotated[int, Field(ge=1900, le=2200)]] = Field(
+    # strict: 2020, not "2020" or 2020.0
+    years: list[Annotated[StrictInt, Field(ge=1900, le=2200)]] = Field(
         default_factory=list, max_length=200
     )
     dates: list[Date] = Field(default_factory=list, max_length=200)
@@ -683,6 +686,7 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
         lang: LangQuery = "en",
     ) -> Response:
         """Assess an uploaded inventory file; errors name the file as uploaded."""
+        await fields_once(request)
         content = await file.read()
         name = Path(file.filename or "upload").name
 

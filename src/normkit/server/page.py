@@ -13,7 +13,7 @@ import functools
 from html import escape
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from .. import EXAMPLE_INVENTORY, escaping
@@ -23,6 +23,7 @@ from ..render import RenderOptions, choose, render
 from ..render.locale import Locale
 from ..values import read_date
 from . import slots
+from .forms import fields_once
 
 Lang = Literal["en", "nb"]
 MEDIA = {
@@ -73,6 +74,7 @@ def page_router(kit: Kit, assessed: Any, bounded: Any, upload: Any) -> APIRouter
 
     @router.post("/report")
     async def report(
+        request: Request,
         file: Annotated[UploadFile | None, File()] = None,
         example: Annotated[str, Form(max_length=200)] = "",
         norms: Annotated[str, Form(max_length=200)] = "national",
@@ -80,6 +82,10 @@ def page_router(kit: Kit, assessed: Any, bounded: Any, upload: Any) -> APIRouter
         lang: Annotated[Lang, Form()] = "nb",
         fmt: Annotated[Literal["html", "csv", "xlsx", "html-file"], Form(alias="format")] = "html",
     ) -> Response:
+        try:
+            await fields_once(request)
+        except NormkitError as exc:
+            return _problem(str(exc), lang)
         content = await file.read() if file is not None and file.filename else None
         name = file.filename if file is not None and file.filename else ""
 
