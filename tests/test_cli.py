@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import normkit
 from normkit.cli import app
 
 
@@ -118,7 +119,7 @@ def test_respite_no_norm_in_every_format(respite_file: Path) -> None:
     [
         (["assess", "missing.yaml"], "error: missing.yaml: file not found"),
         (["assess", "--at", "2020-02-30"], "error: --at: '2020-02-30' is not a real date"),
-        (["assess", "--norms", "nope"], "error: unknown norm set 'nope'"),
+        (["assess", "--norms", "nope"], "error: 'nope' is neither a norm set nor a municipality"),
         (["assess", "--at", "2011-06-01"], "has no version in force on 2011-06-01"),
         (["assess", "--municipality", "Atlantis"], "error: unknown municipality 'Atlantis'"),
         (["assess", "--norms", "national", "--municipality", "x"], "not both"),
@@ -266,6 +267,20 @@ def test_a_kommunenummer_is_resolved_on_the_date(monkeypatch: pytest.MonkeyPatch
         "## Sarpsborg nursing homes 2020 (Table 3) — norm set sarpsborg-physicians"
     )
     assert "for Sarpsborg (kommunenummer 3003)" in out.splitlines()[0]
+
+
+def test_assess_takes_a_municipality_in_norms_as_plan_and_compare_do(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A planner copying '--norms Sarpsborg' from the plan docs was told no such norm set."""
+    monkeypatch.setenv("NORMKIT_DISABLE_PLUGIN_AUTOLOAD", "0")
+    monkeypatch.setenv("NORMKIT_PLUGINS", "sarpsborg")
+    if "sarpsborg" not in normkit.Kit().municipalities:
+        pytest.skip("the Sarpsborg plugin is not installed")
+    by_norms = run("assess", "--norms", "Sarpsborg", "--format", "json")
+    by_municipality = run("assess", "--municipality", "Sarpsborg", "--format", "json")
+    assert by_norms[0] == 0 and by_norms[1] == by_municipality[1]
+    assert json.loads(by_norms[1])["municipality"]["kommunenummer"] == "3003"
 
 
 def test_without_a_municipality_no_kommunenummer_is_claimed() -> None:

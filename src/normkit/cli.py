@@ -345,8 +345,8 @@ def _inventory_on(
 @inventory_argument
 @click.option(
     "--norms",
-    metavar="ID|FILE",
-    help="Norm-set id, or a norm-set file to use as is; default: national.",
+    metavar="ID|FILE|MUNICIPALITY",
+    help="Norm-set id, a norm-set file to use as is, or a municipality; default: national.",
 )
 @example_option
 @click.option(
@@ -394,7 +394,7 @@ def assess(
     with progress_bar("Assessing facilities") as progress:  # reading the file too
         inventory, on, path = _inventory_on(kit, file, example, at)
         inputs = [path]
-        normset = _assess_normset(kit, norms, municipality, on, inputs)
+        normset, municipality = _assess_normset(kit, norms, municipality, on, inputs)
         result = kit.assess(
             inventory, normset, on, explain=explain, municipality=municipality, progress=progress
         )
@@ -413,15 +413,16 @@ def assess(
 
 def _assess_normset(
     kit: Any, norms: str | None, municipality: str | None, on: dt.date, inputs: list[Path]
-) -> Any:
+) -> tuple[Any, str | None]:
     """What ``assess`` measures against: the municipality's norm set, a norm-set file
-    (added to ``inputs``, never written over), or a norm-set id (national by default)."""
+    (added to ``inputs``, never written over), or a norm-set id or a municipality given
+    to ``--norms`` as to plan and compare (national by default); and the municipality."""
     if municipality:
-        return kit.normset_for(municipality, on)
+        return kit.normset_for(municipality, on), municipality
     if norms and norms.lower().endswith(NORM_FILE_SUFFIXES):
         inputs.append(Path(norms))
-        return kit.load_normset(norms)
-    return norms or "national"
+        return kit.load_normset(norms), None
+    return kit.normset_or_municipality(norms or "national", on)  # type: ignore[no-any-return]
 
 
 def _assess_streaming(
@@ -447,7 +448,7 @@ def _assess_streaming(
 
     on = _date(at) or dt.date.today()  # a CSV inventory has no as_of
     inputs = [file]
-    normset = _assess_normset(kit, norms, municipality, on, inputs)
+    normset, municipality = _assess_normset(kit, norms, municipality, on, inputs)
     format = renderer.name
 
     def run(out: Any) -> None:
