@@ -1111,3 +1111,55 @@ def test_json_in_pieces_is_the_json_to_the_byte(
         assert "".join(map(str, pieces)) == whole == result.model_dump_json(indent=2) + "\n"
     # a plan's periods are pieces of their own: the document is not made in one piece
     assert len(list(render_pieces(results[-1], renderer))) > 2 * len(years)
+
+
+def test_no_norm_is_said_as_no_norm_in_sums_and_charts() -> None:
+    """A home of respite places only (no national norm): its hours, a comparison's sums
+    and a chart's words say "no norm", as its units do, not "not known"."""
+    from normkit.render.document import Chart
+
+    kit = normkit.Kit(autoload=False)
+    homes = normkit.Inventory.model_validate(
+        {
+            "facilities": [
+                {
+                    "name": "Respite",
+                    "staffing": 0.2,
+                    "units": [{"name": "R", "bed_type": "respite", "beds": 10}],
+                },
+                {"name": "Home", "units": [{"name": "L", "bed_type": "long_term", "beds": 30}]},
+            ]
+        }
+    )
+    day = dt.date(2020, 4, 1)
+    report = to_report(kit.assess(homes, "national", day), Locale("en"))
+    respite = next(
+        r for r in report.tables()[0].rows if r.cells[:2] == ("Respite", "(facility total)")
+    )
+    assert [c.state for c in respite.cells if isinstance(c, Num) and c.value is None][-1] == (
+        "no_norm"
+    )  # the hours' cell
+    charts = [b for b in report.blocks if isinstance(b, Chart)]
+    assert "Respite: Required FTE no norm, Staffed FTE 0.20" in charts[0].description
+    compared = to_report(kit.compare_normsets(homes, "national", "national", day), Locale("nb"))
+    total = next(
+        r for r in compared.tables()[0].rows if r.cells[:2] == ("Respite", "(sum institusjon)")
+    )
+    assert [c.state for c in total.cells[4:6]] == ["no_norm", "no_norm"]
+    (chart,) = [b for b in compared.blocks if isinstance(b, Chart)]
+    assert "Respite: national (left) ingen norm, national (right) ingen norm" in chart.description
+    assert "*" not in chart.title  # both sides leave out the same places: like for like
+
+
+def test_a_comparison_chart_marks_what_is_not_like_for_like() -> None:
+    """Helsehuset: KAD has no national norm, and only Sarpsborg has the medical lead."""
+    from normkit.render.document import Chart
+
+    kit = normkit.Kit()
+    if "sarpsborg" not in kit.municipalities:
+        pytest.skip("the Sarpsborg plugin is not installed")
+    homes = kit.load_inventory(kit.example("sarpsborg-helsehuset-2020")[1])
+    compared = kit.compare_normsets(homes, "national", "sarpsborg-physicians", dt.date(2020, 4, 1))
+    (chart,) = [b for b in to_report(compared, Locale("en")).blocks if isinstance(b, Chart)]
+    assert chart.categories == ("Helsehuset *",)
+    assert chart.title.startswith("Required FTE per facility (* not like for like: ")

@@ -20,6 +20,7 @@ from .reports import (
     normset_label,
     sources,
     step_lines,
+    sum_state,
 )
 
 ASSESSMENT_COLUMNS = (
@@ -116,7 +117,10 @@ def _facility_row(
         Num(f.gap_fte, "fte", gap_state),
     ]
     if hours:
-        cells.append(Num(_sum_hours(rows), "decimal", "not_known"))
+        # no hours because no unit has a norm: that, as the need says; else a norm not in hours
+        cells.append(
+            Num(_sum_hours(rows), "decimal", "not_known" if f.norm_fte is not None else need)
+        )
     cells.append("; ".join(extra))
     return Row(tuple(cells), level="subtotal")
 
@@ -259,8 +263,17 @@ def _assessment_charts(a: Assessment, locale: Locale) -> list[Chart]:
     if not facilities or len(facilities) > MAX_CHART_CATEGORIES:
         return []
     names = tuple(f.facility for f in facilities)
-    need = Series(t("Required FTE"), tuple(f.required_fte for f in facilities))
-    staffed = Series(t("Staffed FTE"), tuple(f.staffed_fte for f in facilities))
+    # a missing value said as the table says it: no norm, unknown, not recorded
+    need = Series(
+        t("Required FTE"),
+        tuple(f.required_fte for f in facilities),
+        tuple(sum_state(f) for f in facilities),
+    )
+    staffed = Series(
+        t("Staffed FTE"),
+        tuple(f.staffed_fte for f in facilities),
+        tuple("not_recorded" for _ in facilities),
+    )
     gap = Series(t("Gap FTE"), tuple(f.gap_fte for f in facilities))
     return [
         Chart(

@@ -8,6 +8,7 @@ a chart changes no global state of an app that embeds normkit. An absent value
 from __future__ import annotations
 
 import io
+import textwrap
 from typing import Any
 
 from .. import escaping
@@ -80,7 +81,8 @@ def draw(chart: Chart, locale: Locale, fmt: str = "svg") -> bytes:
     else:
         axes.set_xticks([])
     axes.set_ylabel(plain(chart.unit))
-    axes.set_title(plain(chart.title))
+    # wrapped: a title with its caveat is wider than the figure
+    axes.set_title(textwrap.fill(plain(chart.title), 70), fontsize="medium")
     axes.axhline(0, color="black", linewidth=0.6)
     # Kroner on an axis are written as figures: its label says "kr" once for all ticks.
     tick: Kind = _TICKS.get(chart.number, chart.number)

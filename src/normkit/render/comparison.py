@@ -18,6 +18,7 @@ from .reports import (
     normset_label,
     sources,
     step_lines,
+    sum_state,
     unit_cites,
 )
 
@@ -147,26 +148,41 @@ def comparison_report(c: Comparison, locale: Locale) -> Report:
         blocks.append(Lines(t("Notes"), tuple(c.notes), "notes"))
     named = list(c.facilities)
     if named and len(named) <= MAX_CHART_CATEGORIES:
-        categories = tuple(f.facility for f in named)
+        # A bar whose sides cover different places or needs is marked, as its row's note
+        # says: set side by side, the two would read as like for like.
+        unlike = {u.facility for u in c.units if u.left is None or u.right is None}
+        unlike |= {f.facility for f in named if _covers(f.left) != _covers(f.right)}
+        categories = tuple(f.facility + (" *" if f.facility in unlike else "") for f in named)
         series = (
-            Series(left, tuple(f.left.required_fte for f in named)),
-            Series(right, tuple(f.right.required_fte for f in named)),
+            Series(
+                left,
+                tuple(f.left.required_fte for f in named),
+                tuple(sum_state(f.left) for f in named),
+            ),
+            Series(
+                right,
+                tuple(f.right.required_fte for f in named),
+                tuple(sum_state(f.right) for f in named),
+            ),
         )
-        blocks.append(
-            Chart(
-                t("Required FTE per facility"),
-                "bars",
-                categories,
-                series,
-                t("FTE"),
-                describe(categories, series, locale),
-                "required",
+        title = t("Required FTE per facility")
+        said = describe(categories, series, locale)
+        if unlike:
+            caveat = t(
+                "* not like for like: one side leaves out places it has no norm for, or has "
+                "a facility-level need the other has not (see the notes)"
             )
-        )
+            title = f"{title} ({caveat})"  # the image's text and its alt text both say it
+        blocks.append(Chart(title, "bars", categories, series, t("FTE"), said, "required"))
     normsets = [c.left.normset.source.cite(), c.right.normset.source.cite()]
     assessed = (side for u in c.units for side in (u.left, u.right) if side is not None)
     cites = sources(normsets, unit_cites(assessed))
     return Report(comparison_heading(c, locale), tuple(blocks), cites, locale.lang)
+
+
+def _covers(side: FacilityAssessment) -> tuple[int, int]:
+    """The places a side's sum leaves out: without a norm, and of an unknown norm."""
+    return side.places_without_norm, side.places_unknown
 
 
 def _sums_row(
@@ -183,8 +199,8 @@ def _sums_row(
             second,
             "",
             Num(left.beds, "count"),
-            Num(left.required_fte, "fte", "not_known"),
-            Num(right.required_fte, "fte", "not_known"),
+            Num(left.required_fte, "fte", sum_state(left)),
+            Num(right.required_fte, "fte", sum_state(right)),
             Num(difference, "signed_fte", "not_comparable"),
             "",
         ),

@@ -99,6 +99,9 @@ class Lines:
 class Series:
     name: str
     values: tuple[float | None, ...]
+    #: why each missing value is missing ("no norm", "unknown"), as the tables say it;
+    #: empty: "not known"
+    states: tuple[State, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -139,6 +139,16 @@ def need_state(u: UnitAssessment) -> State:
     return "unknown" if u.status == "unknown" else "no_norm"
 
 
+def sum_state(figures: Any) -> State:
+    """Why a facility's or the totals' need is not known, from its places: all without
+    a norm ("no norm"), all of a norm the source leaves out ("unknown"), or a mix."""
+    if figures.places_without_norm and not figures.places_unknown:
+        return "no_norm"
+    if figures.places_unknown and not figures.places_without_norm:
+        return "unknown"
+    return "not_known"
+
+
 ROUNDING = (
     "FTE figures are rounded to 2 decimals; totals are summed before rounding. "
     "Gap = need − staffed: positive is a shortfall."
@@ -154,7 +164,10 @@ def describe(categories: Sequence[str], series: Sequence[Series], locale: Locale
     """A chart in words: each category with each series' value (for alt text)."""
     parts = []
     for i, name in enumerate(categories):
-        values = ", ".join(f"{s.name} {locale.number(Num(s.values[i], 'figure'))}" for s in series)
+        values = ", ".join(
+            f"{s.name} {locale.number(Num(s.values[i], 'figure', *s.states[i : i + 1]))}"
+            for s in series
+        )
         parts.append(f"{name}: {values}")
     return "; ".join(parts)
 
