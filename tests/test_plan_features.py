@@ -33,6 +33,15 @@ def test_whole_calendar_months(start: str, end: str, months: int) -> None:
 
 def test_parameter_is_a_value_or_an_explicit_unknown() -> None:
     assert normkit.Parameter(id="p", value="10 day/year").describe() == "10 day/year"
+    # thousands spaced from five digits, as figures are shown; decimals kept as written
+    for written, shown in (
+        ("15000000 NOK", "15 000 000 NOK"),
+        ("325000 NOK", "325 000 NOK"),
+        ("1200 NOK", "1200 NOK"),
+        ("12345.5 NOK", "12 345.5 NOK"),
+        ("0.123456 FTE", "0.123456 FTE"),
+    ):
+        assert normkit.Parameter(id="p", value=written).describe() == shown
     assert normkit.Parameter(id="p", unknown="not in the plan").describe() == (
         "unknown: not in the plan"
     )

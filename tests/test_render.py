@@ -1163,3 +1163,22 @@ def test_a_comparison_chart_marks_what_is_not_like_for_like() -> None:
     (chart,) = [b for b in to_report(compared, Locale("en")).blocks if isinstance(b, Chart)]
     assert chart.categories == ("Helsehuset *",)
     assert chart.title.startswith("Required FTE per facility (* not like for like: ")
+
+
+def test_a_unit_without_staffing_beside_the_homes_own_says_at_facility() -> None:
+    """0.5 FTE for the home and 0.3 for one unit: the other unit's staffing is the home's
+    part no unit records, not 'not recorded'; without the home's own, it is."""
+    kit = normkit.Kit(autoload=False)
+    day = dt.date(2020, 1, 1)
+    units = [
+        {"name": "A1", "bed_type": "long_term", "beds": 30, "staffing": 0.3},
+        {"name": "A2", "bed_type": "long_term", "beds": 30},
+    ]
+    for home, said in ((0.5, "at_facility"), (None, "not_recorded")):
+        facility: dict[str, Any] = {"name": "A", "units": units}
+        if home is not None:
+            facility["staffing"] = home
+        homes = normkit.Inventory.model_validate({"facilities": [facility]})
+        rows = to_report(kit.assess(homes, "national", day), Locale("en")).tables()[0].rows
+        a2 = next(r for r in rows if r.cells[1] == "A2")
+        assert (a2.cells[6].state, a2.cells[7].state) == (said, said)

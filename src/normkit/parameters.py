@@ -8,6 +8,8 @@ normkit reports it as unknown and never fills it in.
 
 from __future__ import annotations
 
+import re
+
 from pydantic import Field, model_validator
 
 from .errors import NormSetError
@@ -35,7 +37,15 @@ class Parameter(Model):
         return self
 
     def describe(self) -> str:
-        return str(self.value) if self.value is not None else f"unknown: {self.unknown}"
+        """The value as the norm file writes it, its thousands spaced (325 000 NOK), as
+        every other figure is shown; or what the source leaves out."""
+        if self.value is None:
+            return f"unknown: {self.unknown}"
+        return _WHOLE_DIGITS.sub(lambda m: f"{int(m.group()):,}".replace(",", " "), str(self.value))
+
+
+#: five or more digits before any decimal point (the whole part, not the fraction)
+_WHOLE_DIGITS = re.compile(r"(?<![\d.,])\d{5,}(?!\d)")
 
 
 def check_value_or_unknown(has_value: bool, has_unknown: bool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -168,8 +169,12 @@ def assessment_report(a: Assessment, locale: Locale) -> Report:
     lines = SharedSteps(_explanation_lines)
     for f in a.facilities:
         own = units.get(f.facility, [])
-        # Staffing kept for the whole facility leaves its units' cells empty for a reason.
-        at_facility = f.staffed_fte is not None and all(u.staffed_fte is None for u in own)
+        # Staffing kept for the whole facility leaves its units' cells empty for a reason:
+        # all of it, or the part no unit records (0.5 FTE for the home beside a unit's 0.3).
+        on_units = [u.staffed_fte for u in own if u.staffed_fte is not None]
+        at_facility = f.staffed_fte is not None and (
+            not on_units or f.staffed_fte - math.fsum(on_units) > 1e-9
+        )
         for u in own:
             row = _unit_row(u, "at_facility" if at_facility else "not_recorded", lines)
             if hours:
