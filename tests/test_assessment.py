@@ -1000,3 +1000,51 @@ def test_an_indicators_inputs_say_where_each_came_from() -> None:
         "fte_per_place = 0.1: the derived indicator 'fte_per_place'",
         "one = 1: as the inventory states it",
     ]
+
+
+def test_hours_are_summed_only_where_every_norm_is_in_hours() -> None:
+    """A sum of hours that left out a norm written in FTE would read too low: null."""
+    ns = normkit.NormSet(
+        id="t",
+        title="t",
+        source=normkit.Source(document="d"),
+        needs=(
+            normkit.Need(
+                id="lt",
+                bed_types=("long_term",),
+                rule=normkit.Rate(
+                    amount="1 hour/week", per="3 place", fte_basis="30 hour/week/FTE"
+                ),
+            ),
+            normkit.Need(
+                id="st",
+                bed_types=("short_term",),
+                rule=normkit.Rate(amount="1 FTE", per="10 place"),
+            ),
+        ),
+    )
+    inventory = normkit.Inventory.model_validate(
+        {
+            "facilities": [
+                {"name": "Hours", "units": [{"name": "A", "bed_type": "long_term", "beds": 30}]},
+                {
+                    "name": "Both",
+                    "units": [
+                        {"name": "B", "bed_type": "long_term", "beds": 15},
+                        {"name": "C", "bed_type": "short_term", "beds": 20},
+                        {"name": "R", "bed_type": "respite", "beds": 4},
+                    ],
+                },
+                {"name": "None", "units": [{"name": "R", "bed_type": "respite", "beds": 4}]},
+            ]
+        }
+    )
+    resolved = normkit.normset.resolve(ns, dt.date(2020, 1, 1), lambda *_: ns)
+    result = normkit.assess(inventory, resolved)
+    hours = {f.facility: f.norm_hours_per_week for f in result.facilities}
+    assert hours == {"Hours": pytest.approx(30 / 3), "Both": None, "None": None}
+    assert result.totals.norm_hours_per_week is None  # 'Both' has a norm in FTE
+    hours_only = inventory.model_copy(
+        update={"facilities": (inventory.facilities[0], inventory.facilities[2])}
+    )
+    assert normkit.assess(hours_only, resolved).totals.norm_hours_per_week == pytest.approx(10)

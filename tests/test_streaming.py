@@ -271,7 +271,11 @@ def test_the_command_streams_csv_and_json_lines(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert result.stdout == kit.render(usual, "csv", lang="nb")
-    assert ";;unit;A;1;long_term;90;norm;1;1;0,5;0,5;\n" in result.stdout
+    # 90 long-term places: 30 hours a week; the respite unit has no norm, B 6 × 5 hours
+    assert ";;unit;A;1;long_term;90;norm;1;1;0,5;0,5;;30\n" in result.stdout
+    assert result.stdout.endswith(
+        ";;total;;;;100;;2;2;0,7;1,3;4 places in 1 unit(s) had no norm;60\n"
+    )
     target = tmp_path / "out.jsonl"
     result = runner.invoke(app, ["assess", str(source), "--at", "2020-04-01", "-o", str(target)])
     assert result.exit_code == 0, result.output

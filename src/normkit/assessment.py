@@ -87,6 +87,12 @@ class _Figures(_Out):
     gap_fte: float | None
     places_without_norm: int
     places_unknown: int
+    norm_hours_per_week: float | None = Field(
+        default=None,
+        description="the physician hours per week behind norm_fte, where the norm is written "
+        "in hours; null when none is, or when one with a norm is not (a sum that left it "
+        "out would read too low)",
+    )
 
 
 class FacilityAssessment(_Figures):
@@ -870,10 +876,16 @@ def facility_sum(
     """
     norms: list[float] = []
     requireds: list[float] = []
+    hours: list[float] = []
+    hours_left_out = False  # a unit with a norm that is not written in hours
     without_norm = unknown = 0
     for r in rows:  # one pass: a facility is summed for every assessment
         if r.norm_fte is not None:
             norms.append(r.norm_fte)
+            if r.norm_hours_per_week is None:
+                hours_left_out = True
+            else:
+                hours.append(r.norm_hours_per_week)
         if r.required_fte is not None:
             requireds.append(r.required_fte)
         if r.status == "unknown":
@@ -893,6 +905,7 @@ def facility_sum(
         gap_fte=gap,
         places_without_norm=without_norm,
         places_unknown=unknown,
+        norm_hours_per_week=None if hours_left_out or not hours else math.fsum(hours),
         staffing_note=note,
     )
 
@@ -945,9 +958,15 @@ def _totals(
     cost = None
     if normset.fte_cost is not None and gap is not None:
         cost = finite(float(normset.fte_cost.evaluate({"fte": max(gap, 0.0)})), normset.fte_cost)
+    hours_left_out = any(
+        f.norm_fte is not None and f.norm_hours_per_week is None for f in facilities
+    )
     return Totals(
         beds=sum(f.beds for f in facilities),
         norm_fte=_sum_known([f.norm_fte for f in facilities]),
+        norm_hours_per_week=None
+        if hours_left_out
+        else _sum_known([f.norm_hours_per_week for f in facilities]),
         required_fte=required,
         staffed_fte=staffed,
         gap_fte=gap,

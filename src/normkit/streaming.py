@@ -258,6 +258,7 @@ class _CsvWriter:
                 number(staffed),
                 number(gap),
                 note,
+                cells[6],
             ]
         )
 
@@ -271,6 +272,7 @@ class _CsvWriter:
             cell(template.norm_fte),
             cell(template.required_fte),
             text(template.note or ""),
+            cell(template.norm_hours_per_week),
         )
 
     def _text(self, value: str) -> str:

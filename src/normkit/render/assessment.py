@@ -120,7 +120,7 @@ def _facility_row(
     if hours:
         # no hours because no unit has a norm: that, as the need says; else a norm not in hours
         cells.append(
-            Num(_sum_hours(rows), "decimal", "not_known" if f.norm_fte is not None else need)
+            Num(f.norm_hours_per_week, "decimal", "not_known" if f.norm_fte is not None else need)
         )
     cells.append("; ".join(extra))
     return Row(tuple(cells), level="subtotal")
@@ -129,15 +129,6 @@ def _facility_row(
 def _hours_state(u: UnitAssessment) -> State:
     """Why a unit has no hours: no norm, or a norm that is not written in hours."""
     return "not_in_hours" if u.norm_fte is not None else need_state(u)
-
-
-def _sum_hours(rows: Sequence[UnitAssessment]) -> float | None:
-    """The hours behind the units' pure-norm need; not known when a unit with a
-    norm has none in hours, as a sum that left it out would read too low."""
-    if any(r.norm_fte is not None and r.norm_hours_per_week is None for r in rows):
-        return None
-    known = [r.norm_hours_per_week for r in rows if r.norm_hours_per_week is not None]
-    return sum(known) if known else None
 
 
 def total_note(a: Assessment, locale: Locale) -> str:
@@ -197,7 +188,7 @@ def assessment_report(a: Assessment, locale: Locale) -> Report:
         Num(tot.gap_fte, "fte", "not_known"),
     ]
     if hours:
-        total_cells.append(Num(_sum_hours(every_row), "decimal", "not_known"))
+        total_cells.append(Num(tot.norm_hours_per_week, "decimal", "not_known"))
     total_cells.append(total_note(a, locale))
     rows.append(Row(tuple(total_cells), level="total"))
     blocks: list[Block] = []

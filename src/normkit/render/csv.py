@@ -28,7 +28,7 @@ from ..planning.projection import FIGURES, Plan, other_indicators
 from ..rules.base import fmt
 
 # Columns (counted after municipality and kommunenummer) that hold numbers.
-_NUMERIC = frozenset({4, 6, 7, 8, 9})
+_NUMERIC = frozenset({4, 6, 7, 8, 9, 11})
 
 CSV_HEADERS = [
     "municipality",
@@ -44,6 +44,8 @@ CSV_HEADERS = [
     "staffed_fte",
     "gap_fte",
     "note",
+    # last, after the note, so that the columns before it keep their places
+    "norm_hours_per_week",
 ]
 
 
@@ -178,6 +180,7 @@ class AssessmentCsv:
                 cell(u.staffed_fte),
                 cell(u.gap_fte),
                 unit_note(u.note, u.unit_note),
+                cell(u.norm_hours_per_week),
             ]
         )
 
@@ -195,6 +198,7 @@ class AssessmentCsv:
                 cell(f.staffed_fte),
                 cell(f.gap_fte),
                 f.staffing_note or "",
+                cell(f.norm_hours_per_week),
             ]
         )
 
@@ -213,6 +217,7 @@ class AssessmentCsv:
                 cell(t.staffed_fte),
                 cell(t.gap_fte),
                 _total_note(assessment),
+                cell(t.norm_hours_per_week),
             ]
         )
 
