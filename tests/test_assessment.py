@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -953,14 +954,9 @@ def test_a_sources_figure_for_other_inputs_is_not_set_beside_an_indicator() -> N
 
 def test_an_indicators_inputs_say_where_each_came_from() -> None:
     """Totals of the assessment, and an indicator derived before, named as such."""
-    ns = normkit.NormSet(
-        id="t",
-        title="t",
-        source=normkit.Source(document="d"),
-        needs=(
-            normkit.Need(
-                id="lt", bed_types=("long_term",), rule=normkit.Rate(amount="1 FTE", per="10 place")
-            ),
+    resolved = _resolved_with(
+        normkit.Need(
+            id="lt", bed_types=("long_term",), rule=normkit.Rate(amount="1 FTE", per="10 place")
         ),
         indicators=(
             normkit.DerivedIndicator(
@@ -987,7 +983,6 @@ def test_an_indicators_inputs_say_where_each_came_from() -> None:
             ],
         }
     )
-    resolved = normkit.normset.resolve(ns, dt.date(2020, 1, 1), lambda *_: ns)
     result = normkit.assess(inventory, resolved)
     assert result.indicators["places_per_fte"] == pytest.approx(10.0)
     first = [c["text"] for c in result.indicator_explanations["fte_per_place"]["children"]]
@@ -1004,23 +999,16 @@ def test_an_indicators_inputs_say_where_each_came_from() -> None:
 
 def test_hours_are_summed_only_where_every_norm_is_in_hours() -> None:
     """A sum of hours that left out a norm written in FTE would read too low: null."""
-    ns = normkit.NormSet(
-        id="t",
-        title="t",
-        source=normkit.Source(document="d"),
-        needs=(
-            normkit.Need(
-                id="lt",
-                bed_types=("long_term",),
-                rule=normkit.Rate(
-                    amount="1 hour/week", per="3 place", fte_basis="30 hour/week/FTE"
-                ),
-            ),
-            normkit.Need(
-                id="st",
-                bed_types=("short_term",),
-                rule=normkit.Rate(amount="1 FTE", per="10 place"),
-            ),
+    resolved = _resolved_with(
+        normkit.Need(
+            id="lt",
+            bed_types=("long_term",),
+            rule=normkit.Rate(amount="1 hour/week", per="3 place", fte_basis="30 hour/week/FTE"),
+        ),
+        normkit.Need(
+            id="st",
+            bed_types=("short_term",),
+            rule=normkit.Rate(amount="1 FTE", per="10 place"),
         ),
     )
     inventory = normkit.Inventory.model_validate(
@@ -1039,7 +1027,6 @@ def test_hours_are_summed_only_where_every_norm_is_in_hours() -> None:
             ]
         }
     )
-    resolved = normkit.normset.resolve(ns, dt.date(2020, 1, 1), lambda *_: ns)
     result = normkit.assess(inventory, resolved)
     hours = {f.facility: f.norm_hours_per_week for f in result.facilities}
     assert hours == {"Hours": pytest.approx(30 / 3), "Both": None, "None": None}
@@ -1048,3 +1035,11 @@ def test_hours_are_summed_only_where_every_norm_is_in_hours() -> None:
         update={"facilities": (inventory.facilities[0], inventory.facilities[2])}
     )
     assert normkit.assess(hours_only, resolved).totals.norm_hours_per_week == pytest.approx(10)
+
+
+def _resolved_with(*needs: normkit.Need, **more: Any) -> normkit.ResolvedNormSet:
+    """A norm set of these needs (and indicators...), resolved on 1 January 2020."""
+    ns = normkit.NormSet(
+        id="t", title="t", source=normkit.Source(document="d"), needs=needs, **more
+    )
+    return normkit.normset.resolve(ns, dt.date(2020, 1, 1), lambda *_: ns)
