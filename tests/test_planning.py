@@ -227,6 +227,21 @@ def test_people_counted_twice_are_refused(
     assert again.value.message.startswith(said)
 
 
+def test_a_path_for_every_age_replaces_a_record_of_i_alt(write: Write) -> None:
+    """'I alt' and no age group are both every age: the path's 2027 replaces the record."""
+    base = normkit.Inventory(
+        populations=[{"age_group": "I alt", "inhabitants": 5000, "at": "2027-01-01"}]
+    )
+    path = scenario(
+        write,
+        "id: s\ntitle: t\nchanges:\n"
+        "  - {kind: population_path, valid_from: 2027-01-01, inhabitants: {2027: 5100}}\n",
+    )
+    applied = normkit.apply_scenario(base, path)
+    on = applied.inventory.on(dt.date(2027, 6, 1)).indicators()
+    assert on["inhabitants"] == 5100
+
+
 def test_age_groups_that_meet_and_one_series_over_time_are_not_people_counted_twice() -> None:
     inventory = normkit.Inventory(
         populations=[
@@ -1014,6 +1029,7 @@ def test_cli_plan_markdown_keeps_names_as_text(write: Write) -> None:
         (["--years", "2_020"], "'2_020' is not a year or a range"),  # int() reads both
         (["--years", "\uff12\uff10\uff12\uff10"], "is not a year or a range"),
         (["--years", "2020", "--day", "13-01"], "is not a day of the year"),
+        (["--years", "2020", "--day", "1_0-01"], "'1_0-01' is not a day of the year"),
         (["--years", "2020", "--explain"], "--explain is available with --format json only"),
         (["--years", "2020", "--scenario", "nowhere"], "unknown scenario example 'nowhere'"),
         (["--years", "2020", "--date", "1.1.20"], "--date"),

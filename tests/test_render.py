@@ -601,7 +601,7 @@ def test_xlsx_text_a_cell_cannot_hold_is_shown_not_lost(tmp_path: Path) -> None:
     assert (units["B2"].value, units["C2"].value) == ("A\\uffffB", "U\\ufffe")
     cut = units["C3"].value
     assert len(cut) == 32_767 and long_name.startswith(cut[: cut.index(" … ")])
-    assert cut.endswith(" … [cut here: 40 005 characters in all]")
+    assert cut.endswith(" … [cut here: 40 005 characters given]")
 
 
 def test_xlsx_in_norwegian_labels_sheets_and_kroner(tmp_path: Path) -> None:
@@ -1096,6 +1096,11 @@ def test_json_in_pieces_is_the_json_to_the_byte(
     homes = normkit.combine_inventories([kit.load_inventory(kit.example(e)[1]) for e in examples])
     day = dt.date(2020, 4, 1)
     programme = kit.load_scenarios([kit.example("sarpsborg-programme", "scenario")[1]])
+    from normkit.planning.scenario import parse_scenarios
+
+    change = {"kind": "add_unit", "facility": "Kurland", "unit": "New", "bed_type": "long_term"}
+    change |= {"beds": 9, "valid_from": "2021-01-01"}
+    programme += parse_scenarios([{"id": "more", "title": "more", "changes": [change]}])
     # to 2027: the base has no norm set in force then, so its period has no assessment
     years = [dt.date(year, 1, 1) for year in range(2020, 2028)]
     results = [
@@ -1109,8 +1114,12 @@ def test_json_in_pieces_is_the_json_to_the_byte(
         pieces = list(render_pieces(result, renderer))
         whole = render(result, renderer)
         assert "".join(map(str, pieces)) == whole == result.model_dump_json(indent=2) + "\n"
-    # a plan's periods are pieces of their own: the document is not made in one piece
-    assert len(list(render_pieces(results[-1], renderer))) > 2 * len(years)
+    # a plan's periods and differences are pieces of their own: no piece holds much of it
+    pieces = [str(p) for p in render_pieces(results[-1], renderer)]
+    assert max(map(len, pieces)) < sum(map(len, pieces)) / 10
+    for field in ('"periods": ', '"differences": ', '"units": '):
+        opened = [pieces[i + 1] for i, p in enumerate(pieces) if p.endswith(field)]
+        assert opened and set(opened) <= {"[", "[]"}, field  # a list written item by item
 
 
 def test_no_norm_is_said_as_no_norm_in_sums_and_charts() -> None:
@@ -1182,3 +1191,16 @@ def test_a_unit_without_staffing_beside_the_homes_own_says_at_facility() -> None
         rows = to_report(kit.assess(homes, "national", day), Locale("en")).tables()[0].rows
         a2 = next(r for r in rows if r.cells[1] == "A2")
         assert (a2.cells[6].state, a2.cells[7].state) == (said, said)
+
+
+def test_a_chart_that_cannot_be_written_stops_the_command_before_its_output(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "out.json"
+    target.write_text("kept", encoding="utf-8")
+    chart = tmp_path / "nowhere" / "gap.png"
+    code, out, err = run("assess", "--chart", str(chart), "--format", "json", "-o", str(target))
+    assert code == 1 and "the folder" in err and "does not exist" in err
+    assert target.read_text(encoding="utf-8") == "kept"  # not replaced
+    code, out, err = run("assess", "--chart", str(chart), "--format", "json")
+    assert code == 1 and out == ""  # nothing printed before the error

@@ -270,18 +270,19 @@ def _emit(
             code="render.binary",
         )
     drawn = charts_for(result, charts or [], language)  # a wrong name fails before any output
+    # The charts first: one that cannot be written (a missing folder) stops the command
+    # before its output is written, or an existing file replaced.
+    _write_charts(drawn, language, inputs)
     if to is not None:
         # Written as it is made (a plan's JSON a period at a time), replacing the file
         # only once all of it is written: a failed run leaves no file half written.
         with output_file(to, inputs) as file:
             for piece in render_pieces(result, renderer, options):
                 file.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
-        _write_charts(drawn, language, inputs)
         _echo_err(f"wrote {to}")
         return
     if renderer.name == "table" or _stdout_is_terminal():
         text = render(result, renderer, options)
-        _write_charts(drawn, language, inputs)
         if isinstance(text, bytes):
             sys.stdout.buffer.write(text)
             sys.stdout.flush()
@@ -294,7 +295,6 @@ def _emit(
     for piece in render_pieces(result, renderer, options):
         sys.stdout.buffer.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
     sys.stdout.flush()
-    _write_charts(drawn, language, inputs)
 
 
 def _write_charts(drawn: Any, language: Any, inputs: tuple[Path, ...]) -> None:
@@ -596,10 +596,15 @@ def _years(text: str | None) -> list[int]:
     return years
 
 
+_MONTH_DAY = re.compile(r"([0-9]{1,2})-([0-9]{1,2})")
+
+
 def _month_day(text: str) -> tuple[int, int]:
-    month, _, day = text.partition("-")
+    found = _MONTH_DAY.fullmatch(text.strip())  # ASCII digits: int() takes '1_0' and '１０'
     try:
-        value = (int(month), int(day))
+        if found is None:
+            raise ValueError(text)
+        value = (int(found[1]), int(found[2]))
         dt.date(2024, *value)  # a leap year, so 02-29 is a day of the year
     except ValueError:
         raise NormkitError(

@@ -57,6 +57,17 @@ def test_a_key_two_merged_mappings_give_is_refused(raw: Callable[..., Path]) -> 
     assert data["facilities"][0]["units"][0] == {"beds": 3, "name": "U", "bed_type": "long_term"}
 
 
+@pytest.mark.parametrize("first", ["+2027", "2027", "'2027'"])
+def test_one_number_written_two_ways_is_one_key(raw: Callable[..., Path], first: str) -> None:
+    """A population path's years: '+2027: 5400' beside '2027: 9999' kept 9999, unsaid."""
+    text = "id: s\ntitle: t\nchanges:\n  - kind: population_path\n    valid_from: 2027-01-01\n"
+    text += f"    inhabitants: {{{first}: 5400, 2027: 9999}}\n"
+    with pytest.raises(normkit.ScenarioError) as caught:
+        normkit.Kit(autoload=False).load_scenarios([raw("s.yaml", text)])
+    assert caught.value.code == "file.duplicate-key"
+    assert caught.value.message == "key '2027' appears twice in the same mapping"
+
+
 def test_duplicate_csv_header(raw: Callable[..., Path]) -> None:
     path = raw("units.csv", "facility,unit,bed_type,beds,Beds\nHome,U,long_term,1,2\n")
     with pytest.raises(normkit.InventoryError) as caught:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import math
 import re
 import threading
 import time
@@ -618,12 +619,14 @@ def test_settings_from_the_environment() -> None:
         ("MAX_RUNNING", "abc", "is 'abc'; a whole number, at least 1"),
         ("MAX_RUNNING", "2.5", "is '2.5'; a whole number"),
         ("TIMEOUT_SECONDS", "soon", "is 'soon'; a finite number of seconds"),
-        ("TIMEOUT_SECONDS", "nan", "is nan; a finite number of seconds"),
-        ("TIMEOUT_SECONDS", "inf", "is inf; a finite number of seconds"),
-        ("TIMEOUT_SECONDS", "-1", "is -1.0; a finite number of seconds, more than 0"),
+        ("TIMEOUT_SECONDS", "nan", "is 'nan'; a finite number of seconds"),
+        ("TIMEOUT_SECONDS", "inf", "is 'inf'; a finite number of seconds"),
+        ("TIMEOUT_SECONDS", "1e3", "is '1e3'; a finite number of seconds"),
+        ("MAX_RUNNING", "1_0", "is '1_0'; a whole number"),  # int() reads 10
+        ("TIMEOUT_SECONDS", "-1", "is '-1'; a finite number of seconds, more than 0"),
         ("TIMEOUT_SECONDS", "0", "is 0.0; a finite number of seconds, more than 0"),
         ("MAX_BODY_BYTES", "0", "is 0; a whole number of bytes, at least 1"),
-        ("INLINE_BYTES", "-1", "is -1; a whole number of bytes, 0 or more"),
+        ("INLINE_BYTES", "-1", "is '-1'; a whole number of bytes, 0 or more"),
         ("MAX_ANSWER_BYTES", "0", "is 0; a whole number of bytes, at least 1"),
     ],
 )
@@ -634,11 +637,28 @@ def test_a_setting_out_of_range_is_refused_by_its_name(setting: str, text: str, 
         ServerSettings.from_env({f"NORMKIT_SERVER_{setting}": text})
 
 
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ({"timeout_seconds": math.nan}, "NORMKIT_SERVER_TIMEOUT_SECONDS is nan"),
+        ({"timeout_seconds": math.inf}, "NORMKIT_SERVER_TIMEOUT_SECONDS is inf"),
+        ({"timeout_seconds": 0.0}, "NORMKIT_SERVER_TIMEOUT_SECONDS is 0.0"),
+        ({"max_running": 0}, "NORMKIT_SERVER_MAX_RUNNING is 0"),
+        ({"inline_bytes": -1}, "NORMKIT_SERVER_INLINE_BYTES is -1"),
+        ({"max_body_bytes": 0}, "NORMKIT_SERVER_MAX_BODY_BYTES is 0"),
+        ({"max_answer_bytes": 0}, "NORMKIT_SERVER_MAX_ANSWER_BYTES is 0"),
+    ],
+)
+def test_settings_made_in_python_are_checked_too(given: dict[str, Any], said: str) -> None:
+    with pytest.raises(normkit.NormkitError, match="^" + re.escape(said + ";")):
+        ServerSettings(**given)
+
+
 def test_the_least_values_are_accepted() -> None:
     least = ServerSettings.from_env(
         {
             "NORMKIT_SERVER_MAX_RUNNING": "1",
-            "NORMKIT_SERVER_TIMEOUT_SECONDS": "1e-6",
+            "NORMKIT_SERVER_TIMEOUT_SECONDS": "0.000001",
             "NORMKIT_SERVER_MAX_BODY_BYTES": "1",
             "NORMKIT_SERVER_INLINE_BYTES": "0",
         }
@@ -764,17 +784,44 @@ def test_an_unknown_norm_set_or_municipality_says_both_lists(
     assert "norm sets: " in problem["hint"] and "municipalities: " in problem["hint"]
 
 
-def test_a_form_field_given_twice_is_refused_not_half_used(client: TestClient) -> None:
-    """Two files in one upload: the last was assessed and the first dropped, unsaid."""
+def test_a_form_field_or_query_parameter_twice_or_unknown_is_refused(client: TestClient) -> None:
+    """Two files in one upload: the last was assessed and the first dropped; 'norms' for
+    'normset' (in the form or the query): the national norm used; all without a word."""
     data = EXAMPLE_INVENTORY.read_bytes()
-    twice = [("file", ("a.yaml", data)), ("file", ("b.yaml", data))]
-    found = error(client.post("/v1/assess/upload", files=twice), 422, "request.invalid")
-    assert (found["message"], found["field"]) == ("the form gives the field 'file' 2 times", "file")
     one = [("file", ("a.yaml", data))]
-    sent = {"normset": ["national", "sarpsborg-physicians"]}
-    found = error(client.post("/v1/assess/upload", files=one, data=sent), 422, "request.invalid")
-    assert found["field"] == "normset"
+    twice = [*one, ("file", ("b.yaml", data))]
+    refused = [
+        ({"files": twice}, "the request gives the form field 'file' 2 times", "file"),
+        (
+            {"files": one, "data": {"normset": ["national", "sarpsborg-physicians"]}},
+            "the request gives the form field 'normset' 2 times",
+            "normset",
+        ),
+        (
+            {"files": one, "data": {"norms": "sarpsborg-physicians"}},
+            "the request gives the form field 'norms', which this route does not take",
+            "norms",
+        ),
+        (
+            {"files": one, "params": {"normset": "sarpsborg-physicians"}},
+            "the request gives the query parameter 'normset', which this route does not take",
+            "normset",
+        ),
+    ]
+    for sent, message, field in refused:
+        found = error(client.post("/v1/assess/upload", **sent), 422, "request.invalid")
+        assert (found["message"], found["field"]) == (message, field)
+    body = {"inventory": {"facilities": []}}
+    found = error(
+        client.post("/v1/assess?format=json&format=csv", json=body), 422, "request.invalid"
+    )
+    assert found["message"] == "the request gives the query parameter 'format' 2 times"
     page = client.post("/report", files=twice)
-    said = "the form gives the field 'file' 2 times"
+    said = "the request gives the form field 'file' 2 times"
     assert page.status_code == 422 and said in html.unescape(page.text)
-    assert client.post("/v1/assess/upload", files=one).status_code == 200
+    # what each route takes is taken
+    fine = {"normset": "sarpsborg-physicians", "at": "2020-04-01", "explain": "true"}
+    answer = client.post("/v1/assess/upload?format=json&lang=en", files=one, data=fine)
+    assert answer.status_code == 200 and answer.json()["normset"]["id"] == "sarpsborg-physicians"
+    assert client.get("/v1/normsets?at=2020-01-01").status_code == 200
+    assert client.get("/?lang=en").status_code == 200

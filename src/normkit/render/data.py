@@ -57,10 +57,11 @@ def render_csv(result: Any, options: RenderOptions) -> str:
 def json_pieces(result: Any, options: RenderOptions) -> Iterator[str]:
     """:func:`render_json`'s document in pieces, joined the same text to the byte.
 
-    A plan's periods and an assessment's or a comparison's rows are written a
-    batch at a time, so the whole document is never one string: a plan of
-    600 000 unit assessments is 600 MB of JSON, which at once held about three
-    times that in memory and held up every other thread while it was made.
+    A plan's periods and differences, and an assessment's, a comparison's or a
+    difference's rows, are written a batch at a time, so the whole document is
+    never one string: a plan of 600 000 unit assessments is 600 MB of JSON,
+    which at once held about three times that in memory and held up every
+    other thread while it was made.
     """
     if not isinstance(result, Output):
         yield render_json(result, options)
@@ -73,12 +74,20 @@ def _streamed(model: Output) -> tuple[str, ...]:
     """The fields of ``model`` that may be large, written a piece at a time."""
     from ..assessment import Assessment
     from ..planning.compare import Comparison
-    from ..planning.projection import Plan, PlanPeriod, ScenarioRun
+    from ..planning.projection import (
+        PeriodDifference,
+        Plan,
+        PlanPeriod,
+        ScenarioDifference,
+        ScenarioRun,
+    )
 
     fields: dict[type, tuple[str, ...]] = {
-        Plan: ("base", "scenarios"),
+        Plan: ("base", "scenarios", "differences"),
         ScenarioRun: ("periods",),
         PlanPeriod: ("assessment",),
+        ScenarioDifference: ("periods",),
+        PeriodDifference: ("units", "facilities"),
         Assessment: ("units", "facilities"),
         Comparison: ("units", "facilities"),
     }

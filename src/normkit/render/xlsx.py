@@ -66,7 +66,7 @@ def _text(value: str) -> str:
     if len(text) <= CELL_CHARACTERS:
         return text
     # A cell holds no more: openpyxl would cut it without a word, so say where it is cut.
-    said = f" … [cut here: {len(text):,} characters in all]".replace(",", " ")
+    said = f" … [cut here: {len(value):,} characters given]".replace(",", " ")
     return text[: CELL_CHARACTERS - len(said)] + said
 
 

@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import math
 import os
+import re
 import secrets
 import tempfile
 import threading
@@ -41,7 +42,7 @@ from ..render import RenderOptions, choose, render_pieces
 from ..render.locale import Lang
 from ..values import Date
 from . import slots
-from .forms import fields_once
+from .forms import declared_only
 
 API = "/v1"
 UPLOAD_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".csv")
@@ -89,6 +90,9 @@ class ServerSettings:
             if text is None:
                 continue
             try:
+                # digits as written (int() and float() take '1_0', '１０' and '1e3' too)
+                if not _DIGITS[kind].fullmatch(text.strip()):
+                    raise ValueError(text)
                 numbers[name] = kind(text)
             except ValueError:
                 raise NormkitError(
@@ -101,6 +105,8 @@ class ServerSettings:
         )
 
 
+#: how a whole number and a number of seconds are written in a setting
+_DIGITS = {int: re.compile(r"[0-9]+"), float: re.compile(r"[0-9]+(?:\.[0-9]+)?")}
 #: each number setting: its type, whether a value is allowed, and what is wanted
 _NUMBERS: dict[str, tuple[type, Callable[[Any], bool], str]] = {
     "max_body_bytes": (int, lambda v: v >= 1, "a whole number of bytes, at least 1"),
@@ -422,12 +428,10 @@ def _respond(
         renderer = choose("markdown", kit.renderers.values())  # no terminal here
     # In pieces (a plan's JSON a period at a time): the answer is bounded as it is made,
     # made no further once nobody waits for it, and never held twice over as one string.
-    parts: list[bytes] = []
-    size = 0
+    answer = bytearray()
     for piece in render_pieces(result, renderer, RenderOptions(lang=lang, explain=explain)):
-        data = piece.encode("utf-8") if isinstance(piece, str) else piece
-        size += len(data)
-        if size > max_bytes:
+        answer += piece.encode("utf-8") if isinstance(piece, str) else piece
+        if len(answer) > max_bytes:
             raise NormkitError(
                 f"the answer is larger than {f'{max_bytes:,}'.replace(',', ' ')} bytes, the "
                 "limit of this server",
@@ -435,9 +439,8 @@ def _respond(
                 "the limit is NORMKIT_SERVER_MAX_ANSWER_BYTES",
                 code="request.answer-too-large",
             )
-        parts.append(data)
         slots.stop_if_answered()
-    content = b"".join(parts)
+    content = memoryview(answer)  # the answer as made, not copied into bytes
     media = {
         "json": "application/json",
         "csv": "text/csv; charset=utf-8",
@@ -579,7 +582,9 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
             else:  # megabytes take a while to read: not on the loop that serves the others
                 await anyio.to_thread.run_sync(read_json, text, "request", InventoryError)
 
-    auth = [Depends(authorized)]
+    # what a request may name is checked on every route of the API; the page says its
+    # own errors as a page
+    auth = [Depends(authorized), Depends(declared_only)]
     json_body = [*auth, Depends(strict_json)]
 
     @app.get(f"{API}/health", dependencies=auth, tags=["service"])
@@ -686,7 +691,6 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
         lang: LangQuery = "en",
     ) -> Response:
         """Assess an uploaded inventory file; errors name the file as uploaded."""
-        await fields_once(request)
         content = await file.read()
         name = Path(file.filename or "upload").name
 
@@ -760,7 +764,9 @@ def create_app(kit: Kit | None = None, settings: ServerSettings | None = None) -
 
     from .page import page_router
 
-    app.include_router(page_router(kit, assessed, bounded, _upload), dependencies=auth)
+    app.include_router(
+        page_router(kit, assessed, bounded, _upload), dependencies=[Depends(authorized)]
+    )
     return app
 
 

@@ -1,22 +1,62 @@
-"""Forms a browser or a client posts: each field once."""
+"""What a request may name: the query parameters and form fields its route takes, once.
+
+A JSON body is checked by its model, which refuses a field it does not know. Query
+parameters and form fields are not: FastAPI ignores one the route does not take
+(a misspelt ``norms`` for ``normset``: the national norm used without a word) and
+takes the last of one given twice (two files: the first dropped). Both are refused.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
 
 from fastapi import Request
 
 from ..errors import Location, NormkitError
 
+_FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
 
-async def fields_once(request: Request) -> None:
-    """Refuse a form field given twice (two files, two norm sets): the route would use
-    one and drop the other without a word."""
-    form = await request.form()  # parsed already, for the route's own fields
-    names = [name for name, _ in form.multi_items()]
-    twice = next((name for name in names if names.count(name) > 1), None)
-    if twice is not None:
-        raise NormkitError(
-            f"the form gives the field '{twice}' {names.count(twice)} times",
-            Location(field=twice),
-            "send each field once (one file per request)",
-            code="request.invalid",
-        )
+
+async def declared_only(request: Request) -> None:
+    """Refuse a query parameter or form field the route does not take, or one given twice."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    if dependant is None:
+        return
+    query, fields = _names(dependant)
+    _each_once(request.query_params.multi_items(), query, "query parameter")
+    if request.headers.get("content-type", "").lower().startswith(_FORMS):
+        form = await request.form()  # parsed once: the route reads the same
+        _each_once(form.multi_items(), fields, "form field")
+
+
+def _names(dependant: Any) -> tuple[set[str], set[str]]:
+    """The query parameters and body fields a route and its dependencies take."""
+    query: set[str] = set()
+    body: set[str] = set()
+    pending = [dependant]
+    while pending:
+        current = pending.pop()
+        query.update(param.alias for param in current.query_params)
+        body.update(param.alias for param in current.body_params)
+        pending.extend(current.dependencies)
+    return query, body
+
+
+def _each_once(items: Iterable[tuple[str, Any]], taken: set[str], what: str) -> None:
+    names = [name for name, _ in items]
+    for name in names:
+        if name not in taken:
+            raise NormkitError(
+                f"the request gives the {what} '{name}', which this route does not take",
+                Location(field=name),
+                f"it takes: {', '.join(sorted(taken)) or 'none'}",
+                code="request.invalid",
+            )
+        if names.count(name) > 1:
+            raise NormkitError(
+                f"the request gives the {what} '{name}' {names.count(name)} times",
+                Location(field=name),
+                "give each once" + (" (one file per request)" if name == "file" else ""),
+                code="request.invalid",
+            )

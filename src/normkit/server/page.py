@@ -23,7 +23,7 @@ from ..render import RenderOptions, choose, render
 from ..render.locale import Locale
 from ..values import read_date
 from . import slots
-from .forms import fields_once
+from .forms import declared_only
 
 Lang = Literal["en", "nb"]
 MEDIA = {
@@ -83,7 +83,7 @@ def page_router(kit: Kit, assessed: Any, bounded: Any, upload: Any) -> APIRouter
         fmt: Annotated[Literal["html", "csv", "xlsx", "html-file"], Form(alias="format")] = "html",
     ) -> Response:
         try:
-            await fields_once(request)
+            await declared_only(request)
         except NormkitError as exc:
             return _problem(str(exc), lang)
         content = await file.read() if file is not None and file.filename else None
