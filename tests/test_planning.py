@@ -240,6 +240,24 @@ def test_a_path_for_every_age_replaces_a_record_of_i_alt(write: Write) -> None:
     applied = normkit.apply_scenario(base, path)
     on = applied.inventory.on(dt.date(2027, 6, 1)).indicators()
     assert on["inhabitants"] == 5100
+    # one series, whatever the day: 'I alt' in 2026 and no age group from 2027 (the
+    # two were each counted, 10 100 in 2027), and growth from an 'I alt' record
+    later = normkit.Inventory(
+        populations=[
+            {"age_group": "I alt", "inhabitants": 5000, "at": "2026-01-01"},
+            {"inhabitants": 5100, "at": "2027-01-01"},
+        ]
+    )
+    assert later.on(dt.date(2027, 6, 1)).indicators()["inhabitants"] == 5100
+    assert later.on(dt.date(2026, 6, 1)).indicators()["inhabitants"] == 5000
+    grow = scenario(
+        write,
+        "id: g\ntitle: t\nchanges:\n  - {kind: population_growth, valid_from: 2026-01-01, "
+        "percent_per_year: 10, until: 2028}\n",
+        "g.yaml",
+    )
+    grown = normkit.apply_scenario(later, grow).inventory
+    assert grown.on(dt.date(2028, 6, 1)).indicators()["inhabitants"] == round(5000 * 1.1**2)
 
 
 def test_age_groups_that_meet_and_one_series_over_time_are_not_people_counted_twice() -> None:

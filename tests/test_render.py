@@ -1204,3 +1204,11 @@ def test_a_chart_that_cannot_be_written_stops_the_command_before_its_output(
     assert target.read_text(encoding="utf-8") == "kept"  # not replaced
     code, out, err = run("assess", "--chart", str(chart), "--format", "json")
     assert code == 1 and out == ""  # nothing printed before the error
+    # and the other way: an output that cannot be written leaves no chart behind
+    drawn = tmp_path / "gap.png"
+    for refused in (
+        ("-o", str(tmp_path / "nowhere" / "out.csv")),
+        ("--format", "json", "--lang", "nb"),
+    ):
+        code, _, err = run("assess", "--chart", str(drawn), *refused)
+        assert code == 1 and not drawn.exists(), err

@@ -252,8 +252,8 @@ def _emit(
     inputs: tuple[Path, ...] = (),
 ) -> None:
     """Render a result and write it: to stdout, or to ``--output``, and any ``--chart``."""
-    from .render import RenderOptions, for_output, locale, render, render_pieces
-    from .render.files import charts_for, output_file
+    from .render import RenderOptions, check, for_output, locale, render, render_pieces
+    from .render.files import charts_for, check_target, output_file
 
     renderer = for_output(output, to, kit.renderers.values())
     language = locale(lang).lang
@@ -270,8 +270,12 @@ def _emit(
             code="render.binary",
         )
     drawn = charts_for(result, charts or [], language)  # a wrong name fails before any output
-    # The charts first: one that cannot be written (a missing folder) stops the command
-    # before its output is written, or an existing file replaced.
+    # What can be known to fail is checked before anything is written: the format's
+    # options and the output's file. Then the charts: one that cannot be written (a
+    # missing folder) stops the command before its output is written.
+    check(renderer, options)
+    if to is not None:
+        check_target(to, inputs)
     _write_charts(drawn, language, inputs)
     if to is not None:
         # Written as it is made (a plan's JSON a period at a time), replacing the file

@@ -723,7 +723,7 @@ def _compose(loader: Any, limits: Limits, lines: dict[Path_, int]) -> Any:
         elif top.key is _NO_KEY:
             if isinstance(node, yaml.ScalarNode):
                 name = str(node.value)
-                if node.tag == "tag:yaml.org,2002:int" and len(name) <= 24:
+                if node.tag == "tag:yaml.org,2002:int" and len(name) <= 24 and _INT.match(name):
                     name = str(int(name))  # +2027 and 2027 are one key (a year, say)
                 if name in top.keys and name != "<<":
                     raise _YamlProblem(

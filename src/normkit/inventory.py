@@ -366,7 +366,7 @@ class Inventory(Model):
         return (
             any(r.valid_from is not None or r.valid_to is not None for r in records)
             or any(isinstance(v, tuple) for v in self.figures.values())
-            or len({(p.area, p.age_group) for p in self.populations}) < len(self.populations)
+            or len({(p.area, _ages(p.age_group)) for p in self.populations}) < len(self.populations)
         )
 
     def on(self, day: dt.date) -> Inventory:
@@ -616,8 +616,9 @@ def _aged_at_least(
 def populations_on(populations: Iterable[Population], day: dt.date) -> tuple[Population, ...]:
     """The population records that count on ``day``.
 
-    A series (several dated records of one area and age group) counts its
-    latest record on or before ``day``; its last record holds for one year
+    A series (several dated records of one area and age group; "I alt" and no
+    age group are one) counts its latest record on or before ``day``; its last
+    record holds for one year
     (a count of 1 January 2030 is the population of 2030), and nothing is
     carried on after that. Before its first it counts its undated record if it
     has one, else nothing. A record that is alone in its series, dated or
@@ -625,7 +626,7 @@ def populations_on(populations: Iterable[Population], day: dt.date) -> tuple[Pop
     """
     series: dict[tuple[str | None, str | None], list[Population]] = {}
     for p in populations:
-        series.setdefault((p.area, p.age_group), []).append(p)
+        series.setdefault((p.area, _ages(p.age_group)), []).append(p)
     kept: list[Population] = []
     for records in series.values():
         dated = [p for p in records if p.at is not None]
@@ -641,6 +642,11 @@ def populations_on(populations: Iterable[Population], day: dt.date) -> tuple[Pop
         if latest.at != last or last.year == dt.MAXYEAR or day < _a_year_after(last):
             kept.append(latest)
     return tuple(kept)
+
+
+def _ages(label: str | None) -> str | None:
+    """An age group as one series: "I alt", "Alle aldre" and none are all every age."""
+    return None if is_total_age(label) else label
 
 
 def _a_year_after(day: dt.date) -> dt.date:

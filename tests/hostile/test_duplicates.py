@@ -68,6 +68,17 @@ def test_one_number_written_two_ways_is_one_key(raw: Callable[..., Path], first:
     assert caught.value.message == "key '2027' appears twice in the same mapping"
 
 
+def test_a_key_tagged_int_that_is_no_number_is_an_error_not_a_crash(
+    raw: Callable[..., Path],
+) -> None:
+    with pytest.raises(normkit.InventoryError) as caught:
+        normkit.load_inventory(
+            raw("inv.yaml", "as_of: 2020-01-01\n!!int 0x10: 1\nfacilities: []\n")
+        )
+    assert caught.value.code == "file.syntax" and caught.value.location.line == 2
+    assert "'0x10' is not a plain decimal whole number" in caught.value.message
+
+
 def test_duplicate_csv_header(raw: Callable[..., Path]) -> None:
     path = raw("units.csv", "facility,unit,bed_type,beds,Beds\nHome,U,long_term,1,2\n")
     with pytest.raises(normkit.InventoryError) as caught:

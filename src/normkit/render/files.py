@@ -24,7 +24,8 @@ from .locale import Lang, Locale
 from .reports import to_report
 
 
-def _check_target(path: Path, inputs: Sequence[Path]) -> None:
+def check_target(path: Path, inputs: Sequence[Path] = ()) -> None:
+    """Refuse to write ``path``: a folder, a file the command read, or in no folder."""
     if path.is_dir():
         raise NormkitError(f"{path} is a folder", hint="give a file name", code="render.output")
     target = path.resolve()
@@ -66,7 +67,7 @@ def output_file(path: Path, inputs: Sequence[Path] = ()) -> Iterator[BinaryIO]:
     is, as the shell's ``>`` would: renaming a file over it would replace the device
     itself (as root, even ``/dev/null``), and a pipe's reader would get nothing.
     """
-    _check_target(path, inputs)
+    check_target(path, inputs)
     if _is_special(path):
         try:
             with open(path, "wb") as file:

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from fastapi import Request
+from fastapi import Request, params
 
 from ..errors import Location, NormkitError
+from ..values import clipped
 
 _FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
 
@@ -25,7 +26,8 @@ async def declared_only(request: Request) -> None:
         return
     query, fields = _names(dependant)
     _each_once(request.query_params.multi_items(), query, "query parameter")
-    if request.headers.get("content-type", "").lower().startswith(_FORMS):
+    # A route of form fields; a JSON route sent a form is told to send JSON by its model
+    if fields and request.headers.get("content-type", "").lower().startswith(_FORMS):
         form = await request.form()  # parsed once: the route reads the same
         _each_once(form.multi_items(), fields, "form field")
 
@@ -38,7 +40,11 @@ def _names(dependant: Any) -> tuple[set[str], set[str]]:
     while pending:
         current = pending.pop()
         query.update(param.alias for param in current.query_params)
-        body.update(param.alias for param in current.body_params)
+        body.update(
+            param.alias
+            for param in current.body_params
+            if isinstance(param.field_info, params.Form)  # File is a Form too
+        )
         pending.extend(current.dependencies)
     return query, body
 
@@ -48,15 +54,15 @@ def _each_once(items: Iterable[tuple[str, Any]], taken: set[str], what: str) -> 
     for name in names:
         if name not in taken:
             raise NormkitError(
-                f"the request gives the {what} '{name}', which this route does not take",
-                Location(field=name),
+                f"the request gives the {what} '{clipped(name)}', which this route does not take",
+                Location(field=clipped(name)),
                 f"it takes: {', '.join(sorted(taken)) or 'none'}",
                 code="request.invalid",
             )
         if names.count(name) > 1:
             raise NormkitError(
-                f"the request gives the {what} '{name}' {names.count(name)} times",
-                Location(field=name),
+                f"the request gives the {what} '{clipped(name)}' {names.count(name)} times",
+                Location(field=clipped(name)),
                 "give each once" + (" (one file per request)" if name == "file" else ""),
                 code="request.invalid",
             )
