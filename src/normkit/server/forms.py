@@ -8,6 +8,7 @@ takes the last of one given twice (two files: the first dropped). Both are refus
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -51,6 +52,7 @@ def _names(dependant: Any) -> tuple[set[str], set[str]]:
 
 def _each_once(items: Iterable[tuple[str, Any]], taken: set[str], what: str) -> None:
     names = [name for name, _ in items]
+    counts = Counter(names)  # one pass, however many a request sends
     for name in names:
         if name not in taken:
             raise NormkitError(
@@ -59,9 +61,9 @@ def _each_once(items: Iterable[tuple[str, Any]], taken: set[str], what: str) -> 
                 f"it takes: {', '.join(sorted(taken)) or 'none'}",
                 code="request.invalid",
             )
-        if names.count(name) > 1:
+        if counts[name] > 1:
             raise NormkitError(
-                f"the request gives the {what} '{clipped(name)}' {names.count(name)} times",
+                f"the request gives the {what} '{clipped(name)}' {counts[name]} times",
                 Location(field=clipped(name)),
                 "give each once" + (" (one file per request)" if name == "file" else ""),
                 code="request.invalid",
