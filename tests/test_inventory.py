@@ -382,6 +382,14 @@ def test_an_inventory_that_is_a_list(write: Callable[[str, str], Path]) -> None:
             normkit.load_inventory(write("empty.yaml", text))
         assert caught.value.message == "the file holds nothing: an inventory is a mapping"
         assert caught.value.hint == hint
+        # in TOML too: it was read as an empty inventory, a wrong file assessed as nothing
+        with pytest.raises(InventoryError) as caught:
+            normkit.load_inventory(write("empty.toml", text + "\n  \n"))
+        assert caught.value.message == "the file holds nothing: an inventory is a mapping"
+        assert caught.value.hint == (
+            "start with 'facilities = [' (an empty inventory is 'facilities = []')"
+        )
+    assert normkit.load_inventory(write("none.toml", "facilities = []\n")).facilities == ()
 
 
 def test_an_inventory_of_a_kind_normkit_does_not_read(write: Callable[[str, str], Path]) -> None:

@@ -459,7 +459,7 @@ def _read_toml(text: str, file: str, error: type[NormkitError]) -> Any:
     import tomllib
 
     try:
-        return tomllib.loads(text, parse_float=read_float_text)
+        data = tomllib.loads(text, parse_float=read_float_text)
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"line (\d+)", str(exc))
         raise error(
@@ -473,6 +473,14 @@ def _read_toml(text: str, file: str, error: type[NormkitError]) -> Any:
         ) from None
     except ValueError as exc:  # an integer of thousands of digits
         raise error(f"invalid TOML: {exc}", Location(file), code="value.too-large") from None
+    # A file of nothing but blanks and comments holds nothing, as an empty YAML file does:
+    # read as {}, a wrong or truncated file would be an empty inventory.
+    return data if data or _holds_a_line(text) else None
+
+
+def _holds_a_line(text: str) -> bool:
+    """Whether TOML text has a line that is neither blank nor a comment."""
+    return any(line.strip() and not line.strip().startswith("#") for line in text.splitlines())
 
 
 # -- YAML ------------------------------------------------------------------

@@ -718,7 +718,9 @@ def parse_inventory(
             if data is None
             else "an inventory must be a mapping",
             Location(lines.file, 1),
-            "start with 'facilities:' (an empty inventory is 'facilities: []')",
+            "start with 'facilities = [' (an empty inventory is 'facilities = []')"
+            if str(lines.file or "").lower().endswith(".toml")
+            else "start with 'facilities:' (an empty inventory is 'facilities: []')",
             code="inventory.not-a-mapping",
         )
     units = count_units(data)
