@@ -1050,11 +1050,11 @@ def _indicator_step(
         for given in sorted(set(derived.input_names().values()))
     )
     stated = tuple(
-        _stated_step(figure, normset.rule(figure.rule), inner)
+        _stated_step(figure, derived.rule)
         for figure in normset.figures
-        if figure.rule in normset.rules
+        if figure.inputs == inputs
+        and figure.rule in normset.rules
         and normset.rule(figure.rule) == derived.rule
-        and figure.inputs == inputs
     )
     return Step(
         f"{derived.label} [{normset.normset.id}]: {inner.text}",
@@ -1066,16 +1066,13 @@ def _indicator_step(
     ).to_dict()
 
 
-def _stated_step(figure: Figure, rule: Rule, computed: Step) -> Step:
+def _stated_step(figure: Figure, rule: Rule) -> Step:
     """The source's own number for the same inputs, beside the one computed."""
     result = recompute(figure, rule)
-    relative = (
-        f" ({result.relative_difference:+.2%})" if result.relative_difference is not None else ""
-    )
     return Step(
         f"the source states {fmt(result.stated, result.unit)} for these inputs "
         f"({figure.label}); computed {fmt(result.computed, result.unit)}, a difference of "
-        f"{fmt(result.difference, result.unit)}{relative}",
+        f"{result.difference_text()}",
         result.stated,
         result.unit,
         figure.id,

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .provenance import Source
 from .quantities import Quantity
-from .rules.base import Rule, Step
+from .rules.base import Rule, Step, fmt
 
 
 class Figure(BaseModel):
@@ -44,6 +44,13 @@ class FigureResult(BaseModel):
     relative_difference: float | None
     explanation: dict[str, Any]
     source: Source | None = None
+
+    def difference_text(self) -> str:
+        """The difference as a planner reads it: "-1.71 FTE (-0.44%)"."""
+        relative = (
+            f" ({self.relative_difference:+.2%})" if self.relative_difference is not None else ""
+        )
+        return f"{fmt(self.difference, self.unit)}{relative}"
 
 
 def recompute(figure: Figure, rule: Rule) -> FigureResult:

@@ -33,7 +33,7 @@ from pydantic import ValidationError
 from .cache import MAX_DOCUMENT_BYTES, Documents
 from .errors import Location, NormkitError
 from .limits import DEFAULT, Limits
-from .values import YamlAmbiguous, clipped, read_float_text
+from .values import YamlAmbiguous, clipped, read_float_text, spaced
 
 Path_ = tuple[str | int, ...]
 
@@ -129,8 +129,7 @@ def read_bytes(path: Path, limit: int, error: type[NormkitError]) -> bytes:
     if len(data) > limit:
         raise error(
             # Thousands spaced as in Norwegian, without touching the sentence's comma.
-            f"file is larger than {limit:,} bytes".replace(",", " ")
-            + ", the limit for this kind of file",
+            f"file is larger than {spaced(limit)} bytes" + ", the limit for this kind of file",
             Location(file),
             "raise the limit (normkit.Limits, or the NORMKIT_MAX_* environment variables) "
             "if the file is genuine",
@@ -340,7 +339,7 @@ _TOO_MANY_VALUES_HINT = (
 
 
 def _too_many_values_message(limits: Limits) -> str:
-    limit = f"{limits.max_document_values:,}".replace(",", " ")
+    limit = spaced(limits.max_document_values)
     return f"the document holds more than {limit} values"
 
 
@@ -795,7 +794,7 @@ def _compose(loader: Any, limits: Limits, lines: dict[Path_, int]) -> Any:
             repeated += size
             if repeated > limits.max_alias_nodes:
                 raise _YamlProblem(
-                    f"aliases repeat more than {limits.max_alias_nodes:,} nodes".replace(",", " "),
+                    f"aliases repeat more than {spaced(limits.max_alias_nodes)} nodes",
                     line(event),
                     "file.alias-budget",
                     "this looks like an alias bomb; norm files need a few hundred at most",

@@ -366,7 +366,8 @@ class Inventory(Model):
         return (
             any(r.valid_from is not None or r.valid_to is not None for r in records)
             or any(isinstance(v, tuple) for v in self.figures.values())
-            or len({(p.area, _ages(p.age_group)) for p in self.populations}) < len(self.populations)
+            or len({(p.area, age_group_key(p.age_group)) for p in self.populations})
+            < len(self.populations)
         )
 
     def on(self, day: dt.date) -> Inventory:
@@ -497,12 +498,12 @@ def first_age_overlap(labels: Iterable[str | None]) -> tuple[str, str] | None:
 def check_populations(populations: Sequence[Population]) -> None:
     """Refuse one area's people counted twice: a record of the same area, age group and
     date given again, or two age groups of an area that overlap."""
-    seen: dict[tuple[str | None, str, dt.date | None], int] = {}
+    seen: dict[tuple[str | None, str | None, dt.date | None], int] = {}
     labels: dict[str | None, dict[str | None, int]] = {}
     for index, p in enumerate(populations):
-        age = "every age" if is_total_age(p.age_group) else str(p.age_group)
-        first = seen.setdefault((p.area, age, p.at), index)
+        first = seen.setdefault((p.area, age_group_key(p.age_group), p.at), index)
         if first != index:
+            age = age_group_key(p.age_group) or "every age"
             when = f" on {p.at.isoformat()}" if p.at is not None else ""
             raise InventoryError(
                 f"the population of {_area(p.area)}, {age}{when} is given twice (first in "
@@ -536,6 +537,11 @@ TOTAL_AGES = frozenset({"i alt", "alle aldre", "alle", "total", "all"})
 def is_total_age(label: str | None) -> bool:
     """Whether an age label means every age: none at all, or a total such as "I alt"."""
     return label is None or label.strip().casefold() in TOTAL_AGES
+
+
+def age_group_key(label: str | None) -> str | None:
+    """An age group as one population: "I alt", "Alle aldre" and none are every age."""
+    return None if is_total_age(label) else label
 
 
 #: ages at which populations are summed for indicators (inhabitants_67+, inhabitants_80+…)
@@ -626,7 +632,7 @@ def populations_on(populations: Iterable[Population], day: dt.date) -> tuple[Pop
     """
     series: dict[tuple[str | None, str | None], list[Population]] = {}
     for p in populations:
-        series.setdefault((p.area, _ages(p.age_group)), []).append(p)
+        series.setdefault((p.area, age_group_key(p.age_group)), []).append(p)
     kept: list[Population] = []
     for records in series.values():
         dated = [p for p in records if p.at is not None]
@@ -642,11 +648,6 @@ def populations_on(populations: Iterable[Population], day: dt.date) -> tuple[Pop
         if latest.at != last or last.year == dt.MAXYEAR or day < _a_year_after(last):
             kept.append(latest)
     return tuple(kept)
-
-
-def _ages(label: str | None) -> str | None:
-    """An age group as one series: "I alt", "Alle aldre" and none are all every age."""
-    return None if is_total_age(label) else label
 
 
 def _a_year_after(day: dt.date) -> dt.date:

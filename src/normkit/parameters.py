@@ -16,6 +16,7 @@ from .errors import NormSetError
 from .model import Model
 from .provenance import Source
 from .quantities import Quantity
+from .values import spaced
 
 
 class Parameter(Model):
@@ -41,7 +42,7 @@ class Parameter(Model):
         every other figure is shown; or what the source leaves out."""
         if self.value is None:
             return f"unknown: {self.unknown}"
-        return _WHOLE_DIGITS.sub(lambda m: f"{int(m.group()):,}".replace(",", " "), str(self.value))
+        return _WHOLE_DIGITS.sub(lambda m: spaced(int(m.group())), str(self.value))
 
 
 #: five or more digits before any decimal point (the whole part, not the fraction)

@@ -133,17 +133,12 @@ def sections(
     )
     figures = []
     for result in resolved.figure_results():
-        relative = (
-            f" ({result.relative_difference:+.2%})"
-            if result.relative_difference is not None
-            else ""
-        )
         figures.append(
             [
                 result.label,
                 fmt(result.stated, result.unit),
                 fmt(result.computed, result.unit),
-                f"{fmt(result.difference, result.unit)}{relative}",
+                result.difference_text(),
                 result.explanation["text"],
                 _cite(result.source),
             ]

@@ -243,6 +243,11 @@ _ISO = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _NORWEGIAN = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})$")
 
 
+def spaced(count: int) -> str:
+    """A whole number with its thousands spaced, as planners write it: 268 435 456."""
+    return f"{count:,}".replace(",", " ")
+
+
 def clipped(text: str, limit: int = 40) -> str:
     """``text`` for a message: what a user gave is shown, but never megabytes of it."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

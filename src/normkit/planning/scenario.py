@@ -30,7 +30,7 @@ from pydantic import (
 from ..bed_types import BedType
 from ..errors import InventoryError, Location, NormkitError
 from ..files import LineMap, check_shape, convert_validation_error, read_document, split_path
-from ..inventory import Inventory, StaffingRecords, check_bed_type, is_total_age, read_fte
+from ..inventory import Inventory, StaffingRecords, age_group_key, check_bed_type, read_fte
 from ..limits import DEFAULT, Limits
 from ..model import Model
 from ..provenance import Source
@@ -248,10 +248,6 @@ class PopulationGrowth(_Change):
             f"population {_group(self.area, self.age_group)} grows {fmt(self.percent_per_year)} % "
             f"a year until {self.until} (rounded to whole inhabitants)"
         )
-
-
-def _same_ages(one: str | None, other: str | None) -> bool:
-    return one == other or (is_total_age(one) and is_total_age(other))
 
 
 def _group(area: str | None, age_group: str | None) -> str:
@@ -994,7 +990,8 @@ def _population(
     same = [
         r
         for r in records
-        if r.get("area") == change.area and _same_ages(r.get("age_group"), change.age_group)
+        if r.get("area") == change.area
+        and age_group_key(r.get("age_group")) == age_group_key(change.age_group)
     ]
     if isinstance(change, PopulationPath):
         path = {dt.date(y, 1, 1): n for y, n in change.inhabitants.items()}

@@ -238,11 +238,15 @@ def check(renderer: Renderer, options: RenderOptions) -> None:
 
 def render(result: Any, renderer: Renderer, options: RenderOptions | None = None) -> str | bytes:
     """``result`` in ``renderer``'s format; explanations only where the format carries them."""
+    return renderer.render(result, _prepared(renderer, options))
+
+
+def _prepared(renderer: Renderer, options: RenderOptions | None) -> RenderOptions:
+    """The options checked against the format, the language as a renderer compares it."""
     options = options or RenderOptions()
     check(renderer, options)
     # "NB" is "nb", as on the command line: a renderer compares the code as written.
-    options = dataclasses.replace(options, lang=locale(options.lang).lang)
-    return renderer.render(result, options)
+    return dataclasses.replace(options, lang=locale(options.lang).lang)
 
 
 def render_pieces(
@@ -251,9 +255,7 @@ def render_pieces(
     """:func:`render`'s output in pieces, to write as they come: a large result (a plan
     over many years) in JSON is then never one string. Joined, the pieces are what
     :func:`render` gives; a renderer without pieces gives its output as one."""
-    options = options or RenderOptions()
-    check(renderer, options)
-    options = dataclasses.replace(options, lang=locale(options.lang).lang)
+    options = _prepared(renderer, options)
     if renderer.pieces is None:
         yield renderer.render(result, options)
     else:

@@ -22,6 +22,7 @@ from .reports import (
     sources,
     step_lines,
     sum_state,
+    surplus_not_costed,
 )
 
 ASSESSMENT_COLUMNS = (
@@ -137,10 +138,9 @@ def total_note(a: Assessment, locale: Locale) -> str:
     if t.gap_cost_nok_per_year is None:
         return ""
     cost = locale.number(Num(t.gap_cost_nok_per_year, "nok"))
-    # a negative gap is costed as none: say so, or "0" reads as the formula's result
     said = (
         "gap costs {cost} per year: staffing exceeds the need, and a surplus is not costed"
-        if t.gap_fte is not None and t.gap_fte < 0
+        if surplus_not_costed(t)
         else "gap costs {cost} per year"
     )
     return locale.t(said, cost=cost) + f" ({t.gap_cost_basis})"

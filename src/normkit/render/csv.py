@@ -26,6 +26,7 @@ from ..planning.compare import Comparison
 from ..planning.kostra import KostraPosition
 from ..planning.projection import FIGURES, Plan, other_indicators
 from ..rules.base import fmt
+from .reports import surplus_not_costed
 
 # Columns (counted after municipality and kommunenummer) that hold numbers.
 _NUMERIC = frozenset({4, 6, 7, 8, 9, 11})
@@ -110,7 +111,7 @@ def _total_note(assessment: Assessment) -> str:
     if t.gap_cost_nok_per_year is not None:
         surplus = (
             ": staffing exceeds the need, and a surplus is not costed"
-            if t.gap_fte is not None and t.gap_fte < 0
+            if surplus_not_costed(t)
             else ""
         )
         cost = fmt(t.gap_cost_nok_per_year, "NOK/year")

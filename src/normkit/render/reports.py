@@ -139,6 +139,12 @@ def need_state(u: UnitAssessment) -> State:
     return "unknown" if u.status == "unknown" else "no_norm"
 
 
+def surplus_not_costed(totals: Any) -> bool:
+    """Whether the totals' gap is a surplus, which the gap's cost counts as none: a
+    note then says so, or its 0 reads as the cost formula's result for the gap."""
+    return totals.gap_fte is not None and totals.gap_fte < 0
+
+
 def sum_state(figures: Any) -> State:
     """Why a facility's or the totals' need is not known, from its places: all without
     a norm ("no norm"), all of a norm the source leaves out ("unknown"), or a mix."""

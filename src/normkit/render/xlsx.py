@@ -17,6 +17,7 @@ from typing import Any
 from .. import escaping
 from ..errors import NormkitError
 from ..rounding import kept_decimals, rounded
+from ..values import spaced
 from . import RenderOptions
 from .document import Chart, Lines, Num, Report, Table
 from .locale import Locale
@@ -66,7 +67,7 @@ def _text(value: str) -> str:
     if len(text) <= CELL_CHARACTERS:
         return text
     # A cell holds no more: openpyxl would cut it without a word, so say where it is cut.
-    said = f" … [cut here: {len(value):,} characters given]".replace(",", " ")
+    said = f" … [cut here: {spaced(len(value))} characters given]"
     return text[: CELL_CHARACTERS - len(said)] + said
 
 

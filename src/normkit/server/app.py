@@ -40,7 +40,7 @@ from ..kit import Kit
 from ..normset import NormSet
 from ..render import RenderOptions, choose, render_pieces
 from ..render.locale import Lang
-from ..values import Date
+from ..values import Date, spaced
 from . import slots
 from .forms import declared_only
 
@@ -433,8 +433,7 @@ def _respond(
         answer += piece.encode("utf-8") if isinstance(piece, str) else piece
         if len(answer) > max_bytes:
             raise NormkitError(
-                f"the answer is larger than {f'{max_bytes:,}'.replace(',', ' ')} bytes, the "
-                "limit of this server",
+                f"the answer is larger than {spaced(max_bytes)} bytes, the limit of this server",
                 hint="ask for fewer units or dates, a plan without explanations, or CSV; "
                 "the limit is NORMKIT_SERVER_MAX_ANSWER_BYTES",
                 code="request.answer-too-large",

@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import Request, params
 
 from ..errors import Location, NormkitError
-from ..values import clipped
+from ..values import clipped, listing
 
 _FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
 
@@ -58,7 +58,7 @@ def _each_once(items: Iterable[tuple[str, Any]], taken: set[str], what: str) -> 
             raise NormkitError(
                 f"the request gives the {what} '{clipped(name)}', which this route does not take",
                 Location(field=clipped(name)),
-                f"it takes: {', '.join(sorted(taken)) or 'none'}",
+                f"it takes: {listing(sorted(taken))}",
                 code="request.invalid",
             )
         if counts[name] > 1:
