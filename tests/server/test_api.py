@@ -811,6 +811,11 @@ def test_a_form_field_or_query_parameter_twice_or_unknown_is_refused(client: Tes
     for sent, message, field in refused:
         found = error(client.post("/v1/assess/upload", **sent), 422, "request.invalid")
         assert (found["message"], found["field"]) == (message, field)
+        if "does not take" in message:  # what it does take, to mend the request by
+            takes = (
+                "format, lang" if "query" in message else "at, explain, file, municipality, normset"
+            )
+            assert found["hint"] == f"it takes: {takes}"
     body = {"inventory": {"facilities": []}}
     found = error(
         client.post("/v1/assess?format=json&format=csv", json=body), 422, "request.invalid"
