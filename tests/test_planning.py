@@ -221,6 +221,11 @@ def test_people_counted_twice_are_refused(
     assert refused.value.code == "inventory.duplicate"
     assert refused.value.location is not None and refused.value.location.field == field
     assert refused.value.message.startswith(said)
+    assert refused.value.hint == (
+        "write each age group one way, and let an area's age groups cover separate ages"
+        if "overlap" in said
+        else "give each area, age group and date once"
+    )
     # a population file given to a plan is checked the same way
     with pytest.raises(normkit.InventoryError) as again:
         normkit.Inventory().with_populations(normkit.Population.model_validate(r) for r in records)
